@@ -1,0 +1,510 @@
+#!/usr/bin/env bash
+# make-captures.sh - regenerate tracecap's sample captures.
+#
+# Run as root on a (fresh) Debian machine:   sudo captures/make-captures.sh
+#
+# For every case it builds a small topology of real Linux routers out of
+# network namespaces (all named tcap-*, joined by veth pairs, addresses only
+# from the benchmarking range 198.18.0.0/15, no route out of the topology),
+# runs one traceroute-like tool inside the client namespace while tcpdump
+# records the client's link, and stores
+#     captures/<case>-<tool>.pcap   the capture
+#     captures/<case>-<tool>.txt    the tool's standard output
+#     captures/<case>-<tool>.cmd    the exact command line(s) run (line 1..n),
+#                                   then '#' lines: capture command, topology
+# Every tool run gets a freshly built topology, so no ICMP rate-limit state
+# carries over between runs; rate limits are switched off on all routers too.
+#
+# Debugging:  make-captures.sh --build CASE   builds CASE's topology and leaves it up
+#             make-captures.sh --clean        removes every tcap-* namespace
+#
+# Environment knobs:
+#   OUT=DIR      write the files somewhere else (default: this script's folder)
+#   ONLY=REGEX   only do the runs whose <case>-<tool> name matches REGEX
+#   ECMP_SEED=N  net.ipv4.fib_multipath_hash_seed on the ECMP router (default 1)
+#
+# Safety: no tool runs in the root namespace; the namespaces have no link to
+# it or to any real interface; every address is in 198.18.0.0/15; the
+# client's only route is 198.18.0.0/15 via r1 (dublin-traceroute runs add a
+# 'default via r1', which still ends inside the topology: no router has a
+# default route). DNS inside the client points at its own loopback.
+
+set -Eeuo pipefail
+export LC_ALL=C
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+OUT=${OUT:-$HERE}
+ONLY=${ONLY:-}
+PFX=tcap-
+TMP=""
+TCPDUMP_PID=""
+
+log() { printf '[make-captures] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "must run as root (network namespaces, raw sockets)"
+
+# ---------------------------------------------------------------- tools ---
+need_pkgs=()
+need() { command -v "$1" >/dev/null 2>&1 || need_pkgs+=("$2"); }
+need traceroute        traceroute
+need mtr               mtr-tiny
+need scamper           scamper
+need dublin-traceroute dublin-traceroute
+need tcpdump           tcpdump
+need ip                iproute2
+need iptables          iptables
+need nft               nftables
+need editcap           wireshark-common
+need timeout           coreutils
+need ethtool           ethtool
+need python3           python3
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+    log "installing: ${need_pkgs[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q "${need_pkgs[@]}"
+fi
+
+# ------------------------------------------------------------- cleanup ---
+our_namespaces() { ip netns list 2>/dev/null | awk '{print $1}' | grep "^${PFX}" || true; }
+
+teardown() {
+    local ns pid
+    if [ -n "$TCPDUMP_PID" ]; then
+        kill -INT "$TCPDUMP_PID" 2>/dev/null || true
+        wait "$TCPDUMP_PID" 2>/dev/null || true
+        TCPDUMP_PID=""
+    fi
+    for ns in $(our_namespaces); do
+        # processes left inside our own namespaces (started by this script)
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do
+            kill -TERM "$pid" 2>/dev/null || true
+        done
+        ip netns del "$ns" 2>/dev/null || true
+    done
+}
+
+on_exit() {
+    local rc=$?
+    trap - EXIT ERR
+    teardown
+    [ -n "$TMP" ] && rm -rf "$TMP"
+    [ $rc -eq 0 ] || log "failed (exit $rc); all ${PFX}* namespaces removed"
+    exit $rc
+}
+trap on_exit EXIT
+trap 'log "error at line $LINENO: $BASH_COMMAND"' ERR
+trap 'exit 130' INT TERM
+
+teardown            # stale namespaces from an earlier, killed run
+TMP=$(mktemp -d /tmp/tcap-captures.XXXXXX)
+chmod 755 "$TMP"    # tcpdump may drop privileges to user tcpdump
+mkdir -p "$OUT"
+echo "nameserver 127.0.0.1" >"$TMP/resolv.conf"
+
+# ------------------------------------------------------- topology bits ---
+nsx() { local n=$1; shift; ip netns exec "${PFX}${n}" "$@"; }
+
+sysctl_ns() {   # sysctl_ns NODE key=value...  (keys missing on old kernels are skipped)
+    local n=$1 kv; shift
+    for kv in "$@"; do
+        nsx "$n" sysctl -qw "$kv" >/dev/null 2>&1 || log "note: sysctl $kv not available in $n"
+    done
+}
+
+mknode() {  # mknode NAME router|host
+    local n=$1 role=$2
+    ip netns add "${PFX}${n}"
+    nsx "$n" ip link set lo up
+    sysctl_ns "$n" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
+        net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+        net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_msgs_per_sec=100000 net.ipv4.icmp_msgs_burst=100000
+    if [ "$role" = router ]; then
+        sysctl_ns "$n" net.ipv4.ip_forward=1
+    else
+        sysctl_ns "$n" net.ipv4.ip_forward=0
+    fi
+}
+
+mac() { printf '02:00:c6:12:%02x:%02x' "$1" "$2"; }   # 02:00 + hex(198.18) + net + host
+
+# link A B NET: veth A:to-B <-> B:to-A on 198.18.NET.0/24, A=.1 B=.2
+link() {
+    local a=$1 b=$2 net=$3
+    veth "$a" "to-$b" "$(mac "$net" 1)" "$b" "to-$a" "$(mac "$net" 2)"
+    nsx "$a" ip addr add "198.18.$net.1/24" dev "to-$b"
+    nsx "$b" ip addr add "198.18.$net.2/24" dev "to-$a"
+}
+
+veth() {  # veth NS_A IF_A MAC_A NS_B IF_B MAC_B   (NS_A may equal NS_B)
+    ip link add "$2" netns "${PFX}$1" address "$3" type veth \
+        peer name "$5" netns "${PFX}$4" address "$6"
+    # No checksum offload: the capture shows what a wire would carry (complete
+    # UDP/TCP checksums). OFFLOAD=1 keeps the veth default, where locally sent
+    # UDP/TCP packets are captured with a partial (pseudo-header) checksum.
+    if [ "${OFFLOAD:-0}" != 1 ]; then
+        nsx "$1" ethtool -K "$2" tx off rx off >/dev/null
+        nsx "$4" ethtool -K "$5" tx off rx off >/dev/null
+    fi
+    nsx "$1" ip link set "$2" up
+    nsx "$4" ip link set "$5" up
+}
+
+# link_vlan A B NET VID: like link, but the A-B veth is an 802.1Q trunk.
+# This kernel family may lack 8021q (no 'ip link add type vlan'), so each end
+# uses a tiny AF_PACKET relay (vlan_relay, below) between the trunk veth and an
+# untagged veth pair that holds the address:
+#   A: eth0 (198.18.NET.1) <-> eth0-p ==relay== to-B  ~~tagged VID~~  to-A ==relay== eth0-p <-> eth0 (198.18.NET.2) :B
+# The frames on the trunk keep the MACs of the two eth0s and carry the tag;
+# capture on A's to-B.
+link_vlan() {
+    local a=$1 b=$2 net=$3 vid=$4
+    veth "$a" "to-$b" "$(mac "$net" 11)" "$b" "to-$a" "$(mac "$net" 12)"
+    veth "$a" eth0 "$(mac "$net" 1)" "$a" eth0-p "$(mac "$net" 21)"
+    veth "$b" eth0 "$(mac "$net" 2)" "$b" eth0-p "$(mac "$net" 22)"
+    nsx "$a" ip addr add "198.18.$net.1/24" dev eth0
+    nsx "$b" ip addr add "198.18.$net.2/24" dev eth0
+    vlan_relay "$a" eth0-p "to-$b" "$vid"
+    vlan_relay "$b" eth0-p "to-$a" "$vid"
+}
+
+vlan_relay() {  # vlan_relay NODE UNTAGGED_IF TRUNK_IF VID  (runs until teardown)
+    local n=$1 u=$2 t=$3 vid=$4 ready="$TMP/relay-$1.ready" i
+    rm -f "$ready"
+    nsx "$n" ip link set "$u" promisc on
+    nsx "$n" ip link set "$t" promisc on
+    ip netns exec "${PFX}$n" python3 - "$u" "$t" "$vid" "$ready" <<'PY' &
+import os, select, socket, struct, sys
+untagged, trunk, vid, ready = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+ETH_P_ALL, SOL_PACKET, PACKET_AUXDATA, PACKET_OUTGOING = 3, 263, 8, 4
+TP_STATUS_VLAN_VALID = 0x10
+def open_if(name):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+    s.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
+    s.bind((name, ETH_P_ALL))
+    return s
+su, st = open_if(untagged), open_if(trunk)
+open(ready, "w").close()
+def recv(s):
+    data, anc, _, addr = s.recvmsg(65535, socket.CMSG_SPACE(20))
+    tci = None
+    for level, typ, val in anc:
+        if level == SOL_PACKET and typ == PACKET_AUXDATA and len(val) >= 20:
+            status, _, _, _, _, vtci, _ = struct.unpack("IIIHHHH", val[:20])
+            if status & TP_STATUS_VLAN_VALID:
+                tci = vtci
+    return data, tci, addr[2]
+while True:
+    for s in select.select([su, st], [], [])[0]:
+        data, tci, pkttype = recv(s)
+        if pkttype == PACKET_OUTGOING or len(data) < 14:
+            continue
+        if s is su:       # untagged side -> push the tag
+            if tci is None:
+                st.send(data[:12] + struct.pack("!HH", 0x8100, vid) + data[12:])
+        else:             # trunk side -> pop the tag (kernel or inline)
+            if tci is not None:
+                if tci & 0xFFF == vid:
+                    su.send(data)
+            elif data[12:14] == b"\x81\x00" and struct.unpack("!H", data[14:16])[0] & 0xFFF == vid:
+                su.send(data[:12] + data[16:])
+PY
+    disown $!    # ended by teardown (it kills what runs inside tcap-* namespaces)
+    for i in $(seq 1 100); do [ -e "$ready" ] && return 0; sleep 0.05; done
+    die "vlan relay in $n did not start"
+}
+
+rt() { local n=$1; shift; nsx "$n" ip route add "$@"; }
+
+# chain [VLAN]:  cli -> r1 -> r2 -> r3 -> r4 -> srv
+#   link k (k=1..5) is 198.18.k.0/24, the client-side end is .1, the far end .2
+#   hop k answers from 198.18.k.2; the server is 198.18.5.2 (hop 5)
+build_chain() {
+    local vlan=${1:-} n k j
+    mknode cli host
+    for n in r1 r2 r3 r4; do mknode "$n" router; done
+    mknode srv host
+    if [ -n "$vlan" ]; then link_vlan cli r1 1 "$vlan"; else link cli r1 1; fi
+    link r1 r2 2
+    link r2 r3 3
+    link r3 r4 4
+    link r4 srv 5
+    rt cli 198.18.0.0/15 via 198.18.1.2          # the client's only route
+    rt srv 198.18.0.0/15 via 198.18.5.1
+    for k in 1 2 3 4; do
+        for j in 1 2 3 4 5; do
+            if [ "$j" -lt "$k" ]; then
+                rt "r$k" "198.18.$j.0/24" via "198.18.$k.1"
+            elif [ "$j" -gt $((k + 1)) ]; then
+                rt "r$k" "198.18.$j.0/24" via "198.18.$((k + 1)).2"
+            fi
+        done
+    done
+}
+
+# ecmp: cli -> r1 -> {r2a | r2b} -> r3 -> r4 -> srv
+#   198.18.1 cli-r1, 198.18.2 r1-r2a, 198.18.12 r1-r2b, 198.18.3 r2a-r3,
+#   198.18.13 r2b-r3, 198.18.4 r3-r4, 198.18.5 r4-srv
+#   hop 2 is 198.18.2.2 (r2a) or 198.18.12.2 (r2b); r3 answers from 198.18.3.2
+#   (its route back to the client is via r2a); server 198.18.5.2 at hop 5.
+ECMP_SEED=${ECMP_SEED:-1}
+build_ecmp() {
+    local n
+    mknode cli host
+    for n in r1 r2a r2b r3 r4; do mknode "$n" router; done
+    mknode srv host
+    link cli r1 1
+    link r1 r2a 2
+    link r1 r2b 12
+    link r2a r3 3
+    link r2b r3 13
+    link r3 r4 4
+    link r4 srv 5
+    rt cli 198.18.0.0/15 via 198.18.1.2
+    rt srv 198.18.0.0/15 via 198.18.5.1
+    # r1: two equal-cost next hops towards r3/r4/server, hashed on L4 ports
+    sysctl_ns r1 net.ipv4.fib_multipath_hash_policy=1 "net.ipv4.fib_multipath_hash_seed=$ECMP_SEED"
+    for n in 4 5; do
+        rt r1 "198.18.$n.0/24" nexthop via 198.18.2.2 nexthop via 198.18.12.2
+    done
+    rt r1 198.18.3.0/24 via 198.18.2.2
+    rt r1 198.18.13.0/24 via 198.18.12.2
+    for n in 4 5 13; do rt r2a "198.18.$n.0/24" via 198.18.3.2; done
+    rt r2a 198.18.1.0/24 via 198.18.2.1
+    rt r2a 198.18.12.0/24 via 198.18.2.1
+    for n in 4 5 3; do rt r2b "198.18.$n.0/24" via 198.18.13.2; done
+    rt r2b 198.18.1.0/24 via 198.18.12.1
+    rt r2b 198.18.2.0/24 via 198.18.12.1
+    rt r3 198.18.1.0/24 via 198.18.3.1
+    rt r3 198.18.2.0/24 via 198.18.3.1
+    rt r3 198.18.12.0/24 via 198.18.13.1
+    rt r3 198.18.5.0/24 via 198.18.4.2
+    rt r4 198.18.0.0/15 via 198.18.4.1
+}
+
+build_case() {
+    case "$1" in
+        straight|multi) build_chain ;;
+        vlan) build_chain 100 ;;
+        silent)
+            build_chain
+            # r2 never sends Time Exceeded: hop 2 is '* * *'
+            nsx r2 iptables -A OUTPUT -p icmp --icmp-type time-exceeded -j DROP ;;
+        prohibited)
+            build_chain
+            # the server rejects every probe with ICMP type 3 code 13 (!X)
+            local p
+            for p in udp icmp tcp; do
+                nsx srv iptables -A INPUT -p "$p" -j REJECT --reject-with icmp-admin-prohibited
+            done ;;
+        ecmp) build_ecmp ;;
+        *) die "unknown case $1" ;;
+    esac
+}
+
+describe_case() {
+    case "$1" in
+        straight) echo "chain cli-r1-r2-r3-r4-srv, everyone answers" ;;
+        multi)    echo "chain cli-r1-r2-r3-r4-srv, three traces back to back" ;;
+        vlan)     echo "chain cli-r1-r2-r3-r4-srv, cli-r1 link is an 802.1Q trunk (VID 100, AF_PACKET tag relays at both ends), captured on the trunk veth" ;;
+        silent)   echo "chain, r2 drops its outgoing ICMP time-exceeded (iptables OUTPUT)" ;;
+        prohibited) echo "chain, srv INPUT rejects udp/icmp/tcp with icmp-admin-prohibited" ;;
+        ecmp)     echo "ECMP diamond cli-r1-{r2a|r2b}-r3-r4-srv, r1 fib_multipath_hash_policy=1 seed=$ECMP_SEED" ;;
+    esac
+}
+
+# ------------------------------------------------------------ capture ---
+start_capture() {   # start_capture FILE IFACE [tcpdump options...]
+    local file=$1 iface=$2; shift 2
+    local errf="$TMP/tcpdump.err" i
+    : >"$errf"
+    CAPTURE_CMD="tcpdump -i $iface -n -U${*:+ $*} -w FILE"
+    ip netns exec "${PFX}cli" tcpdump -i "$iface" -n -U "$@" -w "$file" 2>"$errf" &
+    TCPDUMP_PID=$!
+    for i in $(seq 1 100); do
+        grep -q "listening on" "$errf" && break
+        kill -0 "$TCPDUMP_PID" 2>/dev/null || { cat "$errf" >&2; die "tcpdump did not start"; }
+        sleep 0.1
+    done
+    grep -q "listening on" "$errf" || die "tcpdump is not listening"
+    sleep 1
+}
+
+stop_capture() {
+    sleep 1
+    kill -INT "$TCPDUMP_PID"
+    wait "$TCPDUMP_PID" || true
+    TCPDUMP_PID=""
+    tail -n 3 "$TMP/tcpdump.err" | grep -E "captured|dropped" | tr '\n' ' ' >&2 || true
+    echo >&2
+}
+
+# run NAME CASE IFACE "TCPDUMP OPTS" "CMD1" ["CMD2" ...]
+#   CMDs run in tcap-cli one after another inside one capture (cwd: a scratch
+#   dir, where dublin-traceroute leaves trace.json).
+#   EXPECT='RE1&&RE2...': extended regexes that must all match the tool output;
+#   if not, the run is redone on a fresh topology (up to 6 attempts), e.g. when
+#   ECMP hashing of random source ports happened to use only one branch.
+RUN_COUNT=0
+FAILED=()
+run() {
+    local name=$1
+    if [ -n "$ONLY" ] && ! [[ $name =~ $ONLY ]]; then return 0; fi
+    local attempt missing re
+    for attempt in 1 2 3 4 5 6; do
+        if [ "$attempt" = 1 ]; then log "== $name"; else log "== $name (attempt $attempt)"; fi
+        run_once "$@"
+        missing=""
+        if [ -n "${EXPECT:-}" ]; then
+            while IFS= read -r re; do
+                [ -z "$re" ] || grep -Eq -- "$re" "$TMP/$name/out.txt" || missing+=" /$re/"
+            done <<<"${EXPECT//&&/$'\n'}"
+        fi
+        [ -z "$missing" ] && break
+        log "output lacks$missing"
+    done
+    if [ -n "$missing" ]; then
+        FAILED+=("$name")
+        log "WARNING: $name kept although its output lacks$missing"
+    fi
+    cp "$TMP/$name/cap.pcap" "$OUT/$name.pcap"
+    cp "$TMP/$name/out.txt" "$OUT/$name.txt"
+    cp "$TMP/$name/cmd" "$OUT/$name.cmd"
+    rm -f "$OUT/$name.json"
+    if [ -f "$TMP/$name/trace.json" ]; then cp "$TMP/$name/trace.json" "$OUT/$name.json"; fi
+    RUN_COUNT=$((RUN_COUNT + 1))
+}
+
+run_once() {
+    local name=$1 case=$2 iface=$3 topts=$4; shift 4
+    local work="$TMP/$name" c rc
+    rm -rf "$work"; mkdir -p "$work"; chmod 755 "$work"
+    teardown
+    build_case "$case"
+    if [ "${CLI_DEFAULT:-0}" = 1 ]; then
+        # dublin-traceroute (libtins) insists on a default route to pick its
+        # interface; it still leads only into the topology (r1 has no default).
+        nsx cli ip route add default via 198.18.1.2
+    fi
+    # shellcheck disable=SC2086
+    start_capture "$work/cap.pcap" "$iface" $topts
+    : >"$work/out.txt"
+    : >"$work/cmd"
+    for c in "$@"; do
+        echo "ip netns exec ${PFX}cli $c" >>"$work/cmd"
+        rc=0
+        # - own UTS namespace with hostname tcap-cli, so mtr's report header is stable
+        # - /etc/resolv.conf -> 127.0.0.1 in the mount namespace that 'ip netns exec'
+        #   makes: a reverse lookup (dublin-traceroute always does them) dies on
+        #   the client's loopback instead of putting a query on the link
+        (cd "$work" && timeout 120 ip netns exec "${PFX}cli" unshare --uts bash -c \
+            "mount --bind $TMP/resolv.conf /etc/resolv.conf && hostname ${PFX}cli && exec $c" \
+            >>"$work/out.txt" 2>"$work/err.txt") || rc=$?
+        [ "$rc" -eq 0 ] || { log "warning: '$c' exited $rc"; sed 's/^/  | /' "$work/err.txt" >&2; }
+    done
+    stop_capture
+    teardown
+    {
+        echo "# capture: ip netns exec ${PFX}cli ${CAPTURE_CMD/FILE/$name.pcap}"
+        echo "# topology: $(describe_case "$case")"
+        echo "# tool ran with: own UTS namespace (hostname ${PFX}cli), /etc/resolv.conf bind-mounted to 'nameserver 127.0.0.1'"
+        if [ "${CLI_DEFAULT:-0}" = 1 ]; then
+            echo "# client has an extra 'default via 198.18.1.2' (needed by dublin-traceroute)"
+        fi
+        if [ "${OFFLOAD:-0}" = 1 ]; then
+            echo "# veth tx checksum offload left on: sent UDP/TCP probes carry partial checksums"
+        fi
+    } >>"$work/cmd"
+}
+
+case "${1:-}" in
+    --clean) exit 0 ;;   # the EXIT trap tears everything down
+    --build)
+        build_case "${2:?usage: $0 --build CASE}"
+        trap - EXIT
+        rm -rf "$TMP"
+        log "topology '$2' is up: ip netns exec ${PFX}cli ...; remove with $0 --clean"
+        exit 0 ;;
+    "") ;;
+    *) die "usage: $0 [--build CASE | --clean]" ;;
+esac
+
+SRV=198.18.5.2
+R3=198.18.3.2
+TR_UDP="traceroute -n -q 3 -m 8"
+TR_ICMP="traceroute -n -I -q 3 -m 8"
+TR_TCP="traceroute -n -T -q 3 -m 8"
+MTR_UDP="mtr -n -u -r -c 3 -m 8"
+MTR_ICMP="mtr -n -r -c 3 -m 8"
+SC_UDP="scamper -O text -c 'trace -P udp-paris -q 3 -m 8' -i"
+SC_ICMP="scamper -O text -c 'trace -P icmp-paris -q 3 -m 8' -i"
+DUBLIN="dublin-traceroute -n 2 -T 8"
+IF=to-r1
+
+# what the tool output must show (see EXPECT at run())
+REACHED='(^| )5[ .|-]+198\.18\.5\.2( |$)'          # hop 5 is the server
+SILENT2='^ 2  \* \* \*$|2\.\|-- \?\?\?'               # hop 2 gives no answer
+B2='(^ 2 |^2 +|2\.\|-- |^ +)'                       # traceroute, dublin, mtr (+ its extra lines)
+BOTH2="$B2.*198\.18\.2\.2( |\$)&&$B2.*198\.18\.12\.2( |\$)"   # hop 2 shows r2a and r2b
+
+START=$(date +%s)
+
+# straight: every tool
+EXPECT=$REACHED
+run straight-traceroute-udp     straight $IF "" "$TR_UDP $SRV"
+run straight-traceroute-icmp    straight $IF "" "$TR_ICMP $SRV"
+run straight-traceroute-tcp     straight $IF "" "$TR_TCP $SRV"
+run straight-mtr-udp            straight $IF "" "$MTR_UDP $SRV"
+run straight-mtr-icmp           straight $IF "" "$MTR_ICMP $SRV"
+run straight-scamper-udp-paris  straight $IF "" "$SC_UDP $SRV"
+run straight-scamper-icmp-paris straight $IF "" "$SC_ICMP $SRV"
+CLI_DEFAULT=1 run straight-dublin straight $IF "" "$DUBLIN $SRV"
+
+# link-type / format variants (pcapng: see the end)
+run straight-traceroute-udp-any   straight any "" "$TR_UDP $SRV"   # Linux cooked v2 (SLL2)
+run straight-traceroute-icmp-nano straight $IF "--time-stamp-precision=nano" "$TR_ICMP $SRV"
+run vlan-traceroute-udp           vlan     $IF "" "$TR_UDP $SRV"   # 802.1Q tagged frames
+OFFLOAD=1 run straight-traceroute-udp-offload straight $IF "" "$TR_UDP $SRV"  # partial checksums
+
+# silent: hop 2 never answers
+EXPECT="$SILENT2&&$REACHED"
+run silent-traceroute-udp  silent $IF "" "$TR_UDP $SRV"
+run silent-traceroute-icmp silent $IF "" "$TR_ICMP $SRV"
+run silent-traceroute-tcp  silent $IF "" "$TR_TCP $SRV"
+run silent-mtr-udp         silent $IF "" "$MTR_UDP $SRV"
+
+# prohibited: the server answers with ICMP admin-prohibited (!X)
+EXPECT='^ 5  198\.18\.5\.2 .*!X'
+run prohibited-traceroute-udp  prohibited $IF "" "$TR_UDP $SRV"
+run prohibited-traceroute-icmp prohibited $IF "" "$TR_ICMP $SRV"
+run prohibited-traceroute-tcp  prohibited $IF "" "$TR_TCP $SRV"
+EXPECT=$REACHED
+run prohibited-mtr-udp         prohibited $IF "" "$MTR_UDP $SRV"
+
+# ecmp: hop 2 is r2a or r2b depending on the flow's L4 hash
+EXPECT="$BOTH2&&$REACHED"
+run ecmp-traceroute-udp  ecmp $IF "" "$TR_UDP $SRV"
+run ecmp-mtr-udp         ecmp $IF "" "$MTR_UDP $SRV"
+CLI_DEFAULT=1 run ecmp-dublin ecmp $IF "" "$DUBLIN $SRV"
+EXPECT=$REACHED      # one flow per run: one branch only
+run ecmp-traceroute-icmp   ecmp $IF "" "$TR_ICMP $SRV"
+run ecmp-traceroute-tcp    ecmp $IF "" "$TR_TCP $SRV"
+run ecmp-scamper-udp-paris ecmp $IF "" "$SC_UDP $SRV"
+
+# multi: three traces in one capture (server, r3, server)
+EXPECT="$REACHED&&^traceroute to 198\.18\.3\.2 &&^ 3  198\.18\.3\.2 "
+run multi-traceroute-udp multi $IF "" "$TR_UDP $SRV" "$TR_UDP $R3" "$TR_UDP $SRV"
+EXPECT=
+
+# pcapng copy of one capture (same .txt/.cmd as its .pcap)
+if [ -f "$OUT/straight-traceroute-udp.pcap" ] && { [ -z "$ONLY" ] || [[ straight-traceroute-udp =~ $ONLY ]]; }; then
+    editcap -F pcapng "$OUT/straight-traceroute-udp.pcap" "$OUT/straight-traceroute-udp.pcapng"
+    log "== straight-traceroute-udp.pcapng (editcap -F pcapng)"
+fi
+
+log "done: $RUN_COUNT runs in $(( $(date +%s) - START ))s, files in $OUT"
+if [ ${#FAILED[@]} -gt 0 ]; then
+    log "runs whose output lacks what was expected: ${FAILED[*]}"
+    exit 1
+fi

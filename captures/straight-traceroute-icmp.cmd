@@ -1,0 +1,4 @@
+ip netns exec tcap-cli traceroute -n -I -q 3 -m 8 198.18.5.2
+# capture: ip netns exec tcap-cli tcpdump -i to-r1 -n -U -w straight-traceroute-icmp.pcap
+# topology: chain cli-r1-r2-r3-r4-srv, everyone answers
+# tool ran with: own UTS namespace (hostname tcap-cli), /etc/resolv.conf bind-mounted to 'nameserver 127.0.0.1'

@@ -1,0 +1,4 @@
+ip netns exec tcap-cli traceroute -n -q 3 -m 8 198.18.5.2
+# capture: ip netns exec tcap-cli tcpdump -i to-r1 -n -U -w vlan-traceroute-udp.pcap
+# topology: chain cli-r1-r2-r3-r4-srv, cli-r1 link is an 802.1Q trunk (VID 100, AF_PACKET tag relays at both ends), captured on the trunk veth
+# tool ran with: own UTS namespace (hostname tcap-cli), /etc/resolv.conf bind-mounted to 'nameserver 127.0.0.1'
