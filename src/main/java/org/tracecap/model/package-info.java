@@ -1,0 +1,7 @@
+/**
+ * The results tracecap produces, as plain immutable records: a {@link org.tracecap.model.Trace} of
+ * {@link org.tracecap.model.Hop}s, each holding the {@link org.tracecap.model.ProbeResult} of every probe
+ * sent at that TTL. Both replay and live tracing produce these; the report layer writes them as text and
+ * hop JSON (docs/hop-json.md). No I/O, no dependencies beyond the packet layer's decoded values.
+ */
+package org.tracecap.model;
