@@ -1,0 +1,245 @@
+package org.tracecap.capture;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.Timestamp;
+import java.util.Locale;
+
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.Pcaps;
+import org.pcap4j.core.RawPacketListener;
+import org.tracecap.match.FrameSink;
+
+/**
+ * Reads a pcap or pcapng file (whatever libpcap opens) and hands every frame to a {@link FrameSink}, in file
+ * order, with its capture time in nanoseconds.
+ *
+ * <p>It uses libpcap's {@code pcap_loop} with pcap4j's raw-packet listener, opened at nanosecond precision
+ * ({@code pcap_open_offline_with_tstamp_precision}): libpcap scales microsecond files up, so nanosecond files
+ * keep their nanoseconds. No pcap4j packet objects are built.
+ *
+ * <p>Every way a file can fail becomes a {@link CaptureException} with a one-line message; when the file
+ * breaks part way, the frames before the fault have been delivered.
+ */
+public final class PcapFileSource {
+
+    /** What libpcap is called on Debian: the message a user sees when it is not installed. */
+    public static final String LIBPCAP_MISSING = "libpcap not found: install it with apt-get install libpcap0.8";
+
+    private static final String WHAT_TO_GIVE = "give a .pcap or .pcapng file (tcpdump -w, tshark -w, Wireshark)";
+
+    private PcapFileSource() {
+    }
+
+    /**
+     * Delivers every frame of {@code file} to {@code sink}.
+     *
+     * @return how many frames were delivered
+     * @throws CaptureException the file is missing, unreadable, a directory, empty, not a capture, or broken
+     *                          part way (then {@link CaptureException#packetsDelivered()} frames were delivered);
+     *                          or libpcap is not installed
+     */
+    public static long read(Path file, FrameSink sink) throws CaptureException {
+        checkReadable(file);
+        PcapHandle handle = open(file);
+        try {
+            return loop(file, handle, sink);
+        } finally {
+            handle.close();
+        }
+    }
+
+    /**
+     * Catches what libpcap would report less clearly ("unknown file format" for an empty file, "error
+     * reading dump file: Is a directory"...). Only metadata is read, so a pipe ({@code <(tcpdump -w - ...)})
+     * still reaches libpcap whole.
+     */
+    private static void checkReadable(Path file) throws CaptureException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw new CaptureException(file + ": no such file: check the path", 0, e);
+        } catch (IOException e) {
+            throw new CaptureException(file + ": cannot read: " + oneLine(e.getMessage()), 0, e);
+        }
+        if (attributes.isDirectory()) {
+            throw new CaptureException(file + ": is a directory, not a capture file: " + WHAT_TO_GIVE, 0);
+        }
+        if (attributes.isRegularFile() && attributes.size() == 0) {
+            throw new CaptureException(file + ": empty file, not a capture: " + WHAT_TO_GIVE, 0);
+        }
+        if (!Files.isReadable(file)) {
+            throw new CaptureException(file + ": permission denied: make it readable (chmod) or run as its"
+                    + " owner", 0);
+        }
+    }
+
+    private static PcapHandle open(Path file) throws CaptureException {
+        try {
+            return Pcaps.openOffline(file.toString(), PcapHandle.TimestampPrecision.NANO);
+        } catch (PcapNativeException e) {
+            // pcap4j reports an optional function it cannot bind as "not supported", also when libpcap itself
+            // failed to load: libVersion() goes through the mandatory bindings and tells the two apart.
+            if (String.valueOf(e.getMessage()).contains("not supported") && !libpcapLoads()) {
+                throw new CaptureException(LIBPCAP_MISSING, 0, e);
+            }
+            throw new CaptureException(file + ": " + describeOpenError(e.getMessage()), 0, e);
+        } catch (LinkageError e) {
+            if (isLibpcapMissing(e)) {
+                throw new CaptureException(LIBPCAP_MISSING, 0, e);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean libpcapLoads() {
+        try {
+            Pcaps.libVersion();
+            return true;
+        } catch (LinkageError e) {
+            if (isLibpcapMissing(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * pcap4j's NativeMappings binds libpcap in its static initializer: a missing library fails there first
+     * (UnsatisfiedLinkError, possibly inside ExceptionInInitializerError) and as "Could not initialize class
+     * org.pcap4j.core.NativeMappings" (NoClassDefFoundError) on later calls. Other linkage errors (a jar missing
+     * from the class path) are not about libpcap and are not reported as such.
+     */
+    static boolean isLibpcapMissing(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnsatisfiedLinkError) {
+                return true;
+            }
+            if (t instanceof NoClassDefFoundError && String.valueOf(t.getMessage()).contains("NativeMappings")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** libpcap's pcap_open_offline errbuf, said for a user. */
+    static String describeOpenError(String libpcapMessage) {
+        String detail = oneLine(libpcapMessage);
+        String lower = detail.toLowerCase(Locale.ROOT);
+        if (lower.contains("unknown file format") || lower.contains("bad dump file format")) {
+            return "not a pcap or pcapng capture (libpcap: " + detail + "): " + WHAT_TO_GIVE;
+        }
+        if (lower.contains("truncated")) {
+            return "capture ends inside its file header (libpcap: " + detail + "): the file is cut short,"
+                    + " copy it again";
+        }
+        if (lower.contains("not supported by the pcap library")) {
+            return "this libpcap cannot read at nanosecond precision (" + detail + "): install libpcap0.8 1.5"
+                    + " or later";
+        }
+        return "cannot open the capture (libpcap: " + detail + "): check it opens with tcpdump -r";
+    }
+
+    private static long loop(Path file, PcapHandle handle, FrameSink sink) throws CaptureException {
+        int linkType = handle.getDlt().value();
+        Delivery delivery = new Delivery(handle, sink, linkType);
+        try {
+            handle.loop(-1, delivery);
+        } catch (PcapNativeException e) {
+            // pcap_loop returned -1: a record is cut short or its lengths are impossible.
+            String detail = oneLine(handle.isOpen() ? safeError(handle, e) : e.getMessage());
+            String what = detail.toLowerCase(Locale.ROOT).contains("truncated") ? "cut short" : "corrupt";
+            throw new CaptureException(file + ": capture is " + what + " after " + delivery.count
+                    + " packets (libpcap: " + detail + "): only the packets before that point were read",
+                    delivery.count, e);
+        } catch (InterruptedException e) {
+            // Only our own breakLoop ends the loop early: the sink threw.
+            if (delivery.failure != null) {
+                throw rethrow(delivery.failure);
+            }
+            Thread.currentThread().interrupt();
+            throw new CaptureException(file + ": reading was interrupted after " + delivery.count + " packets",
+                    delivery.count, e);
+        } catch (NotOpenException e) {
+            throw new IllegalStateException("capture handle closed while reading " + file, e);
+        }
+        if (delivery.failure != null) {
+            throw rethrow(delivery.failure);
+        }
+        return delivery.count;
+    }
+
+    private static String safeError(PcapHandle handle, PcapNativeException e) {
+        try {
+            String error = handle.getError();
+            return error == null || error.isBlank() ? e.getMessage() : error;
+        } catch (NotOpenException closed) {
+            return e.getMessage();
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable failure) {
+        if (failure instanceof RuntimeException r) {
+            throw r;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        throw new IllegalStateException(failure);
+    }
+
+    private static String oneLine(String message) {
+        if (message == null || message.isBlank()) {
+            return "no details";
+        }
+        return message.replaceAll("\\s+", " ").strip();
+    }
+
+    /**
+     * The pcap_loop callback. pcap4j runs it on the looping thread and sets the record's timestamp and
+     * original length in thread-locals just before the call. An exception must not escape into JNA (its
+     * default handler prints a stack trace): it is kept, the loop is broken, and it is rethrown after.
+     */
+    private static final class Delivery implements RawPacketListener {
+        private final PcapHandle handle;
+        private final FrameSink sink;
+        private final int linkType;
+        long count;
+        Throwable failure;
+
+        Delivery(PcapHandle handle, FrameSink sink, int linkType) {
+            this.handle = handle;
+            this.sink = sink;
+            this.linkType = linkType;
+        }
+
+        @Override
+        public void gotPacket(byte[] frame) {
+            if (failure != null) {
+                return;
+            }
+            try {
+                Timestamp ts = handle.getTimestamp();
+                // Timestamp.getTime() carries the milliseconds again; whole seconds plus getNanos() is exact.
+                long nanos = Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos();
+                Integer original = handle.getOriginalLength();
+                int wireLength = original == null ? frame.length : original;
+                count++;
+                sink.frame(nanos, linkType, frame, frame.length, wireLength);
+            } catch (Throwable t) {
+                failure = t;
+                try {
+                    handle.breakLoop();
+                } catch (NotOpenException e) {
+                    t.addSuppressed(e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package org.tracecap.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import org.tracecap.capture.CaptureException;
+import org.tracecap.capture.PcapFileSource;
+import org.tracecap.model.Trace;
+import org.tracecap.replay.Reconstructor;
+import org.tracecap.replay.ReplaySummary;
+import org.tracecap.report.JsonDocumentWriter;
+import org.tracecap.report.JsonLinesWriter;
+import org.tracecap.report.ReportSummary;
+import org.tracecap.report.TraceWriter;
+
+/**
+ * {@code tracecap replay [-n] [--json] [-o FILE] [--jsonl] FILE}: reads a capture, reconstructs its traces
+ * and writes each as soon as it is complete.
+ *
+ * <ol>
+ *   <li>stdout: the traceroute tables, or with {@code --json} the hop JSON document ({@code --jsonl}: one
+ *       trace per line);</li>
+ *   <li>{@code -o FILE}: the hop JSON document (or JSON Lines with {@code --jsonl}), written to a temporary
+ *       file beside FILE and renamed over it at the end;</li>
+ *   <li>stderr: one summary line (packets read, probes found, replies attributed and not), one more line
+ *       with the malformed frames by reason when there are any, and an error line if the capture broke.</li>
+ * </ol>
+ *
+ * <p>A capture that breaks part way (truncated, corrupt record) still gives the traces reconstructed from
+ * the frames before the fault, on stdout and in FILE, then the error line and exit status 2. A capture that
+ * cannot be opened at all gives the error line only, and an existing FILE is left untouched.
+ */
+final class ReplayCommand {
+    static final String HELP = """
+            usage: tracecap replay [-n] [--json] [-o FILE] [--jsonl] CAPTURE
+
+            Reconstructs every traceroute in CAPTURE (a .pcap or .pcapng file made by any tool:
+            traceroute, mtr, scamper, dublin-traceroute...) and prints one traceroute table per
+            trace, each as soon as it is complete. A summary of what was read goes to stderr.
+
+            options:
+              -n, --numeric       print addresses only, no reverse DNS lookups
+                  --json          print hop JSON (docs/hop-json.md) instead of the tables
+              -o, --output FILE   also write hop JSON to FILE (replaced only once it is complete)
+                  --jsonl         write JSON Lines instead of one document: one trace per line,
+                                  each written as soon as it is complete
+              -h, --help          show this help
+
+            exit status: 0 done, 2 bad usage, or a capture that cannot be read to its end (the
+            traces found before the fault are still printed and written).
+            """;
+
+    private static final String TRY = "tracecap replay --help";
+
+    private ReplayCommand() {
+    }
+
+    private static Options options() {
+        Options o = new Options();
+        o.addOption(Option.builder("n").longOpt("numeric").build());
+        o.addOption(Option.builder().longOpt("json").build());
+        o.addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE").build());
+        o.addOption(Option.builder().longOpt("jsonl").build());
+        o.addOption(Option.builder("h").longOpt("help").build());
+        return o;
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine line;
+        try {
+            line = DefaultParser.builder().setAllowPartialMatching(false).build().parse(options(), args);
+        } catch (ParseException e) {
+            return Main.usageError(err, "replay: " + lowerFirst(e.getMessage()), TRY);
+        }
+        if (line.hasOption("help")) {
+            out.print(HELP);
+            return Main.OK;
+        }
+        List<String> files = line.getArgList();
+        if (files.isEmpty()) {
+            return Main.usageError(err, "replay: no capture file given", TRY);
+        }
+        if (files.size() > 1) {
+            return Main.usageError(err, "replay: one capture file at a time, got " + files.size() + ": "
+                    + String.join(" ", files), TRY);
+        }
+        boolean json = line.hasOption("json");
+        boolean jsonl = line.hasOption("jsonl");
+        String output = line.getOptionValue("output");
+        if (jsonl && !json && output == null) {
+            return Main.usageError(err, "replay: --jsonl says how to write JSON: add --json or -o FILE", TRY);
+        }
+        Path capture;
+        Path outputPath;
+        try {
+            capture = Path.of(files.get(0));
+            outputPath = output == null ? null : Path.of(output);
+        } catch (InvalidPathException e) {
+            return Main.usageError(err, "replay: not a usable path: " + e.getInput(), TRY);
+        }
+        return replay(capture, outputPath, json, jsonl, line.hasOption("numeric"), out, err);
+    }
+
+    private static int replay(Path capture, Path outputPath, boolean json, boolean jsonl, boolean numeric,
+            PrintStream out, PrintStream err) {
+        AtomicOutputFile outputFile = null;
+        List<TraceWriter> writers = new ArrayList<>();
+        try {
+            if (outputPath != null) {
+                try {
+                    outputFile = AtomicOutputFile.create(outputPath);
+                } catch (IOException e) {
+                    err.println("tracecap: cannot write " + outputPath + ": " + AtomicOutputFile.describe(e));
+                    return Main.FAILED;
+                }
+            }
+            // Opened on the first trace (or at the end): a capture that cannot be opened prints nothing.
+            writers.add(new LazyWriter(() -> json ? jsonWriter(out, jsonl) : new TextTraceWriter(out, numeric)));
+            if (outputFile != null) {
+                AtomicOutputFile file = outputFile;
+                writers.add(new LazyWriter(() -> jsonWriter(file.stream(), jsonl)));
+            }
+            Reconstructor reconstructor = new Reconstructor(trace -> {
+                for (TraceWriter w : writers) {
+                    try {
+                        w.write(trace);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            });
+
+            CaptureException failure = null;
+            try {
+                PcapFileSource.read(capture, reconstructor);
+            } catch (CaptureException e) {
+                failure = e;
+            }
+            if (failure != null && failure.packetsDelivered() == 0) {
+                // Nothing was read: no empty report, and an existing output file stays as it was.
+                err.println("tracecap: " + failure.getMessage());
+                return Main.FAILED;
+            }
+            ReplaySummary summary = reconstructor.finish(failure != null);
+            ReportSummary reportSummary = new ReportSummary(summary.packetsRead(), summary.probesFound(),
+                    summary.repliesAttributed(), summary.repliesUnattributed(), summary.malformed());
+            for (TraceWriter w : writers) {
+                w.finish(reportSummary);
+            }
+            if (outputFile != null) {
+                outputFile.commit();
+            }
+            out.flush();
+            printSummary(summary, err);
+            if (failure != null) {
+                err.println("tracecap: " + failure.getMessage());
+                return Main.FAILED;
+            }
+            return Main.OK;
+        } catch (UncheckedIOException e) {
+            return cannotWrite(err, outputFile, e.getCause());
+        } catch (IOException e) {
+            return cannotWrite(err, outputFile, e);
+        } finally {
+            for (TraceWriter w : writers) {
+                closeQuietly(w);
+            }
+            if (outputFile != null) {
+                outputFile.abandon();
+            }
+        }
+    }
+
+    /** A writer made when first needed. */
+    private static final class LazyWriter implements TraceWriter {
+        interface Opener {
+            TraceWriter open() throws IOException;
+        }
+
+        private final Opener opener;
+        private TraceWriter writer;
+
+        LazyWriter(Opener opener) {
+            this.opener = opener;
+        }
+
+        private TraceWriter writer() throws IOException {
+            if (writer == null) {
+                writer = opener.open();
+            }
+            return writer;
+        }
+
+        @Override
+        public void write(Trace trace) throws IOException {
+            writer().write(trace);
+        }
+
+        @Override
+        public void finish(ReportSummary summary) throws IOException {
+            writer().finish(summary);
+        }
+
+        /** Finishes a writer already opened; one never opened writes nothing. */
+        @Override
+        public void close() throws IOException {
+            if (writer != null) {
+                writer.close();
+            }
+        }
+    }
+
+    private static TraceWriter jsonWriter(OutputStream stream, boolean jsonl) throws IOException {
+        return jsonl ? JsonLinesWriter.open(stream) : JsonDocumentWriter.open(stream, true);
+    }
+
+    /** stdout never fails (PrintStream keeps its errors), so a write error is the output file's. */
+    private static int cannotWrite(PrintStream err, AtomicOutputFile file, IOException e) {
+        String where = file == null ? "the output" : file.target().toString();
+        err.println("tracecap: cannot write " + where + ": " + AtomicOutputFile.describe(e));
+        return Main.FAILED;
+    }
+
+    private static void closeQuietly(TraceWriter w) {
+        try {
+            w.close();
+        } catch (IOException | UncheckedIOException ignored) {
+            // already reported, or the output is being abandoned
+        }
+    }
+
+    /** {@code tracecap: N packets read, ...} and, when any, {@code tracecap: malformed: reason=N, ...}. */
+    static void printSummary(ReplaySummary s, PrintStream err) {
+        long malformed = s.malformedTotal();
+        err.println("tracecap: " + s.packetsRead() + " packets read, " + s.probesFound() + " probes found, "
+                + s.repliesAttributed() + " replies attributed, " + s.repliesUnattributed() + " unattributed, "
+                + malformed + " malformed");
+        if (malformed > 0) {
+            err.println("tracecap: malformed: " + s.malformed().entrySet().stream()
+                    .map((Map.Entry<String, Long> e) -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining(", ")));
+        }
+    }
+
+    private static String lowerFirst(String s) {
+        if (s == null || s.isEmpty()) {
+            return "bad arguments";
+        }
+        return Character.toLowerCase(s.charAt(0)) + s.substring(1);
+    }
+}

@@ -1,0 +1,199 @@
+package org.tracecap.match;
+
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.tracecap.packet.IcmpExtension;
+import org.tracecap.packet.IcmpExtensions;
+import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IcmpView;
+import org.tracecap.packet.IpProtocol;
+import org.tracecap.packet.Ipv4View;
+import org.tracecap.packet.LinkLayer;
+import org.tracecap.packet.PacketException;
+import org.tracecap.packet.TcpView;
+import org.tracecap.packet.UdpView;
+
+/**
+ * Turns one captured frame into a {@link Classified}. Never throws on bytes: whatever the packet layer
+ * rejects comes back as {@link Classified.Malformed} with the {@link PacketException#reason()} as its short,
+ * stable reason.
+ *
+ * <ol>
+ *   <li>An unsupported link type, or a frame that carries no IPv4 (ARP, IPv6...), is Ignored.</li>
+ *   <li>A non-first IPv4 fragment is Ignored: only first fragments carry the transport header.</li>
+ *   <li>UDP, ICMP Echo Request and TCP SYN without ACK are {@link SentProbe}s (probe candidates; whether
+ *       one is a probe is known only when something quotes or answers it).</li>
+ *   <li>ICMP errors (Destination Unreachable, Time Exceeded, Parameter Problem, Source Quench, Redirect)
+ *       whose quote holds at least the inner IP header + 8 bytes are {@link IcmpReply}s with the dissected
+ *       {@link QuotedProbe}; RFC 4884 extensions are decoded when the datagram was captured whole.</li>
+ *   <li>ICMP Echo Reply is an {@link IcmpReply} with no quote; TCP SYN-ACK or RST is a {@link TcpReply}.</li>
+ *   <li>Everything else is Ignored with a reason.</li>
+ * </ol>
+ *
+ * <p>Extension problems that leave the reply usable (bad extension checksum, version, datagram field
+ * shorter than 128 bytes) drop the extensions and are counted in {@link #warnings()}. An instance is not
+ * thread-safe because of that counter; use one per replay or per trace.
+ */
+public final class FrameClassifier {
+    public static final String NOT_IPV4 = "not IPv4";
+    public static final String UNSUPPORTED_LINK = "unsupported link type";
+    public static final String FRAGMENT = "IPv4 non-first fragment";
+    public static final String OTHER_PROTOCOL = "IP protocol not traced";
+    public static final String OTHER_ICMP = "ICMP type not traced";
+    public static final String OTHER_TCP = "TCP not SYN, SYN-ACK or RST";
+    public static final String SHORT_QUOTE = "ICMP quote shorter than IP header + 8";
+
+    private static final Classified.Ignored IGNORED_NOT_IPV4 = new Classified.Ignored(NOT_IPV4);
+    private static final Classified.Ignored IGNORED_LINK = new Classified.Ignored(UNSUPPORTED_LINK);
+    private static final Classified.Ignored IGNORED_FRAGMENT = new Classified.Ignored(FRAGMENT);
+    private static final Classified.Ignored IGNORED_PROTOCOL = new Classified.Ignored(OTHER_PROTOCOL);
+    private static final Classified.Ignored IGNORED_ICMP = new Classified.Ignored(OTHER_ICMP);
+    private static final Classified.Ignored IGNORED_TCP = new Classified.Ignored(OTHER_TCP);
+
+    private final SortedMap<String, Long> warnings = new TreeMap<>();
+
+    /**
+     * @param timeNanos  capture time, ns since the epoch
+     * @param linkType   LINKTYPE number of the capture
+     * @param frame      the bytes, valid in {@code [0, caplen)}
+     * @param caplen     bytes captured
+     * @param wireLength bytes on the wire (part of the {@link FrameSink} shape; decoding clamps to caplen)
+     */
+    public Classified classify(long timeNanos, int linkType, byte[] frame, int caplen, int wireLength) {
+        try {
+            if (!LinkLayer.isSupported(linkType)) {
+                return IGNORED_LINK;
+            }
+            int len = Math.max(0, Math.min(caplen, frame.length));
+            int ipAt = LinkLayer.ipv4Offset(linkType, frame, len);
+            if (ipAt == LinkLayer.NOT_IPV4) {
+                return IGNORED_NOT_IPV4;
+            }
+            Ipv4View ip = Ipv4View.of(frame, ipAt, len - ipAt);
+            if (!ip.isFirstFragment()) {
+                return IGNORED_FRAGMENT;
+            }
+            return switch (ip.protocol()) {
+                case IpProtocol.UDP -> udp(timeNanos, ip, frame);
+                case IpProtocol.TCP -> tcp(timeNanos, ip, frame);
+                case IpProtocol.ICMP -> icmp(timeNanos, ip, frame);
+                default -> IGNORED_PROTOCOL;
+            };
+        } catch (PacketException e) {
+            return new Classified.Malformed(e.reason());
+        } catch (RuntimeException e) {
+            // A bug of ours on strange bytes must not stop a replay: count it as its own reason.
+            return new Classified.Malformed("decoder error " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** Counts of extension problems that dropped the extensions but kept the reply, by reason. */
+    public SortedMap<String, Long> warnings() {
+        return new TreeMap<>(warnings);
+    }
+
+    private static Classified udp(long time, Ipv4View ip, byte[] b) {
+        UdpView udp = UdpView.of(b, ip.payloadOffset(), ip.payloadLength());
+        return new SentProbe(time, ip.source(), ip.destination(), IpProtocol.UDP, ip.ttl(), ip.identification(),
+                ip.totalLength(), ip.tos(), udp.sourcePort(), udp.destinationPort(), 0, 0, udp.checksum(), 0);
+    }
+
+    private static Classified tcp(long time, Ipv4View ip, byte[] b) {
+        TcpView tcp = TcpView.of(b, ip.payloadOffset(), ip.payloadLength());
+        if (tcp.isSyn() && !tcp.isAck() && !tcp.isRst()) {
+            return new SentProbe(time, ip.source(), ip.destination(), IpProtocol.TCP, ip.ttl(), ip.identification(),
+                    ip.totalLength(), ip.tos(), tcp.sourcePort(), tcp.destinationPort(), 0, 0, tcp.checksum(),
+                    tcp.sequence());
+        }
+        if ((tcp.isSyn() && tcp.isAck()) || tcp.isRst()) {
+            return new TcpReply(time, ip.source(), ip.destination(), ip.ttl(), ip.totalLength(), tcp.sourcePort(),
+                    tcp.destinationPort(), tcp.sequence(), tcp.acknowledgment(), tcp.flags());
+        }
+        return IGNORED_TCP;
+    }
+
+    private Classified icmp(long time, Ipv4View ip, byte[] b) {
+        IcmpView icmp = IcmpView.of(b, ip.payloadOffset(), ip.payloadLength());
+        int type = icmp.type();
+        if (type == IcmpType.ECHO_REQUEST) {
+            return new SentProbe(time, ip.source(), ip.destination(), IpProtocol.ICMP, ip.ttl(), ip.identification(),
+                    ip.totalLength(), ip.tos(), 0, 0, icmp.identifier(), icmp.sequence(), icmp.checksum(), 0);
+        }
+        if (type == IcmpType.ECHO_REPLY) {
+            return new IcmpReply(time, ip.source(), ip.destination(), ip.ttl(), ip.totalLength(), type, icmp.code(),
+                    0, null, icmp.identifier(), icmp.sequence(), List.of());
+        }
+        if (!IcmpType.isError(type)) {
+            return IGNORED_ICMP;
+        }
+        // The datagram field ends where the RFC 4884 length says when it is set, else at the message's end.
+        int field = icmp.bodyLength();
+        int words = icmp.rfc4884Length();
+        if (words != 0 && words * 4 < field) {
+            field = words * 4;
+        }
+        QuotedProbe quote = quote(b, icmp.bodyOffset(), field);
+        List<IcmpExtension> extensions = List.of();
+        // Extensions sit at the end of the message: look only when the datagram was captured whole.
+        if (ip.isComplete() && icmp.hasRfc4884Length()) {
+            IcmpExtensions.Parsed parsed = IcmpExtensions.parse(b, icmp.offset(), icmp.length());
+            if (parsed.warning() != null) {
+                warnings.merge(parsed.warning(), 1L, Long::sum);
+            }
+            extensions = parsed.extensions();
+        }
+        return new IcmpReply(time, ip.source(), ip.destination(), ip.ttl(), ip.totalLength(), type, icmp.code(),
+                icmp.nextHopMtu(), quote, 0, 0, extensions);
+    }
+
+    /** Dissects the quoted probe: inner IPv4 header and at least the first 8 bytes of its payload. */
+    static QuotedProbe quote(byte[] b, int off, int len) {
+        if (len < Ipv4View.MIN_HEADER + 8) {
+            throw new PacketException("ICMP quote", off, SHORT_QUOTE, len + " bytes quoted");
+        }
+        Ipv4View inner = Ipv4View.ofQuote(b, off, len);
+        int l4 = inner.payloadOffset();
+        int l4Length = len - inner.headerLength();
+        if (l4Length < 8) {
+            throw new PacketException("ICMP quote", off, SHORT_QUOTE,
+                    len + " bytes quoted, IP header " + inner.headerLength());
+        }
+        int quotedLength = inner.totalLength() >= inner.headerLength() ? Math.min(len, inner.totalLength()) : len;
+        int sport = 0;
+        int dport = 0;
+        int icmpId = 0;
+        int icmpSeq = 0;
+        int checksum = 0;
+        long tcpSeq = 0;
+        // A non-first fragment quotes payload bytes, not a transport header: leave the L4 fields at 0.
+        if (inner.isFirstFragment()) {
+            switch (inner.protocol()) {
+                case IpProtocol.UDP -> {
+                    UdpView udp = UdpView.ofQuote(b, l4, l4Length);
+                    sport = udp.sourcePort();
+                    dport = udp.destinationPort();
+                    checksum = udp.checksum();
+                }
+                case IpProtocol.TCP -> {
+                    TcpView tcp = TcpView.ofQuote(b, l4, l4Length);
+                    sport = tcp.sourcePort();
+                    dport = tcp.destinationPort();
+                    tcpSeq = tcp.sequence();
+                    checksum = tcp.checksum();
+                }
+                case IpProtocol.ICMP -> {
+                    IcmpView echo = IcmpView.of(b, l4, l4Length);
+                    icmpId = echo.identifier();
+                    icmpSeq = echo.sequence();
+                    checksum = echo.checksum();
+                }
+                default -> {
+                }
+            }
+        }
+        return new QuotedProbe(inner.source(), inner.destination(), inner.protocol(), inner.ttl(),
+                inner.identification(), inner.totalLength(), inner.tos(), sport, dport, icmpId, icmpSeq, checksum,
+                tcpSeq, quotedLength);
+    }
+}

@@ -1,0 +1,307 @@
+package org.tracecap.replay;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.tracecap.match.Classified;
+import org.tracecap.match.FrameClassifier;
+import org.tracecap.match.FrameSink;
+import org.tracecap.match.IcmpReply;
+import org.tracecap.match.ProbeTable;
+import org.tracecap.match.SentProbe;
+import org.tracecap.match.TcpReply;
+import org.tracecap.model.StopReason;
+import org.tracecap.model.Trace;
+import org.tracecap.packet.IpProtocol;
+
+/**
+ * Rebuilds the traceroutes in a capture, whichever tool made them, from the frames in capture order.
+ * Each frame is classified ({@link FrameClassifier}); probe candidates go to a bounded {@link ProbeTable}
+ * and to a run; replies are attributed by the table and recorded on their probe. Times are capture times.
+ *
+ * <ol>
+ *   <li>A candidate flow is (source, destination, protocol), plus the Echo identifier for ICMP (traceroute
+ *       -I, mtr and scamper keep one identifier per run). Its probes, in capture order, form runs.</li>
+ *   <li>A run is a trace when it shows at least 3 distinct TTLs, or one of its probes got a Time Exceeded,
+ *       or it shows 2 TTLs and got some reply. A flow at one TTL (DNS, a ping, a TCP connection, even when
+ *       answered by the destination) is other traffic: it yields no trace, and only its latest 64 probes
+ *       are kept.</li>
+ *   <li>A probe whose TTL is lower than the highest TTL of the current run starts a new run (back-to-back
+ *       runs to one destination) when: more than {@link #RESTART_GAP_NANOS} passed since the run's last
+ *       probe; or its identity (the field that changes from probe to probe: UDP destination port, ICMP
+ *       sequence, UDP checksum, IP ID, TCP source port) repeats one of the run (traceroute restarts at port
+ *       33434, sequence 1); or the run so far only climbed TTLs and its identities do not count up by 1..64
+ *       (traceroute -T's random source ports). mtr cycles TTL 1..n round after round with ever increasing
+ *       ports or sequence numbers: that is one run.</li>
+ *   <li>The same probe (every field but the time) captured twice within 50 ms is kept once.</li>
+ *   <li>A UDP/TCP run made of two or more fixed 5-tuples each probed at two or more TTLs (dublin-traceroute's
+ *       flows) gives one trace per 5-tuple, in order of their first probe: each flow is its own path.</li>
+ *   <li>A trace stops at the lowest TTL where a probe got a final reply: Port Unreachable or any other
+ *       Destination Unreachable, Echo Reply, TCP SYN-ACK/RST, or any reply from the destination. Probes
+ *       above that TTL (sent in parallel before the answer was known) are dropped and counted nowhere,
+ *       so the hops are what the tool printed. Hops run from the lowest TTL probed to the highest kept,
+ *       one per TTL, each with its probes in send order (a TTL nobody answered has its probes unanswered;
+ *       a TTL never probed inside that range has an empty hop).</li>
+ *   <li>Stop reason: reached when a final reply at the stop TTL is not a Destination Unreachable other than
+ *       port unreachable; unreachable with the code of the first such error otherwise (!X, !H...). No final
+ *       reply: max-ttl when the tool is known to have moved on (a new run started, or no probe or reply for
+ *       {@link #DEFAULT_INACTIVITY_NANOS}, or the capture went on for {@link #RESTART_GAP_NANOS} after the
+ *       run's last activity); incomplete when the capture ended before that, or was cut
+ *       ({@code finish(true)}).</li>
+ *   <li>Method: the protocol, the field that told the probes apart, and the tool whose labelling it is
+ *       when the clues agree (traceroute, mtr, scamper, dublin), else "unknown".</li>
+ *   <li>Bounded memory: a run with no probe or reply for the inactivity time is closed and emitted; a run
+ *       replaced by a new one waits {@link #REPLY_GRACE_NANOS} for late replies; a run longer than
+ *       {@link #MAX_RUN_PROBES} probes is cut; the probe table forgets its oldest probes past its capacity.
+ *       Traces are emitted in start-time order: a closed trace waits while an open trace that started
+ *       earlier can still be emitted (at most {@link #MAX_WAITING_TRACES} wait).</li>
+ * </ol>
+ *
+ * <p>Counters: every frame is read; an ICMP error, Echo Reply, TCP SYN-ACK or RST is attributed or
+ * unattributed by the probe table; malformed frames are counted by reason. Not thread-safe.
+ */
+public final class Reconstructor implements FrameSink {
+    public static final int DEFAULT_TABLE_CAPACITY = 1 << 16;
+    public static final long DEFAULT_INACTIVITY_NANOS = 60_000_000_000L;
+    /** Longer than traceroute's default wait of 5 s for a reply, and mtr's 1 s interval. */
+    public static final long RESTART_GAP_NANOS = 10_000_000_000L;
+    public static final long REPLY_GRACE_NANOS = 10_000_000_000L;
+    public static final int MAX_RUN_PROBES = 1 << 16;
+    public static final int MAX_WAITING_TRACES = 4096;
+    private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final Consumer<Trace> onTrace;
+    private final FrameClassifier classifier = new FrameClassifier();
+    private final ProbeTable table;
+    private final long inactivityNanos;
+    private final HashMap<FlowKey, Flow> flows = new HashMap<>();
+    private final FlowKey lookup = new FlowKey();
+    private final PriorityQueue<Waiting> waiting = new PriorityQueue<>();
+    private final SortedMap<String, Long> malformed = new TreeMap<>();
+    private long packetsRead;
+    private long probesFound;
+    private long repliesAttributed;
+    private long repliesUnattributed;
+    private long now = Long.MIN_VALUE;
+    private long nextSweep = Long.MIN_VALUE;
+    private long closedTraces;
+
+    public Reconstructor(Consumer<Trace> onTrace) {
+        this(onTrace, DEFAULT_TABLE_CAPACITY, DEFAULT_INACTIVITY_NANOS);
+    }
+
+    /**
+     * @param tableCapacity   probes the probe table remembers for attribution
+     * @param inactivityNanos capture time without probe or reply after which a run is closed and emitted
+     */
+    public Reconstructor(Consumer<Trace> onTrace, int tableCapacity, long inactivityNanos) {
+        this.onTrace = Objects.requireNonNull(onTrace, "onTrace");
+        if (inactivityNanos <= 0) {
+            throw new IllegalArgumentException("inactivity " + inactivityNanos + " ns");
+        }
+        this.table = new ProbeTable(tableCapacity);
+        this.inactivityNanos = inactivityNanos;
+    }
+
+    @Override
+    public void frame(long timeNanos, int linkType, byte[] frame, int capturedLength, int wireLength) {
+        packetsRead++;
+        if (timeNanos > now) {
+            now = timeNanos;
+        }
+        Classified c = classifier.classify(timeNanos, linkType, frame, capturedLength, wireLength);
+        if (c instanceof SentProbe p) {
+            probe(p);
+        } else if (c instanceof IcmpReply r) {
+            reply(table.attribute(r), r, r.timeNanos());
+        } else if (c instanceof TcpReply r) {
+            reply(table.attribute(r), r, r.timeNanos());
+        } else if (c instanceof Classified.Malformed m) {
+            malformed.merge(m.reason(), 1L, Long::sum);
+        }
+        if (now >= nextSweep) {
+            if (nextSweep != Long.MIN_VALUE) {
+                sweep();
+            }
+            nextSweep = now + SWEEP_INTERVAL_NANOS;
+        }
+    }
+
+    /**
+     * Closes every run still open, emits every trace not yet emitted (in start-time order) and returns the
+     * counters. {@code captureIncomplete}: the capture was cut short (truncated file), so a trace that shows
+     * no stop is incomplete rather than max-ttl.
+     */
+    public ReplaySummary finish(boolean captureIncomplete) {
+        for (Flow flow : flows.values()) {
+            if (flow.closing != null) {
+                for (Run run : flow.closing) {
+                    close(run, StopReason.maxTtl());
+                }
+            }
+            if (flow.current != null) {
+                boolean movedOn = !captureIncomplete && flow.current.lastActivity() + RESTART_GAP_NANOS <= now;
+                close(flow.current, movedOn ? StopReason.maxTtl() : StopReason.incomplete());
+            }
+        }
+        flows.clear();
+        emitWaiting(Long.MAX_VALUE);
+        return summary();
+    }
+
+    /** The counters so far. */
+    public ReplaySummary summary() {
+        return new ReplaySummary(packetsRead, probesFound, repliesAttributed, repliesUnattributed, malformed);
+    }
+
+    private void probe(SentProbe p) {
+        Flow flow = flows.get(lookup.set(p));
+        if (flow == null) {
+            flow = new Flow();
+            flows.put(new FlowKey().set(p), flow);
+        }
+        Run run = flow.current;
+        if (run != null) {
+            if (run.isDuplicate(p)) {
+                return;
+            }
+            if (run.size() >= MAX_RUN_PROBES || run.startsNewRun(p, RESTART_GAP_NANOS)) {
+                if (flow.closing == null) {
+                    flow.closing = new ArrayList<>(2);
+                }
+                flow.closing.add(run);
+                run = null;
+            }
+        }
+        if (run == null) {
+            run = new Run(p.protocol());
+            flow.current = run;
+        }
+        run.add(p);
+        table.add(p);
+    }
+
+    private void reply(SentProbe p, Classified reply, long time) {
+        if (p == null) {
+            repliesUnattributed++;
+            return;
+        }
+        repliesAttributed++;
+        Flow flow = flows.get(lookup.set(p));
+        if (flow == null) {
+            return;
+        }
+        if (flow.current != null && flow.current.attach(p, reply, time)) {
+            return;
+        }
+        if (flow.closing != null) {
+            for (Run run : flow.closing) {
+                if (run.attach(p, reply, time)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Closes runs idle for the inactivity time, and closing runs past their grace; emits what may go. */
+    private void sweep() {
+        long openStart = Long.MAX_VALUE;
+        for (Iterator<Flow> it = flows.values().iterator(); it.hasNext(); ) {
+            Flow flow = it.next();
+            if (flow.closing != null) {
+                for (Iterator<Run> r = flow.closing.iterator(); r.hasNext(); ) {
+                    Run run = r.next();
+                    if (run.lastActivity() + Math.min(REPLY_GRACE_NANOS, inactivityNanos) <= now) {
+                        r.remove();
+                        close(run, StopReason.maxTtl());
+                    } else if (run.confirmed()) {
+                        openStart = Math.min(openStart, run.startTime());
+                    }
+                }
+                if (flow.closing.isEmpty()) {
+                    flow.closing = null;
+                }
+            }
+            Run run = flow.current;
+            if (run != null) {
+                if (run.lastActivity() + inactivityNanos <= now) {
+                    flow.current = null;
+                    close(run, StopReason.maxTtl());
+                } else if (run.confirmed()) {
+                    openStart = Math.min(openStart, run.startTime());
+                }
+            }
+            if (flow.current == null && flow.closing == null) {
+                it.remove();
+            }
+        }
+        emitWaiting(openStart);
+    }
+
+    private void close(Run run, StopReason unfinished) {
+        if (!run.confirmed()) {
+            return;
+        }
+        for (TraceAssembler.Assembled a : TraceAssembler.assemble(run, unfinished)) {
+            probesFound += a.probes();
+            waiting.add(new Waiting(a.trace(), closedTraces++));
+        }
+    }
+
+    private void emitWaiting(long openStart) {
+        while (!waiting.isEmpty()
+                && (waiting.peek().trace.startTimeNanos() < openStart || waiting.size() > MAX_WAITING_TRACES)) {
+            onTrace.accept(waiting.poll().trace);
+        }
+    }
+
+    /** A trace waiting for the open traces that started before it; ties keep the order they were closed. */
+    private record Waiting(Trace trace, long order) implements Comparable<Waiting> {
+        @Override
+        public int compareTo(Waiting o) {
+            int c = Long.compare(trace.startTimeNanos(), o.trace.startTimeNanos());
+            return c != 0 ? c : Long.compare(order, o.order);
+        }
+    }
+
+    /** The runs of one candidate flow: the current one, and those replaced but still taking late replies. */
+    private static final class Flow {
+        Run current;
+        List<Run> closing;
+    }
+
+    /** (source, destination, protocol, Echo identifier for ICMP); mutable only for allocation-free lookups. */
+    private static final class FlowKey {
+        private int source;
+        private int destination;
+        private int protocol;
+        private int icmpId;
+
+        FlowKey set(SentProbe p) {
+            source = p.source();
+            destination = p.destination();
+            protocol = p.protocol();
+            icmpId = p.protocol() == IpProtocol.ICMP ? p.icmpId() : 0;
+            return this;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FlowKey k && k.source == source && k.destination == destination
+                    && k.protocol == protocol && k.icmpId == icmpId;
+        }
+
+        @Override
+        public int hashCode() {
+            int h = source * 31 + destination;
+            h = h * 31 + protocol;
+            return h * 31 + icmpId;
+        }
+    }
+}

@@ -1,0 +1,279 @@
+package org.tracecap.replay;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tracecap.match.IcmpReply;
+import org.tracecap.match.QuotedProbe;
+import org.tracecap.match.SentProbe;
+import org.tracecap.match.TcpReply;
+import org.tracecap.model.Hop;
+import org.tracecap.model.Method;
+import org.tracecap.model.ProbeResult;
+import org.tracecap.model.StopReason;
+import org.tracecap.model.Trace;
+import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpProtocol;
+
+/**
+ * Turns a closed {@link Run} into traces: splits parallel Paris flows, trims past the stop, groups probes by
+ * TTL, works out the stop reason and the probing method (rules 5 to 8 of {@link Reconstructor}).
+ */
+final class TraceAssembler {
+    /** A trace and how many probes it holds. */
+    record Assembled(Trace trace, int probes) {
+    }
+
+    private TraceAssembler() {
+    }
+
+    /**
+     * @param unfinished the stop reason of a trace whose probes show no stop (max-ttl or incomplete)
+     */
+    static List<Assembled> assemble(Run run, StopReason unfinished) {
+        List<Assembled> out = new ArrayList<>(1);
+        for (List<Slot> piece : split(run)) {
+            if (looksLikeTrace(piece)) {
+                out.add(build(run.protocol, piece, unfinished));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Rule 5: a UDP/TCP run made of two or more fixed 5-tuples each probed at two or more TTLs is a set of
+     * parallel Paris flows (dublin-traceroute): each flow follows its own path and is its own trace. Any
+     * other run is one piece.
+     */
+    static List<List<Slot>> split(Run run) {
+        List<Slot> all = new ArrayList<>(run.size());
+        for (int i = 0; i < run.size(); i++) {
+            all.add(run.slot(i));
+        }
+        if (run.protocol == IpProtocol.ICMP || all.size() < 4) {
+            return List.of(all);
+        }
+        Map<Integer, List<Slot>> byTuple = new LinkedHashMap<>();
+        for (Slot s : all) {
+            int key = (s.probe.sourcePort() << 16) | s.probe.destinationPort();
+            byTuple.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+            if (byTuple.size() > all.size() / 2) {
+                return List.of(all);
+            }
+        }
+        if (byTuple.size() < 2) {
+            return List.of(all);
+        }
+        for (List<Slot> flow : byTuple.values()) {
+            if (distinctTtls(flow) < 2) {
+                return List.of(all);
+            }
+        }
+        return new ArrayList<>(byTuple.values());
+    }
+
+    static boolean looksLikeTrace(List<Slot> piece) {
+        boolean answered = false;
+        boolean timeExceeded = false;
+        for (Slot s : piece) {
+            answered |= s.reply != null;
+            timeExceeded |= s.isTimeExceeded();
+        }
+        return Run.looksLikeTrace(distinctTtls(piece), answered, timeExceeded);
+    }
+
+    private static int distinctTtls(List<Slot> slots) {
+        long[] bits = new long[4];
+        int n = 0;
+        for (Slot s : slots) {
+            int ttl = s.probe.ttl();
+            long bit = 1L << (ttl & 63);
+            if ((bits[ttl >>> 6] & bit) == 0) {
+                bits[ttl >>> 6] |= bit;
+                n++;
+            }
+        }
+        return n;
+    }
+
+    static Assembled build(int protocol, List<Slot> piece, StopReason unfinished) {
+        // Rule 6: the trace stops at the lowest TTL that got a final reply; probes above it were sent in
+        // parallel before the answer was known (traceroute keeps 16 in flight) and are dropped.
+        int stopTtl = Integer.MAX_VALUE;
+        for (Slot s : piece) {
+            if (s.isFinal() && s.probe.ttl() < stopTtl) {
+                stopTtl = s.probe.ttl();
+            }
+        }
+        int minTtl = Integer.MAX_VALUE;
+        int maxTtl = Integer.MIN_VALUE;
+        int kept = 0;
+        long start = Long.MAX_VALUE;
+        long end = Long.MIN_VALUE;
+        for (Slot s : piece) {
+            int ttl = s.probe.ttl();
+            if (ttl > stopTtl) {
+                continue;
+            }
+            kept++;
+            minTtl = Math.min(minTtl, ttl);
+            maxTtl = Math.max(maxTtl, ttl);
+            start = Math.min(start, s.probe.timeNanos());
+            end = Math.max(end, Math.max(s.probe.timeNanos(), s.replyTime()));
+        }
+        List<List<ProbeResult>> byTtl = new ArrayList<>(maxTtl - minTtl + 1);
+        for (int t = minTtl; t <= maxTtl; t++) {
+            byTtl.add(new ArrayList<>(3));
+        }
+        for (Slot s : piece) {
+            if (s.probe.ttl() <= stopTtl) {
+                byTtl.get(s.probe.ttl() - minTtl).add(result(protocol, s));
+            }
+        }
+        List<Hop> hops = new ArrayList<>(byTtl.size());
+        for (int i = 0; i < byTtl.size(); i++) {
+            hops.add(new Hop(minTtl + i, byTtl.get(i)));
+        }
+        StopReason stop = stopTtl == Integer.MAX_VALUE ? unfinished : stopAt(piece, stopTtl);
+        SentProbe first = piece.get(0).probe;
+        Trace trace = new Trace(first.source(), first.destination(), method(protocol, piece), start, end, stop,
+                hops, null);
+        return new Assembled(trace, kept);
+    }
+
+    /**
+     * Rule 7: reached when some final reply at the stop TTL is not a Destination Unreachable with a code other
+     * than port unreachable (Port Unreachable, Echo Reply, TCP SYN-ACK/RST, anything from the destination);
+     * otherwise unreachable with the code of the first such error (what traceroute printed as !X, !H...).
+     */
+    private static StopReason stopAt(List<Slot> piece, int stopTtl) {
+        int code = -1;
+        for (Slot s : piece) {
+            if (s.probe.ttl() != stopTtl || !s.isFinal()) {
+                continue;
+            }
+            int c = s.unreachableCode();
+            if (c < 0) {
+                return StopReason.reached();
+            }
+            if (code < 0) {
+                code = c;
+            }
+        }
+        return StopReason.unreachable(code);
+    }
+
+    static ProbeResult result(int protocol, Slot s) {
+        SentProbe p = s.probe;
+        boolean icmp = protocol == IpProtocol.ICMP;
+        Integer sourcePort = icmp ? null : p.sourcePort();
+        Integer destinationPort = icmp ? null : p.destinationPort();
+        Integer icmpId = icmp ? p.icmpId() : null;
+        Integer icmpSequence = icmp ? p.icmpSequence() : null;
+        Integer udpChecksum = protocol == IpProtocol.UDP ? p.checksum() : null;
+        if (s.reply instanceof IcmpReply r) {
+            QuotedProbe q = r.quote();
+            return new ProbeResult(p.ttl(), p.timeNanos(), p.ipId(), sourcePort, destinationPort, icmpId,
+                    icmpSequence, udpChecksum, p.totalLength(), r.timeNanos() - p.timeNanos(), r.source(),
+                    r.type(), r.code(), null, IcmpType.annotation(r.type(), r.code(), r.nextHopMtu()),
+                    r.replyTtl(), q == null ? null : q.ttl(), q == null ? null : q.ipId(),
+                    q != null && q.protocol() == IpProtocol.UDP ? q.checksum() : null, r.totalLength(),
+                    r.extensions());
+        }
+        if (s.reply instanceof TcpReply r) {
+            return new ProbeResult(p.ttl(), p.timeNanos(), p.ipId(), sourcePort, destinationPort, icmpId,
+                    icmpSequence, udpChecksum, p.totalLength(), r.timeNanos() - p.timeNanos(), r.source(),
+                    null, null, r.flags(), "", r.replyTtl(), null, null, null, r.totalLength(), List.of());
+        }
+        return new ProbeResult(p.ttl(), p.timeNanos(), p.ipId(), sourcePort, destinationPort, icmpId,
+                icmpSequence, udpChecksum, p.totalLength(), null, null, null, null, null, null, null, null, null,
+                null, null, List.of());
+    }
+
+    /**
+     * Rule 8: which field told the probes apart, and the tool whose labelling this is when the clues agree
+     * (README of captures/ lists them); "unknown" otherwise.
+     */
+    static Method method(int protocol, List<Slot> piece) {
+        SentProbe f = piece.get(0).probe;
+        boolean monotone = true;
+        boolean sportVaries = false;
+        boolean dportVaries = false;
+        boolean checksumVaries = false;
+        boolean ipIdVaries = false;
+        boolean seqVaries = false;
+        boolean tcpSeqVaries = false;
+        boolean dportPlusOne = true;
+        boolean seqPlusOne = true;
+        boolean ipIdSequential = true;
+        boolean checksumIsIpId = f.checksum() == f.ipId();
+        boolean ipIdDownWithTtl = true;
+        SentProbe prev = f;
+        for (int i = 1; i < piece.size(); i++) {
+            SentProbe p = piece.get(i).probe;
+            monotone &= p.ttl() >= prev.ttl();
+            sportVaries |= p.sourcePort() != f.sourcePort();
+            dportVaries |= p.destinationPort() != f.destinationPort();
+            checksumVaries |= p.checksum() != f.checksum();
+            ipIdVaries |= p.ipId() != f.ipId();
+            seqVaries |= p.icmpSequence() != f.icmpSequence();
+            tcpSeqVaries |= p.tcpSequence() != f.tcpSequence();
+            dportPlusOne &= ((p.destinationPort() - prev.destinationPort()) & 0xffff) == 1;
+            seqPlusOne &= ((p.icmpSequence() - prev.icmpSequence()) & 0xffff) == 1;
+            ipIdSequential &= Run.isSequentialStep(prev.ipId(), p.ipId(), Run.IP_ID);
+            checksumIsIpId &= p.checksum() == p.ipId();
+            ipIdDownWithTtl &= ((p.ipId() + p.ttl()) & 0xffff) == ((f.ipId() + f.ttl()) & 0xffff);
+            prev = p;
+        }
+        boolean several = piece.size() > 1;
+        String unknown = "unknown";
+        switch (protocol) {
+            case IpProtocol.ICMP: {
+                String identity = !seqVaries && ipIdVaries ? "ip-id" : "icmp-sequence";
+                String tool = unknown;
+                if (several && seqVaries && !checksumVaries) {
+                    tool = "scamper"; // icmp-paris: payload adjusted to keep the ICMP checksum constant
+                } else if (several && seqPlusOne && !monotone) {
+                    tool = "mtr"; // one sequence number per probe, TTL cycling round after round
+                } else if (several && seqPlusOne && monotone && f.icmpSequence() == 1) {
+                    tool = "traceroute";
+                }
+                return new Method("icmp", tool, identity);
+            }
+            case IpProtocol.TCP: {
+                if (sportVaries || !several) {
+                    String tool = several && monotone && !dportVaries ? "traceroute" : unknown;
+                    return new Method("tcp", tool, "tcp-source-port");
+                }
+                return new Method("tcp", unknown, tcpSeqVaries ? "tcp-sequence" : "tcp-source-port");
+            }
+            default: {
+                String protocolName = IpProtocol.name(protocol);
+                if (dportVaries || !several) {
+                    String tool = unknown;
+                    if (several && dportPlusOne && sportVaries && monotone) {
+                        tool = "traceroute"; // new source port per probe, destination port + 1 per probe
+                    } else if (several && dportPlusOne && !sportVaries) {
+                        tool = "mtr"; // one source port per run, destination port + 1 per probe
+                    }
+                    return new Method(protocolName, tool, "udp-destination-port");
+                }
+                if (checksumVaries || ipIdVaries) {
+                    if (checksumIsIpId && ipIdDownWithTtl) {
+                        // dublin-traceroute: fixed 5-tuple, IP ID counts down as the TTL goes up and is
+                        // also written as the UDP checksum
+                        return new Method(protocolName, "dublin", "ip-id");
+                    }
+                    if (checksumVaries) {
+                        // scamper udp-paris: fixed 5-tuple, the checksum carries the probe number (as IP ID)
+                        String tool = checksumIsIpId && ipIdSequential && monotone ? "scamper" : unknown;
+                        return new Method(protocolName, tool, "udp-checksum");
+                    }
+                    return new Method(protocolName, unknown, "ip-id");
+                }
+                return new Method(protocolName, unknown, sportVaries ? "udp-source-port" : "udp-destination-port");
+            }
+        }
+    }
+}

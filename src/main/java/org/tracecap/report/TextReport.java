@@ -1,0 +1,177 @@
+package org.tracecap.report;
+
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.tracecap.model.Hop;
+import org.tracecap.model.Method;
+import org.tracecap.model.ProbeResult;
+import org.tracecap.model.StopReason;
+import org.tracecap.model.Trace;
+import org.tracecap.packet.Ipv4Address;
+
+/**
+ * Traceroute's table, one trace after another, laid out as Linux traceroute 2.1 prints it
+ * ({@code print_probe} in traceroute.c):
+ *
+ * <ol>
+ *   <li>a header {@code traceroute to DST (DST) from SRC, METHOD, N hops} (traceroute's own header says
+ *       {@code N hops max, 60 byte packets}; tracecap names the source and how probes were told apart
+ *       instead, since a replay has many sources and methods);</li>
+ *   <li>per TTL: the hop number right-aligned in two columns and a space ({@code "%2d "}), then per probe
+ *       in sending order: {@code " *"} when unanswered; otherwise the responder ({@code " ADDR"}, or
+ *       {@code " NAME (ADDR)"} with names) when it is the hop's first answer or differs from the previous
+ *       answer of that hop, then {@code "  %.3f ms"}, then {@code " !X"} when the reply carries an
+ *       annotation;</li>
+ *   <li>after the table, one line only when the table alone would mislead: the capture ended before the
+ *       trace did, or the user interrupted it. Reached, unreachable (its annotation is already on the last
+ *       line) and max TTL need no words, as with traceroute.</li>
+ * </ol>
+ *
+ * <p>The pieces are public so a live trace can print its header first and each hop as it settles.
+ */
+public final class TextReport {
+    private TextReport() {
+    }
+
+    /** All traces, names looked up in parallel (1 s deadline) unless {@code numeric}. */
+    public static void write(List<Trace> traces, Appendable out, boolean numeric) throws IOException {
+        try (ReverseDns names = numeric ? ReverseDns.numeric() : ReverseDns.system()) {
+            write(traces, out, names);
+        }
+    }
+
+    /** All traces, names from {@code names}: every address is prefetched first so lookups overlap. */
+    public static void write(List<Trace> traces, Appendable out, ReverseDns names) throws IOException {
+        if (names.resolves()) {
+            names.prefetch(addresses(traces));
+        }
+        for (Trace t : traces) {
+            writeTrace(t, out, names);
+        }
+    }
+
+    /** One trace: header, one line per hop, and the stop line when there is one. */
+    public static void writeTrace(Trace trace, Appendable out, ReverseDns names) throws IOException {
+        if (names.resolves()) {
+            names.prefetch(addresses(List.of(trace)));
+        }
+        writeHeader(trace, out, names);
+        for (Hop hop : trace.hops()) {
+            writeHop(hop, out, names);
+        }
+        writeStop(trace.stop(), out);
+    }
+
+    /** {@code traceroute to DST (DST) from SRC, METHOD, N hops}: N is the number of TTLs the trace holds. */
+    public static void writeHeader(Trace trace, Appendable out, ReverseDns names) throws IOException {
+        String destination = names.name(trace.destination());
+        header(destination, trace.destination(), trace.source(), trace.method(), out);
+        out.append(", ").append(Integer.toString(trace.hops().size()))
+                .append(trace.hops().size() == 1 ? " hop\n" : " hops\n");
+    }
+
+    /**
+     * The header of a live trace before it has any hop: {@code traceroute to HOST (DST) from SRC, METHOD,
+     * M hops max}, where {@code host} is what the user typed (traceroute prints it as given).
+     */
+    public static void writeHeader(String host, int destination, int source, Method method, int maxTtl,
+            Appendable out) throws IOException {
+        header(host, destination, source, method, out);
+        out.append(", ").append(Integer.toString(maxTtl)).append(" hops max\n");
+    }
+
+    private static void header(String host, int destination, int source, Method method, Appendable out)
+            throws IOException {
+        out.append("traceroute to ").append(host)
+                .append(" (").append(Ipv4Address.format(destination)).append(") from ")
+                .append(Ipv4Address.format(source)).append(", ").append(method.describe());
+    }
+
+    /** One hop's line, ending in a newline. A TTL of which no probe was captured says so. */
+    public static void writeHop(Hop hop, Appendable out, ReverseDns names) throws IOException {
+        StringBuilder line = new StringBuilder(80);
+        if (hop.ttl() < 10) {
+            line.append(' ');
+        }
+        line.append(hop.ttl()).append(' ');
+        if (hop.probes().isEmpty()) {
+            line.append(" (no probe captured)");
+        }
+        Integer previous = null;
+        for (ProbeResult p : hop.probes()) {
+            if (!p.answered()) {
+                line.append(" *");
+                continue;
+            }
+            // traceroute prints the address again when it or the extension text changes; tracecap shows
+            // no extensions in text, so only the address counts.
+            if (previous == null || !previous.equals(p.responder())) {
+                line.append(' ').append(responder(p.responder(), names));
+            }
+            previous = p.responder();
+            if (p.rttNanos() != null) {
+                line.append("  ").append(millis3(p.rttNanos())).append(" ms");
+            }
+            if (p.annotation() != null && !p.annotation().isEmpty()) {
+                line.append(' ').append(p.annotation());
+            }
+        }
+        out.append(line).append('\n');
+    }
+
+    /** The line after the table, only for a trace that did not end on its own (see class comment). */
+    public static void writeStop(StopReason stop, Appendable out) throws IOException {
+        if (stop == null) {
+            return;
+        }
+        switch (stop.kind()) {
+            case StopReason.INCOMPLETE -> out.append("(incomplete: the capture ended before this trace did)\n");
+            case StopReason.INTERRUPTED -> out.append("(interrupted)\n");
+            default -> {
+            }
+        }
+    }
+
+    /** {@code ADDR}, or {@code NAME (ADDR)} when names are looked up (NAME = ADDR when there is none). */
+    static String responder(int address, ReverseDns names) {
+        String dotted = Ipv4Address.format(address);
+        return names.resolves() ? names.name(address) + " (" + dotted + ")" : dotted;
+    }
+
+    /** Nanoseconds as milliseconds with three decimals, rounded half up like printf's {@code %.3f}. */
+    static String millis3(long nanos) {
+        boolean negative = nanos < 0;
+        long micros = (Math.abs(nanos) + 500) / 1000;
+        long whole = micros / 1000;
+        long frac = micros % 1000;
+        StringBuilder s = new StringBuilder(12);
+        if (negative && micros != 0) {
+            s.append('-');
+        }
+        s.append(whole).append('.');
+        if (frac < 100) {
+            s.append('0');
+        }
+        if (frac < 10) {
+            s.append('0');
+        }
+        return s.append(frac).toString();
+    }
+
+    private static Set<Integer> addresses(List<Trace> traces) {
+        Set<Integer> all = new LinkedHashSet<>();
+        for (Trace t : traces) {
+            all.add(t.destination());
+            for (Hop h : t.hops()) {
+                for (ProbeResult p : h.probes()) {
+                    if (p.responder() != null) {
+                        all.add(p.responder());
+                    }
+                }
+            }
+        }
+        return all;
+    }
+}

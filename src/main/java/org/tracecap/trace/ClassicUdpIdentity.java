@@ -1,0 +1,82 @@
+package org.tracecap.trace;
+
+import org.tracecap.match.QuotedProbe;
+import org.tracecap.match.SentProbe;
+import org.tracecap.model.Method;
+import org.tracecap.packet.ProbeEncoder;
+
+/**
+ * Classic UDP probes: probe {@code n} goes to destination port {@code basePort + n} (so per-flow load
+ * balancers may send probes of one TTL to different routers), from one source port per trace, with IP ID
+ * {@code ipIdBase + n} (mod 2^16) and its natural UDP checksum.
+ *
+ * <p>A quote is this trace's when it carries the trace's source port and the probe's destination port and
+ * IP ID. The source port alone tells two traces apart in the usual case; the IP ID still does when two
+ * traces share a source port (asked for with {@code --sport}), unless their random IP ID bases collide
+ * (one chance in 65536). Linux NAT rewrites a quote back to the original ports on the way back
+ * (nf_nat_icmp_reply_translation), so requiring them costs nothing behind a NAT.
+ */
+public final class ClassicUdpIdentity implements ProbeIdentity {
+    private static final Method METHOD = new Method("udp", "tracecap", "udp-destination-port");
+
+    private final int basePort;
+    private final int count;
+    private final int sourcePort;
+    private final int ipIdBase;
+
+    /**
+     * @param basePort   destination port of probe 0
+     * @param count      how many probes the trace may send; {@code basePort + count - 1} must be a port
+     * @param sourcePort the trace's source port
+     * @param ipIdBase   IP ID of probe 0
+     */
+    public ClassicUdpIdentity(int basePort, int count, int sourcePort, int ipIdBase) {
+        if (basePort < 1 || count < 1 || (long) basePort + count - 1 > 0xffff) {
+            throw new IllegalArgumentException("ports " + basePort + "+" + count + " outside 1..65535");
+        }
+        if (sourcePort < 1 || sourcePort > 0xffff || ipIdBase < 0 || ipIdBase > 0xffff) {
+            throw new IllegalArgumentException("source port " + sourcePort + " or IP ID base " + ipIdBase
+                    + " out of range");
+        }
+        this.basePort = basePort;
+        this.count = count;
+        this.sourcePort = sourcePort;
+        this.ipIdBase = ipIdBase;
+    }
+
+    @Override
+    public Method method() {
+        return METHOD;
+    }
+
+    @Override
+    public ProbeFields fields(int sequence) {
+        if (sequence < 0 || sequence >= count) {
+            throw new IllegalArgumentException("probe " + sequence + " outside 0.." + (count - 1));
+        }
+        return new ProbeFields(sourcePort, basePort + sequence, ipId(sequence), ProbeEncoder.NATURAL_CHECKSUM);
+    }
+
+    @Override
+    public int sequenceOf(SentProbe probe) {
+        return sequence(probe.sourcePort(), probe.destinationPort(), probe.ipId());
+    }
+
+    @Override
+    public boolean owns(QuotedProbe quote, SentProbe probe) {
+        int sequence = sequence(quote.sourcePort(), quote.destinationPort(), quote.ipId());
+        return sequence >= 0 && sequence == sequenceOf(probe);
+    }
+
+    private int sequence(int sport, int dport, int ipId) {
+        int sequence = dport - basePort;
+        if (sport != sourcePort || sequence < 0 || sequence >= count || ipId != ipId(sequence)) {
+            return -1;
+        }
+        return sequence;
+    }
+
+    private int ipId(int sequence) {
+        return (ipIdBase + sequence) & 0xffff;
+    }
+}

@@ -1,0 +1,541 @@
+package org.tracecap.trace;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import org.tracecap.match.Classified;
+import org.tracecap.match.FrameClassifier;
+import org.tracecap.match.IcmpReply;
+import org.tracecap.match.ProbeTable;
+import org.tracecap.match.QuotedProbe;
+import org.tracecap.match.SentProbe;
+import org.tracecap.model.Hop;
+import org.tracecap.model.ProbeResult;
+import org.tracecap.model.StopReason;
+import org.tracecap.model.Trace;
+import org.tracecap.packet.Bytes;
+import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpProtocol;
+import org.tracecap.packet.LinkLayer;
+import org.tracecap.packet.ProbeEncoder;
+
+/**
+ * Runs one live trace over a {@link PacketPort}: builds each probe frame, sends probes in parallel
+ * windows, classifies every captured frame with the same {@link FrameClassifier} and {@link ProbeTable} as
+ * replay, and settles hops in TTL order. Time comes from a {@link Clock} and waiting happens only inside
+ * {@link PacketPort#receive}, so a simulated port with a manual clock runs a whole trace in virtual time.
+ *
+ * <p>Usage: {@code new Tracer(options, linkFacts, port, clock).run(hop -> print(hop))}. One run per
+ * instance; {@link #stop()} may be called from any thread (a Ctrl-C hook).
+ *
+ * <h2>Scheduling rules</h2>
+ * Probes are numbered 0, 1, 2... in TTL order: the {@code q} probes of the first TTL, then those of the
+ * next TTL, and so on up to the max TTL (traceroute's order).
+ * <ol>
+ *   <li><b>Order.</b> Probes are sent in number order; a probe held back by rule 4 lets later probes go
+ *       first.</li>
+ *   <li><b>Window.</b> At most {@code -N} probes are in flight (sent, neither answered nor timed out), as
+ *       traceroute's parallel mode.</li>
+ *   <li><b>Interval.</b> Two sends are at least {@code -z} apart.</li>
+ *   <li><b>ICMP rate limit.</b> Linux routers answer at most a burst of 6 ICMP errors to one source, then
+ *       one per second (net.ipv4.icmp_ratelimit = 1000 ms, XRLIM_BURST_FACTOR 6 in inet_peer_xrlim_allow;
+ *       Time Exceeded and Destination Unreachable are in icmp_ratemask). Probes of one TTL expire at one
+ *       router, so the tracer keeps the same token bucket per TTL: 6 tokens, one more per second, one taken
+ *       per probe sent. A probe whose TTL has no token waits for one instead of being sent into the limit;
+ *       with the default 3 probes per hop this never delays anything. Probes are never resent: when a
+ *       router still drops answers (its bucket is shared with other traffic, or its limit is tighter), those
+ *       probes time out by rule 5 and show as {@code *}, answered ones keep their replies. Limit of the
+ *       model: probes sent past the destination before it is known (the window of rule 2) also spend the
+ *       destination's tokens; the destination's own TTL is probed first so one trace still gets its answers,
+ *       but two traces at once to one destination may find its bucket empty and report stars there.</li>
+ *   <li><b>Wait.</b> A probe times out {@code MAX} seconds after it was sent; once a probe of its hop has
+ *       been answered, {@code HERE × (rtt + 1 ms)} of the first such probe (in number order) if shorter;
+ *       else, once a later-numbered probe has been answered, {@code NEAR × (rtt + 1 ms)} of the nearest
+ *       such probe if shorter (traceroute 2.1's get_timeout, DEF_WAIT_PREC = 1 ms). Deadlines shrink as replies arrive.
+ *       A probe that timed out stays unanswered: a later reply is ignored, as traceroute does.</li>
+ *   <li><b>Settling.</b> A hop is settled when all its probes were sent and each is answered or timed out.
+ *       Hop {@code t} goes to the {@link HopListener} as soon as it and every lower hop are settled, so the
+ *       listener sees hops in TTL order, each once.</li>
+ *   <li><b>Ownership.</b> Captured frames of both directions arrive. An outgoing UDP frame from the source
+ *       to the destination whose fields the {@link ProbeIdentity} recognises is this trace's own probe: its
+ *       capture time becomes the probe's send time. An ICMP error to the source quoting a UDP datagram from
+ *       the source to the destination is attributed by the {@link ProbeTable}, then kept only if
+ *       {@link ProbeIdentity#owns} confirms the quote carries this trace's identity, so that two traces in one
+ *       network namespace never take each other's replies.</li>
+ *   <li><b>Times.</b> A probe's send time is its outgoing frame's capture time, or the clock's time just
+ *       before sending when that frame is never seen; RTT = reply capture time − send time. Deadlines
+ *       count from the clock's send time.</li>
+ * </ol>
+ *
+ * <h2>Stop rules</h2>
+ * <ol>
+ *   <li><b>Reached.</b> A reply from the destination address (of any type), or a Port Unreachable from
+ *       anywhere, marks its probe's TTL {@code d} as final: no probe above {@code d} is sent, probes above
+ *       it still in flight are forgotten, hops above it are not reported, and the trace ends once hops up
+ *       to {@code d} are settled. Stop reason "reached".</li>
+ *   <li><b>Unreachable.</b> A Destination Unreachable other than Port Unreachable (from a router or the
+ *       destination: {@code !N !H !X ...}) marks its TTL final the same way; when the final hop holds one,
+ *       the stop reason is "unreachable" with the code of the first such probe. The lowest final TTL wins
+ *       (a final TTL can only come down, and never below a hop already reported).</li>
+ *   <li><b>Max TTL.</b> Without a final TTL the trace ends when every hop up to the max TTL is settled.</li>
+ *   <li><b>Interrupted.</b> {@link #stop()} wakes the port; no probe is sent after it (even when the
+ *       listener calls it), and the run returns at once with what was learned: every hop up to the highest
+ *       TTL sent so far, in-flight probes unanswered, unsent probes left out. Hops not yet given to the
+ *       listener are given then, in order. A stop that comes once the trace has ended by rules 1-3 changes
+ *       nothing.</li>
+ * </ol>
+ * The run waits only in {@link PacketPort#receive}, until the earliest of the next probe deadline, the
+ * next moment a held-back probe may be sent (rules 3 and 4), or a frame: no fixed sleeps.
+ *
+ * <p>Not thread-safe apart from {@link #stop()}.
+ */
+public final class Tracer {
+    /** Linux's per-source ICMP burst (XRLIM_BURST_FACTOR) and refill period (net.ipv4.icmp_ratelimit). */
+    static final int ICMP_BURST = 6;
+    static final long ICMP_TOKEN_NANOS = 1_000_000_000L;
+    /** traceroute's DEF_WAIT_PREC: 1 ms added to an RTT before it is multiplied by HERE or NEAR. */
+    static final long WAIT_PRECISION_NANOS = 1_000_000L;
+    /** Source ports picked per trace: above Linux's default ephemeral range (ip_local_port_range 32768-60999),
+     * so no local socket receives the ICMP errors our probes provoke. */
+    static final int SOURCE_PORT_LOW = 61000;
+    static final int SOURCE_PORT_HIGH = 65535;
+
+    private final TraceOptions options;
+    private final LinkFacts link;
+    private final PacketPort port;
+    private final Clock clock;
+    private final ProbeIdentity identity;
+    private final int sourcePort;
+    private final FrameClassifier classifier = new FrameClassifier();
+    private final ProbeTable table;
+    private final Probe[] probes;
+    private final long[] tokenNanos;
+    private final long[] tokenTime;
+    private final byte[] frame;
+    private final List<Hop> emitted = new ArrayList<>();
+    private final long maxWaitNanos;
+
+    private volatile boolean stopRequested;
+    private boolean started;
+    private int inFlight;
+    private int firstUnsent;
+    private long lastSendNanos = Long.MIN_VALUE;
+    /** Lowest final TTL (stop rules 1 and 2), or 0 while none. */
+    private int finalTtl;
+
+    /** A tracer with a random per-trace source port (unless the options fix one) and IP ID base. */
+    public Tracer(TraceOptions options, LinkFacts link, PacketPort port, Clock clock) {
+        this(options, link, port, clock, new SplittableRandom());
+    }
+
+    /**
+     * @param random picks the source port (when the options leave it open) and the IP ID base
+     * @throws IllegalArgumentException when the port is not Ethernet or the options ask for a source address
+     *                                  other than the link's
+     */
+    public Tracer(TraceOptions options, LinkFacts link, PacketPort port, Clock clock, RandomGenerator random) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.link = Objects.requireNonNull(link, "link");
+        this.port = Objects.requireNonNull(port, "port");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (port.linkType() != LinkLayer.ETHERNET) {
+            throw new IllegalArgumentException("probes are Ethernet frames, the port's link type is "
+                    + LinkLayer.name(port.linkType()));
+        }
+        if (options.sourceAddress() != null && options.sourceAddress() != link.sourceAddress()) {
+            throw new IllegalArgumentException("source address asked for differs from the link's");
+        }
+        this.sourcePort = options.sourcePort() != null ? options.sourcePort()
+                : random.nextInt(SOURCE_PORT_LOW, SOURCE_PORT_HIGH + 1);
+        this.identity = options.method().identity(options, sourcePort, random.nextInt(0x10000));
+        int count = options.probeCount();
+        this.table = new ProbeTable(count);
+        this.probes = new Probe[count];
+        for (int n = 0; n < count; n++) {
+            probes[n] = new Probe(n, options.firstTtl() + n / options.probesPerHop());
+        }
+        int hops = options.maxTtl() - options.firstTtl() + 1;
+        this.tokenNanos = new long[hops];
+        this.tokenTime = new long[hops];
+        java.util.Arrays.fill(tokenNanos, ICMP_BURST * ICMP_TOKEN_NANOS);
+        java.util.Arrays.fill(tokenTime, Long.MIN_VALUE);
+        this.frame = new byte[ProbeEncoder.ETHERNET_HEADER + options.packetLength()];
+        this.maxWaitNanos = options.waiting().maxNanos();
+    }
+
+    /** The UDP source port of this trace's probes. */
+    public int sourcePort() {
+        return sourcePort;
+    }
+
+    /** Asks a running trace to stop (stop rule 4); safe from any thread, harmless after the end. */
+    public void stop() {
+        stopRequested = true;
+        port.wakeup();
+    }
+
+    /**
+     * Runs the trace to its end (see the class's rules) and returns it; each hop of the result is given to
+     * {@code listener} once, in TTL order, before this returns.
+     *
+     * @throws IOException when the port fails to send or receive
+     * @throws IllegalStateException on a second call
+     */
+    public Trace run(HopListener listener) throws IOException {
+        Objects.requireNonNull(listener, "listener");
+        if (started) {
+            throw new IllegalStateException("a Tracer runs once");
+        }
+        started = true;
+        long startClock = clock.nowNanos();
+        boolean interrupted = false;
+        while (true) {
+            long now = clock.nowNanos();
+            expire(now);
+            emitSettled(listener);
+            if (emitted.size() > lastReportedTtl() - options.firstTtl()) {
+                break;
+            }
+            if (stopRequested) {
+                interrupted = true;
+                break;
+            }
+            long sendAgain = sendWhatMayGo(now);
+            long next = Math.min(sendAgain, nextDeadline());
+            long wait = next == Long.MAX_VALUE ? maxWaitNanos : next - clock.nowNanos();
+            if (wait > 0 && !stopRequested) {
+                port.receive(this::onFrame, wait);
+            }
+        }
+        if (interrupted) {
+            emitRemaining(listener);
+        }
+        return result(interrupted, startClock);
+    }
+
+    // ---- sending -------------------------------------------------------------------------------------
+
+    /** Sends what rules 1-4 allow now; returns when a held-back probe may go, or Long.MAX_VALUE. */
+    private long sendWhatMayGo(long now) throws IOException {
+        long heldUntil = Long.MAX_VALUE;
+        int limit = (lastReportedTtl() - options.firstTtl() + 1) * options.probesPerHop();
+        while (firstUnsent < limit && probes[firstUnsent].sent != null) {
+            firstUnsent++;
+        }
+        for (int n = firstUnsent; n < limit && inFlight < options.simultaneous(); n++) {
+            Probe p = probes[n];
+            if (p.sent != null) {
+                continue;
+            }
+            long interval = options.sendIntervalNanos();
+            if (interval > 0 && lastSendNanos != Long.MIN_VALUE && now - lastSendNanos < interval) {
+                heldUntil = Math.min(heldUntil, lastSendNanos + interval);
+                break;
+            }
+            long tokenAt = tokenReadyAt(p.ttl, now);
+            if (tokenAt > now) {
+                heldUntil = Math.min(heldUntil, tokenAt);
+                continue;
+            }
+            send(p);
+            now = clock.nowNanos();
+        }
+        return heldUntil;
+    }
+
+    private void send(Probe p) throws IOException {
+        ProbeIdentity.ProbeFields f = identity.fields(p.number);
+        ProbeEncoder.UdpProbe udp = new ProbeEncoder.UdpProbe(link.gatewayMac(), link.sourceMac(),
+                link.sourceAddress(), link.destinationAddress(), p.ttl, f.ipId(), options.tos(),
+                options.dontFragment(), options.packetLength(), f.sourcePort(), f.destinationPort(),
+                f.udpChecksum(), null);
+        int length = ProbeEncoder.encode(udp, frame, 0);
+        int checksum = Bytes.u16(frame, ProbeEncoder.ETHERNET_HEADER + ProbeEncoder.IPV4_HEADER + 6);
+        long now = clock.nowNanos();
+        p.sent = new SentProbe(now, link.sourceAddress(), link.destinationAddress(), IpProtocol.UDP, p.ttl, f.ipId(),
+                options.packetLength(), options.tos(), f.sourcePort(), f.destinationPort(), 0, 0, checksum, 0);
+        p.clockSendNanos = now;
+        table.add(p.sent);
+        takeToken(p.ttl, now);
+        lastSendNanos = now;
+        inFlight++;
+        port.send(frame, length);
+    }
+
+    /** Rule 4: when the router at this TTL has a token again, as Linux's inet_peer_xrlim_allow counts. */
+    private long tokenReadyAt(int ttl, long now) {
+        long tokens = tokensAt(ttl - options.firstTtl(), now);
+        return tokens >= ICMP_TOKEN_NANOS ? now : now + (ICMP_TOKEN_NANOS - tokens);
+    }
+
+    private void takeToken(int ttl, long now) {
+        int i = ttl - options.firstTtl();
+        tokenNanos[i] = Math.max(0, tokensAt(i, now) - ICMP_TOKEN_NANOS);
+        tokenTime[i] = now;
+    }
+
+    private long tokensAt(int i, long now) {
+        if (tokenTime[i] == Long.MIN_VALUE) {
+            return tokenNanos[i];
+        }
+        long elapsed = Math.max(0, now - tokenTime[i]);
+        return Math.min(ICMP_BURST * ICMP_TOKEN_NANOS, tokenNanos[i] + elapsed);
+    }
+
+    // ---- receiving -----------------------------------------------------------------------------------
+
+    private void onFrame(long timeNanos, int linkType, byte[] bytes, int caplen, int wireLength) {
+        Classified c = classifier.classify(timeNanos, linkType, bytes, caplen, wireLength);
+        if (c instanceof SentProbe s) {
+            ownProbe(s);
+        } else if (c instanceof IcmpReply r) {
+            reply(r);
+        }
+    }
+
+    /** Rules 7 and 8: our own probe seen by the capture gives its send time. */
+    private void ownProbe(SentProbe s) {
+        if (s.protocol() != IpProtocol.UDP || s.source() != link.sourceAddress()
+                || s.destination() != link.destinationAddress()) {
+            return;
+        }
+        int n = identity.sequenceOf(s);
+        if (n >= 0 && probes[n].sent != null && probes[n].captureSendNanos == null) {
+            probes[n].captureSendNanos = s.timeNanos();
+        }
+    }
+
+    private void reply(IcmpReply r) {
+        QuotedProbe q = r.quote();
+        if (q == null || r.destination() != link.sourceAddress() || q.protocol() != IpProtocol.UDP
+                || q.source() != link.sourceAddress() || q.destination() != link.destinationAddress()) {
+            return;
+        }
+        SentProbe s = table.attribute(r);
+        if (s == null || !identity.owns(q, s)) {
+            return;
+        }
+        Probe p = probes[identity.sequenceOf(s)];
+        if (p.sent != s || p.done()) {
+            return; // timed out (rule 5), forgotten above the final TTL, or a duplicate
+        }
+        p.reply = r;
+        inFlight--;
+        boolean fromDestination = r.source() == link.destinationAddress();
+        if (fromDestination || r.type() == IcmpType.DEST_UNREACHABLE) {
+            markFinal(p.ttl);
+        }
+    }
+
+    /** Stop rules 1 and 2: nothing above {@code ttl} is sent or reported. */
+    private void markFinal(int ttl) {
+        if (finalTtl != 0 && finalTtl <= ttl) {
+            return;
+        }
+        finalTtl = ttl;
+        for (Probe p : probes) {
+            if (p.ttl > ttl && p.sent != null && !p.done()) {
+                p.forgotten = true;
+                inFlight--;
+            }
+        }
+    }
+
+    // ---- waiting and settling --------------------------------------------------------------------------
+
+    private void expire(long now) {
+        computeDeadlines();
+        for (Probe p : probes) {
+            if (p.sent != null && !p.done() && now >= p.deadlineNanos) {
+                p.timedOut = true;
+                inFlight--;
+            }
+        }
+    }
+
+    private long nextDeadline() {
+        computeDeadlines();
+        long next = Long.MAX_VALUE;
+        for (Probe p : probes) {
+            if (p.sent != null && !p.done()) {
+                next = Math.min(next, p.deadlineNanos);
+            }
+        }
+        return next;
+    }
+
+    /**
+     * Rule 5, as traceroute's get_timeout, for every probe in flight in one backward pass: HERE takes the
+     * first answered probe of the hop in number order, NEAR the answered probe with the next higher number.
+     */
+    private void computeDeadlines() {
+        TraceOptions.Wait w = options.waiting();
+        int q = options.probesPerHop();
+        long nearRtt = 0;
+        for (int first = probes.length - q; first >= 0; first -= q) {
+            long hereRtt = 0;
+            for (int n = first; n < first + q && hereRtt == 0; n++) {
+                hereRtt = probes[n].rttNanos();
+            }
+            for (int n = first + q - 1; n >= first; n--) {
+                Probe p = probes[n];
+                if (p.sent != null && !p.done()) {
+                    long timeout = maxWaitNanos;
+                    if (w.here() > 0 && hereRtt > 0) {
+                        timeout = Math.min(timeout, scaled(hereRtt, w.here()));
+                    } else if (w.near() > 0 && nearRtt > 0) {
+                        timeout = Math.min(timeout, scaled(nearRtt, w.near()));
+                    }
+                    p.deadlineNanos = p.clockSendNanos + timeout;
+                }
+                long rtt = p.rttNanos();
+                if (rtt > 0) {
+                    nearRtt = rtt;
+                }
+            }
+        }
+    }
+
+    private static long scaled(long rttNanos, double factor) {
+        double v = (rttNanos + WAIT_PRECISION_NANOS) * factor;
+        return v >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) v;
+    }
+
+    /** The highest TTL that can still be reported: the final TTL, else the max TTL. */
+    private int lastReportedTtl() {
+        return finalTtl != 0 ? finalTtl : options.maxTtl();
+    }
+
+    /** Rule 6. */
+    private void emitSettled(HopListener listener) {
+        int q = options.probesPerHop();
+        while (emitted.size() <= lastReportedTtl() - options.firstTtl()) {
+            int first = emitted.size() * q;
+            for (int n = first; n < first + q; n++) {
+                if (probes[n].sent == null || !probes[n].done()) {
+                    return;
+                }
+            }
+            emit(listener, first, first + q);
+        }
+    }
+
+    /** Stop rule 4: hops up to the highest TTL sent, without the probes not sent. */
+    private void emitRemaining(HopListener listener) {
+        int q = options.probesPerHop();
+        int highest = 0;
+        for (Probe p : probes) {
+            if (p.sent != null && p.ttl <= lastReportedTtl()) {
+                highest = Math.max(highest, p.ttl);
+            }
+        }
+        while (options.firstTtl() + emitted.size() <= highest) {
+            int first = emitted.size() * q;
+            emit(listener, first, first + q);
+        }
+    }
+
+    private void emit(HopListener listener, int from, int to) {
+        List<ProbeResult> results = new ArrayList<>(to - from);
+        for (int n = from; n < to; n++) {
+            if (probes[n].sent != null) {
+                results.add(result(probes[n]));
+            }
+        }
+        Hop hop = new Hop(probes[from].ttl, results);
+        emitted.add(hop);
+        listener.hopSettled(hop);
+    }
+
+    // ---- results -------------------------------------------------------------------------------------
+
+    private ProbeResult result(Probe p) {
+        SentProbe s = p.sent;
+        long send = p.sendNanos();
+        IcmpReply r = p.reply;
+        if (r == null) {
+            return new ProbeResult(s.ttl(), send, s.ipId(), s.sourcePort(), s.destinationPort(), null, null,
+                    s.checksum(), s.totalLength(), null, null, null, null, null, null, null, null, null, null,
+                    null, List.of());
+        }
+        QuotedProbe q = r.quote();
+        return new ProbeResult(s.ttl(), send, s.ipId(), s.sourcePort(), s.destinationPort(), null, null,
+                s.checksum(), s.totalLength(), r.timeNanos() - send, r.source(), r.type(), r.code(), null,
+                IcmpType.annotation(r.type(), r.code(), r.nextHopMtu()), r.replyTtl(), q.ttl(), q.ipId(),
+                q.checksum(), r.totalLength(), r.extensions());
+    }
+
+    private Trace result(boolean interrupted, long startClock) {
+        long start = Long.MAX_VALUE;
+        long end = Long.MIN_VALUE;
+        for (Hop hop : emitted) {
+            for (ProbeResult r : hop.probes()) {
+                start = Math.min(start, r.sendTimeNanos());
+                end = Math.max(end, r.rttNanos() == null ? r.sendTimeNanos() : r.sendTimeNanos() + r.rttNanos());
+            }
+        }
+        if (start == Long.MAX_VALUE) {
+            start = startClock;
+            end = startClock;
+        }
+        Map<String, String> live = new LinkedHashMap<>();
+        live.put("interface", link.interfaceName());
+        live.put("source_mac", LinkFacts.formatMac(link.sourceMac()));
+        live.put("gateway_mac", LinkFacts.formatMac(link.gatewayMac()));
+        return new Trace(link.sourceAddress(), link.destinationAddress(), identity.method(), start, end,
+                stopReason(interrupted), emitted, live);
+    }
+
+    private StopReason stopReason(boolean interrupted) {
+        if (interrupted) {
+            return StopReason.interrupted();
+        }
+        if (finalTtl == 0) {
+            return StopReason.maxTtl();
+        }
+        Hop last = emitted.get(emitted.size() - 1);
+        for (ProbeResult r : last.probes()) {
+            if (r.icmpType() != null && r.icmpType() == IcmpType.DEST_UNREACHABLE
+                    && r.icmpCode() != IcmpType.CODE_PORT_UNREACHABLE) {
+                return StopReason.unreachable(r.icmpCode());
+            }
+        }
+        return StopReason.reached();
+    }
+
+    /** One probe slot and what happened to it. */
+    private static final class Probe {
+        final int number;
+        final int ttl;
+        SentProbe sent;
+        long clockSendNanos;
+        long deadlineNanos;
+        Long captureSendNanos;
+        IcmpReply reply;
+        boolean timedOut;
+        boolean forgotten;
+
+        Probe(int number, int ttl) {
+            this.number = number;
+            this.ttl = ttl;
+        }
+
+        boolean done() {
+            return reply != null || timedOut || forgotten;
+        }
+
+        long sendNanos() {
+            return captureSendNanos != null ? captureSendNanos : clockSendNanos;
+        }
+
+        /** The reply's RTT, or 0 when unanswered (or, oddly, not positive: traceroute skips those too). */
+        long rttNanos() {
+            return reply == null ? 0 : Math.max(0, reply.timeNanos() - sendNanos());
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package org.tracecap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReplayCommandTest {
+    private static final String STRAIGHT = "captures/straight-traceroute-udp.pcap";
+    private static final String MULTI = "captures/multi-traceroute-udp.pcap";
+    private static final String SUMMARY =
+            "tracecap: \\d+ packets read, \\d+ probes found, \\d+ replies attributed, \\d+ unattributed, \\d+ malformed";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void printsTheTableAndOneSummaryLine() {
+        CliRun run = CliRun.of("replay", "-n", STRAIGHT);
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().startsWith("traceroute to 198.18.5.2 (198.18.5.2) from 198.18.1.1"), run.out());
+        assertTrue(run.out().contains(" 1  198.18.1.2  "), run.out());
+        assertTrue(run.out().contains(" 5  198.18.5.2  "), run.out());
+        assertEquals(1, run.errLines().size(), run.err());
+        assertTrue(run.errLines().get(0).matches(SUMMARY), run.err());
+        assertTrue(run.errLines().get(0).startsWith("tracecap: 34 packets read, "), run.err());
+        assertTrue(run.errLines().get(0).endsWith(" 0 malformed"), run.err());
+    }
+
+    @Test
+    void optionsMayFollowTheFile() {
+        assertEquals(CliRun.of("replay", "-n", STRAIGHT).out(), CliRun.of("replay", STRAIGHT, "--numeric").out());
+    }
+
+    @Test
+    void jsonOnStdoutIsOneDocument() throws IOException {
+        CliRun run = CliRun.of("replay", "-n", "--json", MULTI);
+        assertEquals(0, run.status(), run.err());
+        JsonNode doc = JSON.readTree(run.out());
+        assertEquals(3, doc.get("traces").size(), run.out());
+        assertTrue(doc.has("summary"), run.out());
+    }
+
+    @Test
+    void jsonLinesOnStdoutIsOneTracePerLine() throws IOException {
+        CliRun run = CliRun.of("replay", "--json", "--jsonl", MULTI);
+        assertEquals(0, run.status(), run.err());
+        assertEquals(3, run.outLines().size(), run.out());
+        for (String line : run.outLines()) {
+            assertTrue(JSON.readTree(line).isObject(), line);
+        }
+    }
+
+    @Test
+    void outputFileHoldsTheSameDocumentAsStdoutAndNoTemporaryFileIsLeft(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("hops.json");
+        CliRun run = CliRun.of("replay", "-n", "-o", file.toString(), MULTI);
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().startsWith("traceroute to "), "the table still goes to stdout");
+        String stdoutJson = CliRun.of("replay", "-n", "--json", MULTI).out();
+        assertEquals(stdoutJson, Files.readString(file));
+        assertEquals(List.of(file), list(dir));
+    }
+
+    @Test
+    void outputFileAsJsonLines(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("hops.jsonl");
+        Files.writeString(file, "old contents\n");
+        CliRun run = CliRun.of("replay", "--jsonl", "--output", file.toString(), MULTI);
+        assertEquals(0, run.status(), run.err());
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(3, lines.size());
+        for (String line : lines) {
+            assertEquals("198.18.1.1", JSON.readTree(line).get("source").asText(), line);
+        }
+        assertEquals(List.of(file), list(dir));
+    }
+
+    @Test
+    void missingCaptureIsOneLineAndLeavesTheOutputFileAlone(@TempDir Path dir) throws IOException {
+        Path capture = dir.resolve("absent.pcap");
+        Path file = dir.resolve("hops.json");
+        Files.writeString(file, "kept\n");
+        CliRun run = CliRun.of("replay", "--json", "-o", file.toString(), capture.toString());
+        assertEquals(2, run.status());
+        assertEquals(List.of("tracecap: " + capture + ": no such file: check the path"), run.errLines());
+        assertEquals("", run.out(), "no empty JSON document");
+        assertEquals("kept\n", Files.readString(file));
+        assertEquals(List.of(file), list(dir));
+    }
+
+    @Test
+    void notACaptureIsOneLine(@TempDir Path dir) throws IOException {
+        Path capture = dir.resolve("notes.txt");
+        Files.writeString(capture, "not a capture at all\n");
+        CliRun run = CliRun.of("replay", capture.toString());
+        assertEquals(2, run.status());
+        assertEquals(List.of("tracecap: " + capture + ": not a pcap or pcapng capture (libpcap: unknown file"
+                + " format): give a .pcap or .pcapng file (tcpdump -w, tshark -w, Wireshark)"), run.errLines());
+        assertEquals("", run.out());
+    }
+
+    @Test
+    void truncatedCaptureShowsWhatCameBeforeTheCutThenTheError(@TempDir Path dir) throws IOException {
+        byte[] whole = Files.readAllBytes(Path.of(MULTI));
+        Path capture = dir.resolve("cut.pcap");
+        Files.write(capture, Arrays.copyOf(whole, whole.length * 2 / 3));
+        Path file = dir.resolve("hops.jsonl");
+        CliRun run = CliRun.of("replay", "-n", "--jsonl", "-o", file.toString(), capture.toString());
+        assertEquals(2, run.status(), run.err());
+        assertTrue(run.out().startsWith("traceroute to "), "traces before the cut are printed: " + run.out());
+        List<String> err = run.errLines();
+        assertTrue(err.get(0).matches(SUMMARY), run.err());
+        String last = err.get(err.size() - 1);
+        assertTrue(last.startsWith("tracecap: " + capture + ": capture is cut short after "), last);
+        assertFalse(Files.readAllLines(file).isEmpty(), "traces before the cut are written");
+        assertFalse(run.err().contains("\tat "), "no stack trace");
+    }
+
+    @Test
+    void unwritableOutputIsOneLine(@TempDir Path dir) {
+        Path file = dir.resolve("no-such-dir").resolve("hops.json");
+        CliRun run = CliRun.of("replay", "-o", file.toString(), STRAIGHT);
+        assertEquals(2, run.status());
+        assertEquals(List.of("tracecap: cannot write " + file + ": no such directory"), run.errLines());
+        assertEquals("", run.out());
+
+        CliRun intoDirectory = CliRun.of("replay", "-o", dir.toString(), STRAIGHT);
+        assertEquals(2, intoDirectory.status());
+        assertEquals(List.of("tracecap: cannot write " + dir + ": is a directory"), intoDirectory.errLines());
+    }
+
+    @Test
+    void replayHelpMatchesTheGoldenText() throws IOException {
+        CliRun run = CliRun.of("replay", "--help");
+        assertEquals(0, run.status());
+        assertEquals(MainTest.golden("replay-help.txt"), run.out());
+        assertEquals(run.out(), CliRun.of("replay", "-h").out());
+    }
+
+    @Test
+    void usageErrors() {
+        String tryLine = "try 'tracecap replay --help'";
+        MainTest.assertUsageError(CliRun.of("replay"), "tracecap: replay: no capture file given", tryLine);
+        MainTest.assertUsageError(CliRun.of("replay", "a.pcap", "b.pcap"),
+                "tracecap: replay: one capture file at a time, got 2: a.pcap b.pcap", tryLine);
+        MainTest.assertUsageError(CliRun.of("replay", "--bogus", STRAIGHT),
+                "tracecap: replay: unrecognized option: --bogus", tryLine);
+        MainTest.assertUsageError(CliRun.of("replay", STRAIGHT, "-o"),
+                "tracecap: replay: missing argument for option: o", tryLine);
+        MainTest.assertUsageError(CliRun.of("replay", "--jsonl", STRAIGHT),
+                "tracecap: replay: --jsonl says how to write JSON: add --json or -o FILE", tryLine);
+    }
+
+    @Test
+    void missingLibpcapIsOneLineWithTheInstallCommand() throws Exception {
+        // A separate JVM told to load a libpcap that does not exist (pcap4j's org.pcap4j.core.pcapLibName).
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-Dorg.pcap4j.core.pcapLibName=tracecap-no-such-libpcap",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "replay", STRAIGHT)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), err);
+        assertEquals("tracecap: libpcap not found: install it with apt-get install libpcap0.8\n", err);
+        assertArrayEquals(new byte[0], out);
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+}

@@ -1,0 +1,302 @@
+package org.tracecap.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.tracecap.model.Hop;
+import org.tracecap.model.Method;
+import org.tracecap.model.ProbeResult;
+import org.tracecap.model.StopReason;
+import org.tracecap.model.Trace;
+import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.Ipv4Address;
+
+/**
+ * Golden tests: every capture in {@code captures/} replayed and compared with what the tool that made it
+ * printed in the {@code .txt} beside it (and dublin-traceroute's {@code .json}): the same traces in the same
+ * order, the same hops, the same responder for each probe, the same stars and the same annotations.
+ *
+ * <p>RTTs cannot be equal: the tools time from user space, the capture from the interface. A capture RTT
+ * must be positive and no larger than the tool's (printed to 0.001 ms; mtr to 0.1 ms), which catches unit
+ * mistakes and wrong attributions to an earlier probe.
+ */
+class GoldenReplayTest {
+    private static final String CLIENT = "198.18.1.1";
+    private static final double PRINT_SLACK_MS = 0.0005;
+    private static final double MTR_SLACK_MS = 0.05;
+
+    static Stream<String> captures() throws IOException {
+        try (Stream<Path> files = Files.list(Replays.CAPTURES)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".pcap") || n.endsWith(".pcapng"))
+                    .sorted()
+                    .toList()
+                    .stream();
+        }
+    }
+
+    @Test
+    void everyBundledCaptureIsCovered() throws IOException {
+        List<String> all = captures().toList();
+        assertTrue(all.size() >= 28, "captures found: " + all);
+        for (String name : all) {
+            assertTrue(Files.exists(txtFor(name)), "no tool output beside " + name);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("captures")
+    void replayMatchesTheToolsOwnOutput(String name) throws IOException {
+        Replays.Result replay = Replays.replay(name);
+        List<Trace> traces = replay.traces();
+        String dump = name + "\n" + Replays.dump(traces);
+        Path txt = txtFor(name);
+        if (name.contains("-traceroute-")) {
+            compareTraceroute(ToolOutputs.traceroute(txt), traces, dump);
+        } else if (name.contains("-scamper-")) {
+            compareTraceroute(ToolOutputs.scamper(txt), traces, dump);
+        } else if (name.contains("-mtr-")) {
+            compareMtr(ToolOutputs.mtr(txt), traces, dump);
+        } else if (name.contains("-dublin")) {
+            compareDublin(ToolOutputs.dublinText(txt), ToolOutputs.dublinJson(txt.resolveSibling(
+                    name.replaceAll("\\.pcap(ng)?$", ".json"))), traces, dump);
+        } else {
+            fail("no parser for the tool output of " + name);
+        }
+        for (Trace t : traces) {
+            assertEquals(expectedMethod(name), t.method(), dump);
+            assertEquals(CLIENT, Ipv4Address.format(t.source()), dump);
+            assertTrue(t.startTimeNanos() <= t.endTimeNanos(), dump);
+        }
+        ReplaySummary s = replay.summary();
+        long kept = traces.stream().flatMap(t -> t.hops().stream()).mapToLong(h -> h.probes().size()).sum();
+        assertEquals(kept, s.probesFound(), dump);
+        assertEquals(0, s.repliesUnattributed(), dump);
+        assertEquals(0, s.malformedTotal(), dump);
+        assertTrue(s.repliesAttributed() >= traces.stream().flatMap(t -> t.hops().stream())
+                .flatMap(h -> h.probes().stream()).filter(ProbeResult::answered).count(), dump);
+    }
+
+    @Test
+    void multiCaptureGivesThreeTracesInOrder() {
+        List<Trace> traces = Replays.replay("multi-traceroute-udp.pcap").traces();
+        assertEquals(List.of("198.18.5.2", "198.18.3.2", "198.18.5.2"),
+                traces.stream().map(t -> Ipv4Address.format(t.destination())).toList());
+        assertTrue(traces.get(0).endTimeNanos() < traces.get(1).startTimeNanos());
+        assertTrue(traces.get(1).endTimeNanos() < traces.get(2).startTimeNanos());
+        // Runs 1 and 3 use the same destination ports, 33434 + probe index: what tells them apart is the restart.
+        assertEquals(ports(traces.get(0)), ports(traces.get(2)));
+        assertEquals(33434, ports(traces.get(0)).get(0));
+        assertEquals(15, ports(traces.get(0)).size());
+        assertEquals(9, ports(traces.get(1)).size());
+    }
+
+    @Test
+    void dublinFlowsAreSeparateTracesOnTheirOwnBranch() {
+        List<Trace> traces = Replays.replay("ecmp-dublin.pcap").traces();
+        assertEquals(2, traces.size());
+        assertEquals("198.18.12.2", Ipv4Address.format(traces.get(0).hops().get(1).probes().get(0).responder()));
+        assertEquals("198.18.2.2", Ipv4Address.format(traces.get(1).hops().get(1).probes().get(0).responder()));
+        for (Trace t : traces) {
+            Set<Integer> ports = new LinkedHashSet<>(ports(t));
+            assertEquals(1, ports.size(), "one flow per trace");
+        }
+    }
+
+    @Test
+    void pcapngAndPcapOfTheSameRunGiveTheSameTraces() {
+        assertEquals(Replays.replay("straight-traceroute-udp.pcap").traces(),
+                Replays.replay("straight-traceroute-udp.pcapng").traces());
+    }
+
+    @Test
+    void nanosecondCaptureKeepsNanoseconds() {
+        List<Trace> traces = Replays.replay("straight-traceroute-icmp-nano.pcap").traces();
+        boolean subMicro = traces.get(0).hops().stream().flatMap(h -> h.probes().stream())
+                .anyMatch(p -> p.sendTimeNanos() % 1000 != 0 || (p.rttNanos() != null && p.rttNanos() % 1000 != 0));
+        assertTrue(subMicro, "a nanosecond file has sub-microsecond digits somewhere");
+    }
+
+    private static List<Integer> ports(Trace t) {
+        List<Integer> ports = new ArrayList<>();
+        for (Hop h : t.hops()) {
+            for (ProbeResult p : h.probes()) {
+                ports.add(p.destinationPort());
+            }
+        }
+        return ports;
+    }
+
+    private static Path txtFor(String capture) {
+        return Replays.CAPTURES.resolve(capture.replaceAll("\\.pcap(ng)?$", ".txt"));
+    }
+
+    /** What the file name says about the tool and its method. */
+    private static Method expectedMethod(String name) {
+        if (name.contains("-traceroute-udp")) {
+            return new Method("udp", "traceroute", "udp-destination-port");
+        }
+        if (name.contains("-traceroute-icmp")) {
+            return new Method("icmp", "traceroute", "icmp-sequence");
+        }
+        if (name.contains("-traceroute-tcp")) {
+            return new Method("tcp", "traceroute", "tcp-source-port");
+        }
+        if (name.contains("-mtr-udp")) {
+            return new Method("udp", "mtr", "udp-destination-port");
+        }
+        if (name.contains("-mtr-icmp")) {
+            return new Method("icmp", "mtr", "icmp-sequence");
+        }
+        if (name.contains("-scamper-udp-paris")) {
+            return new Method("udp", "scamper", "udp-checksum");
+        }
+        if (name.contains("-scamper-icmp-paris")) {
+            return new Method("icmp", "scamper", "icmp-sequence");
+        }
+        if (name.contains("-dublin")) {
+            return new Method("udp", "dublin", "ip-id");
+        }
+        throw new IllegalArgumentException("unknown tool in " + name);
+    }
+
+    private static void compareTraceroute(List<ToolOutputs.Trace> expected, List<Trace> actual, String dump) {
+        assertEquals(expected.size(), actual.size(), "number of traces\n" + dump);
+        for (int i = 0; i < expected.size(); i++) {
+            ToolOutputs.Trace e = expected.get(i);
+            Trace a = actual.get(i);
+            assertEquals(e.destination(), Ipv4Address.format(a.destination()), dump);
+            if (e.source() != null) {
+                assertEquals(e.source(), Ipv4Address.format(a.source()), dump);
+            }
+            compareHops(e.hops(), a, dump);
+            assertEquals(expectedStop(e.hops(), e.destination()), a.stop(), dump);
+        }
+    }
+
+    private static void compareHops(List<ToolOutputs.Hop> expected, Trace a, String dump) {
+        assertEquals(expected.size(), a.hops().size(), "number of hops\n" + dump);
+        for (int h = 0; h < expected.size(); h++) {
+            ToolOutputs.Hop eh = expected.get(h);
+            Hop ah = a.hops().get(h);
+            assertEquals(eh.ttl(), ah.ttl(), dump);
+            assertEquals(eh.probes().size(), ah.probes().size(), "probes at hop " + eh.ttl() + "\n" + dump);
+            for (int p = 0; p < eh.probes().size(); p++) {
+                ToolOutputs.Probe ep = eh.probes().get(p);
+                ProbeResult ap = ah.probes().get(p);
+                String where = "hop " + eh.ttl() + " probe " + (p + 1) + "\n" + dump;
+                assertEquals(eh.ttl(), ap.ttl(), where);
+                if (ep.responder() == null) {
+                    assertNull(ap.responder(), where);
+                    assertNull(ap.rttNanos(), where);
+                    assertNull(ap.annotation(), where);
+                    continue;
+                }
+                assertNotNull(ap.responder(), where);
+                assertEquals(ep.responder(), Ipv4Address.format(ap.responder()), where);
+                assertEquals(ep.annotation(), ap.annotation(), where);
+                assertRtt(ap, ep.rttMillis() + PRINT_SLACK_MS, where);
+            }
+        }
+    }
+
+    private static void assertRtt(ProbeResult p, double atMostMillis, String where) {
+        assertTrue(p.rttNanos() > 0, "RTT " + p.rttNanos() + " ns at " + where);
+        assertTrue(p.rttMillis() <= atMostMillis, "RTT " + p.rttMillis() + " ms > " + atMostMillis + " at " + where);
+    }
+
+    /** What the last printed hop says: !X and friends give unreachable, the destination answering gives reached. */
+    private static StopReason expectedStop(List<ToolOutputs.Hop> hops, String destination) {
+        ToolOutputs.Hop last = hops.get(hops.size() - 1);
+        for (ToolOutputs.Probe p : last.probes()) {
+            if ("!X".equals(p.annotation())) {
+                return StopReason.unreachable(IcmpType.CODE_ADMIN_PROHIBITED);
+            }
+        }
+        for (ToolOutputs.Probe p : last.probes()) {
+            if (destination.equals(p.responder())) {
+                return StopReason.reached();
+            }
+        }
+        throw new AssertionError("the tool output shows no stop: extend the test for it");
+    }
+
+    private static void compareMtr(List<ToolOutputs.MtrHop> expected, List<Trace> actual, String dump) {
+        assertEquals(1, actual.size(), dump);
+        Trace a = actual.get(0);
+        assertEquals(expected.size(), a.hops().size(), "number of hops\n" + dump);
+        for (int h = 0; h < expected.size(); h++) {
+            ToolOutputs.MtrHop e = expected.get(h);
+            Hop ah = a.hops().get(h);
+            String where = "hop " + e.ttl() + "\n" + dump;
+            assertEquals(e.ttl(), ah.ttl(), where);
+            Set<String> responders = new LinkedHashSet<>();
+            int lost = 0;
+            for (ProbeResult p : ah.probes()) {
+                if (p.answered()) {
+                    responders.add(Ipv4Address.format(p.responder()));
+                    assertRtt(p, e.worst() + MTR_SLACK_MS, where);
+                } else {
+                    lost++;
+                }
+            }
+            assertEquals(e.hosts(), new ArrayList<>(responders), "hosts in the order mtr lists them\n" + where);
+            assertEquals(e.sent(), ah.probes().size(), "Snt\n" + where);
+            assertEquals(e.lossPercent(), 100.0 * lost / ah.probes().size(), 0.05, "Loss%\n" + where);
+        }
+        ToolOutputs.MtrHop last = expected.get(expected.size() - 1);
+        String destination = Ipv4Address.format(a.destination());
+        assertEquals(List.of(destination), last.hosts(), dump);
+        boolean prohibited = a.hops().get(a.hops().size() - 1).probes().stream().allMatch(p -> "!X".equals(p.annotation()));
+        assertEquals(prohibited ? StopReason.unreachable(IcmpType.CODE_ADMIN_PROHIBITED) : StopReason.reached(),
+                a.stop(), dump);
+        assertEquals(dump.contains("prohibited"), prohibited, dump);
+    }
+
+    private static void compareDublin(List<ToolOutputs.Trace> text, List<ToolOutputs.DublinProbe> json,
+                                      List<Trace> actual, String dump) {
+        assertEquals(text.size(), actual.size(), "one trace per flow\n" + dump);
+        for (int i = 0; i < text.size(); i++) {
+            ToolOutputs.Trace e = text.get(i);
+            Trace a = actual.get(i);
+            compareHops(e.hops().stream().map(h -> new ToolOutputs.Hop(h.ttl(), h.probes().stream()
+                    .map(p -> new ToolOutputs.Probe(p.responder(), p.rttMillis(), "")).toList())).toList(), a, dump);
+            for (int h = 0; h < e.hops().size(); h++) {
+                ProbeResult p = a.hops().get(h).probes().get(0);
+                assertEquals(e.flow(), p.destinationPort(), dump);
+                assertEquals(e.hops().get(h).probes().get(0).annotation(), p.icmpType() + "/" + p.icmpCode(), dump);
+            }
+            assertEquals(StopReason.reached(), a.stop(), dump);
+            List<ToolOutputs.DublinProbe> flowJson = json.stream().filter(j -> j.flow() == e.flow()).toList();
+            assertEquals(a.hops().size(), flowJson.size(), "JSON hops of flow " + e.flow() + "\n" + dump);
+            for (ToolOutputs.DublinProbe j : flowJson) {
+                ProbeResult p = a.hops().get(j.ttl() - a.hops().get(0).ttl()).probes().get(0);
+                String where = "flow " + j.flow() + " ttl " + j.ttl() + "\n" + dump;
+                assertEquals(j.sourcePort(), p.sourcePort(), where);
+                assertEquals(j.destinationPort(), p.destinationPort(), where);
+                assertEquals(j.responder(), Ipv4Address.format(p.responder()), where);
+                assertEquals(j.replyTtl(), p.replyTtl(), where);
+                assertEquals(j.icmpType(), p.icmpType(), where);
+                assertEquals(j.icmpCode(), p.icmpCode(), where);
+                // dublin stamps its send time in user space, a little before the frame reaches the capture
+                long captureMicros = p.sendTimeNanos() / 1000;
+                assertTrue(Math.abs(captureMicros - j.sentMicros()) < 1000,
+                        "send time " + captureMicros + " vs dublin's " + j.sentMicros() + " at " + where);
+            }
+        }
+    }
+}
