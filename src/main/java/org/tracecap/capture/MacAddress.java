@@ -24,20 +24,24 @@ public record MacAddress(byte[] bytes) {
     public static MacAddress parse(String text) {
         String[] parts = text.strip().split("[:-]", -1);
         if (parts.length != 6) {
-            throw new IllegalArgumentException("not a MAC address (6 hex pairs like 02:00:5e:10:00:01): " + text);
+            throw notOne(text, null);
         }
         byte[] b = new byte[6];
         for (int i = 0; i < 6; i++) {
             if (parts[i].length() != 2) {
-                throw new IllegalArgumentException("not a MAC address (6 hex pairs like 02:00:5e:10:00:01): " + text);
+                throw notOne(text, null);
             }
             try {
                 b[i] = (byte) HexFormat.fromHexDigits(parts[i]);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("not a MAC address (6 hex pairs like 02:00:5e:10:00:01): " + text, e);
+                throw notOne(text, e);
             }
         }
         return new MacAddress(b);
+    }
+
+    private static IllegalArgumentException notOne(String text, Throwable cause) {
+        return new IllegalArgumentException("not a MAC address (6 hex pairs like 02:00:5e:10:00:01): " + text, cause);
     }
 
     @Override

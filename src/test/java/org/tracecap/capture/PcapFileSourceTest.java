@@ -19,67 +19,54 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tracecap.match.FrameSink;
+import org.tracecap.capture.CapturedFrames.Frame;
+import org.tracecap.capture.CapturedFrames.Recorder;
 
 class PcapFileSourceTest {
-    private static final Path CAPTURES = Path.of("captures");
+    private static final Path CAPTURES = CapturedFrames.CAPTURES;
 
-    /** What the sink saw of one frame (the bytes are copied: the buffer is only valid during the call). */
-    record Frame(long timeNanos, int linkType, byte[] bytes, int capturedLength, int wireLength) {
-    }
-
-    static final class Recorder implements FrameSink {
-        final List<Frame> frames = new ArrayList<>();
-
-        @Override
-        public void frame(long timeNanos, int linkType, byte[] frame, int capturedLength, int wireLength) {
-            frames.add(new Frame(timeNanos, linkType, Arrays.copyOf(frame, capturedLength), capturedLength,
-                    wireLength));
-        }
-    }
-
-    private static Recorder read(Path file) throws CaptureException {
+    private static List<Frame> read(Path file) throws CaptureException {
         Recorder r = new Recorder();
         long n = PcapFileSource.read(file, r);
-        assertEquals(r.frames.size(), n, "returned count equals frames delivered");
-        return r;
+        assertEquals(r.frames().size(), n, "returned count equals frames delivered");
+        return r.frames();
     }
 
     @Test
     void readsMicrosecondPcap() throws CaptureException {
-        Recorder r = read(CAPTURES.resolve("straight-traceroute-udp.pcap"));
+        List<Frame> r = read(CAPTURES.resolve("straight-traceroute-udp.pcap"));
         // tcpdump -r ... | wc -l: 34; first frame 1795726783.788547 ARP request, 42 bytes
-        assertEquals(34, r.frames.size());
-        Frame first = r.frames.get(0);
+        assertEquals(34, r.size());
+        Frame first = r.get(0);
         assertEquals(1_795_726_783_788_547_000L, first.timeNanos());
         assertEquals(1, first.linkType());
-        assertEquals(42, first.capturedLength());
+        assertEquals(42, first.bytes().length);
         assertEquals(42, first.wireLength());
         // Ethernet type ARP (0x0806) at offset 12
         assertEquals(0x08, first.bytes()[12]);
         assertEquals(0x06, first.bytes()[13]);
-        for (int i = 1; i < r.frames.size(); i++) {
-            assertTrue(r.frames.get(i).timeNanos() >= r.frames.get(i - 1).timeNanos(), "file order");
+        for (int i = 1; i < r.size(); i++) {
+            assertTrue(r.get(i).timeNanos() >= r.get(i - 1).timeNanos(), "file order");
         }
     }
 
     @Test
     void nanosecondPcapKeepsNanoseconds() throws CaptureException {
-        Recorder r = read(CAPTURES.resolve("straight-traceroute-icmp-nano.pcap"));
-        assertEquals(50, r.frames.size());
+        List<Frame> r = read(CAPTURES.resolve("straight-traceroute-icmp-nano.pcap"));
+        assertEquals(50, r.size());
         // tcpdump --nano -tt: 1795726825.265027670
-        assertEquals(1_795_726_825_265_027_670L, r.frames.get(0).timeNanos());
-        assertTrue(r.frames.stream().anyMatch(f -> f.timeNanos() % 1000 != 0), "sub-microsecond digits kept");
+        assertEquals(1_795_726_825_265_027_670L, r.get(0).timeNanos());
+        assertTrue(r.stream().anyMatch(f -> f.timeNanos() % 1000 != 0), "sub-microsecond digits kept");
     }
 
     @Test
     void pcapngGivesTheSameFramesAsThePcapItWasConvertedFrom() throws CaptureException {
-        Recorder pcap = read(CAPTURES.resolve("straight-traceroute-udp.pcap"));
-        Recorder pcapng = read(CAPTURES.resolve("straight-traceroute-udp.pcapng"));
-        assertEquals(pcap.frames.size(), pcapng.frames.size());
-        for (int i = 0; i < pcap.frames.size(); i++) {
-            Frame a = pcap.frames.get(i);
-            Frame b = pcapng.frames.get(i);
+        List<Frame> pcap = read(CAPTURES.resolve("straight-traceroute-udp.pcap"));
+        List<Frame> pcapng = read(CAPTURES.resolve("straight-traceroute-udp.pcapng"));
+        assertEquals(pcap.size(), pcapng.size());
+        for (int i = 0; i < pcap.size(); i++) {
+            Frame a = pcap.get(i);
+            Frame b = pcapng.get(i);
             assertEquals(a.timeNanos(), b.timeNanos(), "frame " + i);
             assertEquals(a.linkType(), b.linkType(), "frame " + i);
             assertEquals(a.wireLength(), b.wireLength(), "frame " + i);
@@ -89,9 +76,9 @@ class PcapFileSourceTest {
 
     @Test
     void reportsTheCapturesLinkType() throws CaptureException {
-        Recorder r = read(CAPTURES.resolve("straight-traceroute-udp-any.pcap"));
-        assertEquals(34, r.frames.size());
-        assertTrue(r.frames.stream().allMatch(f -> f.linkType() == 276), "tcpdump -i any: LINUX_SLL2");
+        List<Frame> r = read(CAPTURES.resolve("straight-traceroute-udp-any.pcap"));
+        assertEquals(34, r.size());
+        assertTrue(r.stream().allMatch(f -> f.linkType() == 276), "tcpdump -i any: LINUX_SLL2");
     }
 
     @Test
@@ -101,10 +88,10 @@ class PcapFileSourceTest {
         Arrays.fill(data, (byte) 0xab);
         Path file = dir.resolve("snap.pcap");
         Files.write(file, pcap(65535, 1, record(1_700_000_000, 123_456, 60, data)));
-        Recorder r = read(file);
-        assertEquals(1, r.frames.size());
-        Frame f = r.frames.get(0);
-        assertEquals(20, f.capturedLength());
+        List<Frame> r = read(file);
+        assertEquals(1, r.size());
+        Frame f = r.get(0);
+        assertEquals(20, f.bytes().length);
         assertEquals(60, f.wireLength());
         assertEquals(1_700_000_000_123_456_000L, f.timeNanos());
     }
@@ -123,7 +110,7 @@ class PcapFileSourceTest {
             }
         });
         writer.start();
-        assertEquals(34, read(fifo).frames.size());
+        assertEquals(34, read(fifo).size());
         writer.join();
     }
 
@@ -131,7 +118,7 @@ class PcapFileSourceTest {
     void emptyCaptureDeliversNothing(@TempDir Path dir) throws IOException, CaptureException {
         Path file = dir.resolve("nothing.pcap");
         Files.write(file, pcap(65535, 1));
-        assertEquals(0, read(file).frames.size());
+        assertEquals(0, read(file).size());
     }
 
     @Test
@@ -184,9 +171,9 @@ class PcapFileSourceTest {
         Files.write(file, Arrays.copyOf(whole, whole.length / 2));
         Recorder r = new Recorder();
         CaptureException e = assertThrows(CaptureException.class, () -> PcapFileSource.read(file, r));
-        assertTrue(r.frames.size() > 5, "frames before the cut were delivered: " + r.frames.size());
-        assertEquals(r.frames.size(), e.packetsDelivered());
-        assertTrue(e.getMessage().startsWith(file + ": capture is cut short after " + r.frames.size()
+        assertTrue(r.frames().size() > 5, "frames before the cut were delivered: " + r.frames().size());
+        assertEquals(r.frames().size(), e.packetsDelivered());
+        assertTrue(e.getMessage().startsWith(file + ": capture is cut short after " + r.frames().size()
                 + " packets (libpcap: truncated dump file; "), e.getMessage());
         assertTrue(e.getMessage().endsWith("): only the packets before that point were read"), e.getMessage());
         assertOneLine(e.getMessage());
@@ -199,9 +186,9 @@ class PcapFileSourceTest {
         Files.write(file, Arrays.copyOf(whole, whole.length / 2));
         Recorder r = new Recorder();
         CaptureException e = assertThrows(CaptureException.class, () -> PcapFileSource.read(file, r));
-        assertTrue(r.frames.size() > 5, "frames before the cut were delivered: " + r.frames.size());
-        assertEquals(r.frames.size(), e.packetsDelivered());
-        assertTrue(e.getMessage().contains("capture is cut short after " + r.frames.size() + " packets"),
+        assertTrue(r.frames().size() > 5, "frames before the cut were delivered: " + r.frames().size());
+        assertEquals(r.frames().size(), e.packetsDelivered());
+        assertTrue(e.getMessage().contains("capture is cut short after " + r.frames().size() + " packets"),
                 e.getMessage());
     }
 
@@ -215,7 +202,7 @@ class PcapFileSourceTest {
         Files.write(path, file);
         Recorder r = new Recorder();
         CaptureException e = assertThrows(CaptureException.class, () -> PcapFileSource.read(path, r));
-        assertEquals(1, r.frames.size());
+        assertEquals(1, r.frames().size());
         assertEquals(1, e.packetsDelivered());
         assertTrue(e.getMessage().startsWith(path + ": capture is corrupt after 1 packets (libpcap: invalid"),
                 e.getMessage());

@@ -14,10 +14,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.tracecap.capture.CapturedFrames;
 import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.Ipv4Address;
-import org.tracecap.packet.PcapFixture;
 
 /**
  * Every reply in every real capture of {@code captures/} (made by captures/make-captures.sh with the Debian
@@ -31,15 +31,15 @@ class CaptureAttributionTest {
                   List<Classified.Malformed> malformed) {
     }
 
-    static Result run(PcapFixture.Capture capture) {
+    static Result run(List<CapturedFrames.Frame> frames) {
         FrameClassifier classifier = new FrameClassifier();
         ProbeTable table = new ProbeTable(4096);
         List<SentProbe> probes = new ArrayList<>();
         List<Classified> replies = new ArrayList<>();
         List<SentProbe> attributed = new ArrayList<>();
         List<Classified.Malformed> malformed = new ArrayList<>();
-        for (PcapFixture.Frame f : capture.frames()) {
-            Classified c = classifier.classify(f.timeNanos(), capture.linkType(), f.bytes(), f.bytes().length,
+        for (CapturedFrames.Frame f : frames) {
+            Classified c = classifier.classify(f.timeNanos(), f.linkType(), f.bytes(), f.bytes().length,
                     f.wireLength());
             if (c instanceof SentProbe p) {
                 probes.add(p);
@@ -58,13 +58,13 @@ class CaptureAttributionTest {
     }
 
     static Stream<Path> captures() {
-        return PcapFixture.allCaptures().stream();
+        return CapturedFrames.bundled().stream();
     }
 
     @ParameterizedTest
     @MethodSource("captures")
     void everyReplyIsAttributedToTheProbeItNames(Path file) {
-        Result r = run(PcapFixture.read(file));
+        Result r = run(CapturedFrames.read(file));
         boolean offload = file.getFileName().toString().contains("offload");
         assertTrue(r.malformed().isEmpty(), () -> "malformed: " + r.malformed());
         assertTrue(r.probes().size() >= 5, "probes found");
@@ -105,7 +105,7 @@ class CaptureAttributionTest {
 
     @Test
     void paris_probes_share_the_flow_and_are_told_apart_by_ip_id_and_checksum() {
-        Result r = run(PcapFixture.read("straight-scamper-udp-paris.pcap"));
+        Result r = run(CapturedFrames.read("straight-scamper-udp-paris.pcap"));
         Set<Integer> ports = new HashSet<>();
         for (SentProbe p : r.probes()) {
             ports.add(p.sourcePort() << 16 | p.destinationPort());
@@ -119,7 +119,7 @@ class CaptureAttributionTest {
 
     @Test
     void offloaded_checksums_still_attribute_each_reply_to_its_own_probe() {
-        Result r = run(PcapFixture.read("straight-traceroute-udp-offload.pcap"));
+        Result r = run(CapturedFrames.read("straight-traceroute-udp-offload.pcap"));
         for (int i = 0; i < r.replies().size(); i++) {
             IcmpReply reply = (IcmpReply) r.replies().get(i);
             assertEquals(reply.quote().sourcePort(), r.attributed().get(i).sourcePort());
@@ -129,7 +129,7 @@ class CaptureAttributionTest {
 
     @Test
     void back_to_back_runs_to_the_same_ports_pick_the_probe_of_the_current_run() {
-        Result r = run(PcapFixture.read("multi-traceroute-udp.pcap"));
+        Result r = run(CapturedFrames.read("multi-traceroute-udp.pcap"));
         for (int i = 0; i < r.replies().size(); i++) {
             IcmpReply reply = (IcmpReply) r.replies().get(i);
             SentProbe p = r.attributed().get(i);

@@ -14,12 +14,12 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.tracecap.capture.CapturedFrames;
 import org.tracecap.packet.IcmpErrorEncoder;
 import org.tracecap.packet.IcmpExtensions;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.LinkLayer;
 import org.tracecap.packet.MplsEntry;
-import org.tracecap.packet.PcapFixture;
 import org.tracecap.packet.RealFrames;
 
 /**
@@ -39,7 +39,7 @@ class DecoderProperties {
                 RealFrames.VLAN_UDP_PROBE, RealFrames.ARP_REQUEST)) {
             out.add(RealFrames.bytes(hex));
         }
-        for (PcapFixture.Frame f : PcapFixture.read("ecmp-dublin.pcap").frames()) {
+        for (CapturedFrames.Frame f : CapturedFrames.read("ecmp-dublin.pcap")) {
             out.add(f.bytes());
         }
         // SYNTHETIC RFC 4884/4950 frames (Linux routers emit none), with an Ethernet header.

@@ -3,14 +3,14 @@ package org.tracecap.replay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.tracecap.capture.CaptureException;
+import org.tracecap.capture.PcapFileSource;
 import org.tracecap.model.Hop;
 import org.tracecap.model.Trace;
 
@@ -29,10 +29,10 @@ class ReconstructorProperties {
         List<Frame> out = new ArrayList<>();
         for (String n : names) {
             try {
-                TestCaptureReader.read(Replays.CAPTURES.resolve(n),
+                PcapFileSource.read(Replays.CAPTURES.resolve(n),
                         (t, l, f, c, w) -> out.add(new Frame(t, l, java.util.Arrays.copyOf(f, c))));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            } catch (CaptureException e) {
+                throw new AssertionError("bundled capture does not read: " + e.getMessage(), e);
             }
         }
         return out;

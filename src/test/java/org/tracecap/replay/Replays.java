@@ -1,17 +1,20 @@
 package org.tracecap.replay;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.tracecap.capture.CaptureException;
+import org.tracecap.capture.PcapFileSource;
 import org.tracecap.model.Hop;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.Ipv4Address;
 
-/** Replays a bundled capture for the tests, and prints traces compactly for failure messages. */
+/**
+ * Replays a bundled capture through the real reader ({@link PcapFileSource}, libpcap) for the tests, and
+ * prints traces compactly for failure messages.
+ */
 final class Replays {
     static final Path CAPTURES = Path.of("captures");
 
@@ -29,9 +32,9 @@ final class Replays {
         List<Trace> traces = new ArrayList<>();
         Reconstructor r = new Reconstructor(traces::add);
         try {
-            TestCaptureReader.read(file, r);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            PcapFileSource.read(file, r);
+        } catch (CaptureException e) {
+            throw new AssertionError("bundled capture does not read: " + e.getMessage(), e);
         }
         ReplaySummary summary = r.finish(false);
         return new Result(traces, summary);

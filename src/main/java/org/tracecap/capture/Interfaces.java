@@ -1,0 +1,109 @@
+package org.tracecap.capture;
+
+import java.net.Inet4Address;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.pcap4j.core.PcapAddress;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface;
+import org.pcap4j.core.Pcaps;
+import org.pcap4j.util.LinkLayerAddress;
+import org.tracecap.packet.Ipv4Address;
+
+/** The interfaces libpcap can open ({@code pcap_findalldevs}), with their addresses and MACs. */
+public final class Interfaces {
+
+    /** libpcap's pseudo-devices: they cannot carry a probe, so they are not offered to a user. */
+    private static final List<String> PSEUDO_PREFIXES =
+            List.of("any", "nflog", "nfqueue", "dbus-", "bluetooth", "usbmon", "dpdk");
+
+    private Interfaces() {
+    }
+
+    /** Every interface libpcap lists, pseudo-devices ({@code any}, {@code nflog}, ...) left out. */
+    public static List<LinkInterface> list() throws LiveCaptureException {
+        List<PcapNetworkInterface> devices;
+        try {
+            devices = Pcaps.findAllDevs();
+        } catch (PcapNativeException e) {
+            throw new LiveCaptureException("cannot list the network interfaces (libpcap: "
+                    + LiveCaptureException.oneLine(e.getMessage()) + ")", e);
+        } catch (LinkageError e) {
+            if (PcapFileSource.isLibpcapMissing(e)) {
+                throw new LiveCaptureException(PcapFileSource.LIBPCAP_MISSING, e);
+            }
+            throw e;
+        }
+        List<LinkInterface> result = new ArrayList<>();
+        for (PcapNetworkInterface device : devices) {
+            if (!isPseudo(device.getName())) {
+                result.add(describe(device));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The interface called {@code name}.
+     *
+     * @throws LiveCaptureException there is none; the message lists the interfaces there are
+     */
+    public static LinkInterface find(String name) throws LiveCaptureException {
+        List<LinkInterface> all = list();
+        for (LinkInterface i : all) {
+            if (i.name().equals(name)) {
+                return i;
+            }
+        }
+        throw new LiveCaptureException(unknownMessage(name, all));
+    }
+
+    static String unknownMessage(String name, List<LinkInterface> all) {
+        if (all.isEmpty()) {
+            return "no interface named " + name + ", and libpcap lists none: check ip link and the privileges";
+        }
+        return "no interface named " + name + ": choose one of " + all.stream()
+                .map(i -> i.addresses().isEmpty() ? i.name()
+                        : i.name() + " (" + i.addresses().stream().map(LinkInterface.Address::toString)
+                                .collect(Collectors.joining(", ")) + ")")
+                .collect(Collectors.joining(", "));
+    }
+
+    static boolean isPseudo(String name) {
+        return PSEUDO_PREFIXES.stream().anyMatch(name::startsWith);
+    }
+
+    private static LinkInterface describe(PcapNetworkInterface device) {
+        List<LinkInterface.Address> addresses = new ArrayList<>();
+        for (PcapAddress a : device.getAddresses()) {
+            if (a.getAddress() instanceof Inet4Address v4) {
+                int address = Ipv4Address.fromBytes(v4.getAddress());
+                addresses.add(new LinkInterface.Address(address, prefixLength(a.getNetmask())));
+            }
+        }
+        MacAddress mac = null;
+        for (LinkLayerAddress l : device.getLinkLayerAddresses()) {
+            if (l.length() == 6) {
+                mac = new MacAddress(l.getAddress());
+                break;
+            }
+        }
+        if (mac == null && device.isLoopBack()) {
+            mac = MacAddress.ZERO;
+        }
+        return new LinkInterface(device.getName(), mac, addresses, device.isLoopBack(), device.isUp());
+    }
+
+    /** A netmask's prefix length; 32 when there is none (point-to-point) or it is not contiguous. */
+    static int prefixLength(java.net.InetAddress netmask) {
+        if (!(netmask instanceof Inet4Address v4)) {
+            return 32;
+        }
+        int mask = Ipv4Address.fromBytes(v4.getAddress());
+        int length = Integer.bitCount(mask);
+        int contiguous = length == 0 ? 0 : -1 << (32 - length);
+        return mask == contiguous ? length : 32;
+    }
+}
