@@ -11,9 +11,9 @@ import java.util.Arrays;
 import java.util.Properties;
 
 /**
- * {@code tracecap}: dispatches to a subcommand. Exit status 0 on success, 2 for bad usage or a capture or
- * output that cannot be read or written, 1 for an internal error. Every error is one line on stderr, never a
- * stack trace.
+ * {@code tracecap}: dispatches to a subcommand. Exit status 0 on success, 2 for bad usage, a capture or
+ * output that cannot be read or written, or a live trace that cannot start, 1 for an internal error. Every
+ * error is one line on stderr, never a stack trace.
  *
  * <p>This class only touches the JDK, so {@code tracecap --help} starts without loading Commons CLI,
  * pcap4j, JNA or Jackson: each command's class is loaded only when that command runs.
@@ -23,7 +23,7 @@ public final class Main {
     public static final int OK = 0;
     /** Exit status: a bug (an exception nobody expected); still one line on stderr. */
     public static final int INTERNAL_ERROR = 1;
-    /** Exit status: bad usage, or a file that cannot be read or written. */
+    /** Exit status: bad usage, a file that cannot be read or written, a live trace that cannot start. */
     public static final int FAILED = 2;
 
     static final String HELP = """
@@ -35,12 +35,15 @@ public final class Main {
             commands:
               replay CAPTURE  reconstruct the traceroutes saved in a capture (.pcap or .pcapng,
                               made by any tool: traceroute, mtr, scamper, dublin-traceroute...)
+              trace HOST      trace the path to HOST live: UDP probes sent and their answers
+                              captured on one interface with libpcap (needs root or CAP_NET_RAW)
 
             options:
               -h, --help      show this help; 'tracecap COMMAND --help' shows a command's options
                   --version   print tracecap's version
 
-            exit status: 0 done, 2 bad usage or a file that cannot be read or written.
+            exit status: 0 done, 2 bad usage, a live trace that cannot start (privilege, interface,
+            route, ARP) or a file that cannot be read or written.
             """;
 
     private Main() {
@@ -76,6 +79,9 @@ public final class Main {
                 }
                 case "replay" -> {
                     return ReplayCommand.run(rest, out, err);
+                }
+                case "trace" -> {
+                    return TraceCommand.run(rest, out, err);
                 }
                 default -> {
                     String what = first.startsWith("-") ? "unknown option '" + first + "'"

@@ -35,8 +35,9 @@ import org.tracecap.report.TraceWriter;
  *       trace per line);</li>
  *   <li>{@code -o FILE}: the hop JSON document (or JSON Lines with {@code --jsonl}), written to a temporary
  *       file beside FILE and renamed over it at the end;</li>
- *   <li>stderr: one summary line (packets read, probes found, replies attributed and not), one more line
- *       with the malformed frames by reason when there are any, and an error line if the capture broke.</li>
+ *   <li>stderr: one summary line (packets read, probes and traces found, probes left out past a trace's
+ *       stop, replies attributed and not, malformed frames), a line each with the malformed frames and the
+ *       extension warnings by reason when there are any, and an error line if the capture broke.</li>
  * </ol>
  *
  * <p>A capture that breaks part way (truncated, corrupt record) still gives the traces reconstructed from
@@ -155,8 +156,9 @@ final class ReplayCommand {
                 return Main.FAILED;
             }
             ReplaySummary summary = reconstructor.finish(failure != null);
-            ReportSummary reportSummary = new ReportSummary(summary.packetsRead(), summary.probesFound(),
-                    summary.repliesAttributed(), summary.repliesUnattributed(), summary.malformed());
+            ReportSummary reportSummary = new ReportSummary(summary.packetsRead(), summary.traces(),
+                    summary.probesFound(), summary.probesPastStop(), summary.repliesAttributed(),
+                    summary.repliesUnattributed(), summary.malformed(), summary.warnings());
             for (TraceWriter w : writers) {
                 w.finish(reportSummary);
             }
@@ -242,17 +244,44 @@ final class ReplayCommand {
         }
     }
 
-    /** {@code tracecap: N packets read, ...} and, when any, {@code tracecap: malformed: reason=N, ...}. */
+    /**
+     * One line, {@code tracecap: 34 packets read, 15 probes in 1 trace (+1 sent past the last hop, not shown),
+     * 16 replies attributed, 0 unattributed, 0 malformed} (the parenthesis only when probes were left out, a
+     * {@code , N extension warnings} only when there are any); then, when any, one line of malformed frames
+     * by reason and one of extension warnings by reason.
+     */
     static void printSummary(ReplaySummary s, PrintStream err) {
-        long malformed = s.malformedTotal();
-        err.println("tracecap: " + s.packetsRead() + " packets read, " + s.probesFound() + " probes found, "
-                + s.repliesAttributed() + " replies attributed, " + s.repliesUnattributed() + " unattributed, "
-                + malformed + " malformed");
-        if (malformed > 0) {
-            err.println("tracecap: malformed: " + s.malformed().entrySet().stream()
+        StringBuilder line = new StringBuilder("tracecap: ")
+                .append(count(s.packetsRead(), "packet")).append(" read, ")
+                .append(count(s.probesFound(), "probe")).append(" in ").append(count(s.traces(), "trace"));
+        if (s.probesPastStop() > 0) {
+            line.append(" (+").append(s.probesPastStop()).append(" sent past the last hop, not shown)");
+        }
+        line.append(", ").append(count(s.repliesAttributed(), "reply", "replies")).append(" attributed, ")
+                .append(s.repliesUnattributed()).append(" unattributed, ")
+                .append(s.malformedTotal()).append(" malformed");
+        if (s.warningsTotal() > 0) {
+            line.append(", ").append(count(s.warningsTotal(), "extension warning"));
+        }
+        err.println(line);
+        printByReason("malformed", s.malformed(), err);
+        printByReason("extension warnings", s.warnings(), err);
+    }
+
+    private static void printByReason(String what, Map<String, Long> byReason, PrintStream err) {
+        if (!byReason.isEmpty()) {
+            err.println("tracecap: " + what + ": " + byReason.entrySet().stream()
                     .map((Map.Entry<String, Long> e) -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining(", ")));
         }
+    }
+
+    private static String count(long n, String one) {
+        return count(n, one, one + "s");
+    }
+
+    private static String count(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     private static String lowerFirst(String s) {

@@ -2,8 +2,6 @@ package org.tracecap.match;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
 import org.tracecap.packet.IpProtocol;
 
 /**
@@ -12,7 +10,7 @@ import org.tracecap.packet.IpProtocol;
  * <p>Every probe is filed under two keys: its flow (source, destination, protocol, source port and
  * destination port, or ICMP identifier and sequence) and its NAT flow (destination, protocol, destination
  * port or ICMP sequence: what survives a NAT that rewrites the source address and port or ICMP id). Each
- * key holds a short deque of probes in the order they were added (capture order).
+ * key holds its probes in the order they were added (capture order).
  *
  * <p>An ICMP error is attributed by its quote, trying these rules in order and, within a rule, taking the
  * most recent probe sent no later than the reply:
@@ -30,19 +28,106 @@ import org.tracecap.packet.IpProtocol;
  *
  * <p>Bounded: past {@code capacity} probes the oldest is forgotten. The instance returned is the one added.
  * Not thread-safe.
+ *
+ * <p>A replay files every probe of a capture here (most under a flow of their own: traceroute gives each
+ * probe a new port), so the layout keeps the work per probe small: a key is its own bucket (plain fields,
+ * its own equals and hashCode), lookups reuse one mutable key per map, and a bucket's probes are a chain
+ * through the probes' {@link Entry}s, so filing and forgetting a probe allocate one entry and never search.
  */
 public final class ProbeTable {
     private final int capacity;
-    private final Map<FlowKey, ArrayDeque<SentProbe>> flows = new HashMap<>();
-    private final Map<NatKey, ArrayDeque<SentProbe>> natFlows = new HashMap<>();
-    private final ArrayDeque<SentProbe> order = new ArrayDeque<>();
+    private final HashMap<FlowBucket, FlowBucket> flows = new HashMap<>();
+    private final HashMap<NatBucket, NatBucket> natFlows = new HashMap<>();
+    private final ArrayDeque<Entry> order = new ArrayDeque<>();
+    private final FlowBucket flowLookup = new FlowBucket();
+    private final NatBucket natLookup = new NatBucket();
 
-    /** Flow of a probe: who to whom, which protocol, which ports (UDP/TCP) or echo id/sequence (ICMP). */
-    private record FlowKey(int source, int destination, int protocol, int a, int b) {
+    /** One probe, linked into the chains of its flow and of its NAT flow (newer and older neighbours). */
+    private static final class Entry {
+        final SentProbe probe;
+        final FlowBucket flow;
+        final NatBucket nat;
+        Entry flowOlder;
+        Entry flowNewer;
+        Entry natOlder;
+        Entry natNewer;
+
+        Entry(SentProbe probe, FlowBucket flow, NatBucket nat) {
+            this.probe = probe;
+            this.flow = flow;
+            this.nat = nat;
+        }
     }
 
-    /** What a source NAT leaves alone: destination, protocol, destination port or echo sequence. */
-    private record NatKey(int destination, int protocol, int b) {
+    /**
+     * A flow: who to whom, which protocol, which ports (UDP/TCP) or echo id/sequence (ICMP), and its probes
+     * from {@code newest} back to {@code oldest}. The key fields change only in the lookup instance.
+     */
+    private static final class FlowBucket {
+        private int source;
+        private int destination;
+        private int protocol;
+        private int a;
+        private int b;
+        Entry newest;
+        Entry oldest;
+
+        FlowBucket set(int source, int destination, int protocol, int a, int b) {
+            this.source = source;
+            this.destination = destination;
+            this.protocol = protocol;
+            this.a = a;
+            this.b = b;
+            return this;
+        }
+
+        FlowBucket copyKey() {
+            return new FlowBucket().set(source, destination, protocol, a, b);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FlowBucket k && k.source == source && k.destination == destination
+                    && k.protocol == protocol && k.a == a && k.b == b;
+        }
+
+        @Override
+        public int hashCode() {
+            int h = source * 31 + destination;
+            h = h * 31 + protocol;
+            h = h * 31 + a;
+            return h * 31 + b;
+        }
+    }
+
+    /** What a source NAT leaves alone: destination, protocol, destination port or echo sequence; and probes. */
+    private static final class NatBucket {
+        private int destination;
+        private int protocol;
+        private int b;
+        Entry newest;
+        Entry oldest;
+
+        NatBucket set(int destination, int protocol, int b) {
+            this.destination = destination;
+            this.protocol = protocol;
+            this.b = b;
+            return this;
+        }
+
+        NatBucket copyKey() {
+            return new NatBucket().set(destination, protocol, b);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof NatBucket k && k.destination == destination && k.protocol == protocol && k.b == b;
+        }
+
+        @Override
+        public int hashCode() {
+            return (destination * 31 + protocol) * 31 + b;
+        }
     }
 
     public ProbeTable(int capacity) {
@@ -66,38 +151,66 @@ public final class ProbeTable {
         if (protocol != IpProtocol.UDP && protocol != IpProtocol.TCP && protocol != IpProtocol.ICMP) {
             return;
         }
-        flows.computeIfAbsent(flowKey(p), k -> new ArrayDeque<>(4)).addLast(p);
-        natFlows.computeIfAbsent(natKey(p), k -> new ArrayDeque<>(4)).addLast(p);
-        order.addLast(p);
-        while (order.size() > capacity) {
-            evict(order.removeFirst());
+        FlowBucket flow = flows.get(flowKey(p));
+        if (flow == null) {
+            flow = flowLookup.copyKey();
+            flows.put(flow, flow);
         }
-    }
-
-    private void evict(SentProbe old) {
-        removeFrom(flows, flowKey(old), old);
-        removeFrom(natFlows, natKey(old), old);
-    }
-
-    private static <K> void removeFrom(Map<K, ArrayDeque<SentProbe>> map, K key, SentProbe p) {
-        ArrayDeque<SentProbe> list = map.get(key);
-        if (list == null) {
-            return;
+        NatBucket nat = natFlows.get(natKey(p));
+        if (nat == null) {
+            nat = natLookup.copyKey();
+            natFlows.put(nat, nat);
         }
-        // Probes are added in order, so the oldest is at the head; fall back to a search otherwise.
-        if (list.peekFirst() == p) {
-            list.removeFirst();
+        Entry e = new Entry(p, flow, nat);
+        e.flowOlder = flow.newest;
+        if (flow.newest != null) {
+            flow.newest.flowNewer = e;
         } else {
-            Iterator<SentProbe> it = list.iterator();
-            while (it.hasNext()) {
-                if (it.next() == p) {
-                    it.remove();
-                    break;
-                }
-            }
+            flow.oldest = e;
         }
-        if (list.isEmpty()) {
-            map.remove(key);
+        flow.newest = e;
+        e.natOlder = nat.newest;
+        if (nat.newest != null) {
+            nat.newest.natNewer = e;
+        } else {
+            nat.oldest = e;
+        }
+        nat.newest = e;
+        order.addLast(e);
+        while (order.size() > capacity) {
+            forget(order.removeFirst());
+        }
+    }
+
+    /** Unlinks {@code e} from both chains (it is their oldest) and drops a bucket left empty. */
+    private void forget(Entry e) {
+        FlowBucket flow = e.flow;
+        if (e.flowOlder != null) {
+            e.flowOlder.flowNewer = e.flowNewer;
+        } else {
+            flow.oldest = e.flowNewer;
+        }
+        if (e.flowNewer != null) {
+            e.flowNewer.flowOlder = e.flowOlder;
+        } else {
+            flow.newest = e.flowOlder;
+        }
+        if (flow.newest == null) {
+            flows.remove(flow);
+        }
+        NatBucket nat = e.nat;
+        if (e.natOlder != null) {
+            e.natOlder.natNewer = e.natNewer;
+        } else {
+            nat.oldest = e.natNewer;
+        }
+        if (e.natNewer != null) {
+            e.natNewer.natOlder = e.natOlder;
+        } else {
+            nat.newest = e.natOlder;
+        }
+        if (nat.newest == null) {
+            natFlows.remove(nat);
         }
     }
 
@@ -116,12 +229,12 @@ public final class ProbeTable {
         long discriminator = protocol == IpProtocol.TCP ? q.tcpSequence() : q.checksum();
         long time = r.timeNanos();
 
-        ArrayDeque<SentProbe> flow = flows.get(new FlowKey(q.source(), q.destination(), protocol, a, b));
+        FlowBucket flow = flows.get(flowLookup.set(q.source(), q.destination(), protocol, a, b));
         if (flow != null) {
             SentProbe sameId = null;
             SentProbe any = null;
-            for (Iterator<SentProbe> it = flow.descendingIterator(); it.hasNext(); ) {
-                SentProbe p = it.next();
+            for (Entry e = flow.newest; e != null; e = e.flowOlder) {
+                SentProbe p = e.probe;
                 if (p.timeNanos() > time) {
                     continue;
                 }
@@ -144,13 +257,13 @@ public final class ProbeTable {
                 return any;
             }
         }
-        ArrayDeque<SentProbe> nat = natFlows.get(new NatKey(q.destination(), protocol, b));
+        NatBucket nat = natFlows.get(natLookup.set(q.destination(), protocol, b));
         if (nat == null) {
             return null;
         }
         SentProbe any = null;
-        for (Iterator<SentProbe> it = nat.descendingIterator(); it.hasNext(); ) {
-            SentProbe p = it.next();
+        for (Entry e = nat.newest; e != null; e = e.natOlder) {
+            SentProbe p = e.probe;
             if (p.timeNanos() > time) {
                 continue;
             }
@@ -165,13 +278,13 @@ public final class ProbeTable {
     }
 
     private SentProbe echo(IcmpReply r) {
-        ArrayDeque<SentProbe> list = natFlows.get(new NatKey(r.source(), IpProtocol.ICMP, r.echoSequence()));
-        if (list == null) {
+        NatBucket nat = natFlows.get(natLookup.set(r.source(), IpProtocol.ICMP, r.echoSequence()));
+        if (nat == null) {
             return null;
         }
         SentProbe fromElsewhere = null;
-        for (Iterator<SentProbe> it = list.descendingIterator(); it.hasNext(); ) {
-            SentProbe p = it.next();
+        for (Entry e = nat.newest; e != null; e = e.natOlder) {
+            SentProbe p = e.probe;
             if (p.timeNanos() > r.timeNanos() || p.icmpId() != r.echoId()) {
                 continue;
             }
@@ -187,13 +300,13 @@ public final class ProbeTable {
 
     /** The SYN a SYN-ACK or RST answers: ports swapped, sequence = acknowledgment - 1; null when none. */
     public SentProbe attribute(TcpReply r) {
-        ArrayDeque<SentProbe> list = natFlows.get(new NatKey(r.source(), IpProtocol.TCP, r.sourcePort()));
-        if (list == null) {
+        NatBucket nat = natFlows.get(natLookup.set(r.source(), IpProtocol.TCP, r.sourcePort()));
+        if (nat == null) {
             return null;
         }
         long wantedSeq = (r.acknowledgment() - 1) & 0xffffffffL;
-        for (Iterator<SentProbe> it = list.descendingIterator(); it.hasNext(); ) {
-            SentProbe p = it.next();
+        for (Entry e = nat.newest; e != null; e = e.natOlder) {
+            SentProbe p = e.probe;
             if (p.timeNanos() <= r.timeNanos() && p.sourcePort() == r.destinationPort()
                     && p.tcpSequence() == wantedSeq) {
                 return p;
@@ -206,14 +319,16 @@ public final class ProbeTable {
         return p.protocol() == IpProtocol.TCP ? p.tcpSequence() : p.checksum();
     }
 
-    private static FlowKey flowKey(SentProbe p) {
+    /** The lookup key set to {@code p}'s flow (valid until the next lookup). */
+    private FlowBucket flowKey(SentProbe p) {
         return p.protocol() == IpProtocol.ICMP
-                ? new FlowKey(p.source(), p.destination(), p.protocol(), p.icmpId(), p.icmpSequence())
-                : new FlowKey(p.source(), p.destination(), p.protocol(), p.sourcePort(), p.destinationPort());
+                ? flowLookup.set(p.source(), p.destination(), p.protocol(), p.icmpId(), p.icmpSequence())
+                : flowLookup.set(p.source(), p.destination(), p.protocol(), p.sourcePort(), p.destinationPort());
     }
 
-    private static NatKey natKey(SentProbe p) {
-        return new NatKey(p.destination(), p.protocol(),
+    /** The lookup key set to {@code p}'s NAT flow (valid until the next lookup). */
+    private NatBucket natKey(SentProbe p) {
+        return natLookup.set(p.destination(), p.protocol(),
                 p.protocol() == IpProtocol.ICMP ? p.icmpSequence() : p.destinationPort());
     }
 }

@@ -2,9 +2,22 @@ package org.tracecap.model;
 
 import java.util.List;
 
-/** Every probe sent with one TTL, in the order they were sent. */
-public record Hop(int ttl, List<ProbeResult> probes) {
+/**
+ * Every probe sent with one TTL, in the order they were sent.
+ *
+ * @param ttl    the TTL
+ * @param probes the probes, in send order
+ * @param nat    whether the UDP checksum quoted at this hop changed from the one quoted at the hop before (or,
+ *               at the first answered hop, from the one sent): a NAT rewrote the probes' source between the
+ *               previous answering hop and this one (dublin-traceroute's NAT detection; live traces only)
+ */
+public record Hop(int ttl, List<ProbeResult> probes, boolean nat) {
     public Hop {
         probes = List.copyOf(probes);
+    }
+
+    /** A hop with no NAT seen. */
+    public Hop(int ttl, List<ProbeResult> probes) {
+        this(ttl, probes, false);
     }
 }

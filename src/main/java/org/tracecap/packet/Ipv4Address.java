@@ -1,12 +1,30 @@
 package org.tracecap.packet;
 
+import java.nio.charset.StandardCharsets;
+
 /** IPv4 addresses held as a 32-bit int (network order in the int's bits), formatted and parsed here. */
 public final class Ipv4Address {
     private Ipv4Address() {
     }
 
+    /** Dotted-quad text ({@code 198.18.1.2}); built byte by byte, as reports format one per probe. */
     public static String format(int a) {
-        return ((a >>> 24) & 0xff) + "." + ((a >>> 16) & 0xff) + "." + ((a >>> 8) & 0xff) + "." + (a & 0xff);
+        byte[] text = new byte[15];
+        int n = 0;
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            int octet = (a >>> shift) & 0xff;
+            if (octet >= 100) {
+                text[n++] = (byte) ('0' + octet / 100);
+            }
+            if (octet >= 10) {
+                text[n++] = (byte) ('0' + octet / 10 % 10);
+            }
+            text[n++] = (byte) ('0' + octet % 10);
+            if (shift != 0) {
+                text[n++] = '.';
+            }
+        }
+        return new String(text, 0, n, StandardCharsets.US_ASCII);
     }
 
     /** Parses dotted-quad text; throws IllegalArgumentException naming the text when it is not one. */

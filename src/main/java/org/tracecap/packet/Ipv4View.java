@@ -64,7 +64,7 @@ public final class Ipv4View {
      *                         "IPv4 total length < header"
      */
     public static Ipv4View of(byte[] b, int off, int len) {
-        Ipv4View v = validate(b, off, len, "IPv4", "IPv4 ");
+        Ipv4View v = validate(b, off, len, "IPv4", "IPv4 ", "IPv4 header past capture");
         if (v.totalLength() < v.headerLength) {
             throw new PacketException("IPv4", off, "IPv4 total length < header",
                     "total length " + v.totalLength() + ", header " + v.headerLength);
@@ -81,12 +81,13 @@ public final class Ipv4View {
      *                         "quoted IPv4 IHL < 5"
      */
     public static Ipv4View ofQuote(byte[] b, int off, int len) {
-        return validate(b, off, len, "ICMP quote", "quoted IPv4 ");
+        return validate(b, off, len, "ICMP quote", "quoted IPv4 ", "quoted IPv4 header past capture");
     }
 
-    private static Ipv4View validate(byte[] b, int off, int len, String layer, String prefix) {
+    /** {@code pastCapture} is {@code prefix + "header past capture"}, a constant so the good path builds no string. */
+    private static Ipv4View validate(byte[] b, int off, int len, String layer, String prefix, String pastCapture) {
         int available = Math.min(len, b.length - off);
-        PacketException.requireLength(layer, off, MIN_HEADER, available, prefix + "header past capture");
+        PacketException.requireLength(layer, off, MIN_HEADER, available, pastCapture);
         int version = Bytes.u8(b, off + VERSION_IHL) >>> 4;
         if (version != 4) {
             throw new PacketException(layer, off, prefix + "version not 4", "version " + version);
@@ -95,7 +96,7 @@ public final class Ipv4View {
         if (ihl < 5) {
             throw new PacketException(layer, off, prefix + "IHL < 5", "IHL " + ihl);
         }
-        PacketException.requireLength(layer, off, ihl * 4, available, prefix + "header past capture");
+        PacketException.requireLength(layer, off, ihl * 4, available, pastCapture);
         return new Ipv4View(b, off, available, ihl * 4);
     }
 

@@ -44,8 +44,8 @@ import org.tracecap.packet.IpProtocol;
  *       flows) gives one trace per 5-tuple, in order of their first probe: each flow is its own path.</li>
  *   <li>A trace stops at the lowest TTL where a probe got a final reply: Port Unreachable or any other
  *       Destination Unreachable, Echo Reply, TCP SYN-ACK/RST, or any reply from the destination. Probes
- *       above that TTL (sent in parallel before the answer was known) are dropped and counted nowhere,
- *       so the hops are what the tool printed. Hops run from the lowest TTL probed to the highest kept,
+ *       above that TTL (sent in parallel before the answer was known) are left out of the trace, so the
+ *       hops are what the tool printed, and counted in {@link ReplaySummary#probesPastStop()}. Hops run from the lowest TTL probed to the highest kept,
  *       one per TTL, each with its probes in send order (a TTL nobody answered has its probes unanswered;
  *       a TTL never probed inside that range has an empty hop).</li>
  *   <li>Stop reason: reached when a final reply at the stop TTL is not a Destination Unreachable other than
@@ -63,8 +63,11 @@ import org.tracecap.packet.IpProtocol;
  *       earlier can still be emitted (at most {@link #MAX_WAITING_TRACES} wait).</li>
  * </ol>
  *
- * <p>Counters: every frame is read; an ICMP error, Echo Reply, TCP SYN-ACK or RST is attributed or
- * unattributed by the probe table; malformed frames are counted by reason. Not thread-safe.
+ * <p>Counters ({@link ReplaySummary}): every frame is read; traces and their probes are counted as they
+ * are closed, with the probes left out past each trace's stop; an ICMP error, Echo Reply, TCP SYN-ACK or
+ * RST is attributed or unattributed by the probe table (an attributed reply may answer a probe left out
+ * past the stop, or one of traffic that formed no trace); malformed frames are counted by reason, and
+ * replies whose RFC 4884 extensions were dropped by the classifier's warning. Not thread-safe.
  */
 public final class Reconstructor implements FrameSink {
     public static final int DEFAULT_TABLE_CAPACITY = 1 << 16;
@@ -85,7 +88,9 @@ public final class Reconstructor implements FrameSink {
     private final PriorityQueue<Waiting> waiting = new PriorityQueue<>();
     private final SortedMap<String, Long> malformed = new TreeMap<>();
     private long packetsRead;
+    private long traces;
     private long probesFound;
+    private long probesPastStop;
     private long repliesAttributed;
     private long repliesUnattributed;
     private long now = Long.MIN_VALUE;
@@ -157,7 +162,8 @@ public final class Reconstructor implements FrameSink {
 
     /** The counters so far. */
     public ReplaySummary summary() {
-        return new ReplaySummary(packetsRead, probesFound, repliesAttributed, repliesUnattributed, malformed);
+        return new ReplaySummary(packetsRead, traces, probesFound, probesPastStop, repliesAttributed,
+                repliesUnattributed, malformed, classifier.warnings());
     }
 
     private void probe(SentProbe p) {
@@ -249,7 +255,9 @@ public final class Reconstructor implements FrameSink {
             return;
         }
         for (TraceAssembler.Assembled a : TraceAssembler.assemble(run, unfinished)) {
+            traces++;
             probesFound += a.probes();
+            probesPastStop += a.pastStop();
             waiting.add(new Waiting(a.trace(), closedTraces++));
         }
     }

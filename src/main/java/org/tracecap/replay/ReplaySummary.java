@@ -5,25 +5,45 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * What a replay saw, for the summary on stderr.
+ * What a replay saw, for the summary on stderr and in the hop JSON document.
+ *
+ * <p>The probe counts add up to every probe of every trace: {@code probesFound} are in the traces as output,
+ * {@code probesPastStop} were sent by the same runs at TTLs above where their trace stopped (traceroute sends
+ * up to 16 probes in parallel before the destination answers) and are left out of the hops.
+ * {@code repliesAttributed} counts every reply the probe table matched, so it may include replies to those
+ * left-out probes, and to probes of traffic that formed no trace (a ping answered by its destination).
  *
  * @param packetsRead         frames handed to the {@link Reconstructor}
- * @param probesFound         probes that belong to a trace that was output (probes trimmed above a trace's
- *                            stop TTL, and probes of traffic that formed no trace, are not counted)
+ * @param traces              traces output
+ * @param probesFound         probes in the traces output, i.e. in their hops
+ * @param probesPastStop      probes of those traces' runs sent at a TTL above the trace's stop, left out
  * @param repliesAttributed   ICMP errors, Echo Replies, TCP SYN-ACK/RST that the probe table matched to a probe
  * @param repliesUnattributed the same kinds of reply for which no probe was found
  * @param malformed           frames skipped because their bytes contradict themselves, by reason
+ * @param warnings            replies kept without their RFC 4884 extensions, by reason (bad extension
+ *                            checksum, version...; {@link org.tracecap.match.FrameClassifier#warnings()})
  */
-public record ReplaySummary(long packetsRead, long probesFound, long repliesAttributed, long repliesUnattributed,
-                            SortedMap<String, Long> malformed) {
+public record ReplaySummary(long packetsRead, long traces, long probesFound, long probesPastStop,
+                            long repliesAttributed, long repliesUnattributed, SortedMap<String, Long> malformed,
+                            SortedMap<String, Long> warnings) {
     public ReplaySummary {
         malformed = Collections.unmodifiableSortedMap(new TreeMap<>(malformed));
+        warnings = Collections.unmodifiableSortedMap(new TreeMap<>(warnings));
     }
 
     /** Malformed frames over all reasons. */
     public long malformedTotal() {
+        return total(malformed);
+    }
+
+    /** Warnings over all reasons. */
+    public long warningsTotal() {
+        return total(warnings);
+    }
+
+    private static long total(SortedMap<String, Long> counts) {
         long n = 0;
-        for (long v : malformed.values()) {
+        for (long v : counts.values()) {
             n += v;
         }
         return n;

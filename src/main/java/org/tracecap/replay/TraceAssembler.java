@@ -21,8 +21,11 @@ import org.tracecap.packet.IpProtocol;
  * TTL, works out the stop reason and the probing method (rules 5 to 8 of {@link Reconstructor}).
  */
 final class TraceAssembler {
-    /** A trace and how many probes it holds. */
-    record Assembled(Trace trace, int probes) {
+    /**
+     * A trace, how many probes it holds, and how many of its run's probes were sent past its stop TTL and
+     * left out (rule 6).
+     */
+    record Assembled(Trace trace, int probes, int pastStop) {
     }
 
     private TraceAssembler() {
@@ -99,7 +102,8 @@ final class TraceAssembler {
 
     static Assembled build(int protocol, List<Slot> piece, StopReason unfinished) {
         // Rule 6: the trace stops at the lowest TTL that got a final reply; probes above it were sent in
-        // parallel before the answer was known (traceroute keeps 16 in flight) and are dropped.
+        // parallel before the answer was known (traceroute keeps 16 in flight) and are left out (counted in
+        // pastStop for the summary).
         int stopTtl = Integer.MAX_VALUE;
         for (Slot s : piece) {
             if (s.isFinal() && s.probe.ttl() < stopTtl) {
@@ -109,11 +113,13 @@ final class TraceAssembler {
         int minTtl = Integer.MAX_VALUE;
         int maxTtl = Integer.MIN_VALUE;
         int kept = 0;
+        int pastStop = 0;
         long start = Long.MAX_VALUE;
         long end = Long.MIN_VALUE;
         for (Slot s : piece) {
             int ttl = s.probe.ttl();
             if (ttl > stopTtl) {
+                pastStop++;
                 continue;
             }
             kept++;
@@ -139,7 +145,7 @@ final class TraceAssembler {
         SentProbe first = piece.get(0).probe;
         Trace trace = new Trace(first.source(), first.destination(), method(protocol, piece), start, end, stop,
                 hops, null);
-        return new Assembled(trace, kept);
+        return new Assembled(trace, kept, pastStop);
     }
 
     /**

@@ -209,14 +209,21 @@ public final class JsonReport {
     static void writeSummary(JsonGenerator g, ReportSummary s) throws IOException {
         g.writeObjectFieldStart("summary");
         g.writeNumberField("packets_read", s.packetsRead());
+        g.writeNumberField("traces", s.traces());
         g.writeNumberField("probes", s.probesFound());
+        g.writeNumberField("probes_past_stop", s.probesPastStop());
         g.writeNumberField("replies_attributed", s.repliesAttributed());
         g.writeNumberField("replies_unattributed", s.repliesUnattributed());
-        g.writeObjectFieldStart("malformed");
-        for (Map.Entry<String, Long> e : s.malformed().entrySet()) {
+        writeCounts(g, "malformed", s.malformed());
+        writeCounts(g, "warnings", s.warnings());
+        g.writeEndObject();
+    }
+
+    private static void writeCounts(JsonGenerator g, String name, Map<String, Long> byReason) throws IOException {
+        g.writeObjectFieldStart(name);
+        for (Map.Entry<String, Long> e : byReason.entrySet()) {
             g.writeNumberField(e.getKey(), e.getValue());
         }
-        g.writeEndObject();
         g.writeEndObject();
     }
 

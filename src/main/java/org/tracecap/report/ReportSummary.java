@@ -9,15 +9,25 @@ import java.util.TreeMap;
  * live trace) read and how much of it it could attribute.
  *
  * @param packetsRead         frames read from the capture
- * @param probesFound         outgoing probes recognised
- * @param repliesAttributed   ICMP/TCP replies matched to one of those probes
+ * @param traces              traces in the document
+ * @param probesFound         probes in those traces' hops
+ * @param probesPastStop      probes sent by the same runs above each trace's stop TTL, left out of the hops
+ * @param repliesAttributed   ICMP/TCP replies matched to a probe (also to a left-out one, or to one of
+ *                            traffic that formed no trace)
  * @param repliesUnattributed replies that quoted or answered no known probe
  * @param malformed           frames skipped as malformed, by reason
+ * @param warnings            replies kept without their RFC 4884 extensions, by reason
  */
-public record ReportSummary(long packetsRead, long probesFound, long repliesAttributed, long repliesUnattributed,
-        SortedMap<String, Long> malformed) {
+public record ReportSummary(long packetsRead, long traces, long probesFound, long probesPastStop,
+        long repliesAttributed, long repliesUnattributed, SortedMap<String, Long> malformed,
+        SortedMap<String, Long> warnings) {
     public ReportSummary {
-        malformed = malformed == null ? Collections.emptySortedMap()
-                : Collections.unmodifiableSortedMap(new TreeMap<>(malformed));
+        malformed = counts(malformed);
+        warnings = counts(warnings);
+    }
+
+    private static SortedMap<String, Long> counts(SortedMap<String, Long> byReason) {
+        return byReason == null ? Collections.emptySortedMap()
+                : Collections.unmodifiableSortedMap(new TreeMap<>(byReason));
     }
 }

@@ -15,8 +15,57 @@ public enum ProbeMethod {
         public ProbeIdentity identity(TraceOptions options, int sourcePort, int ipIdBase) {
             return new ClassicUdpIdentity(options.basePort(), options.probeCount(), sourcePort, ipIdBase);
         }
+    },
+    /**
+     * Paris traceroute: one fixed flow to {@code basePort}, probes told apart by the UDP checksum and the IP
+     * ID; see {@link ParisUdpIdentity}.
+     */
+    PARIS {
+        @Override
+        public ProbeIdentity identity(TraceOptions options, int sourcePort, int ipIdBase) {
+            return new ParisUdpIdentity(options.basePort(), options.probeCount(), sourcePort, ipIdBase);
+        }
+    },
+    /**
+     * dublin-traceroute: {@code flows} fixed flows to {@code basePort}, {@code basePort + 1}..., probes told
+     * apart by the IP ID; see {@link DublinUdpIdentity}. A {@link Tracer} traces one flow, to
+     * {@code basePort}: several flows are traced by a {@link FlowTracer}, which gives each flow's tracer its
+     * own base port.
+     */
+    DUBLIN {
+        @Override
+        public ProbeIdentity identity(TraceOptions options, int sourcePort, int ipIdBase) {
+            if (options.flows() != 1) {
+                throw new IllegalArgumentException("a Tracer traces one flow; " + options.flows()
+                        + " dublin flows are traced by a FlowTracer");
+            }
+            return new DublinUdpIdentity(options.basePort(), options.probeCount(), sourcePort, ipIdBase);
+        }
     };
 
     /** The identity of one trace's probes. */
     public abstract ProbeIdentity identity(TraceOptions options, int sourcePort, int ipIdBase);
+
+    /** The method's name as {@code --method} takes it: classic, paris, dublin. */
+    public String optionName() {
+        return this == UDP ? "classic" : name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * The method named {@code name} as {@code --method} takes it ({@code classic}, {@code paris},
+     * {@code dublin}; {@code udp} is taken for classic too).
+     *
+     * @throws IllegalArgumentException naming the choices
+     */
+    public static ProbeMethod fromOptionName(String name) {
+        for (ProbeMethod m : values()) {
+            if (m.optionName().equals(name)) {
+                return m;
+            }
+        }
+        if ("udp".equals(name)) {
+            return UDP;
+        }
+        throw new IllegalArgumentException("unknown method '" + name + "': classic, paris or dublin");
+    }
 }

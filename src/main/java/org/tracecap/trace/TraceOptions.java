@@ -22,7 +22,12 @@ import org.tracecap.packet.ProbeEncoder;
  * @param tos               {@code -t}: the IP type of service byte, 0..255 (default 0)
  * @param dontFragment      {@code -F}: set the IP Don't Fragment flag (default off)
  * @param packetLength      the probes' IP total length, 28..65535 (default 60, as traceroute's)
- * @param method            how probes are built and told apart (default {@link ProbeMethod#UDP})
+ * @param method            {@code --method}: how probes are built and told apart (default {@link ProbeMethod#UDP});
+ *                          {@link ProbeMethod#PARIS} sends every probe to {@code basePort} and needs a packet
+ *                          length of at least 30 (two payload bytes set the checksum)
+ * @param flows             {@code --flows}: how many flows {@link ProbeMethod#DUBLIN} traces, to destination ports
+ *                          {@code basePort}..{@code basePort + flows - 1}, 1..{@value #MAX_FLOWS} (default 1);
+ *                          must be 1 for the other methods
  */
 public record TraceOptions(
         int firstTtl,
@@ -37,7 +42,8 @@ public record TraceOptions(
         int tos,
         boolean dontFragment,
         int packetLength,
-        ProbeMethod method) {
+        ProbeMethod method,
+        int flows) {
 
     public static final int DEFAULT_FIRST_TTL = 1;
     public static final int DEFAULT_MAX_TTL = 30;
@@ -47,6 +53,8 @@ public record TraceOptions(
     public static final int DEFAULT_SIMULTANEOUS = 16;
     public static final int MAX_SIMULTANEOUS = 1024;
     public static final int DEFAULT_PACKET_LENGTH = 60;
+    /** dublin-traceroute's default number of flows is 20; tracecap takes up to 64. */
+    public static final int MAX_FLOWS = 64;
 
     /**
      * Modern traceroute's {@code -w MAX,HERE,NEAR}: a probe is waited for at most {@code maxSeconds}; once
@@ -80,10 +88,20 @@ public record TraceOptions(
         range("max TTL", maxTtl, firstTtl, 255);
         range("probes per hop", probesPerHop, 1, MAX_PROBES_PER_HOP);
         range("base port", basePort, 1, 0xffff);
-        long lastPort = (long) basePort + probeCount(firstTtl, maxTtl, probesPerHop) - 1;
-        if (lastPort > 0xffff) {
-            throw new IllegalArgumentException("base port " + basePort + " + " + probeCount(firstTtl, maxTtl,
-                    probesPerHop) + " probes passes port 65535: lower the base port, max TTL or probes per hop");
+        Objects.requireNonNull(method, "method");
+        if (method != ProbeMethod.DUBLIN && flows != 1) {
+            throw new IllegalArgumentException(flows + " flows: only the dublin method traces several flows");
+        }
+        range("flows", flows, 1, MAX_FLOWS);
+        if (method == ProbeMethod.UDP) {
+            long lastPort = (long) basePort + probeCount(firstTtl, maxTtl, probesPerHop) - 1;
+            if (lastPort > 0xffff) {
+                throw new IllegalArgumentException("base port " + basePort + " + " + probeCount(firstTtl, maxTtl,
+                        probesPerHop) + " probes passes port 65535: lower the base port, max TTL or probes per hop");
+            }
+        } else if ((long) basePort + flows - 1 > 0xffff) {
+            throw new IllegalArgumentException("base port " + basePort + " + " + flows
+                    + " flows passes port 65535: lower the base port or the flows");
         }
         if (sourcePort != null) {
             range("source port", sourcePort, 1, 0xffff);
@@ -94,8 +112,8 @@ public record TraceOptions(
             throw new IllegalArgumentException("send interval " + sendIntervalNanos + " ns outside 0..1 h");
         }
         range("TOS", tos, 0, 0xff);
-        range("packet length", packetLength, ProbeEncoder.MIN_TOTAL_LENGTH, ProbeEncoder.MAX_TOTAL_LENGTH);
-        Objects.requireNonNull(method, "method");
+        range("packet length", packetLength, method == ProbeMethod.PARIS ? ProbeEncoder.MIN_TOTAL_LENGTH_PARIS
+                : ProbeEncoder.MIN_TOTAL_LENGTH, ProbeEncoder.MAX_TOTAL_LENGTH);
     }
 
     /** Every default, as traceroute's. */
@@ -112,7 +130,7 @@ public record TraceOptions(
         return new Builder().firstTtl(firstTtl).maxTtl(maxTtl).probesPerHop(probesPerHop).basePort(basePort)
                 .sourcePort(sourcePort).waiting(waiting).simultaneous(simultaneous).sendIntervalNanos(sendIntervalNanos)
                 .sourceAddress(sourceAddress).tos(tos).dontFragment(dontFragment).packetLength(packetLength)
-                .method(method);
+                .method(method).flows(flows);
     }
 
     /** How many probes a full trace may send: one per probe slot from first to max TTL. */
@@ -145,6 +163,7 @@ public record TraceOptions(
         private boolean dontFragment;
         private int packetLength = DEFAULT_PACKET_LENGTH;
         private ProbeMethod method = ProbeMethod.UDP;
+        private int flows = 1;
 
         private Builder() {
         }
@@ -214,10 +233,15 @@ public record TraceOptions(
             return this;
         }
 
+        public Builder flows(int v) {
+            flows = v;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first option out of range */
         public TraceOptions build() {
             return new TraceOptions(firstTtl, maxTtl, probesPerHop, basePort, sourcePort, waiting, simultaneous,
-                    sendIntervalNanos, sourceAddress, tos, dontFragment, packetLength, method);
+                    sendIntervalNanos, sourceAddress, tos, dontFragment, packetLength, method, flows);
         }
     }
 }

@@ -45,8 +45,8 @@ import org.tracecap.packet.ProbeEncoder;
  *   <li><b>ICMP rate limit.</b> Linux routers answer at most a burst of 6 ICMP errors to one source, then
  *       one per second (net.ipv4.icmp_ratelimit = 1000 ms, XRLIM_BURST_FACTOR 6 in inet_peer_xrlim_allow;
  *       Time Exceeded and Destination Unreachable are in icmp_ratemask). Probes of one TTL expire at one
- *       router, so the tracer keeps the same token bucket per TTL: 6 tokens, one more per second, one taken
- *       per probe sent. A probe whose TTL has no token waits for one instead of being sent into the limit;
+ *       router, so the tracer keeps the same token bucket per TTL ({@link IcmpBudget}, shared by the flows of a
+ *       {@link FlowTracer}): 6 tokens, one more per second, one taken per probe sent. A probe whose TTL has no token waits for one instead of being sent into the limit;
  *       with the default 3 probes per hop this never delays anything. Probes are never resent: when a
  *       router still drops answers (its bucket is shared with other traffic, or its limit is tighter), those
  *       probes time out by rule 5 and show as {@code *}, answered ones keep their replies. Limit of the
@@ -60,13 +60,16 @@ import org.tracecap.packet.ProbeEncoder;
  *       A probe that timed out stays unanswered: a later reply is ignored, as traceroute does.</li>
  *   <li><b>Settling.</b> A hop is settled when all its probes were sent and each is answered or timed out.
  *       Hop {@code t} goes to the {@link HopListener} as soon as it and every lower hop are settled, so the
- *       listener sees hops in TTL order, each once.</li>
+ *       listener sees hops in TTL order, each once. Each is marked {@link Hop#nat()} by a
+ *       {@link NatDetector} when its quoted UDP checksums show a NAT between it and the hop before.</li>
  *   <li><b>Ownership.</b> Captured frames of both directions arrive. An outgoing UDP frame from the source
  *       to the destination whose fields the {@link ProbeIdentity} recognises is this trace's own probe: its
- *       capture time becomes the probe's send time. An ICMP error to the source quoting a UDP datagram from
- *       the source to the destination is attributed by the {@link ProbeTable}, then kept only if
- *       {@link ProbeIdentity#owns} confirms the quote carries this trace's identity, so that two traces in one
- *       network namespace never take each other's replies.</li>
+ *       capture time becomes the probe's send time. An ICMP error to the source quoting a UDP datagram to the
+ *       destination is attributed by the {@link ProbeTable}, then kept only if {@link ProbeIdentity#owns}
+ *       confirms the quote carries this trace's identity, so that two traces in one network namespace never
+ *       take each other's replies. The quote's source address is not required to be ours: a NAT that
+ *       rewrites it without translating ICMP quotes back (a stateless rewrite) leaves its own address there,
+ *       and the table's NAT rules and the identity still find the probe.</li>
  *   <li><b>Times.</b> A probe's send time is its outgoing frame's capture time, or the clock's time just
  *       before sending when that frame is never seen; RTT = reply capture time − send time. Deadlines
  *       count from the clock's send time.</li>
@@ -98,6 +101,10 @@ public final class Tracer {
     /** Linux's per-source ICMP burst (XRLIM_BURST_FACTOR) and refill period (net.ipv4.icmp_ratelimit). */
     static final int ICMP_BURST = 6;
     static final long ICMP_TOKEN_NANOS = 1_000_000_000L;
+    /** Added to a wait for a router's token: Linux counts tokens in jiffies (a tick of 1 to 10 ms, which may
+     * lag a little on a tickless kernel), so a probe sent on the exact nanosecond can find the bucket a tick
+     * short and get no answer. */
+    static final long TOKEN_SLACK_NANOS = 10_000_000L;
     /** traceroute's DEF_WAIT_PREC: 1 ms added to an RTT before it is multiplied by HERE or NEAR. */
     static final long WAIT_PRECISION_NANOS = 1_000_000L;
     /** Source ports picked per trace: above Linux's default ephemeral range (ip_local_port_range 32768-60999),
@@ -114,8 +121,10 @@ public final class Tracer {
     private final FrameClassifier classifier = new FrameClassifier();
     private final ProbeTable table;
     private final Probe[] probes;
+    private final IcmpBudget budget;
     private final long[] tokenNanos;
     private final long[] tokenTime;
+    private final NatDetector nat = new NatDetector();
     private final byte[] frame;
     private final List<Hop> emitted = new ArrayList<>();
     private final long maxWaitNanos;
@@ -139,6 +148,15 @@ public final class Tracer {
      *                                  other than the link's
      */
     public Tracer(TraceOptions options, LinkFacts link, PacketPort port, Clock clock, RandomGenerator random) {
+        this(options, link, port, clock, random, null);
+    }
+
+    /**
+     * As above, with the rate-limit budget (rule 4) left by traces run before this one from the same source
+     * over the same TTLs, or null for a fresh one.
+     */
+    Tracer(TraceOptions options, LinkFacts link, PacketPort port, Clock clock, RandomGenerator random,
+           IcmpBudget budget) {
         this.options = Objects.requireNonNull(options, "options");
         this.link = Objects.requireNonNull(link, "link");
         this.port = Objects.requireNonNull(port, "port");
@@ -160,10 +178,13 @@ public final class Tracer {
             probes[n] = new Probe(n, options.firstTtl() + n / options.probesPerHop());
         }
         int hops = options.maxTtl() - options.firstTtl() + 1;
-        this.tokenNanos = new long[hops];
-        this.tokenTime = new long[hops];
-        java.util.Arrays.fill(tokenNanos, ICMP_BURST * ICMP_TOKEN_NANOS);
-        java.util.Arrays.fill(tokenTime, Long.MIN_VALUE);
+        this.budget = budget != null ? budget : new IcmpBudget(hops);
+        if (this.budget.tokenNanos.length != hops) {
+            throw new IllegalArgumentException("an ICMP budget of " + this.budget.tokenNanos.length + " TTLs for "
+                    + hops);
+        }
+        this.tokenNanos = this.budget.tokenNanos;
+        this.tokenTime = this.budget.tokenTime;
         this.frame = new byte[ProbeEncoder.ETHERNET_HEADER + options.packetLength()];
         this.maxWaitNanos = options.waiting().maxNanos();
     }
@@ -261,20 +282,23 @@ public final class Tracer {
                 options.packetLength(), options.tos(), f.sourcePort(), f.destinationPort(), 0, 0, checksum, 0);
         p.clockSendNanos = now;
         table.add(p.sent);
-        takeToken(p.ttl, now);
         lastSendNanos = now;
         inFlight++;
         port.send(frame, length);
+        // The router takes its token when the frame arrives, after `now` by however long the send took (a
+        // first, cold send takes milliseconds): counting ours from after the send keeps our bucket from
+        // refilling before the router's.
+        takeToken(p.ttl, clock.nowNanos());
     }
 
     /** Rule 4: when the router at this TTL has a token again, as Linux's inet_peer_xrlim_allow counts. */
     private long tokenReadyAt(int ttl, long now) {
-        long tokens = tokensAt(ttl - options.firstTtl(), now);
-        return tokens >= ICMP_TOKEN_NANOS ? now : now + (ICMP_TOKEN_NANOS - tokens);
+        long tokens = tokensAt(budget.index(ttl - options.firstTtl()), now);
+        return tokens >= ICMP_TOKEN_NANOS ? now : now + (ICMP_TOKEN_NANOS - tokens) + TOKEN_SLACK_NANOS;
     }
 
     private void takeToken(int ttl, long now) {
-        int i = ttl - options.firstTtl();
+        int i = budget.index(ttl - options.firstTtl());
         tokenNanos[i] = Math.max(0, tokensAt(i, now) - ICMP_TOKEN_NANOS);
         tokenTime[i] = now;
     }
@@ -312,12 +336,15 @@ public final class Tracer {
 
     private void reply(IcmpReply r) {
         QuotedProbe q = r.quote();
+        // The quoted source is not checked: a NAT on the path may have rewritten it (ownership, rule 7).
         if (q == null || r.destination() != link.sourceAddress() || q.protocol() != IpProtocol.UDP
-                || q.source() != link.sourceAddress() || q.destination() != link.destinationAddress()) {
+                || q.destination() != link.destinationAddress()) {
             return;
         }
         SentProbe s = table.attribute(r);
-        if (s == null || !identity.owns(q, s)) {
+        // A router quotes the probe as it arrived: its TTL can only have gone down on the way. A quote
+        // with a higher TTL than we sent is forged (or from another prober) and never ours.
+        if (s == null || q.ttl() > s.ttl() || !identity.owns(q, s)) {
             return;
         }
         Probe p = probes[identity.sequenceOf(s)];
@@ -447,7 +474,7 @@ public final class Tracer {
                 results.add(result(probes[n]));
             }
         }
-        Hop hop = new Hop(probes[from].ttl, results);
+        Hop hop = nat.mark(new Hop(probes[from].ttl, results));
         emitted.add(hop);
         listener.hopSettled(hop);
     }

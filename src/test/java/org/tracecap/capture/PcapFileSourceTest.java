@@ -1,11 +1,13 @@
 package org.tracecap.capture;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -61,16 +63,41 @@ class PcapFileSourceTest {
 
     @Test
     void pcapngGivesTheSameFramesAsThePcapItWasConvertedFrom() throws CaptureException {
-        List<Frame> pcap = read(CAPTURES.resolve("straight-traceroute-udp.pcap"));
-        List<Frame> pcapng = read(CAPTURES.resolve("straight-traceroute-udp.pcapng"));
-        assertEquals(pcap.size(), pcapng.size());
-        for (int i = 0; i < pcap.size(); i++) {
-            Frame a = pcap.get(i);
-            Frame b = pcapng.get(i);
-            assertEquals(a.timeNanos(), b.timeNanos(), "frame " + i);
-            assertEquals(a.linkType(), b.linkType(), "frame " + i);
-            assertEquals(a.wireLength(), b.wireLength(), "frame " + i);
-            assertTrue(Arrays.equals(a.bytes(), b.bytes()), "frame " + i);
+        assertSameFrames(read(CAPTURES.resolve("straight-traceroute-udp.pcap")),
+                read(CAPTURES.resolve("straight-traceroute-udp.pcapng")));
+    }
+
+    @Test
+    void bigEndianNanosecondPcapAndLittleEndianMicrosecondPcap(@TempDir Path dir) throws IOException,
+            CaptureException {
+        List<Frame> frames = read(CAPTURES.resolve("straight-traceroute-icmp-nano.pcap"));
+        Path bigEndian = dir.resolve("be-nano.pcap");
+        Files.write(bigEndian, pcapOf(frames, ByteOrder.BIG_ENDIAN, true));
+        assertSameFrames(frames, read(bigEndian));
+        Path micro = dir.resolve("le-micro.pcap");
+        Files.write(micro, pcapOf(frames, ByteOrder.LITTLE_ENDIAN, false));
+        List<Frame> coarse = read(micro);
+        for (int i = 0; i < frames.size(); i++) {
+            assertEquals(frames.get(i).timeNanos() / 1000 * 1000, coarse.get(i).timeNanos(), "frame " + (i + 1));
+        }
+    }
+
+    @Test
+    void pcapngInEitherByteOrderWithDecimalOrPowerOfTwoResolution(@TempDir Path dir) throws IOException,
+            CaptureException {
+        List<Frame> frames = read(CAPTURES.resolve("straight-traceroute-icmp-nano.pcap"));
+        Path nanos = dir.resolve("be-nano.pcapng");
+        Files.write(nanos, pcapngOf(frames, ByteOrder.BIG_ENDIAN, 9));
+        assertSameFrames(frames, read(nanos));
+        // if_tsresol with the high bit set: 2^-20 s units (pcapng section 4.2)
+        Path binary = dir.resolve("le-binary.pcapng");
+        Files.write(binary, pcapngOf(frames, ByteOrder.LITTLE_ENDIAN, 0x80 | 20));
+        List<Frame> coarse = read(binary);
+        assertEquals(frames.size(), coarse.size());
+        for (int i = 0; i < frames.size(); i++) {
+            long error = Math.abs(frames.get(i).timeNanos() - coarse.get(i).timeNanos());
+            assertTrue(error < 1000, "2^-20 s is under a microsecond, error " + error + " ns at " + (i + 1));
+            assertArrayEquals(frames.get(i).bytes(), coarse.get(i).bytes());
         }
     }
 
@@ -241,6 +268,18 @@ class PcapFileSourceTest {
                 PcapFileSource.describeOpenError(null));
     }
 
+    private static void assertSameFrames(List<Frame> expected, List<Frame> actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            Frame a = expected.get(i);
+            Frame b = actual.get(i);
+            assertEquals(a.timeNanos(), b.timeNanos(), "frame " + (i + 1));
+            assertEquals(a.linkType(), b.linkType(), "frame " + (i + 1));
+            assertEquals(a.wireLength(), b.wireLength(), "frame " + (i + 1));
+            assertArrayEquals(a.bytes(), b.bytes(), "frame " + (i + 1));
+        }
+    }
+
     private static void assertOneLine(String message) {
         assertFalse(message.contains("\n") || message.contains("\r"), message);
     }
@@ -265,5 +304,52 @@ class PcapFileSourceTest {
     static byte[] record(int seconds, int micros, int originalLength, byte[] data) {
         return ByteBuffer.allocate(16 + data.length).order(ByteOrder.LITTLE_ENDIAN)
                 .putInt(seconds).putInt(micros).putInt(data.length).putInt(originalLength).put(data).array();
+    }
+
+    /** Classic pcap of {@code frames} in either byte order, magic a1b23c4d (ns) or a1b2c3d4 (us). */
+    private static byte[] pcapOf(List<Frame> frames, ByteOrder order, boolean nanos) {
+        int size = 24 + frames.stream().mapToInt(f -> 16 + f.bytes().length).sum();
+        ByteBuffer b = ByteBuffer.allocate(size).order(order);
+        b.putInt(nanos ? 0xa1b23c4d : 0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
+                .putInt(262144).putInt(frames.get(0).linkType());
+        for (Frame f : frames) {
+            long fraction = f.timeNanos() % 1_000_000_000L;
+            b.putInt((int) (f.timeNanos() / 1_000_000_000L)).putInt((int) (nanos ? fraction : fraction / 1000))
+                    .putInt(f.bytes().length).putInt(f.wireLength()).put(f.bytes());
+        }
+        return b.array();
+    }
+
+    /**
+     * pcapng of {@code frames}: Section Header, one Interface Description with if_tsresol {@code tsresol}
+     * (9: nanoseconds; high bit set: 2^-n s), one Enhanced Packet Block per frame.
+     */
+    private static byte[] pcapngOf(List<Frame> frames, ByteOrder order, int tsresol) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer shb = ByteBuffer.allocate(28).order(order);
+        shb.putInt(0x0a0d0d0a).putInt(28).putInt(0x1a2b3c4d).putShort((short) 1).putShort((short) 0).putLong(-1)
+                .putInt(28);
+        out.writeBytes(shb.array());
+        ByteBuffer idb = ByteBuffer.allocate(32).order(order);
+        idb.putInt(1).putInt(32).putShort((short) frames.get(0).linkType()).putShort((short) 0).putInt(0)
+                .putShort((short) 9).putShort((short) 1).put((byte) tsresol).put(new byte[3])
+                .putShort((short) 0).putShort((short) 0).putInt(32);
+        out.writeBytes(idb.array());
+        for (Frame f : frames) {
+            int padded = (f.bytes().length + 3) & ~3;
+            int length = 32 + padded;
+            long units = f.timeNanos();
+            if ((tsresol & 0x80) != 0) {
+                long perSecond = 1L << (tsresol & 0x7f);
+                units = f.timeNanos() / 1_000_000_000L * perSecond
+                        + (f.timeNanos() % 1_000_000_000L) * perSecond / 1_000_000_000L;
+            }
+            ByteBuffer epb = ByteBuffer.allocate(length).order(order);
+            epb.putInt(6).putInt(length).putInt(0).putInt((int) (units >>> 32)).putInt((int) units)
+                    .putInt(f.bytes().length).putInt(f.wireLength()).put(f.bytes())
+                    .put(new byte[padded - f.bytes().length]).putInt(length);
+            out.writeBytes(epb.array());
+        }
+        return out.toByteArray();
     }
 }

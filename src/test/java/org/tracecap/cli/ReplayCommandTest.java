@@ -15,16 +15,20 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tracecap.report.HopJsonSchema;
 
 class ReplayCommandTest {
     private static final String STRAIGHT = "captures/straight-traceroute-udp.pcap";
     private static final String MULTI = "captures/multi-traceroute-udp.pcap";
-    private static final String SUMMARY =
-            "tracecap: \\d+ packets read, \\d+ probes found, \\d+ replies attributed, \\d+ unattributed, \\d+ malformed";
+    private static final String SUMMARY = "tracecap: \\d+ packets? read, \\d+ probes? in \\d+ traces?"
+            + "( \\(\\+\\d+ sent past the last hop, not shown\\))?, \\d+ repl(y|ies) attributed, \\d+ unattributed,"
+            + " \\d+ malformed(, \\d+ extension warnings?)?";
+    private static final String WHAT_TO_GIVE = "give a .pcap or .pcapng file (tcpdump -w, tshark -w, Wireshark)";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
@@ -36,8 +40,10 @@ class ReplayCommandTest {
         assertTrue(run.out().contains(" 5  198.18.5.2  "), run.out());
         assertEquals(1, run.errLines().size(), run.err());
         assertTrue(run.errLines().get(0).matches(SUMMARY), run.err());
-        assertTrue(run.errLines().get(0).startsWith("tracecap: 34 packets read, "), run.err());
-        assertTrue(run.errLines().get(0).endsWith(" 0 malformed"), run.err());
+        // tshark: 16 probes, 16 replies; the 16th probe (TTL 6, port 33449) left before the destination's
+        // Port Unreachable at TTL 5 came back, and was answered too.
+        assertEquals("tracecap: 34 packets read, 15 probes in 1 trace (+1 sent past the last hop, not shown),"
+                + " 16 replies attributed, 0 unattributed, 0 malformed", run.errLines().get(0));
     }
 
     @Test
@@ -95,9 +101,7 @@ class ReplayCommandTest {
         Path file = dir.resolve("hops.json");
         Files.writeString(file, "kept\n");
         CliRun run = CliRun.of("replay", "--json", "-o", file.toString(), capture.toString());
-        assertEquals(2, run.status());
-        assertEquals(List.of("tracecap: " + capture + ": no such file: check the path"), run.errLines());
-        assertEquals("", run.out(), "no empty JSON document");
+        assertFailsWithOneLine(run, "tracecap: " + capture + ": no such file: check the path");
         assertEquals("kept\n", Files.readString(file));
         assertEquals(List.of(file), list(dir));
     }
@@ -106,18 +110,13 @@ class ReplayCommandTest {
     void notACaptureIsOneLine(@TempDir Path dir) throws IOException {
         Path capture = dir.resolve("notes.txt");
         Files.writeString(capture, "not a capture at all\n");
-        CliRun run = CliRun.of("replay", capture.toString());
-        assertEquals(2, run.status());
-        assertEquals(List.of("tracecap: " + capture + ": not a pcap or pcapng capture (libpcap: unknown file"
-                + " format): give a .pcap or .pcapng file (tcpdump -w, tshark -w, Wireshark)"), run.errLines());
-        assertEquals("", run.out());
+        assertFailsWithOneLine(CliRun.of("replay", capture.toString()), "tracecap: " + capture + ": not a pcap or"
+                + " pcapng capture (libpcap: unknown file format): " + WHAT_TO_GIVE);
     }
 
     @Test
     void truncatedCaptureShowsWhatCameBeforeTheCutThenTheError(@TempDir Path dir) throws IOException {
-        byte[] whole = Files.readAllBytes(Path.of(MULTI));
-        Path capture = dir.resolve("cut.pcap");
-        Files.write(capture, Arrays.copyOf(whole, whole.length * 2 / 3));
+        Path capture = cut(dir, 2, 3);
         Path file = dir.resolve("hops.jsonl");
         CliRun run = CliRun.of("replay", "-n", "--jsonl", "-o", file.toString(), capture.toString());
         assertEquals(2, run.status(), run.err());
@@ -127,20 +126,59 @@ class ReplayCommandTest {
         String last = err.get(err.size() - 1);
         assertTrue(last.startsWith("tracecap: " + capture + ": capture is cut short after "), last);
         assertFalse(Files.readAllLines(file).isEmpty(), "traces before the cut are written");
+        assertEquals(run.outLines().stream().filter(l -> l.startsWith("traceroute to ")).count(),
+                Files.readAllLines(file).size(), "each trace printed is written");
         assertFalse(run.err().contains("\tat "), "no stack trace");
+    }
+
+    @Test
+    void directoryIsOneLine(@TempDir Path dir) {
+        assertFailsWithOneLine(CliRun.of("replay", "-n", dir.toString()),
+                "tracecap: " + dir + ": is a directory, not a capture file: " + WHAT_TO_GIVE);
+    }
+
+    @Test
+    void emptyFileIsOneLineAndWritesNoOutputFile(@TempDir Path dir) throws IOException {
+        Path capture = dir.resolve("empty.pcap");
+        Files.write(capture, new byte[0]);
+        Path file = dir.resolve("hops.json");
+        assertFailsWithOneLine(CliRun.of("replay", "--json", "-o", file.toString(), capture.toString()),
+                "tracecap: " + capture + ": empty file, not a capture: " + WHAT_TO_GIVE);
+        assertEquals(List.of(capture), list(dir), "no output file, no temporary file");
+    }
+
+    @Test
+    void truncatedCaptureStillWritesTheJsonDocumentOfTheTracesBeforeTheCut(@TempDir Path dir) throws IOException {
+        // Cut inside the second run (to 198.18.3.2), after its TTL 2 probes and before the destination answers.
+        Path capture = cut(dir, 9, 20);
+        Path file = dir.resolve("hops.json");
+        CliRun run = CliRun.of("replay", "-n", "-o", file.toString(), capture.toString());
+        assertEquals(2, run.status(), run.err());
+        List<String> tables = run.outLines().stream().filter(l -> l.startsWith("traceroute to ")).toList();
+        assertEquals(2, tables.size(), "the first run, and the second up to the cut: " + run.out());
+        JsonNode doc = JSON.readTree(file.toFile());
+        assertEquals(tables.size(), doc.get("traces").size(), "the same traces in the file");
+        assertEquals("198.18.3.2", doc.at("/traces/1/destination").asText());
+        assertEquals("incomplete", doc.at("/traces/1/stop/reason").asText(), "the cut trace says so");
+        assertEquals(2, doc.at("/traces/1/hops").size());
+        assertEquals("reached", doc.at("/traces/0/stop/reason").asText());
+        assertEquals(2, doc.at("/summary/traces").asInt());
+        assertEquals(List.of(), HopJsonSchema.load().validate(doc, "#"));
+        List<String> err = run.errLines();
+        assertEquals(2, err.size(), "the summary, then one line for the error: " + run.err());
+        assertTrue(err.get(0).matches(SUMMARY), run.err());
+        assertTrue(err.get(1).matches("tracecap: " + Pattern.quote(capture.toString()) + ": capture is cut short"
+                + " after \\d+ packets \\(.*\\): only the packets before that point were read"), err.get(1));
+        assertEquals(List.of(capture, file), list(dir), "no temporary file left");
     }
 
     @Test
     void unwritableOutputIsOneLine(@TempDir Path dir) {
         Path file = dir.resolve("no-such-dir").resolve("hops.json");
-        CliRun run = CliRun.of("replay", "-o", file.toString(), STRAIGHT);
-        assertEquals(2, run.status());
-        assertEquals(List.of("tracecap: cannot write " + file + ": no such directory"), run.errLines());
-        assertEquals("", run.out());
-
-        CliRun intoDirectory = CliRun.of("replay", "-o", dir.toString(), STRAIGHT);
-        assertEquals(2, intoDirectory.status());
-        assertEquals(List.of("tracecap: cannot write " + dir + ": is a directory"), intoDirectory.errLines());
+        assertFailsWithOneLine(CliRun.of("replay", "-o", file.toString(), STRAIGHT),
+                "tracecap: cannot write " + file + ": no such directory");
+        assertFailsWithOneLine(CliRun.of("replay", "-o", dir.toString(), STRAIGHT),
+                "tracecap: cannot write " + dir + ": is a directory");
     }
 
     @Test
@@ -167,10 +205,11 @@ class ReplayCommandTest {
 
     @Test
     void missingLibpcapIsOneLineWithTheInstallCommand() throws Exception {
-        // A separate JVM told to load a libpcap that does not exist (pcap4j's org.pcap4j.core.pcapLibName).
+        // A separate JVM told to load a libpcap that does not exist (pcap4j's org.pcap4j.core.pcapLibName),
+        // reading a pcapng file: classic pcap files are read in Java, pcapng needs libpcap.
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-Dorg.pcap4j.core.pcapLibName=tracecap-no-such-libpcap",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "replay", STRAIGHT)
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "replay", STRAIGHT + "ng")
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         byte[] out = p.getInputStream().readAllBytes();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -178,6 +217,21 @@ class ReplayCommandTest {
         assertEquals(2, p.exitValue(), err);
         assertEquals("tracecap: libpcap not found: install it with apt-get install libpcap0.8\n", err);
         assertArrayEquals(new byte[0], out);
+    }
+
+    /** The multi-run capture cut short: its first {@code numerator / denominator} bytes. */
+    private static Path cut(Path dir, int numerator, int denominator) throws IOException {
+        byte[] whole = Files.readAllBytes(Path.of(MULTI));
+        Path capture = dir.resolve("cut.pcap");
+        Files.write(capture, Arrays.copyOf(whole, whole.length * numerator / denominator));
+        return capture;
+    }
+
+    /** Exit status 2, nothing on stdout, and exactly this one line on stderr (so no stack trace). */
+    private static void assertFailsWithOneLine(CliRun run, String line) {
+        assertEquals(2, run.status(), run.err());
+        assertEquals(List.of(line), run.errLines());
+        assertEquals("", run.out());
     }
 
     private static List<Path> list(Path dir) throws IOException {

@@ -78,6 +78,7 @@ class ReconstructorProperties {
             }
         }
         assertEquals(probes, s.probesFound());
+        assertEquals(traces.size(), s.traces());
         assertTrue(s.repliesAttributed() + s.repliesUnattributed() + s.malformedTotal() <= s.packetsRead());
     }
 }

@@ -101,7 +101,9 @@ class ReconstructorTest {
         assertTrue(t.hops().get(1).probes().stream().noneMatch(ProbeResult::answered));
         assertEquals(20_000L, t.hops().get(0).probes().get(0).rttNanos());
         assertEquals(15 + 12, s.packetsRead());
+        assertEquals(1, s.traces());
         assertEquals(15, s.probesFound());
+        assertEquals(0, s.probesPastStop());
         assertEquals(12, s.repliesAttributed());
         assertEquals(0, s.repliesUnattributed());
         assertTrue(s.malformed().isEmpty());
@@ -241,8 +243,10 @@ class ReconstructorTest {
         }
         ReplaySummary s = replay.finish(false);
         assertTrue(traces.isEmpty());
+        assertEquals(0, s.traces());
         assertEquals(0, s.probesFound());
-        assertEquals(1000, s.repliesAttributed());
+        assertEquals(0, s.probesPastStop());
+        assertEquals(1000, s.repliesAttributed(), "attributed, to probes of traffic that formed no trace");
     }
 
     @Test
@@ -299,6 +303,7 @@ class ReconstructorTest {
         assertEquals(Reconstructor.MAX_RUN_PROBES,
                 traces.get(0).hops().stream().mapToInt(h -> h.probes().size()).sum());
         assertEquals(total, s.probesFound());
+        assertEquals(2, s.traces());
         assertEquals(StopReason.maxTtl(), traces.get(0).stop(), "cut: the run went on in the next trace");
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.tracecap.capture.CaptureException;
+import org.tracecap.capture.CapturedFrames;
 import org.tracecap.capture.PcapFileSource;
 import org.tracecap.model.Hop;
 import org.tracecap.model.ProbeResult;
@@ -16,7 +17,7 @@ import org.tracecap.packet.Ipv4Address;
  * prints traces compactly for failure messages.
  */
 final class Replays {
-    static final Path CAPTURES = Path.of("captures");
+    static final Path CAPTURES = CapturedFrames.CAPTURES;
 
     record Result(List<Trace> traces, ReplaySummary summary) {
     }

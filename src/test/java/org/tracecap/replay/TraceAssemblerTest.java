@@ -51,7 +51,8 @@ class TraceAssemblerTest {
         assertEquals(1, out.size());
         Trace t = out.get(0).trace();
         assertEquals(5, t.hops().size());
-        assertEquals(5, out.get(0).probes(), "probes past the stop are counted nowhere");
+        assertEquals(5, out.get(0).probes(), "probes in the hops");
+        assertEquals(3, out.get(0).pastStop(), "TTLs 6 to 8, sent before TTL 5 answered, are left out");
         assertEquals(StopReason.reached(), t.stop());
         assertEquals(SERVER, t.hops().get(4).probes().get(0).responder());
         assertEquals(MS, t.startTimeNanos());

@@ -127,9 +127,25 @@ public final class NetnsTopology implements AutoCloseable {
      * unique per namespace), addresses them (CIDR, inside 198.18.0.0/15, or null for none) and brings both up.
      */
     public void link(Namespace a, String aInterface, String aCidr, Namespace b, String bInterface, String bCidr) {
+        link(a, aInterface, aCidr, null, b, bInterface, bCidr, null);
+    }
+
+    /**
+     * {@link #link(Namespace, String, String, Namespace, String, String)} with fixed MAC addresses for the two
+     * ends (aa:bb:cc:dd:ee:ff, or null for the kernel's random one), so that frames and reports are stable.
+     */
+    public void link(Namespace a, String aInterface, String aCidr, String aMac, Namespace b, String bInterface,
+            String bCidr, String bMac) {
         checkOpen();
-        Result r = exec(null, COMMAND_TIMEOUT, "ip", "link", "add", aInterface, "netns", a.name(), "type", "veth",
-                "peer", "name", bInterface, "netns", b.name());
+        List<String> command = new ArrayList<>(List.of("ip", "link", "add", aInterface, "netns", a.name()));
+        if (aMac != null) {
+            command.addAll(List.of("address", aMac));
+        }
+        command.addAll(List.of("type", "veth", "peer", "name", bInterface, "netns", b.name()));
+        if (bMac != null) {
+            command.addAll(List.of("address", bMac));
+        }
+        Result r = exec(null, COMMAND_TIMEOUT, command.toArray(new String[0]));
         if (r.exit() != 0) {
             throw new IllegalStateException("veth " + a.name() + ":" + aInterface + " - " + b.name() + ":"
                     + bInterface + " failed: " + r.stderr().strip());

@@ -26,7 +26,11 @@ import org.tracecap.packet.ProbeEncoder;
  * which answers Port Unreachable, Destination Unreachable admin-prohibited (code 13), or nothing. Routers may
  * be silent. Probes and replies are lost with a seeded probability. Every node rate-limits its ICMP errors
  * per source as Linux does (inet_peer_xrlim_allow: a burst of 6, then one per second). Replies are built
- * with {@link IcmpErrorEncoder}.
+ * with {@link IcmpErrorEncoder}. A router may be a stateless source NAT ({@link Builder#natRouter}): probes
+ * it forwards leave it with another source address and a UDP checksum updated to match (as nftables'
+ * {@code ip saddr set} does), replies to that address come back to the prober, but nobody translates the
+ * quotes back, so nodes past it quote the rewritten source and checksum. (The ECMP choice past it still
+ * hashes the original source.)
  *
  * <p>Any number of {@link #port() ports} share the network like captures on one link: each sees every frame
  * sent by any port (at its send time plus a capture delay, as pcap sees outgoing frames) and every reply.
@@ -59,6 +63,8 @@ final class SimulatedNetwork {
         final boolean silent;
         /** A Destination Unreachable code this router answers every probe it cannot forward with, or -1. */
         int unreachableCode = -1;
+        /** The source address this router writes into the probes it forwards (a stateless NAT), or 0. */
+        int natSource;
         private final Map<Integer, long[]> buckets = new HashMap<>();
 
         Node(int address, long delayNanos, boolean silent) {
@@ -201,6 +207,13 @@ final class SimulatedNetwork {
         // The datagram as it arrived at the node: TTL decremented on the way, header checksum updated.
         int ip = ProbeEncoder.ETHERNET_HEADER;
         byte[] datagram = Arrays.copyOfRange(copy, ip, ip + probe.totalLength());
+        for (int i = 0; i < hop - 1; i++) {
+            for (Node passed : stages.get(i)) {
+                if (passed.natSource != 0 && passed == stageNode(flowHash, i)) {
+                    rewriteSource(datagram, passed.natSource);
+                }
+            }
+        }
         datagram[8] = (byte) arrivalTtl;
         datagram[10] = 0;
         datagram[11] = 0;
@@ -224,6 +237,31 @@ final class SimulatedNetwork {
         // The reply crosses hop - 1 routers back, each taking one from its TTL of 64.
         reply.ttl(IcmpErrorEncoder.DEFAULT_TTL - (hop - 1)).ethernet(proberMac, GATEWAY_MAC);
         deliver(now + 2 * oneWay, reply.toBytes());
+    }
+
+    /** The router of stage {@code i} (0-based) that a flow goes through. */
+    private Node stageNode(int flowHash, int i) {
+        Node[] stage = stages.get(i);
+        return stage[Math.floorMod(mix(flowHash + (i + 1) * 0x9e3779b9), stage.length)];
+    }
+
+    /** A stateless NAT's rewrite: new source address, UDP checksum recomputed over the new pseudo-header. */
+    private static void rewriteSource(byte[] datagram, int source) {
+        datagram[12] = (byte) (source >>> 24);
+        datagram[13] = (byte) (source >>> 16);
+        datagram[14] = (byte) (source >>> 8);
+        datagram[15] = (byte) source;
+        int udp = ProbeEncoder.IPV4_HEADER;
+        int udpLength = datagram.length - udp;
+        int destination = ((datagram[16] & 0xff) << 24) | ((datagram[17] & 0xff) << 16) | ((datagram[18] & 0xff) << 8)
+                | (datagram[19] & 0xff);
+        datagram[udp + 6] = 0;
+        datagram[udp + 7] = 0;
+        int pseudo = Checksum.pseudoHeaderSum(source, destination, IpProtocol.UDP, udpLength);
+        int sum = ~Checksum.sum(datagram, udp, udpLength, pseudo) & 0xffff;
+        sum = sum == 0 ? 0xffff : sum;
+        datagram[udp + 6] = (byte) (sum >>> 8);
+        datagram[udp + 7] = (byte) sum;
     }
 
     private void deliver(long time, byte[] frame) {
@@ -416,6 +454,14 @@ final class SimulatedNetwork {
         Builder unreachableRouter(int address, int code, long delayMicros) {
             Node n = new Node(address, delayMicros * 1000, false);
             n.unreachableCode = code;
+            stages.add(new Node[] {n});
+            return this;
+        }
+
+        /** A router that rewrites the source of the probes it forwards to {@code natSource} (stateless NAT). */
+        Builder natRouter(int address, int natSource, long delayMicros) {
+            Node n = new Node(address, delayMicros * 1000, false);
+            n.natSource = natSource;
             stages.add(new Node[] {n});
             return this;
         }

@@ -1,13 +1,14 @@
-package org.tracecap.packet;
+package org.tracecap.capture;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import org.junit.jupiter.api.Test;
+import org.tracecap.packet.RealFrames;
 
-/** The inline hex fixtures are the bytes of the frames they name. */
+/** The inline hex fixtures of the packet and match tests are the bytes of the frames they name. */
 class RealFramesTest {
     private static void same(String file, int frame, String hex) {
-        assertArrayEquals(PcapFixture.read(file).frame(frame).bytes(), RealFrames.bytes(hex), file + " #" + frame);
+        assertArrayEquals(CapturedFrames.frame(file, frame).bytes(), RealFrames.bytes(hex), file + " #" + frame);
     }
 
     @Test

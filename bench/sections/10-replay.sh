@@ -1,0 +1,35 @@
+# Replay throughput: a capture of about $PACKETS packets of real traces, whole process, beside the peers.
+#   tracecap replay -n --jsonl -o OUT FILE  every trace reconstructed into hop JSON Lines (tables to /dev/null)
+#   tshark -T fields -e ...                 the same fields: addresses, protocol, TTL, IP ID, ports, UDP
+#                                           checksum, TCP sequence, ICMP type, code, id and sequence
+#   tcpdump -nr FILE                        decode and print every packet
+#   tcpdump -r FILE -w /dev/null            libpcap's own read speed: the floor
+# Sourced by bench/run (WORK, RUNS, PACKETS and the helpers of bench/lib.sh are set).
+big="$WORK/big-$PACKETS.pcap"
+[ -s "$big" ] || python3 bench/make-big-capture.py --packets "$PACKETS" "$big"
+count=$(capinfos -M -c "$big" | awk -F: '/Number of packets/ {gsub(/ /, "", $2); print $2}')
+fields=(-e frame.time_epoch -e ip.src -e ip.dst -e ip.proto -e ip.ttl -e ip.id -e udp.srcport -e udp.dstport
+    -e udp.checksum -e tcp.srcport -e tcp.dstport -e tcp.seq_raw -e icmp.type -e icmp.code -e icmp.ident
+    -e icmp.seq)
+
+echo
+echo "replay throughput: $count packets ($(du -m "$big" | cut -f1) MB), median of $RUNS runs"
+printf '  %-30s %8s %12s %9s %13s\n' command "wall s" "packets/s" "RSS MB" "wall vs tc"
+measure ./tracecap replay -n --jsonl -o "$WORK/out.jsonl" "$big"
+base=$WALL
+tracecap_rss=$RSS_MB
+throughput_row "tracecap replay --jsonl" "$WALL" "$count" "$RSS_MB" "$base"
+measure tshark -n -r "$big" -T fields "${fields[@]}"
+throughput_row "tshark -T fields" "$WALL" "$count" "$RSS_MB" "$base"
+measure tcpdump -nr "$big"
+throughput_row "tcpdump -nr" "$WALL" "$count" "$RSS_MB" "$base"
+measure tcpdump -r "$big" -w /dev/null
+throughput_row "tcpdump -r -w /dev/null" "$WALL" "$count" "$RSS_MB" "$base"
+echo "  target: tracecap >= 1000000 packets/s"
+
+# Memory is bounded by the traces open at once, not by the file: a quarter of the capture needs about as
+# much as all of it.
+quarter="$WORK/big-$((PACKETS / 4)).pcap"
+[ -s "$quarter" ] || python3 bench/make-big-capture.py --packets "$((PACKETS / 4))" "$quarter" 2>/dev/null
+measure ./tracecap replay -n --jsonl -o "$WORK/out.jsonl" "$quarter"
+echo "  tracecap peak RSS: $RSS_MB MB at $((PACKETS / 4)) packets, $tracecap_rss MB at $count packets"

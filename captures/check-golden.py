@@ -1,0 +1,113 @@
+"""Cross-check a golden hop JSON file against tshark's dissection of the same capture.
+
+For every probe in the golden file: find the frame tshark shows at send_time (same ns), check its IP ID,
+TTL, ports or ICMP id/seq, UDP checksum and IP length. For every answered probe: find the frame at
+send_time + rtt_ms, check responder, ICMP type/code or TCP flags, reply TTL, reply size, and for ICMP errors
+the quoted TTL, IP ID and UDP checksum (tshark's inner IP/UDP header). Also: the summary's packets_read
+equals tshark's frame count. Prints a line per problem and a count."""
+import json, subprocess, sys
+from decimal import Decimal
+from datetime import datetime, timezone
+
+F = ["frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ip.ttl", "ip.id", "ip.len", "udp.srcport",
+     "udp.dstport", "udp.checksum", "icmp.type", "icmp.code", "icmp.ident", "icmp.seq", "tcp.srcport",
+     "tcp.dstport", "tcp.flags", "frame.time_epoch"]
+
+def tshark(path):
+    cmd = ["tshark", "-r", path, "-T", "fields", "-E", "separator=\t"]
+    for f in F:
+        cmd += ["-e", f]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    frames = []
+    for line in out.splitlines():
+        v = line.split("\t")
+        d = {F[i]: (v[i].split(",") if v[i] else []) for i in range(len(F))}
+        t = Decimal(d["frame.time_epoch"][0])
+        d["ns"] = int(t * 1_000_000_000)
+        frames.append(d)
+    return frames
+
+def ns(rfc3339):
+    date, frac = rfc3339[:-1], ""
+    if "." in date:
+        date, frac = date.split(".")
+    sec = int(datetime.strptime(date, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc).timestamp())
+    return sec * 1_000_000_000 + int((frac + "000000000")[:9])
+
+def num(x):
+    return int(x, 16) if x.startswith("0x") else int(x)
+
+def main(capture, golden):
+    frames = tshark(capture)
+    by_time = {}
+    for f in frames:
+        by_time.setdefault(f["ns"], []).append(f)
+    doc = json.load(open(golden))
+    problems, probes, replies = [], 0, 0
+    def check(what, expected, actual):
+        if expected != actual:
+            problems.append(f"{what}: golden {expected} tshark {actual}")
+    check("packets_read", doc["summary"]["packets_read"], len(frames))
+    for t in doc["traces"]:
+        for h in t["hops"]:
+            for p in h["probes"]:
+                probes += 1
+                send = ns(p["send_time"])
+                cands = [f for f in by_time.get(send, []) if f["ip.src"] and f["ip.src"][0] == t["source"]
+                         and num(f["ip.id"][0]) == p["ip_id"]]
+                where = f"ttl {h['ttl']} probe at {p['send_time']}"
+                if len(cands) != 1:
+                    problems.append(f"{where}: {len(cands)} frames at that time with that IP ID")
+                    continue
+                f = cands[0]
+                check(where + " ttl", h["ttl"], num(f["ip.ttl"][0]))
+                check(where + " size", p["size"], num(f["ip.len"][0]))
+                check(where + " destination", t["destination"], f["ip.dst"][0])
+                if "source_port" in p:
+                    sp = f["udp.srcport"] or f["tcp.srcport"]
+                    dp = f["udp.dstport"] or f["tcp.dstport"]
+                    check(where + " source_port", p["source_port"], num(sp[0]))
+                    check(where + " destination_port", p["destination_port"], num(dp[0]))
+                if "udp_checksum" in p:
+                    check(where + " udp_checksum", p["udp_checksum"], num(f["udp.checksum"][0]))
+                if "icmp_id" in p:
+                    check(where + " icmp_id", p["icmp_id"], num(f["icmp.ident"][0]))
+                    check(where + " icmp_sequence", p["icmp_sequence"], num(f["icmp.seq"][0]))
+                if not p["answered"]:
+                    continue
+                replies += 1
+                rtt_ns = int(Decimal(str(p["rtt_ms"])) * 1_000_000)
+                rc = [r for r in by_time.get(send + rtt_ns, []) if r["ip.src"] and r["ip.src"][0] == p["responder"]]
+                if len(rc) != 1:
+                    problems.append(f"{where}: {len(rc)} frames from {p['responder']} at send + {p['rtt_ms']} ms")
+                    continue
+                r = rc[0]
+                check(where + " reply_ttl", p.get("reply_ttl"), num(r["ip.ttl"][0]))
+                check(where + " reply_size", p.get("reply_size"), num(r["ip.len"][0]))
+                check(where + " reply to", t["source"], r["ip.dst"][0])
+                if "icmp" in p:
+                    check(where + " icmp type", p["icmp"]["type"], num(r["icmp.type"][0]))
+                    check(where + " icmp code", p["icmp"]["code"], num(r["icmp.code"][0]))
+                    if p["icmp"]["type"] in (3, 11):
+                        # the inner (quoted) IP header is tshark's second ip.* occurrence
+                        check(where + " quoted_ttl", p.get("quoted_ttl"), num(r["ip.ttl"][1]))
+                        check(where + " quoted_ip_id", p.get("quoted_ip_id"), num(r["ip.id"][1]))
+                        check(where + " quoted id = probe id", p["ip_id"], num(r["ip.id"][1]))
+                        if "quoted_udp_checksum" in p:
+                            check(where + " quoted_udp_checksum", p["quoted_udp_checksum"], num(r["udp.checksum"][0]))
+                    if p["icmp"]["type"] == 0:
+                        check(where + " echo seq", p["icmp_sequence"], num(r["icmp.seq"][0]))
+                if "tcp_flags" in p:
+                    check(where + " tcp_flags", p["tcp_flags"], num(r["tcp.flags"][0]))
+                    check(where + " tcp ports", (p["source_port"], p["destination_port"]),
+                          (num(r["tcp.dstport"][0]), num(r["tcp.srcport"][0])))
+                ann = p.get("annotation")
+                if p.get("icmp", {}).get("type") == 3 and p["icmp"]["code"] != 3:
+                    check(where + " annotation present", True, ann is not None)
+    for x in problems:
+        print("  " + x)
+    print(f"{golden}: {len(frames)} frames, {probes} probes, {replies} replies checked, {len(problems)} problems")
+    return len(problems)
+
+if __name__ == "__main__":
+    sys.exit(1 if main(sys.argv[1], sys.argv[2]) else 0)

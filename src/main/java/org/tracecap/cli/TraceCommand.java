@@ -1,0 +1,877 @@
+package org.tracecap.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import org.tracecap.capture.Interfaces;
+import org.tracecap.capture.LinkInterface;
+import org.tracecap.capture.LiveCaptureException;
+import org.tracecap.capture.LivePort;
+import org.tracecap.capture.MacAddress;
+import org.tracecap.capture.NeighbourLookup;
+import org.tracecap.capture.PcapFileWriter;
+import org.tracecap.capture.Privilege;
+import org.tracecap.capture.Route;
+import org.tracecap.capture.RouteLookup;
+import org.tracecap.match.Classified;
+import org.tracecap.match.FrameClassifier;
+import org.tracecap.match.FrameSink;
+import org.tracecap.match.IcmpReply;
+import org.tracecap.match.TcpReply;
+import org.tracecap.model.Hop;
+import org.tracecap.model.ProbeResult;
+import org.tracecap.model.Trace;
+import org.tracecap.packet.Ipv4Address;
+import org.tracecap.report.JsonDocumentWriter;
+import org.tracecap.report.JsonLinesWriter;
+import org.tracecap.report.ReportSummary;
+import org.tracecap.report.ReverseDns;
+import org.tracecap.report.TextReport;
+import org.tracecap.report.TraceWriter;
+import org.tracecap.trace.Clock;
+import org.tracecap.trace.HopListener;
+import org.tracecap.trace.LinkFacts;
+import org.tracecap.trace.PacketPort;
+import org.tracecap.trace.TraceOptions;
+import org.tracecap.trace.Tracer;
+
+/**
+ * {@code tracecap trace [OPTIONS] HOST [PACKET_LENGTH]}: traces the path to HOST live with the
+ * {@link Tracer}, on a {@link LivePort}.
+ *
+ * <ol>
+ *   <li>Setup, each step an error line and exit status 2 when it fails: options (traceroute's, with its
+ *       defaults and ranges), HOST (dotted IPv4, else a name resolved to its first IPv4 address), the
+ *       privilege to capture, the interface ({@code -i}, else the route's), the kernel's route, the next
+ *       hop's MAC ({@code --gateway-mac}, else the neighbour table, else ARP), the capture.</li>
+ *   <li>stdout: the header line, then each hop's line as soon as the tracer settles it (flushed), then
+ *       {@code (interrupted)} after a Ctrl-C. With {@code --json}: the hop JSON document (or one JSON line
+ *       with {@code --jsonl}) instead, written when the trace ends. Names are looked up in parallel, started
+ *       as soon as a reply arrives, on a printing thread of their own, so a slow resolver delays a line by
+ *       at most {@link ReverseDns#DEFAULT_DEADLINE} and never delays the probes.</li>
+ *   <li>{@code -o FILE}: the hop JSON with the live facts, written beside FILE and renamed over it at the
+ *       end. {@code --save-pcap FILE}: every frame the capture saw (own probes and what answered them,
+ *       both directions), for {@code tracecap replay}.</li>
+ *   <li>stderr: one summary line (probes sent, replies attributed and not, frames captured, malformed,
+ *       dropped).</li>
+ *   <li>Ctrl-C (SIGINT, or any JVM shutdown while tracing): a shutdown hook stops the tracer and waits up
+ *       to {@value #INTERRUPT_GRACE_MILLIS} ms while the hops learned are printed, the JSON is completed
+ *       with stop reason "interrupted" and the capture file is closed.</li>
+ * </ol>
+ */
+final class TraceCommand {
+    static final String HELP = """
+            usage: tracecap trace [OPTIONS] HOST [PACKET_LENGTH]
+
+            Traces the path to HOST (an IPv4 address or a name) live: builds UDP probes itself,
+            sends them on one interface with libpcap, captures the ICMP answers there and prints
+            each hop as soon as it is settled. Needs root, or CAP_NET_RAW and CAP_NET_ADMIN.
+            Options and defaults are traceroute's. Ctrl-C stops and prints what was learned.
+
+            options:
+              -i, --interface IFACE  send and capture on IFACE (default: the route's interface)
+              -f, --first TTL        first TTL probed, 1..255 (default 1)
+              -m, --max-hops TTL     highest TTL probed, up to 255 (default 30)
+              -q, --queries N        probes per hop, 1..10 (default 3)
+              -p, --port PORT        destination port of the first probe, the next probes
+                                     take the next ports (default 33434)
+              -w, --wait MAX[,HERE,NEAR]
+                                     wait at most MAX seconds for a reply, less once the same
+                                     hop (HERE x its RTT) or a later one (NEAR x its RTT)
+                                     answered; 0 turns a factor off (default 5,3,10)
+              -N, --sim-queries N    probes in flight at once, 1..1024 (default 16)
+              -z, --sendwait TIME    least time between two probes: seconds, or milliseconds
+                                     when above 10 (default 0)
+              -s, --source ADDR      send from ADDR, an address of the interface
+              -t, --tos TOS          IP type of service byte, 0..255 (default 0)
+              -F, --dont-fragment    set the IP Don't Fragment flag
+              -n, --numeric          print addresses only, no reverse DNS lookups
+                  --gateway-mac MAC  send the probes to MAC, not to the next hop looked up
+                  --json             print hop JSON (docs/hop-json.md) instead of the table
+              -o, --output FILE      also write hop JSON to FILE (replaced once it is complete)
+                  --jsonl            write JSON Lines (the trace on one line), not a document
+                  --save-pcap FILE   save every frame sent and captured to FILE (pcap), which
+                                     'tracecap replay FILE' reads back
+              -h, --help             show this help
+
+            PACKET_LENGTH is the probes' IP length in bytes, 28..65535 (default 60). tracecap
+            does not fragment probes: the length must fit the interface's MTU.
+
+            exit status: 0 done (reached or not), 2 bad usage or a setup error (no privilege,
+            unknown interface, unresolvable host, no route, no ARP answer).
+            """;
+
+    /** How long a Ctrl-C waits for the hops, the JSON and the capture file to be written. */
+    static final long INTERRUPT_GRACE_MILLIS = 3000;
+    /** How long the end of a trace waits for hop lines still waiting for a name. */
+    private static final long PRINTER_DRAIN_SECONDS = 5;
+    /** traceroute's -z: a value above 10 is in milliseconds, else in seconds. */
+    static final double SENDWAIT_MILLIS_ABOVE = 10;
+    private static final String TRY = "tracecap trace --help";
+
+    private TraceCommand() {
+    }
+
+    /** A bad command line: {@link #getMessage()} is said after {@code tracecap: trace: }. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** A failed setup step, said in one line after {@code tracecap: }. */
+    private static final class SetupException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        SetupException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * What the command line asks for, checked as far as it can be without the network.
+     *
+     * @param host          HOST as typed
+     * @param options       the tracer's options ({@code -s} is in them)
+     * @param interfaceName {@code -i}, or null
+     * @param gatewayMac    {@code --gateway-mac}, or null
+     */
+    record Request(String host, TraceOptions options, String interfaceName, MacAddress gatewayMac, boolean numeric,
+                   boolean json, boolean jsonl, Path output, Path savePcap) {
+    }
+
+    private static Options options() {
+        Options o = new Options();
+        o.addOption(Option.builder("i").longOpt("interface").hasArg().argName("IFACE").build());
+        o.addOption(Option.builder("f").longOpt("first").hasArg().argName("TTL").build());
+        o.addOption(Option.builder("m").longOpt("max-hops").hasArg().argName("TTL").build());
+        o.addOption(Option.builder("q").longOpt("queries").hasArg().argName("N").build());
+        o.addOption(Option.builder("p").longOpt("port").hasArg().argName("PORT").build());
+        o.addOption(Option.builder("w").longOpt("wait").hasArg().argName("MAX[,HERE,NEAR]").build());
+        o.addOption(Option.builder("N").longOpt("sim-queries").hasArg().argName("N").build());
+        o.addOption(Option.builder("z").longOpt("sendwait").hasArg().argName("TIME").build());
+        o.addOption(Option.builder("s").longOpt("source").hasArg().argName("ADDR").build());
+        o.addOption(Option.builder("t").longOpt("tos").hasArg().argName("TOS").build());
+        o.addOption(Option.builder("F").longOpt("dont-fragment").build());
+        o.addOption(Option.builder("n").longOpt("numeric").build());
+        o.addOption(Option.builder().longOpt("gateway-mac").hasArg().argName("MAC").build());
+        o.addOption(Option.builder().longOpt("json").build());
+        o.addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE").build());
+        o.addOption(Option.builder().longOpt("jsonl").build());
+        o.addOption(Option.builder().longOpt("save-pcap").hasArg().argName("FILE").build());
+        o.addOption(Option.builder("h").longOpt("help").build());
+        return o;
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Request request;
+        try {
+            request = parse(args);
+        } catch (UsageException e) {
+            return Main.usageError(err, "trace: " + e.getMessage(), TRY);
+        }
+        if (request == null) {
+            out.print(HELP);
+            return Main.OK;
+        }
+        return trace(request, out, err);
+    }
+
+    // ---- the command line ----------------------------------------------------------------------------
+
+    /** The request {@code args} make, every value range-checked; null for {@code --help}. */
+    static Request parse(String... args) throws UsageException {
+        CommandLine line;
+        try {
+            line = DefaultParser.builder().setAllowPartialMatching(false).build().parse(options(), args);
+        } catch (ParseException e) {
+            throw new UsageException(lowerFirst(e.getMessage()));
+        }
+        return line.hasOption("help") ? null : request(line);
+    }
+
+    private static Request request(CommandLine line) throws UsageException {
+        List<String> words = line.getArgList();
+        if (words.isEmpty()) {
+            throw new UsageException("no host given");
+        }
+        if (words.size() > 2) {
+            throw new UsageException("too many arguments: " + String.join(" ", words.subList(2, words.size()))
+                    + " (HOST and PACKET_LENGTH only)");
+        }
+        String host = words.get(0);
+        if (host.isEmpty()) {
+            throw new UsageException("empty host name");
+        }
+        TraceOptions.Builder b = TraceOptions.builder();
+        int first = integer(line, "f", "first TTL", TraceOptions.DEFAULT_FIRST_TTL, 1, 255);
+        int max = integer(line, "m", "max TTL", TraceOptions.DEFAULT_MAX_TTL, 1, 255);
+        if (first > max) {
+            throw new UsageException("first TTL " + first + " (-f) is above max TTL " + max + " (-m)");
+        }
+        b.firstTtl(first).maxTtl(max);
+        b.probesPerHop(integer(line, "q", "probes per hop", TraceOptions.DEFAULT_PROBES_PER_HOP, 1,
+                TraceOptions.MAX_PROBES_PER_HOP));
+        b.basePort(integer(line, "p", "base port", TraceOptions.DEFAULT_BASE_PORT, 1, 0xffff));
+        b.simultaneous(integer(line, "N", "probes in flight", TraceOptions.DEFAULT_SIMULTANEOUS, 1,
+                TraceOptions.MAX_SIMULTANEOUS));
+        b.tos(integer(line, "t", "TOS", 0, 0, 0xff));
+        b.dontFragment(line.hasOption("F"));
+        if (line.hasOption("w")) {
+            b.waiting(waiting(line.getOptionValue("w")));
+        }
+        if (line.hasOption("z")) {
+            b.sendIntervalNanos(sendWait(line.getOptionValue("z")));
+        }
+        if (line.hasOption("s")) {
+            String text = line.getOptionValue("s");
+            try {
+                b.sourceAddress(Ipv4Address.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("-s: not an IPv4 address: '" + text + "'");
+            }
+        }
+        if (words.size() == 2) {
+            b.packetLength(number(words.get(1), "packet length", 28, 65535, null));
+        }
+        MacAddress gatewayMac = null;
+        if (line.hasOption("gateway-mac")) {
+            try {
+                gatewayMac = MacAddress.parse(line.getOptionValue("gateway-mac"));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--gateway-mac: " + e.getMessage());
+            }
+        }
+        TraceOptions options;
+        try {
+            options = b.build();
+        } catch (IllegalArgumentException e) {
+            // The one check that spans options: base port + probe count within 65535.
+            throw new UsageException(e.getMessage());
+        }
+        boolean json = line.hasOption("json");
+        boolean jsonl = line.hasOption("jsonl");
+        String output = line.getOptionValue("output");
+        if (jsonl && !json && output == null) {
+            throw new UsageException("--jsonl says how to write JSON: add --json or -o FILE");
+        }
+        String iface = line.getOptionValue("interface");
+        if (iface != null && iface.isEmpty()) {
+            throw new UsageException("-i: empty interface name");
+        }
+        return new Request(host, options, iface, gatewayMac, line.hasOption("numeric"), json, jsonl,
+                path(output, "-o"), path(line.getOptionValue("save-pcap"), "--save-pcap"));
+    }
+
+    private static int integer(CommandLine line, String option, String what, int fallback, int min, int max)
+            throws UsageException {
+        String text = line.getOptionValue(option);
+        return text == null ? fallback : number(text, what, min, max, "-" + option);
+    }
+
+    /** A whole number in {@code min..max}; {@code flag} (or null) names the option in the message. */
+    private static int number(String text, String what, int min, int max, String flag) throws UsageException {
+        String prefix = flag == null ? "" : flag + ": ";
+        int v;
+        try {
+            v = Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new UsageException(prefix + what + " must be a whole number, got '" + text + "'");
+        }
+        if (v < min || v > max) {
+            throw new UsageException(prefix + what + " must be " + min + ".." + max + ", got " + v);
+        }
+        return v;
+    }
+
+    /** traceroute's {@code -w MAX[,HERE,NEAR]}: up to three numbers separated by commas or slashes. */
+    static TraceOptions.Wait waiting(String text) throws UsageException {
+        String[] parts = text.split("[,/]", -1);
+        if (parts.length > 3) {
+            throw new UsageException("-w: MAX[,HERE,NEAR] takes at most three numbers, got '" + text + "'");
+        }
+        double[] v = {TraceOptions.Wait.DEFAULT.maxSeconds(), TraceOptions.Wait.DEFAULT.here(),
+            TraceOptions.Wait.DEFAULT.near()};
+        for (int i = 0; i < parts.length; i++) {
+            v[i] = decimal(parts[i], "-w", "'" + text + "' (MAX[,HERE,NEAR])");
+        }
+        if (!(v[0] > 0 && v[0] <= TraceOptions.Wait.LIMIT_SECONDS)) {
+            throw new UsageException("-w: MAX must be above 0 and at most 3600 seconds, got " + parts[0].strip());
+        }
+        if (v[1] > 1000 || v[2] > 1000) {
+            throw new UsageException("-w: HERE and NEAR must be 0..1000, got '" + text + "'");
+        }
+        return new TraceOptions.Wait(v[0], v[1], v[2]);
+    }
+
+    /** traceroute's {@code -z}: seconds, or milliseconds when above 10; returned in nanoseconds. */
+    static long sendWait(String text) throws UsageException {
+        double v = decimal(text, "-z", "'" + text + "'");
+        double seconds = v > SENDWAIT_MILLIS_ABOVE ? v / 1000 : v;
+        if (seconds > 3600) {
+            throw new UsageException("-z: the send interval must be at most 3600 s, got " + text.strip());
+        }
+        return Math.round(seconds * 1e9);
+    }
+
+    /** A finite, non-negative decimal number. */
+    private static double decimal(String text, String flag, String what) throws UsageException {
+        double v;
+        try {
+            v = Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            throw new UsageException(flag + ": not a number: " + what);
+        }
+        if (!Double.isFinite(v) || v < 0 || text.strip().matches("(?i).*[a-z].*")) {
+            // Rules out NaN, Infinity, hex floats and Java's "1d"/"1f" suffixes along with negative values.
+            throw new UsageException(flag + ": not a number of 0 or more: " + what);
+        }
+        return v;
+    }
+
+    private static Path path(String text, String flag) throws UsageException {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new UsageException(flag + ": not a usable path: " + text);
+        }
+    }
+
+    // ---- setup ---------------------------------------------------------------------------------------
+
+    /** HOST as an IPv4 address: dotted as is, else the first IPv4 address the system resolver gives. */
+    static int resolve(String host) throws SetupException {
+        try {
+            return Ipv4Address.parse(host);
+        } catch (IllegalArgumentException notDotted) {
+            // a name, then
+        }
+        InetAddress[] all;
+        try {
+            all = InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+            String why = e.getMessage() == null ? "unknown host" : e.getMessage();
+            if (why.startsWith(host + ": ")) {
+                why = why.substring(host.length() + 2);
+            } else if (why.equals(host)) {
+                why = "unknown host";
+            }
+            throw new SetupException("cannot resolve " + host + ": " + why);
+        } catch (SecurityException e) {
+            throw new SetupException("cannot resolve " + host + ": " + e.getMessage());
+        }
+        for (InetAddress a : all) {
+            if (a instanceof Inet4Address v4) {
+                return Ipv4Address.fromBytes(v4.getAddress());
+            }
+        }
+        throw new SetupException("cannot resolve " + host + ": it has no IPv4 address (tracecap traces IPv4 only)");
+    }
+
+    /** Where a file option can be created: fails early, before any probe, on a directory or a missing one. */
+    private static void checkWritable(Path target) throws SetupException {
+        if (target == null) {
+            return;
+        }
+        if (Files.isDirectory(target)) {
+            throw new SetupException("cannot write " + target + ": is a directory");
+        }
+        Path directory = target.toAbsolutePath().getParent();
+        if (directory == null || !Files.isDirectory(directory)) {
+            throw new SetupException("cannot write " + target + ": no such directory");
+        }
+        if (!Files.isWritable(directory)) {
+            throw new SetupException("cannot write " + target + ": permission denied");
+        }
+    }
+
+    /**
+     * The link a trace to {@code destination} goes out on: interface, MACs and addresses.
+     *
+     * @throws LiveCaptureException no privilege, unknown interface, no route, no ARP answer
+     */
+    private static LinkFacts link(Request request, int destination, Interruption interruption)
+            throws LiveCaptureException, SetupException {
+        String asked = request.interfaceName();
+        if (asked != null) {
+            Privilege.check(asked);
+            Interfaces.find(asked);
+        }
+        Integer source = request.options().sourceAddress();
+        if (source != null && Interfaces.list().stream().noneMatch(i -> i.hasAddress(source))) {
+            throw new SetupException("-s " + Ipv4Address.format(source) + " is not an address of this host: see"
+                    + " ip -4 address");
+        }
+        Route route = RouteLookup.lookup(destination, source, asked);
+        interruption.check();
+        if (route.local()) {
+            // Frames injected on lo towards the host itself never reach its UDP layer (they are counted in
+            // IpInReceives and go no further), so no Port Unreachable could come back.
+            throw new SetupException(Ipv4Address.format(destination) + " is an address of this host: tracecap"
+                    + " sends its probes as frames on a link and cannot trace the host itself");
+        }
+        if (asked == null) {
+            Privilege.check(route.interfaceName());
+        }
+        LinkInterface link = Interfaces.find(route.interfaceName());
+        if (link.loopback()) {
+            throw new SetupException("interface " + link.name() + " is the loopback device: probes sent there"
+                    + " never leave this host; choose another with -i");
+        }
+        if (!link.up()) {
+            throw new SetupException("interface " + link.name() + " is down: bring it up with ip link set "
+                    + link.name() + " up");
+        }
+        int from = source != null ? source : route.source();
+        if (source != null && !link.hasAddress(source)) {
+            throw new SetupException("-s " + Ipv4Address.format(source) + " is not an address of " + link.name()
+                    + " (" + (link.addresses().isEmpty() ? "it has none" : "it has " + link.addresses().stream()
+                    .map(LinkInterface.Address::toString).collect(Collectors.joining(", "))) + ")");
+        }
+        if (link.mac() == null) {
+            throw new SetupException("interface " + link.name() + " has no Ethernet address: tracecap sends"
+                    + " Ethernet frames only");
+        }
+        MacAddress gateway = request.gatewayMac() != null ? request.gatewayMac()
+                : NeighbourLookup.resolve(route, link, NeighbourLookup.DEFAULT_TIMEOUT,
+                NeighbourLookup.DEFAULT_ATTEMPTS);
+        return new LinkFacts(link.name(), link.mac().bytes(), gateway.bytes(), from, destination);
+    }
+
+    // ---- the trace -----------------------------------------------------------------------------------
+
+    private static int trace(Request request, PrintStream out, PrintStream err) {
+        Interruption interruption = new Interruption();
+        interruption.install();
+        AtomicOutputFile outputFile = null;
+        LivePort port = null;
+        PcapFileWriter pcap = null;
+        try {
+            int destination = resolve(request.host());
+            checkWritable(request.savePcap());
+            if (request.output() != null) {
+                try {
+                    outputFile = AtomicOutputFile.create(request.output());
+                } catch (IOException e) {
+                    throw new SetupException("cannot write " + request.output() + ": "
+                            + AtomicOutputFile.describe(e));
+                }
+            }
+            interruption.check();
+            LinkFacts facts = link(request, destination, interruption);
+            interruption.check();
+            port = LivePort.open(facts.interfaceName(), facts.sourceAddress());
+            if (request.savePcap() != null) {
+                try {
+                    pcap = PcapFileWriter.create(request.savePcap(), port.linkType(), LivePort.SNAPLEN);
+                } catch (IOException e) {
+                    throw new SetupException(oneLine(e.getMessage()));
+                }
+            }
+            return traceOn(request, facts, port, pcap, outputFile, interruption, out, err);
+        } catch (SetupException e) {
+            err.println("tracecap: " + e.getMessage());
+            return Main.FAILED;
+        } catch (LiveCaptureException e) {
+            err.println(errorLine(e.getMessage()));
+            return Main.FAILED;
+        } catch (Interrupted e) {
+            return Main.FAILED;
+        } finally {
+            if (pcap != null) {
+                pcap.discard(); // does nothing once closed
+            }
+            if (port != null) {
+                port.close();
+            }
+            if (outputFile != null) {
+                outputFile.abandon(); // does nothing once committed
+            }
+            out.flush();
+            err.flush();
+            interruption.finished();
+        }
+    }
+
+    private static int traceOn(Request request, LinkFacts facts, LivePort livePort, PcapFileWriter pcap,
+            AtomicOutputFile outputFile, Interruption interruption, PrintStream out, PrintStream err) {
+        TraceOptions options = request.options();
+        boolean text = !request.json();
+        ReverseDns names = text && !request.numeric() ? ReverseDns.system() : ReverseDns.numeric();
+        WatchedPort port = new WatchedPort(livePort, pcap, facts.sourceAddress(), names);
+        Tracer tracer;
+        try {
+            tracer = new Tracer(options, facts, port, Clock.system());
+        } catch (IllegalArgumentException e) {
+            err.println("tracecap: cannot trace on " + facts.interfaceName() + ": " + e.getMessage());
+            names.close();
+            return Main.FAILED;
+        }
+        HopPrinter printer = text ? new HopPrinter(out, names) : null;
+        Trace trace;
+        try {
+            if (text) {
+                TextReport.writeHeader(request.host(), facts.destinationAddress(), facts.sourceAddress(),
+                        options.method().identity(options, tracer.sourcePort(), 0).method(), options.maxTtl(), out);
+                out.flush();
+            }
+            interruption.tracing(tracer);
+            trace = tracer.run(printer != null ? printer : hop -> { });
+            port.drain();
+        } catch (IOException e) {
+            if (printer != null) {
+                printer.finish();
+            }
+            names.close();
+            err.println("tracecap: " + sendAdvice(oneLine(e.getMessage()), options.packetLength()));
+            return Main.FAILED;
+        }
+        try {
+            if (printer != null) {
+                printer.finish();
+                TextReport.writeStop(trace.stop(), out);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // a PrintStream does not throw; nothing to do
+        } finally {
+            names.close();
+        }
+        long dropped = livePort.droppedFrames();
+        ReportSummary summary = port.summary(trace);
+        int status = Main.OK;
+        if (pcap != null) {
+            try {
+                pcap.close();
+            } catch (IOException e) {
+                err.println("tracecap: " + oneLine(e.getMessage()));
+                status = Main.FAILED;
+            }
+        }
+        List<TraceWriter> writers = new ArrayList<>();
+        try {
+            if (request.json()) {
+                writers.add(jsonWriter(out, request.jsonl()));
+            }
+            if (outputFile != null) {
+                writers.add(jsonWriter(outputFile.stream(), request.jsonl()));
+            }
+            for (TraceWriter w : writers) {
+                w.write(trace);
+                w.finish(summary);
+            }
+            if (outputFile != null) {
+                outputFile.commit();
+            }
+        } catch (IOException e) {
+            String where = outputFile == null ? "the output" : outputFile.target().toString();
+            err.println("tracecap: cannot write " + where + ": " + AtomicOutputFile.describe(e));
+            status = Main.FAILED;
+        } finally {
+            for (TraceWriter w : writers) {
+                try {
+                    w.close();
+                } catch (IOException ignored) {
+                    // reported above
+                }
+            }
+        }
+        out.flush();
+        err.println(summaryLine(port, summary, dropped));
+        return status;
+    }
+
+    /** {@code tracecap: MESSAGE}, without saying "tracecap" twice when the message starts with it. */
+    static String errorLine(String message) {
+        String m = oneLine(message);
+        return "tracecap: " + (m.startsWith("tracecap ") ? m.substring("tracecap ".length()) : m);
+    }
+
+    private static TraceWriter jsonWriter(OutputStream stream, boolean jsonl) throws IOException {
+        return jsonl ? JsonLinesWriter.open(stream) : JsonDocumentWriter.open(stream, true);
+    }
+
+    /** A send that failed for the frame's size gets the reason tracecap can name. */
+    static String sendAdvice(String message, int packetLength) {
+        if (message.toLowerCase(Locale.ROOT).contains("message too long")) {
+            return message + " (tracecap does not fragment probes: packet length " + packetLength
+                    + " must fit the interface's MTU)";
+        }
+        return message;
+    }
+
+    /**
+     * {@code tracecap: 16 probes sent (+1 past the last hop, not shown), 15 replies attributed, 1 unattributed,
+     * 34 frames captured, 0 malformed, 0 dropped}: "unattributed" counts the replies to this host that answer no
+     * probe shown (late ones, those to probes past the last hop, another trace's).
+     */
+    static String summaryLine(WatchedPort port, ReportSummary s, long dropped) {
+        StringBuilder line = new StringBuilder("tracecap: ").append(count(port.probesSent, "probe")).append(" sent");
+        if (s.probesPastStop() > 0) {
+            line.append(" (+").append(s.probesPastStop()).append(" past the last hop, not shown)");
+        }
+        line.append(", ").append(count(s.repliesAttributed(), "reply", "replies")).append(" attributed, ")
+                .append(s.repliesUnattributed()).append(" unattributed, ")
+                .append(count(s.packetsRead(), "frame")).append(" captured, ")
+                .append(s.malformed().values().stream().mapToLong(Long::longValue).sum()).append(" malformed, ")
+                .append(dropped).append(" dropped");
+        return line.toString();
+    }
+
+    private static String count(long n, String one) {
+        return count(n, one, one + "s");
+    }
+
+    private static String count(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "no details" : message.replaceAll("\\s+", " ").strip();
+    }
+
+    private static String lowerFirst(String s) {
+        if (s == null || s.isEmpty()) {
+            return "bad arguments";
+        }
+        return Character.toLowerCase(s.charAt(0)) + s.substring(1);
+    }
+
+    // ---- pieces --------------------------------------------------------------------------------------
+
+    /**
+     * The live port as the tracer sees it, also writing every captured frame to the capture file, counting
+     * what went by for the summary, and starting the name lookup of each responder as soon as its reply
+     * arrives. Frames are only handled on the tracing thread, inside {@link #receive}.
+     */
+    static final class WatchedPort implements PacketPort {
+        private final LivePort port;
+        private final PcapFileWriter pcap;
+        private final int source;
+        private final ReverseDns names;
+        private final FrameClassifier classifier = new FrameClassifier();
+        private final SortedMap<String, Long> malformed = new TreeMap<>();
+        private long probesSent;
+        private long framesCaptured;
+        private long repliesSeen;
+
+        WatchedPort(LivePort port, PcapFileWriter pcap, int source, ReverseDns names) {
+            this.port = port;
+            this.pcap = pcap;
+            this.source = source;
+            this.names = names;
+        }
+
+        @Override
+        public int linkType() {
+            return port.linkType();
+        }
+
+        @Override
+        public void send(byte[] frame, int length) throws IOException {
+            port.send(frame, length);
+            probesSent++;
+        }
+
+        @Override
+        public int receive(FrameSink sink, long timeoutNanos) throws IOException {
+            return port.receive((time, link, bytes, caplen, wire) -> {
+                observe(time, link, bytes, caplen, wire);
+                sink.frame(time, link, bytes, caplen, wire);
+            }, timeoutNanos);
+        }
+
+        /** Takes the frames already captured (no waiting) into the file and the counts. */
+        void drain() throws IOException {
+            // A wakeup mark left by stop() ends one receive early: look twice.
+            for (int empty = 0; empty < 2; ) {
+                empty = port.receive(this::observe, 0) == 0 ? empty + 1 : 0;
+            }
+        }
+
+        private void observe(long time, int link, byte[] bytes, int caplen, int wire) {
+            framesCaptured++;
+            if (pcap != null) {
+                pcap.frame(time, link, bytes, caplen, wire);
+            }
+            Classified c = classifier.classify(time, link, bytes, caplen, wire);
+            if (c instanceof IcmpReply r && r.destination() == source) {
+                repliesSeen++;
+                if (names.resolves()) {
+                    names.prefetch(List.of(r.source()));
+                }
+            } else if (c instanceof TcpReply r && r.destination() == source) {
+                repliesSeen++;
+            } else if (c instanceof Classified.Malformed m) {
+                malformed.merge(m.reason(), 1L, Long::sum);
+            }
+        }
+
+        @Override
+        public void wakeup() {
+            port.wakeup();
+        }
+
+        @Override
+        public void close() {
+            port.close();
+        }
+
+        /** The JSON summary of one live trace: frames captured, probes shown and past the stop, replies. */
+        ReportSummary summary(Trace trace) {
+            long shown = 0;
+            long answered = 0;
+            for (Hop hop : trace.hops()) {
+                for (ProbeResult p : hop.probes()) {
+                    shown++;
+                    if (p.answered()) {
+                        answered++;
+                    }
+                }
+            }
+            return new ReportSummary(framesCaptured, 1, shown, Math.max(0, probesSent - shown), answered,
+                    Math.max(0, repliesSeen - answered), malformed, null);
+        }
+    }
+
+    /**
+     * Prints hop lines in the order the tracer settles them. Without names, at once on the tracing thread;
+     * with names, on a thread of its own, so that waiting for a name never holds up the tracer.
+     */
+    private static final class HopPrinter implements HopListener {
+        private final PrintStream out;
+        private final ReverseDns names;
+        private final ExecutorService thread;
+
+        HopPrinter(PrintStream out, ReverseDns names) {
+            this.out = out;
+            this.names = names;
+            this.thread = names.resolves() ? Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "tracecap-hop-printer");
+                t.setDaemon(true);
+                return t;
+            }) : null;
+        }
+
+        @Override
+        public void hopSettled(Hop hop) {
+            if (thread == null) {
+                print(hop);
+            } else {
+                thread.execute(() -> print(hop));
+            }
+        }
+
+        private void print(Hop hop) {
+            try {
+                TextReport.writeHop(hop, out, names);
+            } catch (IOException e) {
+                // a PrintStream keeps its errors
+            }
+            out.flush();
+        }
+
+        /** Waits until every line handed over is printed (each waits at most for its name's deadline). */
+        void finish() {
+            if (thread == null) {
+                return;
+            }
+            thread.shutdown();
+            try {
+                thread.awaitTermination(PRINTER_DRAIN_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Thrown by {@link Interruption#check()} when a Ctrl-C came during setup: end quietly. */
+    private static final class Interrupted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Interrupted() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Ctrl-C. The JVM runs shutdown hooks on SIGINT (and SIGTERM, SIGHUP) and halts when they return; the
+     * hook stops the tracer, whose run then returns with what was learned, and waits (bounded) until the
+     * command has printed and written everything. During setup, the command ends at its next step.
+     */
+    private static final class Interruption {
+        private final CountDownLatch done = new CountDownLatch(1);
+        private final Thread hook = new Thread(this::signalled, "tracecap-interrupt");
+        private volatile Tracer tracer;
+        private volatile boolean requested;
+
+        void install() {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        private void signalled() {
+            requested = true;
+            Tracer t = tracer;
+            if (t != null) {
+                t.stop();
+            }
+            try {
+                done.await(INTERRUPT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Ends a setup that a Ctrl-C interrupted. */
+        void check() {
+            if (requested) {
+                throw new Interrupted();
+            }
+        }
+
+        /** From now on a Ctrl-C stops this tracer (at once if one already came). */
+        void tracing(Tracer t) {
+            tracer = t;
+            if (requested) {
+                t.stop();
+            }
+        }
+
+        /** Everything is written: lets the hook return, and removes it when no shutdown is under way. */
+        void finished() {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down (Ctrl-C): the hook is running and returns now
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package org.tracecap.trace;
+
+import org.tracecap.match.QuotedProbe;
+import org.tracecap.match.SentProbe;
+import org.tracecap.model.Method;
+
+/**
+ * Paris traceroute's UDP probes (Augustin et al., "Avoiding traceroute anomalies with Paris traceroute",
+ * IMC 2006; scamper's udp-paris): every probe of a trace has the same source and destination port, TOS and
+ * length, so a router balancing load per flow (hashing addresses, protocol and ports, as Linux does with
+ * fib_multipath_hash_policy=1) sends them all down one path. Probe {@code n} is told apart by two fields
+ * that no flow hash reads: its UDP checksum, forced to {@code n + 1} through two payload bytes
+ * ({@link org.tracecap.packet.ProbeEncoder}), and its IP ID, {@code ipIdBase + n} (mod 2^16).
+ *
+ * <p>A quote is this trace's when it carries the trace's destination port and either field gives the probe's
+ * number: a NAT that rewrites the source address also rewrites the UDP checksum (the pseudo-header changed,
+ * RFC 768; RFC 3022 4.1), and a middlebox may renumber the IP ID, but rarely both. The source port must be
+ * the trace's too, unless the quoted source address is not the probe's: then a NAT rewrote the quote and
+ * may have rewritten the port with it (a stateless rewrite leaves the quote as it left the NAT).
+ */
+public final class ParisUdpIdentity implements ProbeIdentity {
+    private static final Method METHOD = new Method("udp", "tracecap", "udp-checksum");
+
+    private final int destinationPort;
+    private final int count;
+    private final int sourcePort;
+    private final int ipIdBase;
+
+    /**
+     * @param destinationPort the destination port of every probe
+     * @param count           how many probes the trace may send, 1..65535 (checksum {@code count} must exist)
+     * @param sourcePort      the source port of every probe
+     * @param ipIdBase        IP ID of probe 0
+     */
+    public ParisUdpIdentity(int destinationPort, int count, int sourcePort, int ipIdBase) {
+        if (destinationPort < 1 || destinationPort > 0xffff || sourcePort < 1 || sourcePort > 0xffff) {
+            throw new IllegalArgumentException("ports " + sourcePort + " -> " + destinationPort
+                    + " outside 1..65535");
+        }
+        if (count < 1 || count > 0xffff || ipIdBase < 0 || ipIdBase > 0xffff) {
+            throw new IllegalArgumentException("probe count " + count + " outside 1..65535 or IP ID base "
+                    + ipIdBase + " out of range");
+        }
+        this.destinationPort = destinationPort;
+        this.count = count;
+        this.sourcePort = sourcePort;
+        this.ipIdBase = ipIdBase;
+    }
+
+    @Override
+    public Method method() {
+        return METHOD;
+    }
+
+    @Override
+    public ProbeFields fields(int sequence) {
+        if (sequence < 0 || sequence >= count) {
+            throw new IllegalArgumentException("probe " + sequence + " outside 0.." + (count - 1));
+        }
+        // Checksum n + 1: a UDP checksum of 0 means "none" (RFC 768), so numbering starts at 1.
+        return new ProbeFields(sourcePort, destinationPort, ipId(sequence), sequence + 1);
+    }
+
+    @Override
+    public int sequenceOf(SentProbe probe) {
+        if (probe.sourcePort() != sourcePort || probe.destinationPort() != destinationPort) {
+            return -1;
+        }
+        int n = probe.checksum() - 1;
+        return n >= 0 && n < count && probe.ipId() == ipId(n) ? n : -1;
+    }
+
+    @Override
+    public boolean owns(QuotedProbe quote, SentProbe probe) {
+        int n = sequenceOf(probe);
+        if (n < 0 || quote.destinationPort() != destinationPort) {
+            return false;
+        }
+        if (quote.sourcePort() != sourcePort && quote.source() == probe.source()) {
+            return false;
+        }
+        return quote.checksum() == n + 1 || quote.ipId() == ipId(n);
+    }
+
+    private int ipId(int sequence) {
+        return (ipIdBase + sequence) & 0xffff;
+    }
+}

@@ -1,0 +1,256 @@
+package org.tracecap.hostile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.tracecap.capture.LivePort;
+import org.tracecap.model.ProbeResult;
+import org.tracecap.model.Trace;
+import org.tracecap.packet.Ipv4Address;
+
+/**
+ * Forged and stray ICMP against a live trace (issue 5), sent by an attacker namespace on r1 while the client
+ * traces to the server. r2 is made silent (it drops its own Time Exceeded), so hop 2's probes stay
+ * outstanding for the whole MAX wait: every forged reply for them arrives while a probe is waiting for a
+ * reply, the moment a forgery could be taken. Each kind of forgery comes from its own spoofed source
+ * 198.18.7.{kind}: a forgery that were attributed would show as that responder.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class ForgedIcmpLiveTest {
+    static final int SPORT = 62001;
+    static final int BASE_PORT = 33434;
+    static final int PROBES = 15;
+
+    static HostileNet net;
+    static byte[] attackerMac;
+    static byte[] r1Mac;
+
+    @BeforeAll
+    static void topology() {
+        net = new HostileNet();
+        attackerMac = HostileNet.mac(net.attacker.mac("eth0"));
+        r1Mac = HostileNet.mac(net.r1.mac("eth2"));
+        net.r2.run("iptables", "-A", "OUTPUT", "-p", "icmp", "--icmp-type", "time-exceeded", "-j", "DROP");
+    }
+
+    @AfterAll
+    static void remove() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    /** The kinds of forgery, each a function of the probe number it imitates. */
+    enum Kind {
+        OTHER_SOURCE_PORT(1), OTHER_DESTINATION(2), PROBE_NEVER_SENT(3), QUOTED_TTL_ABOVE_SENT(4),
+        IP_ID_NEVER_USED(5), CHECKSUM_NEVER_USED(6), EARLIER_RUN(7), EXACT_COPY(99);
+
+        final int octet;
+
+        Kind(int octet) {
+            this.octet = octet;
+        }
+
+        int source() {
+            return Ipv4Address.parse(HostileNet.FORGED_NET + octet);
+        }
+    }
+
+    static byte[] forge(Kind k, int n, int ipIdBase, int[] earlierIpIds) {
+        int ttl = 1; // what a router quotes: the probe's TTL as it arrived, 1
+        int ipId = (ipIdBase + n) & 0xffff;
+        int sport = SPORT;
+        int dport = BASE_PORT + n;
+        int dst = HostileNet.SERVER;
+        int checksumDelta = 0;
+        switch (k) {
+            case OTHER_SOURCE_PORT -> sport = SPORT + 1;
+            case OTHER_DESTINATION -> dst = HostileNet.SERVER + 1;
+            case PROBE_NEVER_SENT -> {
+                dport = BASE_PORT + PROBES + n;
+                ipId = (ipIdBase + PROBES + n) & 0xffff;
+            }
+            case QUOTED_TTL_ABOVE_SENT -> ttl = 64;
+            case IP_ID_NEVER_USED -> ipId = (ipId + 0x8000) & 0xffff;
+            case CHECKSUM_NEVER_USED -> checksumDelta = 1;
+            case EARLIER_RUN -> ipId = earlierIpIds[n];
+            case EXACT_COPY -> {
+            }
+        }
+        return HostileNet.timeExceeded(k.source(), HostileNet.quote(dst, ttl, ipId, sport, dport, checksumDelta),
+                attackerMac, r1Mac);
+    }
+
+    /** Sends rounds of forgeries of {@code kinds} from the attacker until {@code stop}; returns counts sent. */
+    static CompletableFuture<Map<Kind, Long>> attack(List<Kind> kinds, int ipIdBase, int[] earlier,
+            AtomicBoolean stop, long pauseNanos) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return net.attacker.call(() -> {
+                    Map<Kind, Long> sent = new LinkedHashMap<>();
+                    List<byte[]> frames = new ArrayList<>();
+                    List<Kind> of = new ArrayList<>();
+                    for (int n = 0; n < PROBES; n++) {
+                        for (Kind k : kinds) {
+                            frames.add(forge(k, n, ipIdBase, earlier));
+                            of.add(k);
+                        }
+                    }
+                    try (LivePort port = LivePort.open("eth0", "less 0")) {
+                        while (!stop.get()) {
+                            for (int i = 0; i < frames.size(); i++) {
+                                port.send(frames.get(i), frames.get(i).length);
+                                sent.merge(of.get(i), 1L, Long::sum);
+                            }
+                            if (pauseNanos > 0) {
+                                java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
+                            }
+                        }
+                    }
+                    return sent;
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    static Map<Kind, Long> attributed(Trace t) {
+        Map<Kind, Long> got = new LinkedHashMap<>();
+        for (var hop : t.hops()) {
+            for (ProbeResult p : hop.probes()) {
+                for (Kind k : Kind.values()) {
+                    if (p.responder() != null && p.responder() == k.source()) {
+                        got.merge(k, 1L, Long::sum);
+                    }
+                }
+            }
+        }
+        return got;
+    }
+
+    static final List<List<String>> EXPECTED = List.of(List.of("198.18.0.1", "198.18.0.1", "198.18.0.1"),
+            List.of("*", "*", "*"), List.of("198.18.2.2", "198.18.2.2", "198.18.2.2"));
+
+    @Test
+    void forgedTimeExceededOfEveryKindIsNeverAttributed() throws Exception {
+        // An earlier run with the same source port: its replies, sent late, quote its own IP IDs.
+        Trace earlier = net.trace(HostileNet.options(SPORT, 0.5), 11).trace();
+        assertEquals(EXPECTED, HostileNet.responders(earlier));
+        int[] earlierIpIds = new int[PROBES];
+        for (var hop : earlier.hops()) {
+            for (ProbeResult p : hop.probes()) {
+                earlierIpIds[p.destinationPort() - BASE_PORT] = p.ipId();
+            }
+        }
+        long seed = 22;
+        int base = HostileNet.ipIdBase(seed);
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Kind> kinds = List.of(Kind.OTHER_SOURCE_PORT, Kind.OTHER_DESTINATION, Kind.PROBE_NEVER_SENT,
+                Kind.QUOTED_TTL_ABOVE_SENT, Kind.IP_ID_NEVER_USED, Kind.CHECKSUM_NEVER_USED, Kind.EARLIER_RUN);
+        var attack = attack(kinds, base, earlierIpIds, stop, 2_000_000);
+        Thread.sleep(200);
+        HostileNet.Run run;
+        try {
+            run = net.trace(HostileNet.options(SPORT, 2), seed);
+        } finally {
+            stop.set(true);
+        }
+        Map<Kind, Long> sent = attack.get(30, TimeUnit.SECONDS);
+        Trace t = run.trace();
+        for (ProbeResult p : t.hops().get(1).probes()) {
+            assertEquals((base + p.destinationPort() - BASE_PORT) & 0xffff, p.ipId(), "IP ID base derivation");
+        }
+        Map<Kind, Long> got = attributed(t);
+        System.out.println("forged ICMP: sent " + sent + ", attributed " + got + ", hops " + HostileNet.responders(t));
+        assertTrue(sent.values().stream().allMatch(n -> n >= 100), "each kind sent at least 100 times: " + sent);
+        assertEquals(Map.of(), got, "forged replies attributed (sent " + sent + ")");
+        assertEquals(EXPECTED, HostileNet.responders(t));
+    }
+
+    /**
+     * The control: a forgery that copies a real probe's every field (ports, IP ID, checksum, TTL 1) is taken,
+     * which shows the forged frames reach the tracer (and is the limit: an attacker who sees the probes can
+     * answer them first).
+     */
+    @Test
+    void anExactCopyOfARealProbesIdentityIsTakenTheKnownLimit() throws Exception {
+        long seed = 33;
+        AtomicBoolean stop = new AtomicBoolean();
+        var attack = attack(List.of(Kind.EXACT_COPY), HostileNet.ipIdBase(seed), new int[PROBES], stop, 2_000_000);
+        Thread.sleep(200);
+        HostileNet.Run run;
+        try {
+            run = net.trace(HostileNet.options(SPORT + 2, 1), seed);
+        } finally {
+            stop.set(true);
+        }
+        attack.get(30, TimeUnit.SECONDS);
+        // SPORT + 2 differs from the forgeries' SPORT: nothing taken. Then the same port: taken at hop 2.
+        assertEquals(Map.of(), attributed(run.trace()));
+        AtomicBoolean stop2 = new AtomicBoolean();
+        var attack2 = attack(List.of(Kind.EXACT_COPY), HostileNet.ipIdBase(seed), new int[PROBES], stop2, 2_000_000);
+        Thread.sleep(200);
+        try {
+            run = net.trace(HostileNet.options(SPORT, 1), seed);
+        } finally {
+            stop2.set(true);
+        }
+        attack2.get(30, TimeUnit.SECONDS);
+        Map<Kind, Long> got = attributed(run.trace());
+        System.out.println("exact-copy control: attributed " + got + ", hops " + HostileNet.responders(run.trace()));
+        assertTrue(got.getOrDefault(Kind.EXACT_COPY, 0L) >= 1, "the control forgery reaches the tracer: " + got);
+    }
+
+    /** A flood of forged Time Exceeded, as fast as one sender goes, through a whole trace. */
+    @Test
+    void aFloodOfForgedIcmpLeavesTheHopsRightAndMemoryBounded() throws Exception {
+        long seed = 44;
+        AtomicBoolean stop = new AtomicBoolean();
+        var attack = attack(List.of(Kind.OTHER_SOURCE_PORT, Kind.IP_ID_NEVER_USED, Kind.PROBE_NEVER_SENT),
+                HostileNet.ipIdBase(seed), new int[PROBES], stop, 0);
+        Thread.sleep(300);
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            pool.resetPeakUsage();
+        }
+        long start = System.nanoTime();
+        HostileNet.Run run;
+        try {
+            run = net.trace(HostileNet.options(SPORT, 3), seed);
+        } finally {
+            stop.set(true);
+        }
+        Map<Kind, Long> sent = attack.get(30, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - start) / 1e9 + 0.3;
+        long total = sent.values().stream().mapToLong(Long::longValue).sum();
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        System.out.printf("ICMP flood: %d forged frames in %.1f s (%.0f/s), port dropped %d, heap peak %d MiB,"
+                + " attributed %s, hops %s%n", total, seconds, total / seconds, run.droppedFrames(), peak >> 20,
+                attributed(run.trace()), HostileNet.responders(run.trace()));
+        assertEquals(Map.of(), attributed(run.trace()));
+        assertEquals(EXPECTED, HostileNet.responders(run.trace()));
+        assertTrue(total / seconds > 20_000, "the flood reached " + total / seconds + " frames/s");
+        assertTrue(peak < (512L << 20), "heap peak " + (peak >> 20) + " MiB");
+    }
+}

@@ -1,0 +1,171 @@
+package org.tracecap.hostile;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.tracecap.capture.LivePort;
+import org.tracecap.model.Hop;
+import org.tracecap.model.ProbeResult;
+import org.tracecap.model.Trace;
+import org.tracecap.packet.IcmpErrorEncoder;
+import org.tracecap.packet.Ipv4Address;
+import org.tracecap.packet.ProbeEncoder;
+import org.tracecap.testnet.Namespace;
+import org.tracecap.testnet.NetnsTopology;
+import org.tracecap.trace.LinkFacts;
+import org.tracecap.trace.Clock;
+import org.tracecap.trace.TraceOptions;
+import org.tracecap.trace.Tracer;
+
+/**
+ * The hostile live topology: real Linux routers in namespaces, and an attacker on a third link of r1 that
+ * sends forged ICMP to the client with spoofed sources from 198.18.7.0/24 (an address no real node has, so
+ * any attributed forgery shows in the hops).
+ * <pre>
+ *  client 198.18.0.2 -- .0.1 r1 .1.1 -- .1.2 r2 .2.1 -- .2.2 server
+ *                             r1 .9.1 -- .9.2 attacker
+ * </pre>
+ * rp_filter is off on r1 (spoofed sources are forwarded) and no node rate-limits ICMP.
+ */
+final class HostileNet implements AutoCloseable {
+    static final int CLIENT = Ipv4Address.parse("198.18.0.2");
+    static final int R1 = Ipv4Address.parse("198.18.0.1");
+    static final int R2 = Ipv4Address.parse("198.18.1.2");
+    static final int SERVER = Ipv4Address.parse("198.18.2.2");
+    /** Forged replies come from 198.18.7.{category}. */
+    static final String FORGED_NET = "198.18.7.";
+
+    /** Epoch nanoseconds from the system clock (the tracer's deadlines only need it monotonic enough). */
+    static final Clock EPOCH_CLOCK = () -> {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    };
+
+    final NetnsTopology net;
+    final Namespace client;
+    final Namespace r1;
+    final Namespace r2;
+    final Namespace server;
+    final Namespace attacker;
+
+    HostileNet() {
+        net = NetnsTopology.create();
+        try {
+            client = net.host("client");
+            r1 = net.router("r1");
+            r2 = net.router("r2");
+            server = net.host("server");
+            attacker = net.host("attacker");
+            for (Namespace ns : List.of(client, r1, r2, server, attacker)) {
+                ns.sysctl("net.ipv4.conf.all.rp_filter", "0");
+                ns.sysctl("net.ipv4.conf.default.rp_filter", "0");
+                ns.sysctl("net.ipv4.icmp_ratelimit", "0");
+                ns.sysctl("net.ipv4.icmp_msgs_per_sec", "100000000");
+                ns.sysctl("net.ipv6.conf.all.disable_ipv6", "1");
+                ns.sysctl("net.ipv6.conf.default.disable_ipv6", "1");
+            }
+            net.link(client, "eth0", "198.18.0.2/24", r1, "eth0", "198.18.0.1/24");
+            net.link(r1, "eth1", "198.18.1.1/24", r2, "eth0", "198.18.1.2/24");
+            net.link(r2, "eth1", "198.18.2.1/24", server, "eth0", "198.18.2.2/24");
+            net.link(r1, "eth2", "198.18.9.1/24", attacker, "eth0", "198.18.9.2/24");
+            client.run("ip", "route", "add", "198.18.0.0/15", "via", "198.18.0.1");
+            r1.run("ip", "route", "add", "198.18.2.0/24", "via", "198.18.1.2");
+            r1.run("ip", "route", "add", "198.18.7.0/24", "via", "198.18.9.2");
+            r2.run("ip", "route", "add", "198.18.0.0/15", "via", "198.18.1.1");
+            server.run("ip", "route", "add", "198.18.0.0/15", "via", "198.18.2.1");
+            attacker.run("ip", "route", "add", "198.18.0.0/15", "via", "198.18.9.1");
+        } catch (RuntimeException e) {
+            net.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        net.close();
+    }
+
+    LinkFacts clientLink() {
+        return new LinkFacts("eth0", mac(client.mac("eth0")), mac(r1.mac("eth0")), CLIENT, SERVER);
+    }
+
+    static byte[] mac(String text) {
+        String[] p = text.split(":");
+        byte[] b = new byte[6];
+        for (int i = 0; i < 6; i++) {
+            b[i] = (byte) Integer.parseInt(p[i], 16);
+        }
+        return b;
+    }
+
+    /** Options of the hostile traces: max TTL 5, 3 probes per hop, MAX wait {@code waitSeconds}, no HERE/NEAR. */
+    static TraceOptions options(int sourcePort, double waitSeconds) {
+        return TraceOptions.builder().maxTtl(5).sourcePort(sourcePort)
+                .waiting(new TraceOptions.Wait(waitSeconds, 0, 0)).build();
+    }
+
+    /** A finished trace and how many captured frames its port dropped (queue full or kernel). */
+    record Run(Trace trace, long droppedFrames) {
+    }
+
+    /** Runs one trace from the client (inside its namespace) with a seeded IP ID base. */
+    Run trace(TraceOptions options, long seed) throws Exception {
+        LinkFacts link = clientLink();
+        return client.call(() -> {
+            try (LivePort port = LivePort.open("eth0", CLIENT)) {
+                Trace t = new Tracer(options, link, port, EPOCH_CLOCK, new SplittableRandom(seed))
+                        .run(hop -> { });
+                return new Run(t, port.droppedFrames());
+            }
+        });
+    }
+
+    /** The IP ID base a {@link Tracer} given a fixed source port and {@code new SplittableRandom(seed)} uses. */
+    static int ipIdBase(long seed) {
+        return new SplittableRandom(seed).nextInt(0x10000);
+    }
+
+    /** Each hop's responders, "*" for an unanswered probe. */
+    static List<List<String>> responders(Trace t) {
+        List<List<String>> hops = new ArrayList<>();
+        for (Hop h : t.hops()) {
+            List<String> r = new ArrayList<>();
+            for (ProbeResult p : h.probes()) {
+                r.add(p.responder() == null ? "*" : Ipv4Address.format(p.responder()));
+            }
+            hops.add(r);
+        }
+        return hops;
+    }
+
+    /**
+     * The IPv4 + UDP bytes of a client probe as a router would quote them (TTL {@code quotedTtl}), with a
+     * chosen UDP checksum (-1: the natural one).
+     */
+    static byte[] quote(int destination, int quotedTtl, int ipId, int sourcePort, int destinationPort,
+            int checksumDelta) {
+        ProbeEncoder.UdpProbe p = new ProbeEncoder.UdpProbe(new byte[6], new byte[6], CLIENT, destination, quotedTtl,
+                ipId, 0, false, TraceOptions.DEFAULT_PACKET_LENGTH, sourcePort, destinationPort,
+                ProbeEncoder.NATURAL_CHECKSUM, null);
+        byte[] frame = new byte[ProbeEncoder.frameLength(p)];
+        ProbeEncoder.encode(p, frame, 0);
+        byte[] ip = java.util.Arrays.copyOfRange(frame, ProbeEncoder.ETHERNET_HEADER, frame.length);
+        if (checksumDelta != 0) {
+            int at = ProbeEncoder.IPV4_HEADER + 6;
+            int c = (((ip[at] & 0xff) << 8) | (ip[at + 1] & 0xff)) + checksumDelta;
+            ip[at] = (byte) (c >>> 8);
+            ip[at + 1] = (byte) c;
+        }
+        return ip;
+    }
+
+    /** A Time Exceeded frame from {@code source} to the client, as the attacker puts it on its link. */
+    static byte[] timeExceeded(int source, byte[] quote, byte[] attackerMac, byte[] r1Mac) {
+        IcmpErrorEncoder e = IcmpErrorEncoder.timeExceeded(source, CLIENT, quote, 0, quote.length)
+                .ethernet(r1Mac, attackerMac).ipId(source & 0xffff);
+        byte[] out = new byte[e.length()];
+        e.encode(out, 0);
+        return out;
+    }
+}

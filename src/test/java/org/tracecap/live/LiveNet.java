@@ -1,0 +1,207 @@
+package org.tracecap.live;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.tracecap.testnet.Namespace;
+import org.tracecap.testnet.NetnsTopology;
+
+/**
+ * The topologies of captures/make-captures.sh, built fresh for each live test out of real Linux routers in
+ * network namespaces (a router's ICMP rate-limit state lives in its namespace, so nothing carries over
+ * between tests). Addresses only from 198.18.0.0/15; the client's only route is 198.18.0.0/15 via r1 and no
+ * router has a default route, so nothing can leave the topology.
+ *
+ * <pre>
+ * chain:  client -- r1 -- r2 -- r3 -- r4 -- server
+ *   link k (k = 1..5) is 198.18.k.0/24, the client-side end .1, the far end .2: hop k answers from
+ *   198.18.k.2, the server is 198.18.5.2 (hop 5). Interfaces are named to-PEER (the client's is to-r1).
+ *
+ * ecmp:   client -- r1 -- {r2a | r2b} -- r3 -- r4 -- server
+ *   198.18.1 client-r1, 198.18.2 r1-r2a, 198.18.12 r1-r2b, 198.18.3 r2a-r3, 198.18.13 r2b-r3, 198.18.4 r3-r4,
+ *   198.18.5 r4-server. r1 has two equal-cost next hops towards 198.18.4/24 and 198.18.5/24 and hashes on
+ *   L4 ports (fib_multipath_hash_policy=1), so classic UDP probes (one destination port each) take either
+ *   branch: hop 2 is 198.18.2.2 (r2a) or 198.18.12.2 (r2b); r3 answers from 198.18.3.2 (its route back).
+ * </pre>
+ *
+ * Every node gets the make-captures.sh settings: IPv6 off (no router solicitations or MLD on the links),
+ * rp_filter off (ECMP replies come back another way), and, unless {@code kernelRateLimits}, no ICMP rate
+ * limit (icmp_ratelimit=0 and a global budget far above what a test sends), so that hop lists are exact.
+ * MACs are fixed: 02:00:c6:12:NET:01 at a link's .1 end, 02:00:c6:12:NET:02 at its .2 end.
+ */
+final class LiveNet implements AutoCloseable {
+    static final String SERVER = "198.18.5.2";
+    static final String CLIENT = "198.18.1.1";
+    static final String CLIENT_INTERFACE = "to-r1";
+    /** The client's MAC and r1's MAC on the client's link. */
+    static final String CLIENT_MAC = mac(1, 1);
+    static final String GATEWAY_MAC = mac(1, 2);
+    static final String R2A = "198.18.2.2";
+    static final String R2B = "198.18.12.2";
+
+    final NetnsTopology net;
+    private final Map<String, Namespace> nodes = new LinkedHashMap<>();
+
+    private LiveNet(NetnsTopology net) {
+        this.net = net;
+    }
+
+    /** The address hop {@code k} (1..5) of the chain answers from. */
+    static String hop(int k) {
+        return "198.18." + k + ".2";
+    }
+
+    /** The chain's responders per hop: r1..r4 and the server. */
+    static List<String> chainHops() {
+        return List.of(hop(1), hop(2), hop(3), hop(4), SERVER);
+    }
+
+    static String mac(int net, int host) {
+        return String.format(Locale.ROOT, "02:00:c6:12:%02x:%02x", net, host);
+    }
+
+    /** The chain, with ICMP rate limits off. */
+    static LiveNet chain() {
+        return chain(false);
+    }
+
+    /** The chain; {@code kernelRateLimits} keeps Linux's default ICMP rate limits on every node. */
+    static LiveNet chain(boolean kernelRateLimits) {
+        LiveNet n = new LiveNet(NetnsTopology.create());
+        try {
+            n.node("client", false, kernelRateLimits);
+            for (String r : List.of("r1", "r2", "r3", "r4")) {
+                n.node(r, true, kernelRateLimits);
+            }
+            n.node("server", false, kernelRateLimits);
+            n.link("client", "r1", 1);
+            n.link("r1", "r2", 2);
+            n.link("r2", "r3", 3);
+            n.link("r3", "r4", 4);
+            n.link("r4", "server", 5);
+            n.route("client", "198.18.0.0/15", "198.18.1.2");
+            n.route("server", "198.18.0.0/15", "198.18.5.1");
+            for (int k = 1; k <= 4; k++) {
+                for (int j = 1; j <= 5; j++) {
+                    if (j < k) {
+                        n.route("r" + k, "198.18." + j + ".0/24", "198.18." + k + ".1");
+                    } else if (j > k + 1) {
+                        n.route("r" + k, "198.18." + j + ".0/24", "198.18." + (k + 1) + ".2");
+                    }
+                }
+            }
+            return n;
+        } catch (RuntimeException | Error e) {
+            n.close();
+            throw e;
+        }
+    }
+
+    /** The ECMP diamond (rate limits off); {@code seed} is r1's fib_multipath_hash_seed. */
+    static LiveNet ecmp(int seed) {
+        LiveNet n = new LiveNet(NetnsTopology.create());
+        try {
+            n.node("client", false, false);
+            for (String r : List.of("r1", "r2a", "r2b", "r3", "r4")) {
+                n.node(r, true, false);
+            }
+            n.node("server", false, false);
+            n.link("client", "r1", 1);
+            n.link("r1", "r2a", 2);
+            n.link("r1", "r2b", 12);
+            n.link("r2a", "r3", 3);
+            n.link("r2b", "r3", 13);
+            n.link("r3", "r4", 4);
+            n.link("r4", "server", 5);
+            n.route("client", "198.18.0.0/15", "198.18.1.2");
+            n.route("server", "198.18.0.0/15", "198.18.5.1");
+            Namespace r1 = n.node("r1");
+            r1.run("sysctl", "-q", "-w", "net.ipv4.fib_multipath_hash_policy=1");
+            // The seed sysctl exists from Linux 6.11; older kernels hash with a boot-time random seed.
+            r1.exec(java.time.Duration.ofSeconds(10), "sysctl", "-q", "-w",
+                    "net.ipv4.fib_multipath_hash_seed=" + seed);
+            for (int net : List.of(4, 5)) {
+                r1.run("ip", "route", "add", "198.18." + net + ".0/24", "nexthop", "via", "198.18.2.2", "nexthop",
+                        "via", "198.18.12.2");
+            }
+            n.route("r1", "198.18.3.0/24", "198.18.2.2");
+            n.route("r1", "198.18.13.0/24", "198.18.12.2");
+            for (int net : List.of(4, 5, 13)) {
+                n.route("r2a", "198.18." + net + ".0/24", "198.18.3.2");
+            }
+            n.route("r2a", "198.18.1.0/24", "198.18.2.1");
+            n.route("r2a", "198.18.12.0/24", "198.18.2.1");
+            for (int net : List.of(4, 5, 3)) {
+                n.route("r2b", "198.18." + net + ".0/24", "198.18.13.2");
+            }
+            n.route("r2b", "198.18.1.0/24", "198.18.12.1");
+            n.route("r2b", "198.18.2.0/24", "198.18.12.1");
+            n.route("r3", "198.18.1.0/24", "198.18.3.1");
+            n.route("r3", "198.18.2.0/24", "198.18.3.1");
+            n.route("r3", "198.18.12.0/24", "198.18.13.1");
+            n.route("r3", "198.18.5.0/24", "198.18.4.2");
+            n.route("r4", "198.18.0.0/15", "198.18.4.1");
+            return n;
+        } catch (RuntimeException | Error e) {
+            n.close();
+            throw e;
+        }
+    }
+
+    /** A node by its role: client, r1.., r2a, r2b, server. */
+    Namespace node(String role) {
+        Namespace ns = nodes.get(role);
+        if (ns == null) {
+            throw new IllegalArgumentException("no node " + role + " in " + nodes.keySet());
+        }
+        return ns;
+    }
+
+    Namespace client() {
+        return node("client");
+    }
+
+    Namespace server() {
+        return node("server");
+    }
+
+    /** Appends an iptables rule in {@code role}'s namespace: {@code iptables ARGS}. */
+    void iptables(String role, String... args) {
+        List<String> command = new ArrayList<>(List.of("iptables", "-w"));
+        command.addAll(List.of(args));
+        node(role).run(command.toArray(new String[0]));
+    }
+
+    @Override
+    public void close() {
+        net.close();
+    }
+
+    private Namespace node(String role, boolean router, boolean kernelRateLimits) {
+        Namespace ns = router ? net.router(role) : net.host(role);
+        List<String> sysctl = new ArrayList<>(List.of("sysctl", "-q", "-w",
+                "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1",
+                "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0"));
+        if (!kernelRateLimits) {
+            sysctl.addAll(List.of("net.ipv4.icmp_ratelimit=0", "net.ipv4.icmp_msgs_per_sec=100000",
+                    "net.ipv4.icmp_msgs_burst=100000"));
+        }
+        ns.run(sysctl.toArray(new String[0]));
+        nodes.put(role, ns);
+        return ns;
+    }
+
+    /** link A B NET: veth A:to-B (198.18.NET.1) to B:to-A (198.18.NET.2). */
+    private void link(String a, String b, int netNumber) {
+        String prefix = "198.18." + netNumber + ".";
+        net.link(node(a), "to-" + b, prefix + "1/24", mac(netNumber, 1), node(b), "to-" + a, prefix + "2/24",
+                mac(netNumber, 2));
+    }
+
+    private void route(String role, String prefix, String via) {
+        node(role).run("ip", "route", "add", prefix, "via", via);
+    }
+}
