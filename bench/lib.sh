@@ -9,15 +9,19 @@ median() {
 # measure COMMAND...: runs the command $RUNS times (output discarded) and sets WALL (median seconds) and
 # RSS_MB (median peak RSS in MB). A failing run stops the benchmark: its figures would mean nothing.
 measure() {
-    local walls=() rss=() out i
+    local walls=() rss=() out i times
+    times=$(mktemp)
     for ((i = 0; i < RUNS; i++)); do
-        if ! out=$({ /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1); then
+        if ! /usr/bin/time -o "$times" -f '%e %M' "$@" >/dev/null 2>&1; then
             echo "bench: failed: $*" >&2
+            rm -f "$times"
             exit 1
         fi
+        out=$(tail -1 "$times")
         walls+=("${out% *}")
         rss+=("${out#* }")
     done
+    rm -f "$times"
     WALL=$(printf '%s\n' "${walls[@]}" | median)
     RSS_MB=$(printf '%s\n' "${rss[@]}" | median | awk '{printf "%.0f", $1 / 1024}')
 }

@@ -6,13 +6,13 @@ fields=(-e frame.time_epoch -e ip.src -e ip.dst -e ip.proto -e ip.ttl -e ip.id -
 
 echo
 echo "short commands: whole process, hyperfine median (3 warm-up runs), peak RSS median of $RUNS runs"
-printf '  %-44s %9s %9s %9s\n' command "median ms" "stddev" "RSS MB"
+printf '  %-52s %9s %9s %9s\n' command "median ms" "stddev" "RSS MB"
 short_row() {
     local name=$1
     shift
     latency "$@"
     measure "$@"
-    printf '  %-44s %9s %9s %9s\n' "$name" "$LAT_MS" "$LAT_SD" "$RSS_MB"
+    printf '  %-52s %9s %9s %9s\n' "$name" "$LAT_MS" "$LAT_SD" "$RSS_MB"
 }
 short_row "tracecap --help" ./tracecap --help
 short_row "tracecap replay -n $(basename "$small")" ./tracecap replay -n "$small"

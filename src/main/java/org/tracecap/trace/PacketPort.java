@@ -46,6 +46,16 @@ public interface PacketPort extends AutoCloseable {
      */
     void wakeup();
 
+    /**
+     * How long after its capture time a frame may still be on its way to {@link #receive} (a reader thread,
+     * a busy or still-warming JVM). A tracer does not time a probe out until this long past its deadline,
+     * unless a frame captured after the deadline has already arrived (frames arrive in capture order), so a
+     * reply captured in time is never lost to a late reader. 0 (the default) for ports that deliver at once.
+     */
+    default long deliveryLagNanos() {
+        return 0;
+    }
+
     /** Stops capturing and releases the interface; a blocked {@link #receive} returns. Idempotent. */
     @Override
     void close();

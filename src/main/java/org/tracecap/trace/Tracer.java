@@ -57,7 +57,10 @@ import org.tracecap.packet.ProbeEncoder;
  *       been answered, {@code HERE × (rtt + 1 ms)} of the first such probe (in number order) if shorter;
  *       else, once a later-numbered probe has been answered, {@code NEAR × (rtt + 1 ms)} of the nearest
  *       such probe if shorter (traceroute 2.1's get_timeout, DEF_WAIT_PREC = 1 ms). Deadlines shrink as replies arrive.
- *       A probe that timed out stays unanswered: a later reply is ignored, as traceroute does.</li>
+ *       A probe that timed out stays unanswered: a later reply is ignored, as traceroute does.
+ *       Timeouts are judged on capture time: a probe past its deadline is given up once a frame captured
+ *       after the deadline has arrived, else only {@link PacketPort#deliveryLagNanos} later, so that a
+ *       reply captured in time but still queued (a slow or still-warming reader) is not lost.</li>
  *   <li><b>Settling.</b> A hop is settled when all its probes were sent and each is answered or timed out.
  *       Hop {@code t} goes to the {@link HopListener} as soon as it and every lower hop are settled, so the
  *       listener sees hops in TTL order, each once. Each is marked {@link Hop#nat()} by a
@@ -128,12 +131,15 @@ public final class Tracer {
     private final byte[] frame;
     private final List<Hop> emitted = new ArrayList<>();
     private final long maxWaitNanos;
+    private final long deliveryLagNanos;
 
     private volatile boolean stopRequested;
     private boolean started;
     private int inFlight;
     private int firstUnsent;
     private long lastSendNanos = Long.MIN_VALUE;
+    /** The latest capture time of a frame received: the capture has been seen up to here. */
+    private long latestCaptureNanos = Long.MIN_VALUE;
     /** Lowest final TTL (stop rules 1 and 2), or 0 while none. */
     private int finalTtl;
 
@@ -187,6 +193,7 @@ public final class Tracer {
         this.tokenTime = this.budget.tokenTime;
         this.frame = new byte[ProbeEncoder.ETHERNET_HEADER + options.packetLength()];
         this.maxWaitNanos = options.waiting().maxNanos();
+        this.deliveryLagNanos = Math.max(0, port.deliveryLagNanos());
     }
 
     /** The UDP source port of this trace's probes. */
@@ -314,6 +321,7 @@ public final class Tracer {
     // ---- receiving -----------------------------------------------------------------------------------
 
     private void onFrame(long timeNanos, int linkType, byte[] bytes, int caplen, int wireLength) {
+        latestCaptureNanos = Math.max(latestCaptureNanos, timeNanos);
         Classified c = classifier.classify(timeNanos, linkType, bytes, caplen, wireLength);
         if (c instanceof SentProbe s) {
             ownProbe(s);
@@ -378,7 +386,7 @@ public final class Tracer {
     private void expire(long now) {
         computeDeadlines();
         for (Probe p : probes) {
-            if (p.sent != null && !p.done() && now >= p.deadlineNanos) {
+            if (p.sent != null && !p.done() && now >= expiry(p)) {
                 p.timedOut = true;
                 inFlight--;
             }
@@ -390,10 +398,19 @@ public final class Tracer {
         long next = Long.MAX_VALUE;
         for (Probe p : probes) {
             if (p.sent != null && !p.done()) {
-                next = Math.min(next, p.deadlineNanos);
+                next = Math.min(next, expiry(p));
             }
         }
         return next;
+    }
+
+    /**
+     * When a probe past its deadline is given up (rule 5, judged on capture time): at the deadline once a
+     * frame captured at or after it has arrived, else once the port's delivery lag has passed too, so that
+     * a reply captured in time but still on its way is not lost.
+     */
+    private long expiry(Probe p) {
+        return latestCaptureNanos >= p.deadlineNanos ? p.deadlineNanos : p.deadlineNanos + deliveryLagNanos;
     }
 
     /**
