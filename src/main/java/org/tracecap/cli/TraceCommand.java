@@ -708,13 +708,19 @@ final class TraceCommand {
             }, timeoutNanos);
         }
 
-        /** Takes the frames already captured (no waiting) into the file and the counts. */
+        /**
+         * Takes the frames already captured (no waiting) into the file and the counts: until two polls in a
+         * row find nothing (a wakeup mark left by stop() ends one early), at most {@value #DRAIN_POLLS} polls so
+         * that a flood cannot hold the end up.
+         */
         void drain() throws IOException {
-            // A wakeup mark left by stop() ends one receive early: look twice.
-            for (int empty = 0; empty < 2; ) {
+            int empty = 0;
+            for (int polls = 0; empty < 2 && polls < DRAIN_POLLS; polls++) {
                 empty = port.receive(this::observe, 0) == 0 ? empty + 1 : 0;
             }
         }
+
+        private static final int DRAIN_POLLS = 8;
 
         private void observe(long time, int link, byte[] bytes, int caplen, int wire) {
             framesCaptured++;

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.tracecap.model.Hop;
+import org.tracecap.model.Method;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 
@@ -51,6 +52,7 @@ public final class FlowTracer {
     private final PacketPort port;
     private final Clock clock;
     private final RandomGenerator random;
+    private final int sourcePort;
     private final Object lock = new Object();
     private volatile boolean stopRequested;
     private Tracer current;
@@ -67,6 +69,24 @@ public final class FlowTracer {
         this.port = Objects.requireNonNull(port, "port");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
+        this.sourcePort = options.sourcePort() != null ? options.sourcePort()
+                : random.nextInt(Tracer.SOURCE_PORT_LOW, Tracer.SOURCE_PORT_HIGH + 1);
+    }
+
+    /** The UDP source port of every flow's probes. */
+    public int sourcePort() {
+        return sourcePort;
+    }
+
+    /** How many flows {@link #run} traces (the options' {@code flows}). */
+    public int flows() {
+        return options.flows();
+    }
+
+    /** The method every flow's trace reports, for a header printed before the first flow starts. */
+    public Method method() {
+        TraceOptions first = options.toBuilder().flows(1).sourcePort(sourcePort).build();
+        return first.method().identity(first, sourcePort, 0).method();
     }
 
     /**
@@ -82,8 +102,6 @@ public final class FlowTracer {
             throw new IllegalStateException("a FlowTracer runs once");
         }
         started = true;
-        int sourcePort = options.sourcePort() != null ? options.sourcePort()
-                : random.nextInt(Tracer.SOURCE_PORT_LOW, Tracer.SOURCE_PORT_HIGH + 1);
         IcmpBudget budget = new IcmpBudget(options.maxTtl() - options.firstTtl() + 1);
         List<Trace> traces = new ArrayList<>();
         for (int f = 0; f < options.flows() && !stopRequested; f++) {

@@ -39,7 +39,7 @@ class DebianTracerouteComparisonTest {
                     "8", LiveNet.SERVER);
             assertEquals(0, tr.exit(), tr.stderr());
             Path json = dir.resolve("trace.json");
-            Tracecap.Result tc = Tracecap.ok(net.client(), "trace", "-n", "-q", "3", "-m", "8", "-o",
+            Tracecap.Result tc = Tracecap.ok(net.client(), "trace", "-n", "-w", Tracecap.WAIT, "-q", "3", "-m", "8", "-o",
                     json.toString(), LiveNet.SERVER);
             JsonNode trace = Tracecap.onlyTrace(json);
 

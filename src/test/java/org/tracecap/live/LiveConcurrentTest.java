@@ -43,11 +43,11 @@ class LiveConcurrentTest {
                 // -z 20 ms: each trace lasts ~0.3 s, so the two overlap for sure.
                 Future<Tracecap.Result> ra = pool.submit(() -> net.client().call(() -> {
                     start.await(10, TimeUnit.SECONDS);
-                    return Tracecap.runHere("trace", "-n", "-z", "20", "-o", a.toString(), LiveNet.SERVER);
+                    return Tracecap.runHere("trace", "-n", "-w", Tracecap.WAIT, "-z", "20", "-o", a.toString(), LiveNet.SERVER);
                 }));
                 Future<Tracecap.Result> rb = pool.submit(() -> net.client().call(() -> {
                     start.await(10, TimeUnit.SECONDS);
-                    return Tracecap.runHere("trace", "-n", "-z", "20", "-o", b.toString(), R3_FAR);
+                    return Tracecap.runHere("trace", "-n", "-w", Tracecap.WAIT, "-z", "20", "-o", b.toString(), R3_FAR);
                 }));
                 Tracecap.Result resultA = ra.get(30, TimeUnit.SECONDS);
                 Tracecap.Result resultB = rb.get(30, TimeUnit.SECONDS);

@@ -40,7 +40,7 @@ class LiveEcmpTest {
                 }
             }
             Path json = dir.resolve("trace.json");
-            Tracecap.Result r = Tracecap.ok(net.client(), "trace", "-n", "-q", Integer.toString(Q), "-m", "8",
+            Tracecap.Result r = Tracecap.ok(net.client(), "trace", "-n", "-w", Tracecap.WAIT, "-q", Integer.toString(Q), "-m", "8",
                     "-p", Integer.toString(BASE_PORT), "-o", json.toString(), LiveNet.SERVER);
             JsonNode trace = Tracecap.onlyTrace(json);
             Map<Integer, String> expiredAt = new HashMap<>();

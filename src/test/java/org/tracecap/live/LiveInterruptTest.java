@@ -36,8 +36,8 @@ class LiveInterruptTest {
             Path json = dir.resolve("trace.json");
             Path stdout = dir.resolve("stdout.txt");
             Path stderr = dir.resolve("stderr.txt");
-            List<String> command = new ArrayList<>(net.client().javaCommand(Main.class, "trace", "-n", "-o",
-                    json.toString(), LiveNet.SERVER));
+            List<String> command = new ArrayList<>(net.client().javaCommand(Main.class, "trace", "-n", "-w", Tracecap.WAIT,
+                    "-o", json.toString(), LiveNet.SERVER));
             Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
             try {

@@ -111,6 +111,22 @@ class DublinTest {
     }
 
     @Test
+    void sourcePortAndMethodAreKnownBeforeTheRun() {
+        ManualClock clock = new ManualClock(T0);
+        PacketPort port = SimulatedNetwork.builder(clock).destination(DST, DestinationMode.PORT_UNREACHABLE, 1).build()
+                .port();
+        FlowTracer ft = new FlowTracer(TraceOptions.builder().method(ProbeMethod.DUBLIN).flows(4).sourcePort(61234)
+                .build(), LINK, port, clock);
+        assertEquals(61234, ft.sourcePort());
+        assertEquals(4, ft.flows());
+        assertEquals(new Method("udp", "tracecap", "ip-id"), ft.method());
+        FlowTracer paris = new FlowTracer(TraceOptions.builder().method(ProbeMethod.PARIS).build(), LINK, port, clock,
+                new SplittableRandom(1));
+        assertTrue(paris.sourcePort() >= 61000 && paris.sourcePort() <= 65535);
+        assertEquals(new Method("udp", "tracecap", "udp-checksum"), paris.method());
+    }
+
+    @Test
     void eachFlowIsItsOwnTraceOnOnePath() throws IOException {
         SimulatedNetwork net = SimulatedNetwork.builder(new ManualClock(T0)).router(R1, 1000).ecmp(1000, R2, R3)
                 .ecmp(1000, R4, R5, R6, R7).destination(DST, DestinationMode.PORT_UNREACHABLE, 1000).build();

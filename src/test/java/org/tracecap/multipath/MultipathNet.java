@@ -1,0 +1,255 @@
+package org.tracecap.multipath;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.tracecap.capture.LivePort;
+import org.tracecap.model.Hop;
+import org.tracecap.model.ProbeResult;
+import org.tracecap.model.Trace;
+import org.tracecap.packet.Ipv4Address;
+import org.tracecap.testnet.Namespace;
+import org.tracecap.testnet.NetnsTopology;
+import org.tracecap.trace.Clock;
+import org.tracecap.trace.FlowTracer;
+import org.tracecap.trace.LinkFacts;
+import org.tracecap.trace.TraceOptions;
+
+/**
+ * Topologies of real Linux routers in network namespaces for the multipath tests, built fresh per test and
+ * removed by {@link #close()} (also when building fails). Addresses only from 198.18.0.0/15; no node has a
+ * route outside it. Every node: IPv6 off, rp_filter off (replies of a diamond come back another way than
+ * probes go), and no ICMP rate limit (icmp_ratelimit=0), so that every probe is answered.
+ *
+ * <pre>
+ * diamond(w): client -- r1 -- {b1 .. bw} -- r3 -- server
+ *   198.18.1.0/24 client(.1)-r1(.2); 198.18.(10+i).0/24 r1(.1)-bi(.2); 198.18.(20+i).0/24 bi(.1)-r3(.2);
+ *   198.18.5.0/24 r3(.1)-server(.2). r1 reaches 198.18.5.0/24 over w equal-cost next hops and hashes
+ *   L4 ports (fib_multipath_hash_policy=1): hop 1 is 198.18.1.2, hop 2 is bi at 198.18.(10+i).2, hop 3 is
+ *   r3 at 198.18.21.2 (its one route back is via b1), hop 4 the server.
+ *
+ * natChain: client -- r1 -- r2 -- r3 -- server, link k 198.18.k.0/24 (near end .1, far end .2);
+ *   hop k answers from 198.18.k.2, the server is 198.18.4.2. r2 is a stateless source NAT (nftables, no
+ *   conntrack): what it forwards from the client to r3 leaves with source 198.18.99.1 (and the UDP checksum
+ *   fixed for the new pseudo-header); what comes back to 198.18.99.1 is sent on to the client with only the
+ *   outer destination rewritten, so the ICMP quotes of r3 and the server keep 198.18.99.1 and the new checksum.
+ * </pre>
+ */
+final class MultipathNet implements AutoCloseable {
+    static final String CLIENT = "198.18.1.1";
+    static final String CLIENT_INTERFACE = "to-r1";
+    static final String DIAMOND_SERVER = "198.18.5.2";
+    static final String NAT_SERVER = "198.18.4.2";
+    static final String NAT_ADDRESS = "198.18.99.1";
+
+    private final NetnsTopology net;
+    private final Map<String, Namespace> nodes = new LinkedHashMap<>();
+    private String server;
+
+    private MultipathNet(NetnsTopology net) {
+        this.net = net;
+    }
+
+    /** The address branch {@code i} (1-based) of a diamond answers hop 2 from. */
+    static String branch(int i) {
+        return "198.18." + (10 + i) + ".2";
+    }
+
+    static MultipathNet diamond(int width) {
+        MultipathNet n = new MultipathNet(NetnsTopology.create());
+        try {
+            n.server = DIAMOND_SERVER;
+            n.node("client", false);
+            n.node("r1", true);
+            for (int i = 1; i <= width; i++) {
+                n.node("b" + i, true);
+            }
+            n.node("r3", true);
+            n.node("server", false);
+            n.link("client", "r1", 1);
+            for (int i = 1; i <= width; i++) {
+                n.link("r1", "b" + i, 10 + i);
+                n.link("b" + i, "r3", 20 + i);
+            }
+            n.link("r3", "server", 5);
+            n.route("client", "198.18.0.0/15", "198.18.1.2");
+            n.route("server", "198.18.0.0/15", "198.18.5.1");
+            Namespace r1 = n.node("r1");
+            r1.sysctl("net.ipv4.fib_multipath_hash_policy", "1");
+            List<String> multipath = new ArrayList<>(List.of("ip", "route", "add", "198.18.5.0/24"));
+            for (int i = 1; i <= width; i++) {
+                multipath.addAll(List.of("nexthop", "via", branch(i)));
+                n.route("b" + i, "198.18.1.0/24", "198.18." + (10 + i) + ".1");
+                n.route("b" + i, "198.18.5.0/24", "198.18." + (20 + i) + ".2");
+            }
+            r1.run(multipath.toArray(new String[0]));
+            n.route("r3", "198.18.1.0/24", "198.18.21.1");
+            return n;
+        } catch (RuntimeException | Error e) {
+            n.close();
+            throw e;
+        }
+    }
+
+    static MultipathNet natChain() {
+        MultipathNet n = new MultipathNet(NetnsTopology.create());
+        try {
+            n.server = NAT_SERVER;
+            n.node("client", false);
+            for (String r : List.of("r1", "r2", "r3")) {
+                n.node(r, true);
+            }
+            n.node("server", false);
+            n.link("client", "r1", 1);
+            n.link("r1", "r2", 2);
+            n.link("r2", "r3", 3);
+            n.link("r3", "server", 4);
+            n.route("client", "198.18.0.0/15", "198.18.1.2");
+            n.route("r1", "198.18.3.0/24", "198.18.2.2");
+            n.route("r1", "198.18.4.0/24", "198.18.2.2");
+            n.route("r2", "198.18.1.0/24", "198.18.2.1");
+            n.route("r2", "198.18.4.0/24", "198.18.3.2");
+            for (String back : List.of("198.18.1.0/24", "198.18.2.0/24", "198.18.99.0/24")) {
+                n.route("r3", back, "198.18.3.1");
+            }
+            n.route("server", "198.18.0.0/15", "198.18.4.1");
+            n.nft("r2", NAT_RULES);
+            return n;
+        } catch (RuntimeException | Error e) {
+            n.close();
+            throw e;
+        }
+    }
+
+    /**
+     * r2's stateless NAT. notrack keeps conntrack out, so nothing translates the ICMP quotes back; matching
+     * the protocol ({@code meta l4proto udp}) makes nft fix the UDP checksum for the new pseudo-header.
+     */
+    static final String NAT_RULES = """
+            table ip tcapnat {
+              chain pre {
+                type filter hook prerouting priority raw; policy accept;
+                notrack
+                ip daddr 198.18.99.1 ip daddr set 198.18.1.1
+              }
+              chain post {
+                type filter hook postrouting priority srcnat; policy accept;
+                ip saddr 198.18.1.1 meta l4proto udp ip saddr set 198.18.99.1
+              }
+            }
+            """;
+
+    /** Loads an nftables ruleset into {@code role}'s namespace. */
+    void nft(String role, String rules) {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("tcap-nft", ".nft");
+            try {
+                java.nio.file.Files.writeString(file, rules);
+                node(role).run("nft", "-f", file.toString());
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    Namespace node(String role) {
+        Namespace ns = nodes.get(role);
+        if (ns == null) {
+            throw new IllegalArgumentException("no node " + role + " in " + nodes.keySet());
+        }
+        return ns;
+    }
+
+    String server() {
+        return server;
+    }
+
+    /** The flows' traces from the client to the server, run in process inside the client's namespace. */
+    List<Trace> trace(TraceOptions options, long seed) throws Exception {
+        Namespace client = node("client");
+        LinkFacts link = new LinkFacts(CLIENT_INTERFACE, mac(client.mac(CLIENT_INTERFACE)),
+                mac(node("r1").mac("to-client")), Ipv4Address.parse(CLIENT), Ipv4Address.parse(server));
+        return client.call(() -> {
+            try (LivePort port = LivePort.open(CLIENT_INTERFACE, Ipv4Address.parse(CLIENT))) {
+                return new FlowTracer(options, link, port, Clock.system(), new SplittableRandom(seed))
+                        .run(new FlowTracer.FlowListener() {
+                            @Override
+                            public void flowStarted(int flow, int sourcePort, int destinationPort) {
+                            }
+
+                            @Override
+                            public void hopSettled(int flow, Hop hop) {
+                            }
+
+                            @Override
+                            public void flowEnded(int flow, Trace trace) {
+                            }
+                        });
+            }
+        });
+    }
+
+    /** Each hop's responders, "*" for an unanswered probe. */
+    static List<List<String>> responders(Trace t) {
+        List<List<String>> hops = new ArrayList<>();
+        for (Hop h : t.hops()) {
+            List<String> r = new ArrayList<>();
+            for (ProbeResult p : h.probes()) {
+                r.add(p.responder() == null ? "*" : Ipv4Address.format(p.responder()));
+            }
+            hops.add(r);
+        }
+        return hops;
+    }
+
+    @Override
+    public void close() {
+        net.close();
+    }
+
+    private static byte[] mac(String text) {
+        String[] parts = text.split(":");
+        byte[] b = new byte[6];
+        for (int i = 0; i < 6; i++) {
+            b[i] = (byte) Integer.parseInt(parts[i], 16);
+        }
+        return b;
+    }
+
+    private Namespace node(String role, boolean router) {
+        Namespace ns = router ? net.router(role) : net.host(role);
+        ns.run("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1",
+                "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0", "net.ipv4.icmp_ratelimit=0",
+                "net.ipv4.icmp_msgs_per_sec=100000", "net.ipv4.icmp_msgs_burst=100000");
+        nodes.put(role, ns);
+        return ns;
+    }
+
+    /** link A B NET: veth A:to-B (198.18.NET.1) to B:to-A (198.18.NET.2), MACs 02:00:c6:12:NET:01 / :02. */
+    private void link(String a, String b, int netNumber) {
+        String prefix = "198.18." + netNumber + ".";
+        net.link(node(a), "to-" + b, prefix + "1/24", macText(netNumber, 1), node(b), "to-" + a, prefix + "2/24",
+                macText(netNumber, 2));
+        // rp_filter is the max of "all" and the interface's: the veths were made after the default was set.
+        node(a).sysctl("net.ipv4.conf.to-" + b + ".rp_filter", "0");
+        node(b).sysctl("net.ipv4.conf.to-" + a + ".rp_filter", "0");
+    }
+
+    private static String macText(int net, int host) {
+        return String.format(Locale.ROOT, "02:00:c6:12:%02x:%02x", net, host);
+    }
+
+    private void route(String role, String prefix, String via) {
+        node(role).run("ip", "route", "add", prefix, "via", via);
+    }
+
+    static Duration timeout() {
+        return Duration.ofSeconds(30);
+    }
+}
