@@ -11,6 +11,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Timestamp;
 import java.util.Locale;
 
+import com.sun.jna.Callback;
+import com.sun.jna.Native;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
@@ -188,29 +190,69 @@ public final class PcapFileSource {
         return "cannot open the capture (libpcap: " + detail + "): check it opens with tcpdump -r";
     }
 
+    /**
+     * pcap_loop with {@link Delivery}. pcap4j builds each record's {@code java.sql.Timestamp} inside the JNA
+     * callback, before the listener runs; a record whose fraction of a second is 1 s or more makes it throw
+     * there, where JNA's default handler would log a stack trace and drop the record. For the time of the
+     * loop a JNA callback exception handler takes such an exception on this thread, stops the loop and has
+     * it reported as a corrupt record; exceptions of other threads go to the handler that was there before.
+     */
     private static long loop(Path file, PcapHandle handle, FrameSink sink) throws CaptureException {
         int linkType = handle.getDlt().value();
         Delivery delivery = new Delivery(handle, sink, linkType);
+        Thread reader = Thread.currentThread();
+        Callback.UncaughtExceptionHandler previous = Native.getCallbackExceptionHandler();
+        Native.setCallbackExceptionHandler((callback, e) -> {
+            if (Thread.currentThread() != reader || delivery.failure != null) {
+                previous.uncaughtException(callback, e);
+                return;
+            }
+            delivery.callbackFailure = e;
+            try {
+                handle.breakLoop();
+            } catch (NotOpenException closed) {
+                e.addSuppressed(closed);
+            }
+        });
         try {
             handle.loop(-1, delivery);
         } catch (PcapNativeException e) {
             // pcap_loop returned -1: a record is cut short or its lengths are impossible.
             throw brokenAt(file, delivery.count, handle.isOpen() ? safeError(handle, e) : e.getMessage(), e);
         } catch (InterruptedException e) {
-            // Only our own breakLoop ends the loop early: the sink threw.
+            // Only our own breakLoop ends the loop early: the sink threw, or pcap4j did before calling it.
             if (delivery.failure != null) {
                 throw rethrow(delivery.failure);
+            }
+            if (delivery.callbackFailure != null) {
+                throw recordFailed(file, delivery.count, delivery.callbackFailure);
             }
             Thread.currentThread().interrupt();
             throw new CaptureException(file + ": reading was interrupted after " + delivery.count + " packets",
                     delivery.count, e);
         } catch (NotOpenException e) {
             throw new IllegalStateException("capture handle closed while reading " + file, e);
+        } finally {
+            Native.setCallbackExceptionHandler(previous);
         }
         if (delivery.failure != null) {
             throw rethrow(delivery.failure);
         }
+        if (delivery.callbackFailure != null) {
+            throw recordFailed(file, delivery.count, delivery.callbackFailure);
+        }
         return delivery.count;
+    }
+
+    /** pcap4j failed on record {@code delivered + 1} before handing it over (see {@link #loop}). */
+    private static CaptureException recordFailed(Path file, long delivered, Throwable e) {
+        if (!(e instanceof IllegalArgumentException)) {
+            throw rethrow(e);
+        }
+        // java.sql.Timestamp.setNanos: "nanos > 999999999 or < 0"
+        return new CaptureException(file + ": capture is corrupt after " + delivered + " packets (record "
+                + (delivered + 1) + " has a timestamp fraction of a second of 1 s or more): only the packets before"
+                + " that point were read", delivered, e);
     }
 
     /** A capture that breaks after {@code delivered} frames, in libpcap's words ({@code detail}). */
@@ -258,6 +300,7 @@ public final class PcapFileSource {
         private final int linkType;
         long count;
         Throwable failure;
+        Throwable callbackFailure;
 
         Delivery(PcapHandle handle, FrameSink sink, int linkType) {
             this.handle = handle;

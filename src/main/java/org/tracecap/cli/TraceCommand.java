@@ -367,7 +367,7 @@ final class TraceCommand {
     // ---- setup ---------------------------------------------------------------------------------------
 
     /** HOST as an IPv4 address: dotted as is, else the first IPv4 address the system resolver gives. */
-    static int resolve(String host) throws SetupException {
+    private static int resolve(String host) throws SetupException {
         try {
             return Ipv4Address.parse(host);
         } catch (IllegalArgumentException notDotted) {
@@ -672,6 +672,7 @@ final class TraceCommand {
      * arrives. Frames are only handled on the tracing thread, inside {@link #receive}.
      */
     static final class WatchedPort implements PacketPort {
+        private static final int DRAIN_POLLS = 8;
         private final LivePort port;
         private final PcapFileWriter pcap;
         private final int source;
@@ -719,8 +720,6 @@ final class TraceCommand {
                 empty = port.receive(this::observe, 0) == 0 ? empty + 1 : 0;
             }
         }
-
-        private static final int DRAIN_POLLS = 8;
 
         private void observe(long time, int link, byte[] bytes, int caplen, int wire) {
             framesCaptured++;
