@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -111,6 +112,9 @@ public final class JsonReport {
         for (Hop h : t.hops()) {
             g.writeStartObject();
             g.writeNumberField("ttl", h.ttl());
+            if (h.nat()) {
+                g.writeBooleanField("nat", true);
+            }
             g.writeArrayFieldStart("probes");
             for (ProbeResult p : h.probes()) {
                 writeProbe(g, p);
@@ -238,8 +242,60 @@ public final class JsonReport {
      * nanoseconds are not zero ({@code .123Z}, {@code .123456Z}, {@code .123456789Z}).
      */
     static String time(long epochNanos) {
-        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
-                Math.floorMod(epochNanos, 1_000_000_000L)).toString();
+        long seconds = Math.floorDiv(epochNanos, 1_000_000_000L);
+        int nanos = (int) Math.floorMod(epochNanos, 1_000_000_000L);
+        if (seconds < 0 || seconds >= YEAR_10000) {
+            return Instant.ofEpochSecond(seconds, nanos).toString();
+        }
+        // The same text as Instant.toString (ISO_INSTANT), built directly: a replay writes one per probe,
+        // and DateTimeFormatter was a fifth of the JSON writing. The date changes rarely: it is cached.
+        long epochDay = seconds / 86_400;
+        int secondOfDay = (int) (seconds % 86_400);
+        Day day = lastDay;
+        if (day.epochDay() != epochDay) {
+            day = new Day(epochDay, LocalDate.ofEpochDay(epochDay) + "T");
+            lastDay = day;
+        }
+        StringBuilder s = new StringBuilder(32).append(day.text());
+        digits(s, secondOfDay / 3600, 2).append(':');
+        digits(s, secondOfDay / 60 % 60, 2).append(':');
+        digits(s, secondOfDay % 60, 2);
+        if (nanos != 0) {
+            s.append('.');
+            if (nanos % 1_000_000 == 0) {
+                digits(s, nanos / 1_000_000, 3);
+            } else if (nanos % 1000 == 0) {
+                digits(s, nanos / 1000, 6);
+            } else {
+                digits(s, nanos, 9);
+            }
+        }
+        return s.append('Z').toString();
+    }
+
+    /** 10000-01-01T00:00:00Z: from there ISO_INSTANT writes a sign and a fifth year digit. */
+    private static final long YEAR_10000 = 253_402_300_800L;
+
+    /** A day since the epoch and its text {@code 2026-11-18T}; immutable, so sharing it between threads is safe. */
+    private record Day(long epochDay, String text) {
+    }
+
+    private static volatile Day lastDay = new Day(0, "1970-01-01T");
+
+    /** Appends {@code value} (0 or more) zero-padded to {@code width} digits. */
+    private static StringBuilder digits(StringBuilder s, int value, int width) {
+        for (int unit = pow10(width - 1); unit > 0; unit /= 10) {
+            s.append((char) ('0' + value / unit % 10));
+        }
+        return s;
+    }
+
+    private static int pow10(int exponent) {
+        int p = 1;
+        for (int i = 0; i < exponent; i++) {
+            p *= 10;
+        }
+        return p;
     }
 
     /**

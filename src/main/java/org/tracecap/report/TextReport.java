@@ -118,6 +118,10 @@ public final class TextReport {
                 line.append(' ').append(p.annotation());
             }
         }
+        if (hop.nat()) {
+            // The quoted UDP checksum changed here (docs/multipath.md): a NAT between this hop and the last.
+            line.append("  [NAT]");
+        }
         out.append(line).append('\n');
     }
 

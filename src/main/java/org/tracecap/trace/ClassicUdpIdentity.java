@@ -65,7 +65,13 @@ public final class ClassicUdpIdentity implements ProbeIdentity {
     @Override
     public boolean owns(QuotedProbe quote, SentProbe probe) {
         int sequence = sequence(quote.sourcePort(), quote.destinationPort(), quote.ipId());
-        return sequence >= 0 && sequence == sequenceOf(probe);
+        if (sequence < 0 || sequence != sequenceOf(probe)) {
+            return false;
+        }
+        // The UDP checksum covers the addresses (RFC 768 pseudo-header): it can only change on the way if
+        // a NAT rewrote the source, and then the quoted source differs too. Same source, other checksum:
+        // not a quote of what we sent (forged, or another prober's packet).
+        return quote.source() != probe.source() || quote.checksum() == probe.checksum();
     }
 
     private int sequence(int sport, int dport, int ipId) {

@@ -53,6 +53,9 @@ public final class FlowTracer {
     private final Clock clock;
     private final RandomGenerator random;
     private final int sourcePort;
+    private final IcmpBudget budget;
+    /** Flow 0's tracer, made by the constructor so that its checks of the options and link come first. */
+    private final Tracer first;
     private final Object lock = new Object();
     private volatile boolean stopRequested;
     private Tracer current;
@@ -62,7 +65,11 @@ public final class FlowTracer {
         this(options, link, port, clock, new SplittableRandom());
     }
 
-    /** @param random picks the source port (when the options leave it open) and each flow's IP ID base */
+    /**
+     * @param random picks the source port (when the options leave it open) and each flow's IP ID base
+     * @throws IllegalArgumentException as {@link Tracer}'s constructor: the port is not Ethernet, or the
+     *                                  options ask for a source address other than the link's
+     */
     public FlowTracer(TraceOptions options, LinkFacts link, PacketPort port, Clock clock, RandomGenerator random) {
         this.options = Objects.requireNonNull(options, "options");
         this.link = Objects.requireNonNull(link, "link");
@@ -71,6 +78,13 @@ public final class FlowTracer {
         this.random = Objects.requireNonNull(random, "random");
         this.sourcePort = options.sourcePort() != null ? options.sourcePort()
                 : random.nextInt(Tracer.SOURCE_PORT_LOW, Tracer.SOURCE_PORT_HIGH + 1);
+        this.budget = new IcmpBudget(options.maxTtl() - options.firstTtl() + 1);
+        this.first = new Tracer(flowOptions(0), link, port, clock, random, budget);
+    }
+
+    /** Flow {@code f}'s options: one flow, to {@code basePort + f}, from the common source port. */
+    private TraceOptions flowOptions(int f) {
+        return options.toBuilder().basePort(options.basePort() + f).flows(1).sourcePort(sourcePort).build();
     }
 
     /** The UDP source port of every flow's probes. */
@@ -85,8 +99,8 @@ public final class FlowTracer {
 
     /** The method every flow's trace reports, for a header printed before the first flow starts. */
     public Method method() {
-        TraceOptions first = options.toBuilder().flows(1).sourcePort(sourcePort).build();
-        return first.method().identity(first, sourcePort, 0).method();
+        TraceOptions flow0 = flowOptions(0);
+        return flow0.method().identity(flow0, sourcePort, 0).method();
     }
 
     /**
@@ -102,12 +116,10 @@ public final class FlowTracer {
             throw new IllegalStateException("a FlowTracer runs once");
         }
         started = true;
-        IcmpBudget budget = new IcmpBudget(options.maxTtl() - options.firstTtl() + 1);
         List<Trace> traces = new ArrayList<>();
         for (int f = 0; f < options.flows() && !stopRequested; f++) {
-            TraceOptions flowOptions = options.toBuilder().basePort(options.basePort() + f).flows(1)
-                    .sourcePort(sourcePort).build();
-            Tracer tracer = new Tracer(flowOptions, link, port, clock, random, budget);
+            TraceOptions flowOptions = flowOptions(f);
+            Tracer tracer = f == 0 ? first : new Tracer(flowOptions, link, port, clock, random, budget);
             synchronized (lock) {
                 if (stopRequested) {
                     break;

@@ -241,6 +241,29 @@ class ClassicPcapReaderTest {
     }
 
     @Test
+    void libpcapReadsAFractionOfOneSecondOrMoreAsACorruptRecord(@TempDir Path dir) throws IOException {
+        // version 2.3 goes to libpcap; pcap4j cannot build a java.sql.Timestamp of 1.5 s past the second
+        byte[] data = new byte[20];
+        byte[] bytes = pcap(ByteOrder.LITTLE_ENDIAN, false, 65535, 1,
+                record(ByteOrder.LITTLE_ENDIAN, 5, 6, 20, 20, data),
+                record(ByteOrder.LITTLE_ENDIAN, 6, 1_500_000, 20, 20, data),
+                record(ByteOrder.LITTLE_ENDIAN, 7, 8, 20, 20, data));
+        bytes[6] = 3;
+        Path file = dir.resolve("v23.pcap");
+        Files.write(file, bytes);
+        Outcome o = outcome(PcapFileSource::read, file);
+        assertEquals(1, o.delivered());
+        assertEquals(file + ": capture is corrupt after 1 packets (record 2 has a timestamp fraction of a second of"
+                + " 1 s or more): only the packets before that point were read", o.error());
+        // the Java reader takes the same record (as version 2.4) as a time
+        bytes[6] = 4;
+        Files.write(file, bytes);
+        Outcome java = outcome(PcapFileSource::read, file);
+        assertNull(java.error());
+        assertEquals(7_500_000_000L, java.frames().get(1).timeNanos());
+    }
+
+    @Test
     void aFailingSinkStopsTheRead() {
         IllegalStateException boom = new IllegalStateException("boom");
         int[] calls = {0};

@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -28,12 +26,23 @@ class UnprivilegedTraceTest {
     void traceAsNobodyFailsWithOneLineNamingTheCapabilities() throws Exception {
         Assumptions.assumeTrue(new File("/usr/bin/setpriv").canExecute(), "setpriv (util-linux) not installed");
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to become nobody");
-        Path lib = Path.of("target/lib").toAbsolutePath();
-        String classPath;
-        try (Stream<Path> jars = Files.list(lib)) {
-            classPath = Path.of("target/classes").toAbsolutePath() + File.pathSeparator
-                    + jars.map(Path::toString).sorted().collect(Collectors.joining(File.pathSeparator));
+        // The test class path lives partly in a Maven repository under /root, which nobody cannot read:
+        // copy its jars to a directory anyone can read.
+        Path lib = Files.createTempDirectory("tcap-nobody-lib");
+        lib.toFile().deleteOnExit();
+        List<String> entries = new java.util.ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path from = Path.of(entry).toAbsolutePath();
+            if (entry.endsWith(".jar") && Files.isRegularFile(from)) {
+                Path to = lib.resolve(entries.size() + "-" + from.getFileName());
+                Files.copy(from, to);
+                to.toFile().deleteOnExit();
+                entries.add(to.toString());
+            }
         }
+        Files.setPosixFilePermissions(lib, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        String classPath = Path.of("target/classes").toAbsolutePath() + File.pathSeparator
+                + String.join(File.pathSeparator, entries);
         List<String> command = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath,
                 "org.tracecap.cli.Main", "trace", "-n", "127.0.0.1");
