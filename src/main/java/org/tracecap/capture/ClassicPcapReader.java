@@ -34,7 +34,8 @@ import org.tracecap.match.FrameSink;
  * </ol>
  * Timestamps: seconds and fraction are read as unsigned 32-bit numbers (the draft's definition), so a file
  * written after 2038 or holding a fraction of a second at or above one second still gives a time; libpcap
- * through pcap4j sign-extends the seconds of native-order files and drops such a record with a JNA warning.
+ * sign-extends the seconds of native-order files, and pcap4j cannot build a timestamp from such a fraction
+ * ({@link PcapFileSource} reports that record as corrupt).
  */
 final class ClassicPcapReader {
     /** libpcap's MAXIMUM_SNAPLEN: {@code max_snaplen_for_dlt} for every link type read here. */

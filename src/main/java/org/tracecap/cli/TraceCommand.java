@@ -51,9 +51,10 @@ import org.tracecap.report.ReverseDns;
 import org.tracecap.report.TextReport;
 import org.tracecap.report.TraceWriter;
 import org.tracecap.trace.Clock;
-import org.tracecap.trace.HopListener;
+import org.tracecap.trace.FlowTracer;
 import org.tracecap.trace.LinkFacts;
 import org.tracecap.trace.PacketPort;
+import org.tracecap.trace.ProbeMethod;
 import org.tracecap.trace.TraceOptions;
 import org.tracecap.trace.Tracer;
 
@@ -67,10 +68,12 @@ import org.tracecap.trace.Tracer;
  *       privilege to capture, the interface ({@code -i}, else the route's), the kernel's route, the next
  *       hop's MAC ({@code --gateway-mac}, else the neighbour table, else ARP), the capture.</li>
  *   <li>stdout: the header line, then each hop's line as soon as the tracer settles it (flushed), then
- *       {@code (interrupted)} after a Ctrl-C. With {@code --json}: the hop JSON document (or one JSON line
- *       with {@code --jsonl}) instead, written when the trace ends. Names are looked up in parallel, started
- *       as soon as a reply arrives, on a printing thread of their own, so a slow resolver delays a line by
- *       at most {@link ReverseDns#DEFAULT_DEADLINE} and never delays the probes.</li>
+ *       {@code (interrupted)} after a Ctrl-C. With {@code --method dublin --flows N}, the flows are traced
+ *       one after another ({@link FlowTracer}), each after a line {@code flow K: source port S, destination
+ *       port D}, and the JSON holds one trace per flow. With {@code --json}: the hop JSON document (or one
+ *       JSON line per trace with {@code --jsonl}) instead, written when the trace ends. Names are looked up
+ *       in parallel, started as soon as a reply arrives, on a printing thread of their own, so a slow
+ *       resolver delays a line by at most {@link ReverseDns#DEFAULT_DEADLINE} and never delays the probes.</li>
  *   <li>{@code -o FILE}: the hop JSON with the live facts, written beside FILE and renamed over it at the
  *       end. {@code --save-pcap FILE}: every frame the capture saw (own probes and what answered them,
  *       both directions), for {@code tracecap replay}.</li>
@@ -108,6 +111,11 @@ final class TraceCommand {
               -t, --tos TOS          IP type of service byte, 0..255 (default 0)
               -F, --dont-fragment    set the IP Don't Fragment flag
               -n, --numeric          print addresses only, no reverse DNS lookups
+                  --method METHOD    classic (a destination port per probe), paris (one flow,
+                                     probes told apart by UDP checksum and IP ID) or dublin
+                                     (one flow per destination port, IP ID) (default classic)
+                  --flows N          dublin: trace N flows, to ports PORT..PORT+N-1, one after
+                                     another, each printed as its own trace, 1..64 (default 1)
                   --gateway-mac MAC  send the probes to MAC, not to the next hop looked up
                   --json             print hop JSON (docs/hop-json.md) instead of the table
               -o, --output FILE      also write hop JSON to FILE (replaced once it is complete)
@@ -178,6 +186,8 @@ final class TraceCommand {
         o.addOption(Option.builder("t").longOpt("tos").hasArg().argName("TOS").build());
         o.addOption(Option.builder("F").longOpt("dont-fragment").build());
         o.addOption(Option.builder("n").longOpt("numeric").build());
+        o.addOption(Option.builder().longOpt("method").hasArg().argName("METHOD").build());
+        o.addOption(Option.builder().longOpt("flows").hasArg().argName("N").build());
         o.addOption(Option.builder().longOpt("gateway-mac").hasArg().argName("MAC").build());
         o.addOption(Option.builder().longOpt("json").build());
         o.addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE").build());
@@ -240,6 +250,16 @@ final class TraceCommand {
         b.simultaneous(integer(line, "N", "probes in flight", TraceOptions.DEFAULT_SIMULTANEOUS, 1,
                 TraceOptions.MAX_SIMULTANEOUS));
         b.tos(integer(line, "t", "TOS", 0, 0, 0xff));
+        if (line.hasOption("method")) {
+            try {
+                b.method(ProbeMethod.fromOptionName(line.getOptionValue("method")));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--method: " + e.getMessage());
+            }
+        }
+        if (line.hasOption("flows")) {
+            b.flows(number(line.getOptionValue("flows"), "flows", 1, TraceOptions.MAX_FLOWS, "--flows"));
+        }
         b.dontFragment(line.hasOption("F"));
         if (line.hasOption("w")) {
             b.waiting(waiting(line.getOptionValue("w")));
@@ -526,24 +546,24 @@ final class TraceCommand {
         boolean text = !request.json();
         ReverseDns names = text && !request.numeric() ? ReverseDns.system() : ReverseDns.numeric();
         WatchedPort port = new WatchedPort(livePort, pcap, facts.sourceAddress(), names);
-        Tracer tracer;
+        FlowTracer tracer;
         try {
-            tracer = new Tracer(options, facts, port, Clock.system());
+            tracer = new FlowTracer(options, facts, port, Clock.system());
         } catch (IllegalArgumentException e) {
             err.println("tracecap: cannot trace on " + facts.interfaceName() + ": " + e.getMessage());
             names.close();
             return Main.FAILED;
         }
-        HopPrinter printer = text ? new HopPrinter(out, names) : null;
-        Trace trace;
+        HopPrinter printer = text ? new HopPrinter(out, names, options.flows() > 1) : null;
+        List<Trace> traces;
         try {
             if (text) {
                 TextReport.writeHeader(request.host(), facts.destinationAddress(), facts.sourceAddress(),
-                        options.method().identity(options, tracer.sourcePort(), 0).method(), options.maxTtl(), out);
+                        tracer.method(), options.maxTtl(), out);
                 out.flush();
             }
             interruption.tracing(tracer);
-            trace = tracer.run(printer != null ? printer : hop -> { });
+            traces = tracer.run(printer != null ? printer : FlowPrinter.SILENT);
             port.drain();
         } catch (IOException e) {
             if (printer != null) {
@@ -553,19 +573,13 @@ final class TraceCommand {
             err.println("tracecap: " + sendAdvice(oneLine(e.getMessage()), options.packetLength()));
             return Main.FAILED;
         }
-        try {
-            if (printer != null) {
-                printer.finish();
-                TextReport.writeStop(trace.stop(), out);
-                out.flush();
-            }
-        } catch (IOException e) {
-            // a PrintStream does not throw; nothing to do
-        } finally {
-            names.close();
+        if (printer != null) {
+            printer.finish();
+            out.flush();
         }
+        names.close();
         long dropped = livePort.droppedFrames();
-        ReportSummary summary = port.summary(trace);
+        ReportSummary summary = port.summary(traces);
         int status = Main.OK;
         if (pcap != null) {
             try {
@@ -584,7 +598,9 @@ final class TraceCommand {
                 writers.add(jsonWriter(outputFile.stream(), request.jsonl()));
             }
             for (TraceWriter w : writers) {
-                w.write(trace);
+                for (Trace trace : traces) {
+                    w.write(trace);
+                }
                 w.finish(summary);
             }
             if (outputFile != null) {
@@ -750,18 +766,20 @@ final class TraceCommand {
         }
 
         /** The JSON summary of one live trace: frames captured, probes shown and past the stop, replies. */
-        ReportSummary summary(Trace trace) {
+        ReportSummary summary(List<Trace> traces) {
             long shown = 0;
             long answered = 0;
-            for (Hop hop : trace.hops()) {
-                for (ProbeResult p : hop.probes()) {
-                    shown++;
-                    if (p.answered()) {
-                        answered++;
+            for (Trace trace : traces) {
+                for (Hop hop : trace.hops()) {
+                    for (ProbeResult p : hop.probes()) {
+                        shown++;
+                        if (p.answered()) {
+                            answered++;
+                        }
                     }
                 }
             }
-            return new ReportSummary(framesCaptured, 1, shown, Math.max(0, probesSent - shown), answered,
+            return new ReportSummary(framesCaptured, traces.size(), shown, Math.max(0, probesSent - shown), answered,
                     Math.max(0, repliesSeen - answered), malformed, null);
         }
     }
@@ -770,12 +788,13 @@ final class TraceCommand {
      * Prints hop lines in the order the tracer settles them. Without names, at once on the tracing thread;
      * with names, on a thread of its own, so that waiting for a name never holds up the tracer.
      */
-    private static final class HopPrinter implements HopListener {
+    private static final class HopPrinter implements FlowPrinter {
         private final PrintStream out;
         private final ReverseDns names;
         private final ExecutorService thread;
 
-        HopPrinter(PrintStream out, ReverseDns names) {
+        HopPrinter(PrintStream out, ReverseDns names, boolean flowLines) {
+            this.flowLines = flowLines;
             this.out = out;
             this.names = names;
             this.thread = names.resolves() ? Executors.newSingleThreadExecutor(r -> {
@@ -785,12 +804,40 @@ final class TraceCommand {
             }) : null;
         }
 
+        /** Several flows (dublin): a line naming each flow before its hops. */
+        private final boolean flowLines;
+
         @Override
-        public void hopSettled(Hop hop) {
+        public void flowStarted(int flow, int sourcePort, int destinationPort) {
+            if (flowLines) {
+                later(() -> out.println("flow " + (flow + 1) + ": source port " + sourcePort
+                        + ", destination port " + destinationPort));
+            }
+        }
+
+        @Override
+        public void hopSettled(int flow, Hop hop) {
+            later(() -> print(hop));
+        }
+
+        @Override
+        public void flowEnded(int flow, Trace trace) {
+            later(() -> {
+                try {
+                    TextReport.writeStop(trace.stop(), out);
+                } catch (IOException e) {
+                    // a PrintStream keeps its errors
+                }
+                out.flush();
+            });
+        }
+
+        /** In order with the hop lines: at once without names, else on the printing thread. */
+        private void later(Runnable r) {
             if (thread == null) {
-                print(hop);
+                r.run();
             } else {
-                thread.execute(() -> print(hop));
+                thread.execute(r);
             }
         }
 
@@ -817,6 +864,23 @@ final class TraceCommand {
         }
     }
 
+    /** What the tracing thread tells the output about flows and hops. */
+    private interface FlowPrinter extends FlowTracer.FlowListener {
+        FlowPrinter SILENT = new FlowPrinter() {
+            @Override
+            public void flowStarted(int flow, int sourcePort, int destinationPort) {
+            }
+
+            @Override
+            public void hopSettled(int flow, Hop hop) {
+            }
+
+            @Override
+            public void flowEnded(int flow, Trace trace) {
+            }
+        };
+    }
+
     /** Thrown by {@link Interruption#check()} when a Ctrl-C came during setup: end quietly. */
     private static final class Interrupted extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -834,7 +898,7 @@ final class TraceCommand {
     private static final class Interruption {
         private final CountDownLatch done = new CountDownLatch(1);
         private final Thread hook = new Thread(this::signalled, "tracecap-interrupt");
-        private volatile Tracer tracer;
+        private volatile FlowTracer tracer;
         private volatile boolean requested;
 
         void install() {
@@ -843,7 +907,7 @@ final class TraceCommand {
 
         private void signalled() {
             requested = true;
-            Tracer t = tracer;
+            FlowTracer t = tracer;
             if (t != null) {
                 t.stop();
             }
@@ -862,7 +926,7 @@ final class TraceCommand {
         }
 
         /** From now on a Ctrl-C stops this tracer (at once if one already came). */
-        void tracing(Tracer t) {
+        void tracing(FlowTracer t) {
             tracer = t;
             if (requested) {
                 t.stop();

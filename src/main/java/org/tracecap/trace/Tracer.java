@@ -45,8 +45,9 @@ import org.tracecap.packet.ProbeEncoder;
  *   <li><b>ICMP rate limit.</b> Linux routers answer at most a burst of 6 ICMP errors to one source, then
  *       one per second (net.ipv4.icmp_ratelimit = 1000 ms, XRLIM_BURST_FACTOR 6 in inet_peer_xrlim_allow;
  *       Time Exceeded and Destination Unreachable are in icmp_ratemask). Probes of one TTL expire at one
- *       router, so the tracer keeps the same token bucket per TTL ({@link IcmpBudget}, shared by the flows of a
- *       {@link FlowTracer}): 6 tokens, one more per second, one taken per probe sent. A probe whose TTL has no token waits for one instead of being sent into the limit;
+ *       router, so the tracer keeps the same token bucket per TTL ({@link IcmpBudget}, shared by the flows
+ *       of a {@link FlowTracer}): 6 tokens, one more per second, one taken per probe sent. A probe whose TTL
+ *       has no token waits for one instead of being sent into the limit;
  *       with the default 3 probes per hop this never delays anything. Probes are never resent: when a
  *       router still drops answers (its bucket is shared with other traffic, or its limit is tighter), those
  *       probes time out by rule 5 and show as {@code *}, answered ones keep their replies. Limit of the

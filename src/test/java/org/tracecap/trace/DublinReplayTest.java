@@ -1,0 +1,137 @@
+package org.tracecap.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.tracecap.trace.TracerTest.DST;
+import static org.tracecap.trace.TracerTest.LINK;
+import static org.tracecap.trace.TracerTest.R1;
+import static org.tracecap.trace.TracerTest.R2;
+import static org.tracecap.trace.TracerTest.R3;
+import static org.tracecap.trace.TracerTest.R4;
+import static org.tracecap.trace.TracerTest.R5;
+import static org.tracecap.trace.TracerTest.T0;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.tracecap.match.FrameSink;
+import org.tracecap.model.Hop;
+import org.tracecap.model.ProbeResult;
+import org.tracecap.model.Trace;
+import org.tracecap.replay.Reconstructor;
+import org.tracecap.trace.SimulatedNetwork.DestinationMode;
+
+/**
+ * What a live Paris or Dublin trace captured replays into the same traces ({@code --save-pcap} then
+ * {@code tracecap replay}): the replay recognises the method by its changing field and splits Dublin's flows.
+ */
+class DublinReplayTest {
+
+    /** Every frame a port delivers, kept as a capture would. */
+    record Frame(long time, int linkType, byte[] bytes) {
+    }
+
+    static final class RecordingPort implements PacketPort {
+        final PacketPort inner;
+        final List<Frame> frames = new ArrayList<>();
+
+        RecordingPort(PacketPort inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public int linkType() {
+            return inner.linkType();
+        }
+
+        @Override
+        public void send(byte[] frame, int length) throws IOException {
+            inner.send(frame, length);
+        }
+
+        @Override
+        public int receive(FrameSink sink, long timeoutNanos) throws IOException {
+            return inner.receive((t, link, bytes, caplen, wire) -> {
+                frames.add(new Frame(t, link, Arrays.copyOf(bytes, caplen)));
+                sink.frame(t, link, bytes, caplen, wire);
+            }, timeoutNanos);
+        }
+
+        @Override
+        public void wakeup() {
+            inner.wakeup();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    static List<Trace> replay(List<Frame> frames) {
+        List<Trace> out = new ArrayList<>();
+        Reconstructor r = new Reconstructor(out::add);
+        for (Frame f : frames) {
+            r.frame(f.time(), f.linkType(), f.bytes(), f.bytes().length, f.bytes().length);
+        }
+        r.finish(false);
+        return out;
+    }
+
+    static List<List<Integer>> responders(Trace t) {
+        List<List<Integer>> out = new ArrayList<>();
+        for (Hop h : t.hops()) {
+            out.add(h.probes().stream().map(ProbeResult::responder).toList());
+        }
+        return out;
+    }
+
+    static SimulatedNetwork diamond() {
+        return SimulatedNetwork.builder(new ManualClock(T0)).router(R1, 1000).ecmp(1000, R2, R3).ecmp(1000, R4, R5)
+                .destination(DST, DestinationMode.PORT_UNREACHABLE, 1000).build();
+    }
+
+    @Test
+    void aDublinRunReplaysIntoOneTracePerFlow() throws IOException {
+        SimulatedNetwork net = diamond();
+        try (RecordingPort port = new RecordingPort(net.port())) {
+            TraceOptions options = TraceOptions.builder().method(ProbeMethod.DUBLIN).flows(3).probesPerHop(1)
+                    .maxTtl(8).build();
+            List<Trace> live = new FlowTracer(options, LINK, port, net.clock(), new SplittableRandom(5))
+                    .run(new FlowTracer.FlowListener() {
+                        @Override
+                        public void flowStarted(int flow, int sourcePort, int destinationPort) {
+                        }
+
+                        @Override
+                        public void hopSettled(int flow, Hop hop) {
+                        }
+
+                        @Override
+                        public void flowEnded(int flow, Trace trace) {
+                        }
+                    });
+            List<Trace> replayed = replay(port.frames);
+            assertEquals(live.size(), replayed.size(), replayed::toString);
+            for (int f = 0; f < live.size(); f++) {
+                assertEquals(responders(live.get(f)), responders(replayed.get(f)), "flow " + f);
+                assertEquals("ip-id", replayed.get(f).method().probeIdentity());
+            }
+        }
+    }
+
+    @Test
+    void aParisRunReplaysIntoTheSameHops() throws IOException {
+        SimulatedNetwork net = diamond();
+        try (RecordingPort port = new RecordingPort(net.port())) {
+            Trace live = new Tracer(TraceOptions.builder().method(ProbeMethod.PARIS).maxTtl(8).build(), LINK, port,
+                    net.clock(), new SplittableRandom(5)).run(hop -> { });
+            List<Trace> replayed = replay(port.frames);
+            assertEquals(1, replayed.size(), replayed::toString);
+            assertEquals(responders(live), responders(replayed.get(0)));
+            assertEquals("udp-checksum", replayed.get(0).method().probeIdentity());
+        }
+    }
+}
