@@ -11,9 +11,10 @@ import org.tracecap.model.Method;
  * (mod 2^16). The payload is left as is, so every probe of a flow has the same, natural, UDP checksum: any
  * change of it in a quote was made on the way, which is how a NAT is found ({@link NatDetector}).
  *
- * <p>A quote is this flow's when it carries the flow's destination port and the probe's IP ID, and the
- * flow's source port unless the quoted source address is not the probe's (a NAT rewrote the quote, maybe
- * the port with it). The checksum is not looked at: a NAT on the path rewrites it.
+ * <p>A quote is this flow's when it carries the flow's destination port and the probe's IP ID, and, when
+ * its source address is the probe's, the flow's source port and the probe's checksum (they cannot change on
+ * the way unless the addresses do). When the quoted source is another, a NAT rewrote the probe and nothing
+ * translated the quote back (a stateless rewrite): its checksum, and maybe its port, are the NAT's.
  */
 public final class DublinUdpIdentity implements ProbeIdentity {
     private static final Method METHOD = new Method("udp", "tracecap", "ip-id");
@@ -72,7 +73,10 @@ public final class DublinUdpIdentity implements ProbeIdentity {
         if (n < 0 || quote.destinationPort() != destinationPort) {
             return false;
         }
-        if (quote.sourcePort() != sourcePort && quote.source() == probe.source()) {
+        if (quote.source() == probe.source()
+                && (quote.sourcePort() != sourcePort || quote.checksum() != probe.checksum())) {
+            // Our own source: nothing rewrote the addresses, so the port and checksum must be as sent (RFC 768
+            // pseudo-header); another one is not a quote of our probe (forged, or another prober's).
             return false;
         }
         return sequence(quote.ipId()) == n;

@@ -12,11 +12,11 @@ import org.tracecap.model.Method;
  * that no flow hash reads: its UDP checksum, forced to {@code n + 1} through two payload bytes
  * ({@link org.tracecap.packet.ProbeEncoder}), and its IP ID, {@code ipIdBase + n} (mod 2^16).
  *
- * <p>A quote is this trace's when it carries the trace's destination port and either field gives the probe's
- * number: a NAT that rewrites the source address also rewrites the UDP checksum (the pseudo-header changed,
- * RFC 768; RFC 3022 4.1), and a middlebox may renumber the IP ID, but rarely both. The source port must be
- * the trace's too, unless the quoted source address is not the probe's: then a NAT rewrote the quote and
- * may have rewritten the port with it (a stateless rewrite leaves the quote as it left the NAT).
+ * <p>A quote is this trace's when it carries the trace's destination port and: when its source address is
+ * the probe's, the trace's source port and the probe's checksum (the checksum covers the addresses, RFC 768,
+ * so it cannot change on the way unless they do; a middlebox may still renumber the IP ID); when its source
+ * is another (a NAT rewrote the probe and nothing translated the quote back: a stateless rewrite), either
+ * field giving the probe's number, since the NAT rewrote the checksum (RFC 3022 4.1) and maybe the port.
  */
 public final class ParisUdpIdentity implements ProbeIdentity {
     private static final Method METHOD = new Method("udp", "tracecap", "udp-checksum");
@@ -76,8 +76,10 @@ public final class ParisUdpIdentity implements ProbeIdentity {
         if (n < 0 || quote.destinationPort() != destinationPort) {
             return false;
         }
-        if (quote.sourcePort() != sourcePort && quote.source() == probe.source()) {
-            return false;
+        if (quote.source() == probe.source()) {
+            // Our own source: nothing rewrote the addresses, so the checksum must be as sent (RFC 768
+            // pseudo-header); another one is not a quote of our probe (forged, or another prober's).
+            return quote.sourcePort() == sourcePort && quote.checksum() == n + 1;
         }
         return quote.checksum() == n + 1 || quote.ipId() == ipId(n);
     }

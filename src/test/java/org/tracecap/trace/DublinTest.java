@@ -85,8 +85,11 @@ class DublinTest {
                 0x4321, 0)), "another flow");
         assertEquals(-1, id.sequenceOf(new SentProbe(0, 1, 2, IpProtocol.UDP, 6, 0xfffd, 60, 0, 62000, 33435, 0, 0,
                 0x4321, 0)), "before probe 0");
-        assertTrue(id.owns(new QuotedProbe(1, 2, IpProtocol.UDP, 1, 3, 60, 0, 62000, 33435, 0, 0, 0x9999, 0, 28), p5),
-                "checksum rewritten: not looked at");
+        assertTrue(id.owns(new QuotedProbe(1, 2, IpProtocol.UDP, 1, 3, 60, 0, 62000, 33435, 0, 0, 0x4321, 0, 28), p5));
+        assertFalse(id.owns(new QuotedProbe(1, 2, IpProtocol.UDP, 1, 3, 60, 0, 62000, 33435, 0, 0, 0x9999, 0, 28), p5),
+                "our source, another checksum: forged");
+        assertTrue(id.owns(new QuotedProbe(NAT, 2, IpProtocol.UDP, 1, 3, 60, 0, 62000, 33435, 0, 0, 0x9999, 0, 28),
+                p5), "checksum rewritten by a NAT");
         assertTrue(id.owns(new QuotedProbe(NAT, 2, IpProtocol.UDP, 1, 3, 60, 0, 1024, 33435, 0, 0, 0x9999, 0, 28),
                 p5), "source and port rewritten by a NAT");
         assertFalse(id.owns(new QuotedProbe(1, 2, IpProtocol.UDP, 1, 3, 60, 0, 1024, 33435, 0, 0, 0x4321, 0, 28),

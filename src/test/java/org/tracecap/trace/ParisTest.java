@@ -68,7 +68,9 @@ class ParisTest {
     void ownsQuotesWhenEitherFieldSurvived() {
         SentProbe ours = sent(62000, 1, 4);
         assertTrue(id.owns(quote(1, 62000, 33434, 1, 4), ours));
-        assertTrue(id.owns(quote(1, 62000, 33434, 1, 0x9999), ours), "checksum rewritten by a NAT");
+        assertFalse(id.owns(quote(1, 62000, 33434, 1, 0x9999), ours), "our source, another checksum: forged");
+        assertTrue(id.owns(quote(NAT, 62000, 33434, 1, 0x9999), ours), "checksum rewritten by a NAT");
+        assertFalse(id.owns(quote(NAT, 62000, 33434, 0x4242, 0x9999), ours), "behind a NAT, neither field");
         assertTrue(id.owns(quote(1, 62000, 33434, 0x4242, 4), ours), "IP ID renumbered on the way");
         assertFalse(id.owns(quote(1, 62000, 33434, 0x4242, 0x9999), ours), "neither field is ours");
         assertFalse(id.owns(quote(1, 62000, 33434, 2, 5), ours), "probe 4's quote is not probe 3's");
