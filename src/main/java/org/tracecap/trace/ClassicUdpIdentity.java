@@ -16,13 +16,8 @@ import org.tracecap.packet.ProbeEncoder;
  * (one chance in 65536). Linux NAT rewrites a quote back to the original ports on the way back
  * (nf_nat_icmp_reply_translation), so requiring them costs nothing behind a NAT.
  */
-public final class ClassicUdpIdentity implements ProbeIdentity {
+public final class ClassicUdpIdentity extends UdpProbeIdentity {
     private static final Method METHOD = new Method("udp", "tracecap", "udp-destination-port");
-
-    private final int basePort;
-    private final int count;
-    private final int sourcePort;
-    private final int ipIdBase;
 
     /**
      * @param basePort   destination port of probe 0
@@ -31,6 +26,7 @@ public final class ClassicUdpIdentity implements ProbeIdentity {
      * @param ipIdBase   IP ID of probe 0
      */
     public ClassicUdpIdentity(int basePort, int count, int sourcePort, int ipIdBase) {
+        super(METHOD, basePort, count, sourcePort, ipIdBase);
         if (basePort < 1 || count < 1 || (long) basePort + count - 1 > 0xffff) {
             throw new IllegalArgumentException("ports " + basePort + "+" + count + " outside 1..65535");
         }
@@ -38,23 +34,17 @@ public final class ClassicUdpIdentity implements ProbeIdentity {
             throw new IllegalArgumentException("source port " + sourcePort + " or IP ID base " + ipIdBase
                     + " out of range");
         }
-        this.basePort = basePort;
-        this.count = count;
-        this.sourcePort = sourcePort;
-        this.ipIdBase = ipIdBase;
+    }
+
+    /** Probe {@code sequence} goes to {@code basePort + sequence}. */
+    @Override
+    int destinationPort(int sequence) {
+        return destinationPort + sequence;
     }
 
     @Override
-    public Method method() {
-        return METHOD;
-    }
-
-    @Override
-    public ProbeFields fields(int sequence) {
-        if (sequence < 0 || sequence >= count) {
-            throw new IllegalArgumentException("probe " + sequence + " outside 0.." + (count - 1));
-        }
-        return new ProbeFields(sourcePort, basePort + sequence, ipId(sequence), ProbeEncoder.NATURAL_CHECKSUM);
+    int udpChecksum(int sequence) {
+        return ProbeEncoder.NATURAL_CHECKSUM;
     }
 
     @Override
@@ -75,14 +65,10 @@ public final class ClassicUdpIdentity implements ProbeIdentity {
     }
 
     private int sequence(int sport, int dport, int ipId) {
-        int sequence = dport - basePort;
+        int sequence = dport - destinationPort;
         if (sport != sourcePort || sequence < 0 || sequence >= count || ipId != ipId(sequence)) {
             return -1;
         }
         return sequence;
-    }
-
-    private int ipId(int sequence) {
-        return (ipIdBase + sequence) & 0xffff;
     }
 }

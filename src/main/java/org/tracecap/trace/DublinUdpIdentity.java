@@ -3,6 +3,7 @@ package org.tracecap.trace;
 import org.tracecap.match.QuotedProbe;
 import org.tracecap.match.SentProbe;
 import org.tracecap.model.Method;
+import org.tracecap.packet.ProbeEncoder;
 
 /**
  * One flow of dublin-traceroute's UDP probes (Insalaco's dublin-traceroute, after Paris traceroute): the
@@ -16,13 +17,8 @@ import org.tracecap.model.Method;
  * the way unless the addresses do). When the quoted source is another, a NAT rewrote the probe and nothing
  * translated the quote back (a stateless rewrite): its checksum, and maybe its port, are the NAT's.
  */
-public final class DublinUdpIdentity implements ProbeIdentity {
+public final class DublinUdpIdentity extends UdpProbeIdentity {
     private static final Method METHOD = new Method("udp", "tracecap", "ip-id");
-
-    private final int destinationPort;
-    private final int count;
-    private final int sourcePort;
-    private final int ipIdBase;
 
     /**
      * @param destinationPort the flow's destination port
@@ -31,32 +27,13 @@ public final class DublinUdpIdentity implements ProbeIdentity {
      * @param ipIdBase        IP ID of probe 0
      */
     public DublinUdpIdentity(int destinationPort, int count, int sourcePort, int ipIdBase) {
-        if (destinationPort < 1 || destinationPort > 0xffff || sourcePort < 1 || sourcePort > 0xffff) {
-            throw new IllegalArgumentException("ports " + sourcePort + " -> " + destinationPort
-                    + " outside 1..65535");
-        }
-        if (count < 1 || count > 0x10000 || ipIdBase < 0 || ipIdBase > 0xffff) {
-            throw new IllegalArgumentException("probe count " + count + " outside 1..65536 or IP ID base "
-                    + ipIdBase + " out of range");
-        }
-        this.destinationPort = destinationPort;
-        this.count = count;
-        this.sourcePort = sourcePort;
-        this.ipIdBase = ipIdBase;
+        super(METHOD, destinationPort, count, sourcePort, ipIdBase);
+        checkFlow(sourcePort, destinationPort, count, 0x10000, ipIdBase);
     }
 
     @Override
-    public Method method() {
-        return METHOD;
-    }
-
-    @Override
-    public ProbeFields fields(int sequence) {
-        if (sequence < 0 || sequence >= count) {
-            throw new IllegalArgumentException("probe " + sequence + " outside 0.." + (count - 1));
-        }
-        return new ProbeFields(sourcePort, destinationPort, (ipIdBase + sequence) & 0xffff,
-                org.tracecap.packet.ProbeEncoder.NATURAL_CHECKSUM);
+    int udpChecksum(int sequence) {
+        return ProbeEncoder.NATURAL_CHECKSUM;
     }
 
     @Override

@@ -18,13 +18,8 @@ import org.tracecap.model.Method;
  * is another (a NAT rewrote the probe and nothing translated the quote back: a stateless rewrite), either
  * field giving the probe's number, since the NAT rewrote the checksum (RFC 3022 4.1) and maybe the port.
  */
-public final class ParisUdpIdentity implements ProbeIdentity {
+public final class ParisUdpIdentity extends UdpProbeIdentity {
     private static final Method METHOD = new Method("udp", "tracecap", "udp-checksum");
-
-    private final int destinationPort;
-    private final int count;
-    private final int sourcePort;
-    private final int ipIdBase;
 
     /**
      * @param destinationPort the destination port of every probe
@@ -33,32 +28,14 @@ public final class ParisUdpIdentity implements ProbeIdentity {
      * @param ipIdBase        IP ID of probe 0
      */
     public ParisUdpIdentity(int destinationPort, int count, int sourcePort, int ipIdBase) {
-        if (destinationPort < 1 || destinationPort > 0xffff || sourcePort < 1 || sourcePort > 0xffff) {
-            throw new IllegalArgumentException("ports " + sourcePort + " -> " + destinationPort
-                    + " outside 1..65535");
-        }
-        if (count < 1 || count > 0xffff || ipIdBase < 0 || ipIdBase > 0xffff) {
-            throw new IllegalArgumentException("probe count " + count + " outside 1..65535 or IP ID base "
-                    + ipIdBase + " out of range");
-        }
-        this.destinationPort = destinationPort;
-        this.count = count;
-        this.sourcePort = sourcePort;
-        this.ipIdBase = ipIdBase;
+        super(METHOD, destinationPort, count, sourcePort, ipIdBase);
+        checkFlow(sourcePort, destinationPort, count, 0xffff, ipIdBase);
     }
 
     @Override
-    public Method method() {
-        return METHOD;
-    }
-
-    @Override
-    public ProbeFields fields(int sequence) {
-        if (sequence < 0 || sequence >= count) {
-            throw new IllegalArgumentException("probe " + sequence + " outside 0.." + (count - 1));
-        }
+    int udpChecksum(int sequence) {
         // Checksum n + 1: a UDP checksum of 0 means "none" (RFC 768), so numbering starts at 1.
-        return new ProbeFields(sourcePort, destinationPort, ipId(sequence), sequence + 1);
+        return sequence + 1;
     }
 
     @Override
@@ -82,9 +59,5 @@ public final class ParisUdpIdentity implements ProbeIdentity {
             return quote.sourcePort() == sourcePort && quote.checksum() == n + 1;
         }
         return quote.checksum() == n + 1 || quote.ipId() == ipId(n);
-    }
-
-    private int ipId(int sequence) {
-        return (ipIdBase + sequence) & 0xffff;
     }
 }

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** One in-process run of {@link Main#run}: its exit status, stdout and stderr. */
-record CliRun(int status, String out, String err) {
-    static CliRun of(String... args) {
+public record CliRun(int status, String out, String err) {
+    public static CliRun of(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status;

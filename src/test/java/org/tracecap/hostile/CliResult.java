@@ -2,16 +2,14 @@ package org.tracecap.hostile;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.tracecap.cli.CliRun;
 import org.tracecap.cli.Main;
 
 /**
@@ -21,14 +19,8 @@ import org.tracecap.cli.Main;
 record CliResult(int status, String out, String err) {
 
     static CliResult inProcess(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            status = Main.run(args, o, e);
-        }
-        return new CliResult(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        CliRun run = CliRun.of(args);
+        return new CliResult(run.status(), run.out(), run.err());
     }
 
     /** {@code java -cp <test class path> org.tracecap.cli.Main ARGS}, optionally prefixed (setpriv...). */

@@ -1,16 +1,15 @@
 package org.tracecap.hostile;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 import org.tracecap.capture.LivePort;
-import org.tracecap.model.Hop;
-import org.tracecap.model.ProbeResult;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpErrorEncoder;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.ProbeEncoder;
+import org.tracecap.testnet.Hops;
+import org.tracecap.testnet.Macs;
 import org.tracecap.testnet.Namespace;
 import org.tracecap.testnet.NetnsTopology;
 import org.tracecap.trace.LinkFacts;
@@ -91,12 +90,7 @@ final class HostileNet implements AutoCloseable {
     }
 
     static byte[] mac(String text) {
-        String[] p = text.split(":");
-        byte[] b = new byte[6];
-        for (int i = 0; i < 6; i++) {
-            b[i] = (byte) Integer.parseInt(p[i], 16);
-        }
-        return b;
+        return Macs.bytes(text);
     }
 
     /** Options of the hostile traces: max TTL 5, 3 probes per hop, MAX wait {@code waitSeconds}, no HERE/NEAR. */
@@ -128,15 +122,7 @@ final class HostileNet implements AutoCloseable {
 
     /** Each hop's responders, "*" for an unanswered probe. */
     static List<List<String>> responders(Trace t) {
-        List<List<String>> hops = new ArrayList<>();
-        for (Hop h : t.hops()) {
-            List<String> r = new ArrayList<>();
-            for (ProbeResult p : h.probes()) {
-                r.add(p.responder() == null ? "*" : Ipv4Address.format(p.responder()));
-            }
-            hops.add(r);
-        }
-        return hops;
+        return Hops.responders(t);
     }
 
     /**

@@ -1,13 +1,11 @@
 package org.tracecap.live;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
+import org.tracecap.testnet.Macs;
 import org.tracecap.testnet.Namespace;
-import org.tracecap.testnet.NetnsTopology;
+import org.tracecap.testnet.RouterNet;
 
 /**
  * The topologies of captures/make-captures.sh, built fresh for each live test out of real Linux routers in
@@ -37,15 +35,14 @@ final class LiveNet implements AutoCloseable {
     static final String CLIENT = "198.18.1.1";
     static final String CLIENT_INTERFACE = "to-r1";
     /** The client's MAC and r1's MAC on the client's link. */
-    static final String CLIENT_MAC = mac(1, 1);
-    static final String GATEWAY_MAC = mac(1, 2);
+    static final String CLIENT_MAC = Macs.of(1, 1);
+    static final String GATEWAY_MAC = Macs.of(1, 2);
     static final String R2A = "198.18.2.2";
     static final String R2B = "198.18.12.2";
 
-    final NetnsTopology net;
-    private final Map<String, Namespace> nodes = new LinkedHashMap<>();
+    private final RouterNet net;
 
-    private LiveNet(NetnsTopology net) {
+    private LiveNet(RouterNet net) {
         this.net = net;
     }
 
@@ -59,10 +56,6 @@ final class LiveNet implements AutoCloseable {
         return List.of(hop(1), hop(2), hop(3), hop(4), SERVER);
     }
 
-    static String mac(int net, int host) {
-        return String.format(Locale.ROOT, "02:00:c6:12:%02x:%02x", net, host);
-    }
-
     /** The chain, with ICMP rate limits off. */
     static LiveNet chain() {
         return chain(false);
@@ -70,13 +63,8 @@ final class LiveNet implements AutoCloseable {
 
     /** The chain; {@code kernelRateLimits} keeps Linux's default ICMP rate limits on every node. */
     static LiveNet chain(boolean kernelRateLimits) {
-        LiveNet n = new LiveNet(NetnsTopology.create());
-        try {
-            n.node("client", false, kernelRateLimits);
-            for (String r : List.of("r1", "r2", "r3", "r4")) {
-                n.node(r, true, kernelRateLimits);
-            }
-            n.node("server", false, kernelRateLimits);
+        return new LiveNet(RouterNet.build(n -> {
+            n.addClientRoutersServer(List.of("r1", "r2", "r3", "r4"), kernelRateLimits);
             n.link("client", "r1", 1);
             n.link("r1", "r2", 2);
             n.link("r2", "r3", 3);
@@ -93,22 +81,13 @@ final class LiveNet implements AutoCloseable {
                     }
                 }
             }
-            return n;
-        } catch (RuntimeException | Error e) {
-            n.close();
-            throw e;
-        }
+        }));
     }
 
     /** The ECMP diamond (rate limits off); {@code seed} is r1's fib_multipath_hash_seed. */
     static LiveNet ecmp(int seed) {
-        LiveNet n = new LiveNet(NetnsTopology.create());
-        try {
-            n.node("client", false, false);
-            for (String r : List.of("r1", "r2a", "r2b", "r3", "r4")) {
-                n.node(r, true, false);
-            }
-            n.node("server", false, false);
+        return new LiveNet(RouterNet.build(n -> {
+            n.addClientRoutersServer(List.of("r1", "r2a", "r2b", "r3", "r4"), false);
             n.link("client", "r1", 1);
             n.link("r1", "r2a", 2);
             n.link("r1", "r2b", 12);
@@ -144,20 +123,12 @@ final class LiveNet implements AutoCloseable {
             n.route("r3", "198.18.12.0/24", "198.18.13.1");
             n.route("r3", "198.18.5.0/24", "198.18.4.2");
             n.route("r4", "198.18.0.0/15", "198.18.4.1");
-            return n;
-        } catch (RuntimeException | Error e) {
-            n.close();
-            throw e;
-        }
+        }));
     }
 
     /** A node by its role: client, r1.., r2a, r2b, server. */
     Namespace node(String role) {
-        Namespace ns = nodes.get(role);
-        if (ns == null) {
-            throw new IllegalArgumentException("no node " + role + " in " + nodes.keySet());
-        }
-        return ns;
+        return net.node(role);
     }
 
     Namespace client() {
@@ -178,30 +149,5 @@ final class LiveNet implements AutoCloseable {
     @Override
     public void close() {
         net.close();
-    }
-
-    private Namespace node(String role, boolean router, boolean kernelRateLimits) {
-        Namespace ns = router ? net.router(role) : net.host(role);
-        List<String> sysctl = new ArrayList<>(List.of("sysctl", "-q", "-w",
-                "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1",
-                "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0"));
-        if (!kernelRateLimits) {
-            sysctl.addAll(List.of("net.ipv4.icmp_ratelimit=0", "net.ipv4.icmp_msgs_per_sec=100000",
-                    "net.ipv4.icmp_msgs_burst=100000"));
-        }
-        ns.run(sysctl.toArray(new String[0]));
-        nodes.put(role, ns);
-        return ns;
-    }
-
-    /** link A B NET: veth A:to-B (198.18.NET.1) to B:to-A (198.18.NET.2). */
-    private void link(String a, String b, int netNumber) {
-        String prefix = "198.18." + netNumber + ".";
-        net.link(node(a), "to-" + b, prefix + "1/24", mac(netNumber, 1), node(b), "to-" + a, prefix + "2/24",
-                mac(netNumber, 2));
-    }
-
-    private void route(String role, String prefix, String via) {
-        node(role).run("ip", "route", "add", prefix, "via", via);
     }
 }

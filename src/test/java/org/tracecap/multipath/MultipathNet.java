@@ -2,18 +2,15 @@ package org.tracecap.multipath;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.tracecap.capture.LivePort;
-import org.tracecap.model.Hop;
-import org.tracecap.model.ProbeResult;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.Ipv4Address;
+import org.tracecap.testnet.Hops;
+import org.tracecap.testnet.Macs;
 import org.tracecap.testnet.Namespace;
-import org.tracecap.testnet.NetnsTopology;
+import org.tracecap.testnet.RouterNet;
 import org.tracecap.trace.Clock;
 import org.tracecap.trace.FlowTracer;
 import org.tracecap.trace.LinkFacts;
@@ -46,12 +43,12 @@ final class MultipathNet implements AutoCloseable {
     static final String NAT_SERVER = "198.18.4.2";
     static final String NAT_ADDRESS = "198.18.99.1";
 
-    private final NetnsTopology net;
-    private final Map<String, Namespace> nodes = new LinkedHashMap<>();
-    private String server;
+    private final RouterNet net;
+    private final String server;
 
-    private MultipathNet(NetnsTopology net) {
+    private MultipathNet(RouterNet net, String server) {
         this.net = net;
+        this.server = server;
     }
 
     /** The address branch {@code i} (1-based) of a diamond answers hop 2 from. */
@@ -60,22 +57,19 @@ final class MultipathNet implements AutoCloseable {
     }
 
     static MultipathNet diamond(int width) {
-        MultipathNet n = new MultipathNet(NetnsTopology.create());
-        try {
-            n.server = DIAMOND_SERVER;
-            n.node("client", false);
-            n.node("r1", true);
+        return new MultipathNet(RouterNet.build(n -> {
+            List<String> routers = new ArrayList<>(List.of("r1"));
             for (int i = 1; i <= width; i++) {
-                n.node("b" + i, true);
+                routers.add("b" + i);
             }
-            n.node("r3", true);
-            n.node("server", false);
-            n.link("client", "r1", 1);
+            routers.add("r3");
+            n.addClientRoutersServer(routers, false);
+            link(n, "client", "r1", 1);
             for (int i = 1; i <= width; i++) {
-                n.link("r1", "b" + i, 10 + i);
-                n.link("b" + i, "r3", 20 + i);
+                link(n, "r1", "b" + i, 10 + i);
+                link(n, "b" + i, "r3", 20 + i);
             }
-            n.link("r3", "server", 5);
+            link(n, "r3", "server", 5);
             n.route("client", "198.18.0.0/15", "198.18.1.2");
             n.route("server", "198.18.0.0/15", "198.18.5.1");
             Namespace r1 = n.node("r1");
@@ -88,26 +82,16 @@ final class MultipathNet implements AutoCloseable {
             }
             r1.run(multipath.toArray(new String[0]));
             n.route("r3", "198.18.1.0/24", "198.18.21.1");
-            return n;
-        } catch (RuntimeException | Error e) {
-            n.close();
-            throw e;
-        }
+        }), DIAMOND_SERVER);
     }
 
     static MultipathNet natChain() {
-        MultipathNet n = new MultipathNet(NetnsTopology.create());
-        try {
-            n.server = NAT_SERVER;
-            n.node("client", false);
-            for (String r : List.of("r1", "r2", "r3")) {
-                n.node(r, true);
-            }
-            n.node("server", false);
-            n.link("client", "r1", 1);
-            n.link("r1", "r2", 2);
-            n.link("r2", "r3", 3);
-            n.link("r3", "server", 4);
+        return new MultipathNet(RouterNet.build(n -> {
+            n.addClientRoutersServer(List.of("r1", "r2", "r3"), false);
+            link(n, "client", "r1", 1);
+            link(n, "r1", "r2", 2);
+            link(n, "r2", "r3", 3);
+            link(n, "r3", "server", 4);
             n.route("client", "198.18.0.0/15", "198.18.1.2");
             n.route("r1", "198.18.3.0/24", "198.18.2.2");
             n.route("r1", "198.18.4.0/24", "198.18.2.2");
@@ -117,12 +101,8 @@ final class MultipathNet implements AutoCloseable {
                 n.route("r3", back, "198.18.3.1");
             }
             n.route("server", "198.18.0.0/15", "198.18.4.1");
-            n.nft("r2", NAT_RULES);
-            return n;
-        } catch (RuntimeException | Error e) {
-            n.close();
-            throw e;
-        }
+            nft(n.node("r2"), NAT_RULES);
+        }), NAT_SERVER);
     }
 
     /**
@@ -143,13 +123,13 @@ final class MultipathNet implements AutoCloseable {
             }
             """;
 
-    /** Loads an nftables ruleset into {@code role}'s namespace. */
-    void nft(String role, String rules) {
+    /** Loads an nftables ruleset into {@code ns}. */
+    private static void nft(Namespace ns, String rules) {
         try {
             java.nio.file.Path file = java.nio.file.Files.createTempFile("tcap-nft", ".nft");
             try {
                 java.nio.file.Files.writeString(file, rules);
-                node(role).run("nft", "-f", file.toString());
+                ns.run("nft", "-f", file.toString());
             } finally {
                 java.nio.file.Files.deleteIfExists(file);
             }
@@ -159,11 +139,7 @@ final class MultipathNet implements AutoCloseable {
     }
 
     Namespace node(String role) {
-        Namespace ns = nodes.get(role);
-        if (ns == null) {
-            throw new IllegalArgumentException("no node " + role + " in " + nodes.keySet());
-        }
-        return ns;
+        return net.node(role);
     }
 
     String server() {
@@ -173,39 +149,19 @@ final class MultipathNet implements AutoCloseable {
     /** The flows' traces from the client to the server, run in process inside the client's namespace. */
     List<Trace> trace(TraceOptions options, long seed) throws Exception {
         Namespace client = node("client");
-        LinkFacts link = new LinkFacts(CLIENT_INTERFACE, mac(client.mac(CLIENT_INTERFACE)),
-                mac(node("r1").mac("to-client")), Ipv4Address.parse(CLIENT), Ipv4Address.parse(server));
+        LinkFacts link = new LinkFacts(CLIENT_INTERFACE, Macs.bytes(client.mac(CLIENT_INTERFACE)),
+                Macs.bytes(node("r1").mac("to-client")), Ipv4Address.parse(CLIENT), Ipv4Address.parse(server));
         return client.call(() -> {
             try (LivePort port = LivePort.open(CLIENT_INTERFACE, Ipv4Address.parse(CLIENT))) {
                 return new FlowTracer(options, link, port, Clock.system(), new SplittableRandom(seed))
-                        .run(new FlowTracer.FlowListener() {
-                            @Override
-                            public void flowStarted(int flow, int sourcePort, int destinationPort) {
-                            }
-
-                            @Override
-                            public void hopSettled(int flow, Hop hop) {
-                            }
-
-                            @Override
-                            public void flowEnded(int flow, Trace trace) {
-                            }
-                        });
+                        .run(Hops.SILENT_FLOWS);
             }
         });
     }
 
     /** Each hop's responders, "*" for an unanswered probe. */
     static List<List<String>> responders(Trace t) {
-        List<List<String>> hops = new ArrayList<>();
-        for (Hop h : t.hops()) {
-            List<String> r = new ArrayList<>();
-            for (ProbeResult p : h.probes()) {
-                r.add(p.responder() == null ? "*" : Ipv4Address.format(p.responder()));
-            }
-            hops.add(r);
-        }
-        return hops;
+        return Hops.responders(t);
     }
 
     @Override
@@ -213,40 +169,12 @@ final class MultipathNet implements AutoCloseable {
         net.close();
     }
 
-    private static byte[] mac(String text) {
-        String[] parts = text.split(":");
-        byte[] b = new byte[6];
-        for (int i = 0; i < 6; i++) {
-            b[i] = (byte) Integer.parseInt(parts[i], 16);
-        }
-        return b;
-    }
-
-    private Namespace node(String role, boolean router) {
-        Namespace ns = router ? net.router(role) : net.host(role);
-        ns.run("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1",
-                "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0", "net.ipv4.icmp_ratelimit=0",
-                "net.ipv4.icmp_msgs_per_sec=100000", "net.ipv4.icmp_msgs_burst=100000");
-        nodes.put(role, ns);
-        return ns;
-    }
-
-    /** link A B NET: veth A:to-B (198.18.NET.1) to B:to-A (198.18.NET.2), MACs 02:00:c6:12:NET:01 / :02. */
-    private void link(String a, String b, int netNumber) {
-        String prefix = "198.18." + netNumber + ".";
-        net.link(node(a), "to-" + b, prefix + "1/24", macText(netNumber, 1), node(b), "to-" + a, prefix + "2/24",
-                macText(netNumber, 2));
+    /** {@link RouterNet#link}, and rp_filter off on the two new interfaces. */
+    private static void link(RouterNet n, String a, String b, int netNumber) {
+        n.link(a, b, netNumber);
         // rp_filter is the max of "all" and the interface's: the veths were made after the default was set.
-        node(a).sysctl("net.ipv4.conf.to-" + b + ".rp_filter", "0");
-        node(b).sysctl("net.ipv4.conf.to-" + a + ".rp_filter", "0");
-    }
-
-    private static String macText(int net, int host) {
-        return String.format(Locale.ROOT, "02:00:c6:12:%02x:%02x", net, host);
-    }
-
-    private void route(String role, String prefix, String via) {
-        node(role).run("ip", "route", "add", prefix, "via", via);
+        n.node(a).sysctl("net.ipv4.conf.to-" + b + ".rp_filter", "0");
+        n.node(b).sysctl("net.ipv4.conf.to-" + a + ".rp_filter", "0");
     }
 
     static Duration timeout() {

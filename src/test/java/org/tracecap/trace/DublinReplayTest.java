@@ -21,6 +21,7 @@ import org.tracecap.model.Hop;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.Trace;
 import org.tracecap.replay.Reconstructor;
+import org.tracecap.testnet.Hops;
 import org.tracecap.trace.SimulatedNetwork.DestinationMode;
 
 /**
@@ -100,19 +101,7 @@ class DublinReplayTest {
             TraceOptions options = TraceOptions.builder().method(ProbeMethod.DUBLIN).flows(3).probesPerHop(1)
                     .maxTtl(8).build();
             List<Trace> live = new FlowTracer(options, LINK, port, net.clock(), new SplittableRandom(5))
-                    .run(new FlowTracer.FlowListener() {
-                        @Override
-                        public void flowStarted(int flow, int sourcePort, int destinationPort) {
-                        }
-
-                        @Override
-                        public void hopSettled(int flow, Hop hop) {
-                        }
-
-                        @Override
-                        public void flowEnded(int flow, Trace trace) {
-                        }
-                    });
+                    .run(Hops.SILENT_FLOWS);
             List<Trace> replayed = replay(port.frames);
             assertEquals(live.size(), replayed.size(), replayed::toString);
             for (int f = 0; f < live.size(); f++) {

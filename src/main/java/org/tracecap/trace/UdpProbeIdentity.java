@@ -1,0 +1,67 @@
+package org.tracecap.trace;
+
+import org.tracecap.model.Method;
+
+/**
+ * What the UDP identities ({@link ClassicUdpIdentity}, {@link ParisUdpIdentity}, {@link DublinUdpIdentity})
+ * share: a method to report, a number of probes, one source port for the whole trace, probe 0's destination
+ * port (every probe's unless a subclass numbers the ports) and IP IDs {@code ipIdBase + n} (mod 2^16). A
+ * subclass checks its own ranges and says which UDP checksum probe {@code n} carries, and which quotes are its
+ * own.
+ */
+abstract class UdpProbeIdentity implements ProbeIdentity {
+    private final Method method;
+    final int destinationPort;
+    final int count;
+    final int sourcePort;
+    final int ipIdBase;
+
+    UdpProbeIdentity(Method method, int destinationPort, int count, int sourcePort, int ipIdBase) {
+        this.method = method;
+        this.destinationPort = destinationPort;
+        this.count = count;
+        this.sourcePort = sourcePort;
+        this.ipIdBase = ipIdBase;
+    }
+
+    /**
+     * Checks a fixed flow's ports and the probe count ({@code 1..maxCount}) and IP ID base, for the
+     * identities that send every probe between the same two ports.
+     */
+    static void checkFlow(int sourcePort, int destinationPort, int count, int maxCount, int ipIdBase) {
+        if (destinationPort < 1 || destinationPort > 0xffff || sourcePort < 1 || sourcePort > 0xffff) {
+            throw new IllegalArgumentException("ports " + sourcePort + " -> " + destinationPort
+                    + " outside 1..65535");
+        }
+        if (count < 1 || count > maxCount || ipIdBase < 0 || ipIdBase > 0xffff) {
+            throw new IllegalArgumentException("probe count " + count + " outside 1.." + maxCount
+                    + " or IP ID base " + ipIdBase + " out of range");
+        }
+    }
+
+    @Override
+    public final Method method() {
+        return method;
+    }
+
+    @Override
+    public final ProbeFields fields(int sequence) {
+        if (sequence < 0 || sequence >= count) {
+            throw new IllegalArgumentException("probe " + sequence + " outside 0.." + (count - 1));
+        }
+        return new ProbeFields(sourcePort, destinationPort(sequence), ipId(sequence), udpChecksum(sequence));
+    }
+
+    /** The destination port of probe {@code sequence}, a valid probe number: the same for every probe here. */
+    int destinationPort(int sequence) {
+        return destinationPort;
+    }
+
+    /** The UDP checksum to force on probe {@code sequence}, or {@code ProbeEncoder.NATURAL_CHECKSUM}. */
+    abstract int udpChecksum(int sequence);
+
+    /** The IP ID of probe {@code sequence}. */
+    final int ipId(int sequence) {
+        return (ipIdBase + sequence) & 0xffff;
+    }
+}
