@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Live trace time and whole-process time of tracecap beside Debian traceroute and scamper, on fresh
+network-namespace topologies (a chain client - r1 - r2 - r3 - r4 - server, 198.18.k.0/24 on link k, as in
+captures/make-captures.sh), in one run. Needs root. Every run gets a fresh topology (routers' ICMP rate
+limits persist), with the routers' rate limits off so that every tool is measured on the same answers.
+
+    bench/live-times.py RUNS
+
+Per topology (straight; silent: r2 drops its Time Exceeded) and tool, prints the median of RUNS runs of:
+  whole: wall time of the whole process (JVM start, route and ARP lookup included for tracecap);
+  trace: for tracecap, from its first probe's capture time (hop JSON start_time) to its last hop line on
+         stdout; traceroute and scamper print through a pipe only at exit, so their trace time is their
+         whole time (an upper bound: their start-up is a few ms).
+Namespaces are named tcapb-<pid>-*, and removed at the end, also on failure.
+"""
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+PREFIX = "tcapb-%d" % os.getpid()
+NODES = ["cli", "r1", "r2", "r3", "r4", "srv"]
+DEST = "198.18.5.2"
+HERE = os.path.dirname(os.path.abspath(__file__))
+TRACECAP = os.path.join(HERE, "..", "tracecap")
+
+
+def sh(*cmd):
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+
+
+def ns(node, *cmd):
+    sh("ip", "netns", "exec", PREFIX + "-" + node, *cmd)
+
+
+def teardown():
+    for n in NODES:
+        subprocess.run(["ip", "netns", "del", PREFIX + "-" + n], stderr=subprocess.DEVNULL)
+
+
+def build(silent):
+    for n in NODES:
+        sh("ip", "netns", "add", PREFIX + "-" + n)
+        ns(n, "ip", "link", "set", "lo", "up")
+        ns(n, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1",
+           "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0", "net.ipv4.icmp_ratelimit=0",
+           "net.ipv4.icmp_msgs_per_sec=100000", "net.ipv4.icmp_msgs_burst=100000")
+    for n in NODES[1:5]:
+        ns(n, "sysctl", "-qw", "net.ipv4.ip_forward=1")
+    for k in range(1, 6):
+        a, b = NODES[k - 1], NODES[k]
+        sh("ip", "link", "add", "to-" + b, "netns", PREFIX + "-" + a, "address", "02:00:c6:12:%02x:01" % k,
+           "type", "veth", "peer", "name", "to-" + a, "netns", PREFIX + "-" + b, "address",
+           "02:00:c6:12:%02x:02" % k)
+        ns(a, "ip", "addr", "add", "198.18.%d.1/24" % k, "dev", "to-" + b)
+        ns(b, "ip", "addr", "add", "198.18.%d.2/24" % k, "dev", "to-" + a)
+        ns(a, "ip", "link", "set", "to-" + b, "up")
+        ns(b, "ip", "link", "set", "to-" + a, "up")
+    ns("cli", "ip", "route", "add", "198.18.0.0/15", "via", "198.18.1.2")
+    ns("srv", "ip", "route", "add", "198.18.0.0/15", "via", "198.18.5.1")
+    for k in range(1, 5):
+        for j in range(1, 6):
+            if j < k:
+                ns("r%d" % k, "ip", "route", "add", "198.18.%d.0/24" % j, "via", "198.18.%d.1" % k)
+            elif j > k + 1:
+                ns("r%d" % k, "ip", "route", "add", "198.18.%d.0/24" % j, "via", "198.18.%d.2" % (k + 1))
+    if silent:
+        ns("r2", "iptables", "-w", "-A", "OUTPUT", "-p", "icmp", "--icmp-type", "time-exceeded", "-j", "DROP")
+
+
+def run(tool, out_json):
+    base = ["ip", "netns", "exec", PREFIX + "-cli"]
+    if tool == "tracecap":
+        cmd = base + [TRACECAP, "trace", "-n", "-o", out_json, DEST]
+    elif tool == "traceroute":
+        cmd = base + ["traceroute", "-n", DEST]
+    else:
+        cmd = base + ["scamper", "-c", "trace -P udp-paris -q 3", "-i", DEST]
+    start = time.time()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
+    last = None
+    lines = []
+    for line in p.stdout:
+        last = time.time()
+        lines.append(line)
+    if p.wait() != 0:
+        raise SystemExit("live-times: %s failed: %s" % (tool, "".join(lines)))
+    end = time.time()
+    if tool == "tracecap":
+        trace = json.load(open(out_json))["traces"][0]
+        first = datetime.datetime.fromisoformat(trace["start_time"].replace("Z", "+00:00")).timestamp()
+        return end - start, last - first
+    return end - start, end - start
+
+
+def main():
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    tools = ["traceroute", "scamper", "tracecap"]
+    out_json = os.path.join(tempfile.mkdtemp(prefix="tcapb-"), "trace.json")
+    subprocess.run([TRACECAP, "--version"], check=True, stdout=subprocess.DEVNULL)  # build outside the timings
+    print("  %-10s %-11s %14s %14s %16s" % ("topology", "tool", "trace ms", "whole ms", "whole vs traceroute"))
+    try:
+        for topology in ["straight", "silent"]:
+            base = None
+            for tool in tools:
+                wholes, traces = [], []
+                for _ in range(runs):
+                    teardown()
+                    build(topology == "silent")
+                    whole, trace = run(tool, out_json)
+                    wholes.append(whole)
+                    traces.append(trace)
+                w, t = statistics.median(wholes) * 1000, statistics.median(traces) * 1000
+                base = base or w
+                print("  %-10s %-11s %14.1f %14.1f %15.1fx" % (topology, tool, t, w, w / base), flush=True)
+    finally:
+        teardown()
+
+
+if __name__ == "__main__":
+    main()
