@@ -48,7 +48,10 @@ import org.tracecap.trace.PacketPort;
  */
 public final class LivePort implements PacketPort {
 
-    /** Captured bytes per frame: whole frames for any Ethernet MTU up to 64 KiB (jumbo frames, GSO). */
+    /**
+     * The most bytes captured per frame (whole frames for any MTU up to 64 KiB), and the snapshot length to give
+     * a capture file of this port's frames; the handle itself captures {@link #captureSnaplen} bytes.
+     */
     public static final int SNAPLEN = 65535;
     /** The capture handle's poll timeout; only matters for a breakloop on libpcap older than 1.10. */
     static final int POLL_TIMEOUT_MILLIS = 100;
@@ -58,6 +61,8 @@ public final class LivePort implements PacketPort {
     static final int MAX_FRAMES_PER_RECEIVE = 4096;
     /** See {@link #deliveryLagNanos()}. */
     static final long DELIVERY_LAG_MILLIS = 50;
+    /** Ethernet header (14) and one 802.1Q tag (4) above the MTU: see {@link #captureSnaplen}. */
+    static final int LINK_OVERHEAD = 18;
     /** Kernel buffer for the capture handle: room for a burst of replies while the reader thread is busy. */
     private static final int CAPTURE_BUFFER_BYTES = 4 << 20;
     /** The send handle captures nothing; a small ring keeps it cheap. */
@@ -107,6 +112,17 @@ public final class LivePort implements PacketPort {
     }
 
     /**
+     * Opens {@code interfaceName} for a UDP trace from {@code sourceAddress} to {@code destination}, its probes
+     * to the destination ports {@code firstPort..lastPort}, with {@link #traceFilter(int, int, int, int)}.
+     *
+     * @throws LiveCaptureException as {@link #open(String, int)}
+     */
+    public static LivePort open(String interfaceName, int sourceAddress, int destination, int firstPort,
+            int lastPort) throws LiveCaptureException {
+        return open(interfaceName, traceFilter(sourceAddress, destination, firstPort, lastPort));
+    }
+
+    /**
      * Opens {@code interfaceName} capturing what the BPF {@code filter} (tcpdump syntax) accepts.
      *
      * @throws LiveCaptureException as {@link #open(String, int)}, or the filter does not compile
@@ -118,8 +134,9 @@ public final class LivePort implements PacketPort {
         PcapHandle sender = null;
         try {
             boolean nanosecond = true;
+            int snaplen = captureSnaplen(interfaceName);
             try {
-                capture = build(interfaceName, SNAPLEN, CAPTURE_BUFFER_BYTES, PcapHandle.TimestampPrecision.NANO);
+                capture = build(interfaceName, snaplen, CAPTURE_BUFFER_BYTES, PcapHandle.TimestampPrecision.NANO);
             } catch (PcapNativeException e) {
                 if (!String.valueOf(e.getMessage()).contains("timestamp precision")) {
                     throw e;
@@ -127,7 +144,7 @@ public final class LivePort implements PacketPort {
                 // pcap_set_tstamp_precision refused nanoseconds (libpcap before 1.5, or a platform without
                 // them): microseconds still give RTTs to the microsecond.
                 nanosecond = false;
-                capture = build(interfaceName, SNAPLEN, CAPTURE_BUFFER_BYTES, PcapHandle.TimestampPrecision.MICRO);
+                capture = build(interfaceName, snaplen, CAPTURE_BUFFER_BYTES, PcapHandle.TimestampPrecision.MICRO);
             }
             setFilter(capture, interfaceName, filter);
             sender = build(interfaceName, 128, SEND_BUFFER_BYTES, null);
@@ -154,12 +171,73 @@ public final class LivePort implements PacketPort {
     /**
      * The capture filter for a trace from {@code source}: the probes it sends (UDP, TCP, ICMP from it) and
      * what can answer them (ICMP, and TCP with SYN or RST, to it). ICMP errors are matched to probes by their
-     * quote, so any ICMP to the source is kept.
+     * quote, so any ICMP to the source is kept. {@link #traceFilter(int, int, int, int)} keeps far less.
      */
     public static String traceFilter(int source) {
         String src = Ipv4Address.format(source);
         return "ip and ((src host " + src + " and (udp or tcp or icmp))"
                 + " or (dst host " + src + " and (icmp or (tcp and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))))";
+    }
+
+    /**
+     * The capture filter for a UDP trace from {@code source} to {@code destination} whose probes go to the
+     * destination ports {@code firstPort..lastPort}: only
+     * <ol>
+     *   <li>the UDP datagrams {@code source} sends (the probes: their capture time is the send time), and</li>
+     *   <li>ICMP Time Exceeded (11) and Destination Unreachable (3) to {@code source} that quote an IPv4 UDP
+     *       datagram (quoted version 4, protocol 17) to {@code destination} (quoted destination address, at
+     *       ICMP offset 8 + 16) and to a port in the range (the quoted UDP destination port, at ICMP offset
+     *       8 + the quoted IP header's length (its IHL x 4, so quoted IP options are read right) + 2).</li>
+     * </ol>
+     * Everything else (echo replies, TCP, other ICMP, errors about other traffic of the host, and forged
+     * errors that quote another destination or a port no probe of this trace uses) is dropped by the kernel,
+     * before it takes room in the capture ring or costs the reader thread anything: a flood of such ICMP
+     * cannot push out the trace's real replies.
+     *
+     * <p>The filter looks at the quote's destination side only, not at its source address and port, on purpose:
+     * a NAT between the host and the router translates the probe's source address and port, and one that
+     * does not translate the quote back leaves its own in it (the quotes {@code NatDetector} and the Dublin
+     * and Paris identities must see); a source NAT never changes the destination address and port. The
+     * remaining checks (source port, IP ID, checksum, quoted TTL) are the tracer's. A quote whose IP header is
+     * cut (less than IHL x 4 + 4 bytes of quote) is dropped: BPF reads past the packet as a reject.
+     *
+     * @throws IllegalArgumentException a port outside 1..65535 or {@code firstPort > lastPort}
+     */
+    public static String traceFilter(int source, int destination, int firstPort, int lastPort) {
+        if (firstPort < 1 || lastPort > 0xffff || firstPort > lastPort) {
+            throw new IllegalArgumentException("destination ports " + firstPort + ".." + lastPort);
+        }
+        String src = Ipv4Address.format(source);
+        // Quoted UDP header: ICMP header (8) + quoted IP header (IHL x 4); its destination port 2 bytes in.
+        String quotedPort = "icmp[((icmp[8] & 0x0f) << 2) + 10 : 2]";
+        return "ip and ((src host " + src + " and udp)"
+                + " or (dst host " + src + " and icmp and (icmp[icmptype] = icmp-timxceed"
+                + " or icmp[icmptype] = icmp-unreach)"
+                + " and (icmp[8] & 0xf0) = 0x40 and icmp[17] = 17"
+                + " and icmp[24:4] = " + Integer.toUnsignedString(destination)
+                + " and " + quotedPort + " >= " + firstPort + " and " + quotedPort + " <= " + lastPort + "))";
+    }
+
+    /**
+     * The capture handle's snapshot length: the interface's MTU plus an Ethernet header with one 802.1Q tag
+     * ({@value #LINK_OVERHEAD} bytes), at most {@link #SNAPLEN}; {@link #SNAPLEN} when the MTU is unknown.
+     *
+     * <p>In immediate mode libpcap uses a TPACKET_V2 ring of fixed-size slots, one per frame, and on an
+     * interface with offloads (GRO/TSO, as every veth has) it sizes the slot by the snapshot length
+     * (pcap-linux.c, {@code create_ring}): with 65535 bytes the 4 MiB ring holds a few dozen
+     * frames, and a burst of ICMP overflows it in under a millisecond. With the MTU's size (1518 bytes for
+     * Ethernet) it holds about 2000. Nothing a trace needs is longer: probes are never sent in segments larger
+     * than the MTU (tracecap does not fragment them, and UDP is not coalesced by GRO) and ICMP errors are at
+     * most 576 bytes (RFC 1812 4.3.2.3) or an MTU. A longer frame would be cut, and its wire length kept.
+     */
+    static int captureSnaplen(String interfaceName) {
+        try {
+            java.net.NetworkInterface nic = java.net.NetworkInterface.getByName(interfaceName);
+            int mtu = nic == null ? -1 : nic.getMTU();
+            return mtu <= 0 ? SNAPLEN : (int) Math.min(SNAPLEN, (long) mtu + LINK_OVERHEAD);
+        } catch (java.net.SocketException e) {
+            return SNAPLEN;
+        }
     }
 
     private static PcapHandle build(String name, int snaplen, int bufferBytes, PcapHandle.TimestampPrecision precision)

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.apache.commons.cli.CommandLine;
@@ -18,6 +20,7 @@ import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.tracecap.capture.CaptureException;
 import org.tracecap.capture.PcapFileSource;
+import org.tracecap.match.FrameSink;
 import org.tracecap.model.Trace;
 import org.tracecap.replay.Reconstructor;
 import org.tracecap.replay.ReplaySummary;
@@ -43,6 +46,11 @@ import org.tracecap.report.TraceWriter;
  * <p>A capture that breaks part way (truncated, corrupt record) still gives the traces reconstructed from
  * the frames before the fault, on stdout and in FILE, then the error line and exit status 2. A capture that
  * cannot be opened at all gives the error line only, and an existing FILE is left untouched.
+ *
+ * <p>Ctrl-C (SIGINT, also SIGTERM and SIGHUP) while the capture is read stops the reading at the next frame:
+ * the traces reconstructed so far are printed and written as for a capture that ends there (the traces still
+ * open come out incomplete), FILE is completed and renamed as usual, the summary line ends with
+ * {@code , interrupted} and the exit status is {@value #INTERRUPTED} (128 + SIGINT, as a shell reports it).
  */
 final class ReplayCommand {
     static final String HELP = """
@@ -61,10 +69,15 @@ final class ReplayCommand {
               -h, --help          show this help
 
             exit status: 0 done, 2 bad usage, or a capture that cannot be read to its end (the
-            traces found before the fault are still printed and written).
+            traces found before the fault are still printed and written), 130 interrupted by
+            Ctrl-C (the traces found so far are printed and written).
             """;
 
     private static final String TRY = "tracecap replay --help";
+    /** Exit status after a Ctrl-C: 128 + SIGINT, what the JVM itself exits with on SIGINT. */
+    static final int INTERRUPTED = 130;
+    /** How long a Ctrl-C waits for the report to be printed and written before the JVM halts. */
+    static final long INTERRUPT_GRACE_MILLIS = 10_000;
 
     private ReplayCommand() {
     }
@@ -117,6 +130,19 @@ final class ReplayCommand {
 
     private static int replay(Path capture, Path outputPath, boolean json, boolean jsonl, boolean numeric,
             PrintStream out, PrintStream err) {
+        Interruption interruption = new Interruption();
+        interruption.install();
+        try {
+            return replay(capture, outputPath, json, jsonl, numeric, interruption, out, err);
+        } finally {
+            out.flush();
+            err.flush();
+            interruption.finished();
+        }
+    }
+
+    static int replay(Path capture, Path outputPath, boolean json, boolean jsonl, boolean numeric,
+            Interruption interruption, PrintStream out, PrintStream err) {
         AtomicOutputFile outputFile = null;
         List<TraceWriter> writers = new ArrayList<>();
         try {
@@ -145,17 +171,20 @@ final class ReplayCommand {
             });
 
             CaptureException failure = null;
+            boolean interrupted = false;
             try {
-                PcapFileSource.read(capture, reconstructor);
+                PcapFileSource.read(capture, interruption.guard(reconstructor));
             } catch (CaptureException e) {
                 failure = e;
+            } catch (Interruption.Stop e) {
+                interrupted = true;
             }
             if (failure != null && failure.packetsDelivered() == 0) {
                 // Nothing was read: no empty report, and an existing output file stays as it was.
                 err.println("tracecap: " + failure.getMessage());
                 return Main.FAILED;
             }
-            ReplaySummary summary = reconstructor.finish(failure != null);
+            ReplaySummary summary = reconstructor.finish(failure != null || interrupted);
             ReportSummary reportSummary = new ReportSummary(summary.packetsRead(), summary.traces(),
                     summary.probesFound(), summary.probesPastStop(), summary.repliesAttributed(),
                     summary.repliesUnattributed(), summary.malformed(), summary.warnings());
@@ -166,7 +195,10 @@ final class ReplayCommand {
                 outputFile.commit();
             }
             out.flush();
-            printSummary(summary, err);
+            printSummary(summary, interrupted, err);
+            if (interrupted) {
+                return INTERRUPTED;
+            }
             if (failure != null) {
                 err.println("tracecap: " + failure.getMessage());
                 return Main.FAILED;
@@ -182,6 +214,66 @@ final class ReplayCommand {
             }
             if (outputFile != null) {
                 outputFile.abandon();
+            }
+        }
+    }
+
+    /**
+     * Ctrl-C during a replay. The JVM runs shutdown hooks on SIGINT (and SIGTERM, SIGHUP) and halts with
+     * status 130 (143, 129) when they return; the hook asks the reading to stop and waits (at most
+     * {@value #INTERRUPT_GRACE_MILLIS} ms) until the command has printed and written what it has. The frame
+     * sink of the reader ({@link #guard}) checks the request before each frame and ends the reading by
+     * throwing {@link Stop}, which {@link PcapFileSource} passes through as it does any exception of its sink.
+     */
+    static final class Interruption {
+        private final CountDownLatch done = new CountDownLatch(1);
+        private final Thread hook = new Thread(this::signalled, "tracecap-replay-interrupt");
+        private volatile boolean requested;
+
+        /** Ends the reading of a capture: thrown by the {@link #guard} sink after a Ctrl-C. */
+        static final class Stop extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+
+            Stop() {
+                super("replay interrupted", null, false, false);
+            }
+        }
+
+        void install() {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        private void signalled() {
+            request();
+            try {
+                done.await(INTERRUPT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** What a Ctrl-C does: the reading stops before the next frame. */
+        void request() {
+            requested = true;
+        }
+
+        /** {@code sink}, stopped by {@link Stop} before the first frame after a Ctrl-C. */
+        FrameSink guard(FrameSink sink) {
+            return (timeNanos, linkType, frame, capturedLength, wireLength) -> {
+                if (requested) {
+                    throw new Stop();
+                }
+                sink.frame(timeNanos, linkType, frame, capturedLength, wireLength);
+            };
+        }
+
+        /** Everything is written: lets the hook return, and removes it when no shutdown is under way. */
+        void finished() {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down (Ctrl-C): the hook is running and returns now
             }
         }
     }
@@ -251,6 +343,11 @@ final class ReplayCommand {
      * by reason and one of extension warnings by reason.
      */
     static void printSummary(ReplaySummary s, PrintStream err) {
+        printSummary(s, false, err);
+    }
+
+    /** As {@link #printSummary(ReplaySummary, PrintStream)}; the line ends with {@code , interrupted} after a Ctrl-C. */
+    static void printSummary(ReplaySummary s, boolean interrupted, PrintStream err) {
         StringBuilder line = new StringBuilder("tracecap: ")
                 .append(count(s.packetsRead(), "packet")).append(" read, ")
                 .append(count(s.probesFound(), "probe")).append(" in ").append(count(s.traces(), "trace"));
@@ -262,6 +359,9 @@ final class ReplayCommand {
                 .append(s.malformedTotal()).append(" malformed");
         if (s.warningsTotal() > 0) {
             line.append(", ").append(count(s.warningsTotal(), "extension warning"));
+        }
+        if (interrupted) {
+            line.append(", interrupted");
         }
         err.println(line);
         printByReason("malformed", s.malformed(), err);

@@ -507,7 +507,10 @@ final class TraceCommand {
             interruption.check();
             LinkFacts facts = link(request, destination, interruption);
             interruption.check();
-            port = LivePort.open(facts.interfaceName(), facts.sourceAddress());
+            // Every probe goes to basePort + n (classic: n < the probe count; paris: n = 0; dublin: n < flows).
+            TraceOptions o = request.options();
+            port = LivePort.open(facts.interfaceName(), facts.sourceAddress(), facts.destinationAddress(),
+                    o.basePort(), Math.min(0xffff, o.basePort() + Math.max(o.probeCount(), o.flows()) - 1));
             if (request.savePcap() != null) {
                 try {
                     pcap = PcapFileWriter.create(request.savePcap(), port.linkType(), LivePort.SNAPLEN);

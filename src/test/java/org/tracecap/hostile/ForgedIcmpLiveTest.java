@@ -226,5 +226,4 @@ class ForgedIcmpLiveTest {
         assertTrue(got.getOrDefault(Kind.EXACT_COPY, 0L) >= 1, "the control forgery reaches the tracer: " + got);
     }
 
-    /** A flood of forged Time Exceeded, as fast as one sender goes, through a whole trace. */
 }
