@@ -55,7 +55,7 @@ import org.tracecap.packet.IpProtocol;
  *       run's last activity); incomplete when the capture ended before that, or was cut
  *       ({@code finish(true)}).</li>
  *   <li>Method: the protocol, the field that told the probes apart, and the tool whose labelling it is
- *       when the clues agree (traceroute, mtr, scamper, dublin), else "unknown".</li>
+ *       when the clues agree (traceroute, mtr, scamper, dublin, tracecap), else "unknown".</li>
  *   <li>Bounded memory: a run with no probe or reply for the inactivity time is closed and emitted; a run
  *       replaced by a new one waits {@link #REPLY_GRACE_NANOS} for late replies; a run longer than
  *       {@link #MAX_RUN_PROBES} probes is cut; the probe table forgets its oldest probes past its capacity.

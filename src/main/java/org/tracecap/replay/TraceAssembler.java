@@ -215,6 +215,8 @@ final class TraceAssembler {
         boolean ipIdSequential = true;
         boolean checksumIsIpId = f.checksum() == f.ipId();
         boolean ipIdDownWithTtl = true;
+        boolean ipIdTracksDport = true;
+        boolean ipIdTracksChecksum = true;
         SentProbe prev = f;
         for (int i = 1; i < piece.size(); i++) {
             SentProbe p = piece.get(i).probe;
@@ -230,6 +232,8 @@ final class TraceAssembler {
             ipIdSequential &= Run.isSequentialStep(prev.ipId(), p.ipId(), Run.IP_ID);
             checksumIsIpId &= p.checksum() == p.ipId();
             ipIdDownWithTtl &= ((p.ipId() + p.ttl()) & 0xffff) == ((f.ipId() + f.ttl()) & 0xffff);
+            ipIdTracksDport &= ((p.ipId() - p.destinationPort()) & 0xffff) == ((f.ipId() - f.destinationPort()) & 0xffff);
+            ipIdTracksChecksum &= ((p.ipId() - p.checksum()) & 0xffff) == ((f.ipId() - f.checksum()) & 0xffff);
             prev = p;
         }
         boolean several = piece.size() > 1;
@@ -260,6 +264,10 @@ final class TraceAssembler {
                     String tool = unknown;
                     if (several && dportPlusOne && sportVaries && monotone) {
                         tool = "traceroute"; // new source port per probe, destination port + 1 per probe
+                    } else if (several && dportPlusOne && !sportVaries && monotone && ipIdTracksDport) {
+                        // tracecap trace (classic): one source port per trace, probes sent in TTL order,
+                        // destination port and IP ID both + 1 per probe
+                        tool = "tracecap";
                     } else if (several && dportPlusOne && !sportVaries) {
                         tool = "mtr"; // one source port per run, destination port + 1 per probe
                     }
@@ -273,7 +281,9 @@ final class TraceAssembler {
                     }
                     if (checksumVaries) {
                         // scamper udp-paris: fixed 5-tuple, the checksum carries the probe number (as IP ID)
-                        String tool = checksumIsIpId && ipIdSequential && monotone ? "scamper" : unknown;
+                        String tool = checksumIsIpId && ipIdSequential && monotone ? "scamper"
+                                // tracecap --method paris: checksum n + 1 and IP ID base + n
+                                : ipIdTracksChecksum && ipIdSequential && monotone ? "tracecap" : unknown;
                         return new Method(protocolName, tool, "udp-checksum");
                     }
                     return new Method(protocolName, unknown, "ip-id");

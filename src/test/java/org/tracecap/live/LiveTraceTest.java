@@ -180,6 +180,8 @@ class LiveTraceTest {
                     () -> "live:\n" + live.out() + "\nreplay:\n" + replay.out());
             assertEquals(liveTrace.path("stop"), replayTrace.path("stop"));
             assertEquals(ttls(liveTrace), ttls(replayTrace));
+            assertEquals(liveTrace.path("method"), replayTrace.path("method"),
+                    "replay recognises tracecap's own probes: same protocol, tool and probe identity");
             // The same probes: ports and IP IDs, probe by probe.
             for (int h = 0; h < liveTrace.path("hops").size(); h++) {
                 JsonNode a = liveTrace.path("hops").get(h).path("probes");
