@@ -52,6 +52,7 @@ import org.tracecap.report.TextReport;
 import org.tracecap.report.TraceWriter;
 import org.tracecap.trace.Clock;
 import org.tracecap.trace.FlowTracer;
+import org.tracecap.trace.PortFailedException;
 import org.tracecap.trace.LinkFacts;
 import org.tracecap.trace.PacketPort;
 import org.tracecap.trace.ProbeMethod;
@@ -559,6 +560,7 @@ final class TraceCommand {
         }
         HopPrinter printer = text ? new HopPrinter(out, names, options.flows() > 1) : null;
         List<Trace> traces;
+        String portFailure = null;
         try {
             if (text) {
                 TextReport.writeHeader(request.host(), facts.destinationAddress(), facts.sourceAddress(),
@@ -566,8 +568,17 @@ final class TraceCommand {
                 out.flush();
             }
             interruption.tracing(tracer);
-            traces = tracer.run(printer != null ? printer : FlowPrinter.SILENT);
-            port.drain();
+            try {
+                traces = tracer.run(printer != null ? printer : FlowPrinter.SILENT);
+            } catch (PortFailedException e) {
+                // The interface went down (or the capture failed) mid-trace: print and write the hops learned
+                // so far, then the port's error, exit status 2.
+                traces = e.traces();
+                portFailure = "tracecap: " + sendAdvice(oneLine(e.getMessage()), options.packetLength());
+            }
+            if (portFailure == null) {
+                port.drain();
+            }
         } catch (IOException e) {
             if (printer != null) {
                 printer.finish();
@@ -623,6 +634,10 @@ final class TraceCommand {
             }
         }
         out.flush();
+        if (portFailure != null) {
+            err.println(portFailure);
+            status = Main.FAILED;
+        }
         err.println(summaryLine(port, summary, dropped));
         return status;
     }

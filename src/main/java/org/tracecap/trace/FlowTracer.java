@@ -107,7 +107,7 @@ public final class FlowTracer {
      * Runs the flows (see the class's rules) and returns their traces in flow order: all of them, or those
      * run until a {@link #stop()}.
      *
-     * @throws IOException when the port fails
+     * @throws PortFailedException when the port fails, with the traces so far (the last one cut short)
      * @throws IllegalStateException on a second call
      */
     public List<Trace> run(FlowListener listener) throws IOException {
@@ -128,7 +128,15 @@ public final class FlowTracer {
             }
             int flow = f;
             listener.flowStarted(flow, sourcePort, flowOptions.basePort());
-            Trace trace = tracer.run(hop -> listener.hopSettled(flow, hop));
+            Trace trace;
+            try {
+                trace = tracer.run(hop -> listener.hopSettled(flow, hop));
+            } catch (PortFailedException e) {
+                // No later flow starts: hand back every flow so far, this one cut short.
+                traces.addAll(e.traces());
+                listener.flowEnded(flow, e.traces().get(0));
+                throw new PortFailedException((IOException) e.getCause(), traces);
+            }
             traces.add(trace);
             if (trace.stop().equals(StopReason.reached()) && !trace.hops().isEmpty()) {
                 budget.destinationAt(trace.hops().get(trace.hops().size() - 1).ttl() - options.firstTtl(),

@@ -95,6 +95,9 @@ import org.tracecap.packet.ProbeEncoder;
  *       TTL sent so far, in-flight probes unanswered, unsent probes left out. Hops not yet given to the
  *       listener are given then, in order. A stop that comes once the trace has ended by rules 1-3 changes
  *       nothing.</li>
+ *   <li><b>Port failed.</b> When the port fails to send or receive (the interface went down: Linux's send
+ *       fails with ENETDOWN), no probe is sent after it and the run throws {@link PortFailedException}
+ *       holding the trace so far, as for rule 4 but with stop reason "incomplete".</li>
  * </ol>
  * The run waits only in {@link PacketPort#receive}, until the earliest of the next probe deadline, the
  * next moment a held-back probe may be sent (rules 3 and 4), or a frame: no fixed sleeps.
@@ -212,7 +215,7 @@ public final class Tracer {
      * Runs the trace to its end (see the class's rules) and returns it; each hop of the result is given to
      * {@code listener} once, in TTL order, before this returns.
      *
-     * @throws IOException when the port fails to send or receive
+     * @throws PortFailedException when the port fails to send or receive (rule 5), with the trace so far
      * @throws IllegalStateException on a second call
      */
     public Trace run(HopListener listener) throws IOException {
@@ -234,11 +237,17 @@ public final class Tracer {
                 interrupted = true;
                 break;
             }
-            long sendAgain = sendWhatMayGo(now);
-            long next = Math.min(sendAgain, nextDeadline());
-            long wait = next == Long.MAX_VALUE ? maxWaitNanos : next - clock.nowNanos();
-            if (wait > 0 && !stopRequested) {
-                port.receive(this::onFrame, wait);
+            try {
+                long sendAgain = sendWhatMayGo(now);
+                long next = Math.min(sendAgain, nextDeadline());
+                long wait = next == Long.MAX_VALUE ? maxWaitNanos : next - clock.nowNanos();
+                if (wait > 0 && !stopRequested) {
+                    port.receive(this::onFrame, wait);
+                }
+            } catch (IOException e) {
+                // Rule 5: the port failed (the interface went down...): keep what was learned.
+                emitRemaining(listener);
+                throw new PortFailedException(e, List.of(result(StopReason.incomplete(), startClock)));
             }
         }
         if (interrupted) {
@@ -516,6 +525,10 @@ public final class Tracer {
     }
 
     private Trace result(boolean interrupted, long startClock) {
+        return result(stopReason(interrupted), startClock);
+    }
+
+    private Trace result(StopReason stop, long startClock) {
         long start = Long.MAX_VALUE;
         long end = Long.MIN_VALUE;
         for (Hop hop : emitted) {
@@ -533,7 +546,7 @@ public final class Tracer {
         live.put("source_mac", LinkFacts.formatMac(link.sourceMac()));
         live.put("gateway_mac", LinkFacts.formatMac(link.gatewayMac()));
         return new Trace(link.sourceAddress(), link.destinationAddress(), identity.method(), start, end,
-                stopReason(interrupted), emitted, live);
+                stop, emitted, live);
     }
 
     private StopReason stopReason(boolean interrupted) {
