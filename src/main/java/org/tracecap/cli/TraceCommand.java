@@ -593,7 +593,7 @@ final class TraceCommand {
         }
         names.close();
         long dropped = livePort.droppedFrames();
-        ReportSummary summary = port.summary(traces);
+        ReportSummary summary = port.summary(traces, tracer.unattributed());
         int status = Main.OK;
         if (pcap != null) {
             try {
@@ -662,9 +662,11 @@ final class TraceCommand {
     }
 
     /**
-     * {@code tracecap: 16 probes sent (+1 past the last hop, not shown), 15 replies attributed, 1 unattributed,
-     * 34 frames captured, 0 malformed, 0 dropped}: "unattributed" counts the replies to this host that answer no
-     * probe shown (late ones, those to probes past the last hop, another trace's).
+     * {@code tracecap: 16 probes sent (+1 past the last hop, not shown), 15 replies attributed, 1 unattributed
+     * (probe past the last hop=1), 34 frames captured, 0 malformed, 0 dropped}: "unattributed" counts the replies
+     * to this host that answer no probe shown (late ones, those to probes past the last hop, another trace's,
+     * forged ones), then, when there are any, how many for each reason ({@link Tracer}'s, and
+     * {@value WatchedPort#AFTER_THE_END} for those captured after the trace ended).
      */
     static String summaryLine(WatchedPort port, ReportSummary s, long dropped) {
         StringBuilder line = new StringBuilder("tracecap: ").append(count(port.probesSent, "probe")).append(" sent");
@@ -672,7 +674,12 @@ final class TraceCommand {
             line.append(" (+").append(s.probesPastStop()).append(" past the last hop, not shown)");
         }
         line.append(", ").append(count(s.repliesAttributed(), "reply", "replies")).append(" attributed, ")
-                .append(s.repliesUnattributed()).append(" unattributed, ")
+                .append(s.repliesUnattributed()).append(" unattributed");
+        if (s.unattributed() != null && !s.unattributed().isEmpty()) {
+            line.append(s.unattributed().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(java.util.stream.Collectors.joining(", ", " (", ")")));
+        }
+        line.append(", ")
                 .append(count(s.packetsRead(), "frame")).append(" captured, ")
                 .append(s.malformed().values().stream().mapToLong(Long::longValue).sum()).append(" malformed, ")
                 .append(dropped).append(" dropped");
@@ -707,6 +714,8 @@ final class TraceCommand {
      */
     static final class WatchedPort implements PacketPort {
         private static final int DRAIN_POLLS = 8;
+        /** The reason of the unattributed replies captured after the tracer ended (while draining). */
+        static final String AFTER_THE_END = "after the trace ended";
         private final LivePort port;
         private final PcapFileWriter pcap;
         private final int source;
@@ -716,6 +725,8 @@ final class TraceCommand {
         private long probesSent;
         private long framesCaptured;
         private long repliesSeen;
+        private long repliesAfterTheEnd;
+        private boolean draining;
 
         WatchedPort(LivePort port, PcapFileWriter pcap, int source, ReverseDns names) {
             this.port = port;
@@ -750,8 +761,13 @@ final class TraceCommand {
          */
         void drain() throws IOException {
             int empty = 0;
-            for (int polls = 0; empty < 2 && polls < DRAIN_POLLS; polls++) {
-                empty = port.receive(this::observe, 0) == 0 ? empty + 1 : 0;
+            draining = true;
+            try {
+                for (int polls = 0; empty < 2 && polls < DRAIN_POLLS; polls++) {
+                    empty = port.receive(this::observe, 0) == 0 ? empty + 1 : 0;
+                }
+            } finally {
+                draining = false;
             }
         }
 
@@ -762,14 +778,21 @@ final class TraceCommand {
             }
             Classified c = classifier.classify(time, link, bytes, caplen, wire);
             if (c instanceof IcmpReply r && r.destination() == source) {
-                repliesSeen++;
+                replySeen();
                 if (names.resolves()) {
                     names.prefetch(List.of(r.source()));
                 }
             } else if (c instanceof TcpReply r && r.destination() == source) {
-                repliesSeen++;
+                replySeen();
             } else if (c instanceof Classified.Malformed m) {
                 malformed.merge(m.reason(), 1L, Long::sum);
+            }
+        }
+
+        private void replySeen() {
+            repliesSeen++;
+            if (draining) {
+                repliesAfterTheEnd++;
             }
         }
 
@@ -783,8 +806,12 @@ final class TraceCommand {
             port.close();
         }
 
-        /** The JSON summary of one live trace: frames captured, probes shown and past the stop, replies. */
-        ReportSummary summary(List<Trace> traces) {
+        /**
+         * The JSON summary of one live trace: frames captured, probes shown and past the stop, replies; the
+         * unattributed ones by reason: {@code byTracer}, the tracer's reasons for those it saw, and
+         * {@value #AFTER_THE_END} for those captured after it ended.
+         */
+        ReportSummary summary(List<Trace> traces, SortedMap<String, Long> byTracer) {
             long shown = 0;
             long answered = 0;
             for (Trace trace : traces) {
@@ -797,8 +824,12 @@ final class TraceCommand {
                     }
                 }
             }
+            SortedMap<String, Long> unattributed = new TreeMap<>(byTracer);
+            if (repliesAfterTheEnd > 0) {
+                unattributed.merge(AFTER_THE_END, repliesAfterTheEnd, Long::sum);
+            }
             return new ReportSummary(framesCaptured, traces.size(), shown, Math.max(0, probesSent - shown), answered,
-                    Math.max(0, repliesSeen - answered), malformed, null);
+                    Math.max(0, repliesSeen - answered), malformed, null, unattributed);
         }
     }
 

@@ -220,6 +220,9 @@ public final class JsonReport {
         g.writeNumberField("replies_unattributed", s.repliesUnattributed());
         writeCounts(g, "malformed", s.malformed());
         writeCounts(g, "warnings", s.warnings());
+        if (s.unattributed() != null) {
+            writeCounts(g, "unattributed", s.unattributed());
+        }
         g.writeEndObject();
     }
 

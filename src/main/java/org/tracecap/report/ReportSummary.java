@@ -17,13 +17,25 @@ import java.util.TreeMap;
  * @param repliesUnattributed replies that quoted or answered no known probe
  * @param malformed           frames skipped as malformed, by reason
  * @param warnings            replies kept without their RFC 4884 extensions, by reason
+ * @param unattributed        the unattributed replies by reason (a live trace: they add up to
+ *                            {@code repliesUnattributed}), or null when not counted by reason (a replay):
+ *                            then the JSON has no {@code unattributed} field
  */
 public record ReportSummary(long packetsRead, long traces, long probesFound, long probesPastStop,
         long repliesAttributed, long repliesUnattributed, SortedMap<String, Long> malformed,
-        SortedMap<String, Long> warnings) {
+        SortedMap<String, Long> warnings, SortedMap<String, Long> unattributed) {
     public ReportSummary {
         malformed = counts(malformed);
         warnings = counts(warnings);
+        unattributed = unattributed == null ? null : counts(unattributed);
+    }
+
+    /** A summary without the unattributed replies counted by reason (a replay's). */
+    public ReportSummary(long packetsRead, long traces, long probesFound, long probesPastStop,
+            long repliesAttributed, long repliesUnattributed, SortedMap<String, Long> malformed,
+            SortedMap<String, Long> warnings) {
+        this(packetsRead, traces, probesFound, probesPastStop, repliesAttributed, repliesUnattributed, malformed,
+                warnings, null);
     }
 
     private static SortedMap<String, Long> counts(SortedMap<String, Long> byReason) {

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 import org.tracecap.model.Hop;
 import org.tracecap.model.Method;
@@ -59,6 +61,8 @@ public final class FlowTracer {
     private final Object lock = new Object();
     private volatile boolean stopRequested;
     private Tracer current;
+    /** Every flow's tracer started so far, for {@link #unattributed()}. */
+    private final List<Tracer> ran = new ArrayList<>();
     private boolean started;
 
     public FlowTracer(TraceOptions options, LinkFacts link, PacketPort port, Clock clock) {
@@ -126,6 +130,7 @@ public final class FlowTracer {
                 }
                 current = tracer;
             }
+            ran.add(tracer);
             int flow = f;
             listener.flowStarted(flow, sourcePort, flowOptions.basePort());
             Trace trace;
@@ -145,6 +150,20 @@ public final class FlowTracer {
             listener.flowEnded(flow, trace);
         }
         return traces;
+    }
+
+    /**
+     * The replies to the source that no flow attributed to a probe of its hops, by reason
+     * ({@link Tracer#unattributed()} summed over the flows run); read once {@link #run} has returned or thrown.
+     * A flow sees only the frames captured while it runs, so a late reply to an earlier flow counts under the
+     * flow running when it arrives (usually {@value Tracer#NO_SUCH_PROBE}: another destination port).
+     */
+    public SortedMap<String, Long> unattributed() {
+        SortedMap<String, Long> sum = new TreeMap<>();
+        for (Tracer t : ran) {
+            t.unattributed().forEach((reason, n) -> sum.merge(reason, n, Long::sum));
+        }
+        return sum;
     }
 
     /** Stops the running flow and every later one; safe from any thread, harmless after the end. */

@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 import org.tracecap.match.Classified;
 import org.tracecap.match.FrameClassifier;
@@ -14,6 +16,7 @@ import org.tracecap.match.IcmpReply;
 import org.tracecap.match.ProbeTable;
 import org.tracecap.match.QuotedProbe;
 import org.tracecap.match.SentProbe;
+import org.tracecap.match.TcpReply;
 import org.tracecap.model.Hop;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
@@ -102,6 +105,26 @@ import org.tracecap.packet.ProbeEncoder;
  * The run waits only in {@link PacketPort#receive}, until the earliest of the next probe deadline, the
  * next moment a held-back probe may be sent (rules 3 and 4), or a frame: no fixed sleeps.
  *
+ * <h2>Unattributed replies</h2>
+ * Every ICMP message or TCP reply addressed to the source that does not end up as the answer of a probe in
+ * the trace's hops is counted under the first reason that applies ({@link #unattributed()}), checked in this
+ * order (frames to other addresses are not counted):
+ * <ol>
+ *   <li>{@value #NOT_OUR_QUOTE}: no quote (Echo Reply, TCP, an ICMP error too short to quote), or a quote of
+ *       another protocol or to another destination;</li>
+ *   <li>{@value #NO_SUCH_PROBE}: the {@link ProbeTable} holds no probe of this trace the quote could be (no probe
+ *       to the quoted destination port sent before the reply was captured);</li>
+ *   <li>{@value #QUOTED_TTL_ABOVE}: the quoted TTL is above the probe's (a router quotes what arrived, and
+ *       TTLs only go down);</li>
+ *   <li>the {@link ProbeIdentity} turns the quote away ({@link ProbeIdentity#owns}), named by the first field
+ *       that differs from the probe the table chose: {@value #SOURCE_PORT} (the quoted source address is
+ *       ours but the port is not, or a source rewritten on the way with a port the method does not accept),
+ *       {@value #IP_ID}, {@value #CHECKSUM}, else {@value #NOT_OUR_IDENTITY};</li>
+ *   <li>the probe is ours but no longer waits: {@value #DUPLICATE} (already answered), {@value #TIMED_OUT}
+ *       (rule 5), {@value #PAST_LAST_HOP} (above the final TTL, stop rules 1-2; also counted for a reply
+ *       taken by a probe before the final TTL came down below it).</li>
+ * </ol>
+ *
  * <p>Not thread-safe apart from {@link #stop()}.
  */
 public final class Tracer {
@@ -119,6 +142,18 @@ public final class Tracer {
     static final int SOURCE_PORT_LOW = 61000;
     static final int SOURCE_PORT_HIGH = 65535;
 
+    /** Reasons a reply to the source is not attributed (see "Unattributed replies"); stable, in the JSON. */
+    public static final String NOT_OUR_QUOTE = "not a quote of our probes";
+    public static final String NO_SUCH_PROBE = "no such probe";
+    public static final String QUOTED_TTL_ABOVE = "quoted TTL above the probe's";
+    public static final String SOURCE_PORT = "quoted source port not ours";
+    public static final String IP_ID = "IP ID not the probe's";
+    public static final String CHECKSUM = "checksum differs from the probe's";
+    public static final String NOT_OUR_IDENTITY = "not this trace's identity";
+    public static final String DUPLICATE = "probe already answered";
+    public static final String TIMED_OUT = "after the probe timed out";
+    public static final String PAST_LAST_HOP = "probe past the last hop";
+
     private final TraceOptions options;
     private final LinkFacts link;
     private final PacketPort port;
@@ -134,6 +169,7 @@ public final class Tracer {
     private final NatDetector nat = new NatDetector();
     private final byte[] frame;
     private final List<Hop> emitted = new ArrayList<>();
+    private final SortedMap<String, Long> unattributed = new TreeMap<>();
     private final long maxWaitNanos;
     private final long deliveryLagNanos;
 
@@ -203,6 +239,18 @@ public final class Tracer {
     /** The UDP source port of this trace's probes. */
     public int sourcePort() {
         return sourcePort;
+    }
+
+    /**
+     * The replies to the source this trace did not attribute to a probe of its hops, by reason (see the class's
+     * "Unattributed replies"); a copy, meant to be read once {@link #run} has returned or thrown.
+     */
+    public SortedMap<String, Long> unattributed() {
+        return new TreeMap<>(unattributed);
+    }
+
+    private void unattributed(String reason) {
+        unattributed.merge(reason, 1L, Long::sum);
     }
 
     /** Asks a running trace to stop (stop rule 4); safe from any thread, harmless after the end. */
@@ -337,6 +385,8 @@ public final class Tracer {
             ownProbe(s);
         } else if (c instanceof IcmpReply r) {
             reply(r);
+        } else if (c instanceof TcpReply r && r.destination() == link.sourceAddress()) {
+            unattributed(NOT_OUR_QUOTE); // every probe is UDP
         }
     }
 
@@ -355,19 +405,37 @@ public final class Tracer {
     private void reply(IcmpReply r) {
         QuotedProbe q = r.quote();
         // The quoted source is not checked: a NAT on the path may have rewritten it (ownership, rule 7).
-        if (q == null || r.destination() != link.sourceAddress() || q.protocol() != IpProtocol.UDP
-                || q.destination() != link.destinationAddress()) {
+        if (r.destination() != link.sourceAddress()) {
+            return;
+        }
+        if (q == null || q.protocol() != IpProtocol.UDP || q.destination() != link.destinationAddress()) {
+            unattributed(NOT_OUR_QUOTE);
             return;
         }
         SentProbe s = table.attribute(r);
-        // A router quotes the probe as it arrived: its TTL can only have gone down on the way. A quote
-        // with a higher TTL than we sent is forged (or from another prober) and never ours.
-        if (s == null || q.ttl() > s.ttl() || !identity.owns(q, s)) {
+        if (s == null) {
+            unattributed(NO_SUCH_PROBE);
             return;
         }
-        Probe p = probes[identity.sequenceOf(s)];
-        if (p.sent != s || p.done()) {
-            return; // timed out (rule 5), forgotten above the final TTL, or a duplicate
+        // A router quotes the probe as it arrived: its TTL can only have gone down on the way. A quote
+        // with a higher TTL than we sent is forged (or from another prober) and never ours.
+        if (q.ttl() > s.ttl()) {
+            unattributed(QUOTED_TTL_ABOVE);
+            return;
+        }
+        if (!identity.owns(q, s)) {
+            unattributed(rejection(q, s));
+            return;
+        }
+        int n = identity.sequenceOf(s);
+        Probe p = n < 0 ? null : probes[n];
+        if (p == null || p.sent != s) {
+            unattributed(NO_SUCH_PROBE);
+            return;
+        }
+        if (p.done()) {
+            unattributed(p.reply != null ? DUPLICATE : p.forgotten ? PAST_LAST_HOP : TIMED_OUT);
+            return;
         }
         p.reply = r;
         inFlight--;
@@ -377,16 +445,42 @@ public final class Tracer {
         }
     }
 
+    /**
+     * Why the identity turned a quote away: the first of its identity fields that differs from the probe the
+     * table chose (the source port counts first only when the quoted source address is ours: a NAT may have
+     * rewritten both).
+     */
+    private static String rejection(QuotedProbe q, SentProbe s) {
+        boolean ourSource = q.source() == s.source();
+        if (ourSource && q.sourcePort() != s.sourcePort()) {
+            return SOURCE_PORT;
+        }
+        if (q.ipId() != s.ipId()) {
+            return IP_ID;
+        }
+        if (q.checksum() != s.checksum()) {
+            return CHECKSUM;
+        }
+        if (q.sourcePort() != s.sourcePort()) {
+            return SOURCE_PORT;
+        }
+        return NOT_OUR_IDENTITY;
+    }
+
     /** Stop rules 1 and 2: nothing above {@code ttl} is sent or reported. */
     private void markFinal(int ttl) {
         if (finalTtl != 0 && finalTtl <= ttl) {
             return;
         }
+        int previous = finalTtl;
         finalTtl = ttl;
         for (Probe p : probes) {
             if (p.ttl > ttl && p.sent != null && !p.done()) {
                 p.forgotten = true;
                 inFlight--;
+            } else if (p.ttl > ttl && p.reply != null && (previous == 0 || p.ttl <= previous)) {
+                // Answered, but now above the last hop: its reply is not in the trace after all.
+                unattributed(PAST_LAST_HOP);
             }
         }
     }

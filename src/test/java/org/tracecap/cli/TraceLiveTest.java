@@ -74,8 +74,17 @@ class TraceLiveTest {
             }
             assertEquals(1, run.errLines().size(), run.err());
             assertTrue(run.errLines().get(0).matches("tracecap: \\d+ probes sent( \\(\\+\\d+ past the last hop,"
-                    + " not shown\\))?, 9 replies attributed, \\d+ unattributed, \\d+ frames captured, 0 malformed,"
-                    + " 0 dropped"), run.err());
+                    + " not shown\\))?, 9 replies attributed, \\d+ unattributed( \\([^)]+=\\d+\\))?, \\d+ frames"
+                    + " captured, 0 malformed, 0 dropped"), run.err());
+
+            // The unattributed replies by reason (a live trace writes them) add up to the total.
+            JsonNode summary = JSON.readTree(json.toFile()).path("summary");
+            long byReason = 0;
+            for (JsonNode n : summary.path("unattributed")) {
+                byReason += n.asLong();
+            }
+            assertTrue(summary.path("unattributed").isObject(), summary.toString());
+            assertEquals(summary.path("replies_unattributed").asLong(), byReason, summary.toString());
 
             JsonNode trace = JSON.readTree(json.toFile()).path("traces").get(0);
             assertEquals("reached", trace.path("stop").path("reason").asText());

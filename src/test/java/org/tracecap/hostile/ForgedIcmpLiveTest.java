@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,9 @@ import org.tracecap.capture.LivePort;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.Ipv4Address;
+import org.tracecap.trace.LinkFacts;
+import org.tracecap.trace.TraceOptions;
+import org.tracecap.trace.Tracer;
 
 /**
  * Forged and stray ICMP against a live trace (issue 5), sent by an attacker namespace on r1 while the client
@@ -66,6 +70,34 @@ class ForgedIcmpLiveTest {
         int source() {
             return Ipv4Address.parse(HostileNet.FORGED_NET + octet);
         }
+
+        /** The reason the tracer counts this kind under once the probe it imitates has been sent. */
+        String reason() {
+            return switch (this) {
+                case OTHER_SOURCE_PORT -> Tracer.SOURCE_PORT;
+                case OTHER_DESTINATION -> Tracer.NOT_OUR_QUOTE;
+                case PROBE_NEVER_SENT -> Tracer.NO_SUCH_PROBE;
+                case QUOTED_TTL_ABOVE_SENT -> Tracer.QUOTED_TTL_ABOVE;
+                case IP_ID_NEVER_USED, EARLIER_RUN -> Tracer.IP_ID;
+                case CHECKSUM_NEVER_USED -> Tracer.CHECKSUM;
+                case EXACT_COPY -> null;
+            };
+        }
+    }
+
+    /** A trace run as {@link HostileNet#trace} runs it, with its tracer's unattributed replies by reason. */
+    record Counted(Trace trace, long droppedFrames, SortedMap<String, Long> unattributed) {
+    }
+
+    static Counted traceCounted(TraceOptions options, long seed) throws Exception {
+        LinkFacts link = net.clientLink();
+        return net.client.call(() -> {
+            try (LivePort port = LivePort.open("eth0", HostileNet.CLIENT)) {
+                Tracer tracer = new Tracer(options, link, port, HostileNet.EPOCH_CLOCK, new SplittableRandom(seed));
+                Trace t = tracer.run(hop -> { });
+                return new Counted(t, port.droppedFrames(), tracer.unattributed());
+            }
+        });
     }
 
     static byte[] forge(Kind k, int n, int ipIdBase, int[] earlierIpIds) {
@@ -171,9 +203,9 @@ class ForgedIcmpLiveTest {
                 Kind.QUOTED_TTL_ABOVE_SENT, Kind.IP_ID_NEVER_USED, Kind.CHECKSUM_NEVER_USED, Kind.EARLIER_RUN);
         var attack = attack(kinds, base, earlierIpIds, stop, BURST_PAUSE_NANOS);
         Thread.sleep(200);
-        HostileNet.Run run;
+        Counted run;
         try {
-            run = net.trace(HostileNet.options(SPORT, 2), seed);
+            run = traceCounted(HostileNet.options(SPORT, 2), seed);
         } finally {
             stop.set(true);
         }
@@ -183,9 +215,15 @@ class ForgedIcmpLiveTest {
             assertEquals((base + p.destinationPort() - BASE_PORT) & 0xffff, p.ipId(), "IP ID base derivation");
         }
         Map<Kind, Long> got = attributed(t);
-        System.out.println("forged ICMP: sent " + sent + ", attributed " + got + ", hops " + HostileNet.responders(t));
+        System.out.println("forged ICMP: sent " + sent + ", attributed " + got + ", unattributed by reason "
+                + run.unattributed() + ", hops " + HostileNet.responders(t));
         assertTrue(sent.values().stream().allMatch(n -> n >= 100), "each kind sent at least 100 times: " + sent);
         assertEquals(Map.of(), got, "forged replies attributed (sent " + sent + ")");
+        // Each kind is counted under its own reason (a forgery of a probe not sent yet: "no such probe").
+        for (Kind k : kinds) {
+            assertTrue(run.unattributed().getOrDefault(k.reason(), 0L) >= 100,
+                    () -> k + " counted under \"" + k.reason() + "\": " + run.unattributed() + " (sent " + sent + ")");
+        }
         assertEquals(EXPECTED, HostileNet.responders(t), () -> "the client's capture dropped " + run.droppedFrames()
                 + " frames (sent " + sent + ")");
     }

@@ -75,6 +75,21 @@ class JsonReportTest {
     }
 
     @Test
+    void aLiveSummaryHasTheUnattributedRepliesByReasonAndValidates() throws IOException {
+        ReportSummary live = new ReportSummary(30, 1, 6, 9, 6, 10, null, null,
+                new TreeMap<>(Map.of("probe past the last hop", 9L, "no such probe", 1L)));
+        JsonNode doc = MAPPER.readTree(document(List.of(Samples.straight()), live, false));
+        JsonNode s = doc.get("summary");
+        assertEquals(List.of("packets_read", "traces", "probes", "probes_past_stop", "replies_attributed",
+                "replies_unattributed", "malformed", "warnings", "unattributed"), fieldNames(s));
+        assertEquals("{\"no such probe\":1,\"probe past the last hop\":9}", s.get("unattributed").toString());
+        assertEquals(List.of(), HopJsonSchema.load().validate(doc, "#"));
+        JsonNode none = MAPPER.readTree(document(List.of(), new ReportSummary(0, 0, 0, 0, 0, 0, null, null,
+                new TreeMap<>()), false)).get("summary");
+        assertEquals("{}", none.get("unattributed").toString());
+    }
+
+    @Test
     void summaryIsLeftOutWhenNotGiven() throws IOException {
         JsonNode doc = MAPPER.readTree(document(List.of(), null, true));
         assertEquals("{\"version\":1,\"tool\":\"tracecap\",\"traces\":[]}", doc.toString());
