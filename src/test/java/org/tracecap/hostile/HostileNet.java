@@ -26,6 +26,15 @@ import org.tracecap.trace.Tracer;
  *                             r1 .9.1 -- .9.2 attacker
  * </pre>
  * rp_filter is off on r1 (spoofed sources are forwarded) and no node rate-limits ICMP.
+ *
+ * <p>{@link #switched()} builds the same chain with the attacker on the client's own link instead: client,
+ * r1 and attacker each joined by a veth to a Linux bridge in a fourth namespace ("sw"), so forged frames reach
+ * the traced interface without a router forwarding them (a flood then loads the bridge, not r1's IP stack).
+ * <pre>
+ *  client 198.18.0.2 --+
+ *                      sw (bridge br0) -- .0.1 r1 .1.1 -- .1.2 r2 .2.1 -- .2.2 server
+ *  attacker 198.18.0.3 +
+ * </pre>
  */
 final class HostileNet implements AutoCloseable {
     static final int CLIENT = Ipv4Address.parse("198.18.0.2");
@@ -47,8 +56,20 @@ final class HostileNet implements AutoCloseable {
     final Namespace r2;
     final Namespace server;
     final Namespace attacker;
+    /** The bridge namespace of {@link #switched()}; null when the attacker sits behind r1. */
+    final Namespace sw;
 
+    /** The attacker on a third link of r1. */
     HostileNet() {
+        this(false);
+    }
+
+    /** The attacker on the client's link, through a bridge (see the class comment). */
+    static HostileNet switched() {
+        return new HostileNet(true);
+    }
+
+    private HostileNet(boolean switched) {
         net = NetnsTopology.create();
         try {
             client = net.host("client");
@@ -64,16 +85,33 @@ final class HostileNet implements AutoCloseable {
                 ns.sysctl("net.ipv6.conf.all.disable_ipv6", "1");
                 ns.sysctl("net.ipv6.conf.default.disable_ipv6", "1");
             }
-            net.link(client, "eth0", "198.18.0.2/24", r1, "eth0", "198.18.0.1/24");
+            if (switched) {
+                sw = net.host("sw");
+                sw.run("ip", "link", "add", "br0", "type", "bridge", "stp_state", "0");
+                net.link(client, "eth0", "198.18.0.2/24", sw, "p-client", null);
+                net.link(r1, "eth0", "198.18.0.1/24", sw, "p-r1", null);
+                net.link(attacker, "eth0", "198.18.0.3/24", sw, "p-attacker", null);
+                for (String port : List.of("p-client", "p-r1", "p-attacker")) {
+                    sw.run("ip", "link", "set", port, "master", "br0");
+                }
+                sw.run("ip", "link", "set", "br0", "up");
+            } else {
+                sw = null;
+                net.link(client, "eth0", "198.18.0.2/24", r1, "eth0", "198.18.0.1/24");
+                net.link(r1, "eth2", "198.18.9.1/24", attacker, "eth0", "198.18.9.2/24");
+            }
             net.link(r1, "eth1", "198.18.1.1/24", r2, "eth0", "198.18.1.2/24");
             net.link(r2, "eth1", "198.18.2.1/24", server, "eth0", "198.18.2.2/24");
-            net.link(r1, "eth2", "198.18.9.1/24", attacker, "eth0", "198.18.9.2/24");
             client.run("ip", "route", "add", "198.18.0.0/15", "via", "198.18.0.1");
             r1.run("ip", "route", "add", "198.18.2.0/24", "via", "198.18.1.2");
-            r1.run("ip", "route", "add", "198.18.7.0/24", "via", "198.18.9.2");
             r2.run("ip", "route", "add", "198.18.0.0/15", "via", "198.18.1.1");
             server.run("ip", "route", "add", "198.18.0.0/15", "via", "198.18.2.1");
-            attacker.run("ip", "route", "add", "198.18.0.0/15", "via", "198.18.9.1");
+            if (switched) {
+                attacker.run("ip", "route", "add", "198.18.0.0/15", "via", "198.18.0.1");
+            } else {
+                r1.run("ip", "route", "add", "198.18.7.0/24", "via", "198.18.9.2");
+                attacker.run("ip", "route", "add", "198.18.0.0/15", "via", "198.18.9.1");
+            }
         } catch (RuntimeException e) {
             net.close();
             throw e;
@@ -146,10 +184,13 @@ final class HostileNet implements AutoCloseable {
         return ip;
     }
 
-    /** A Time Exceeded frame from {@code source} to the client, as the attacker puts it on its link. */
-    static byte[] timeExceeded(int source, byte[] quote, byte[] attackerMac, byte[] r1Mac) {
+    /**
+     * A Time Exceeded frame from {@code source} to the client, as the attacker puts it on its link;
+     * {@code nextMac} is r1's MAC on the attacker's link, or the client's own on a {@link #switched()} net.
+     */
+    static byte[] timeExceeded(int source, byte[] quote, byte[] attackerMac, byte[] nextMac) {
         IcmpErrorEncoder e = IcmpErrorEncoder.timeExceeded(source, CLIENT, quote, 0, quote.length)
-                .ethernet(r1Mac, attackerMac).ipId(source & 0xffff);
+                .ethernet(nextMac, attackerMac).ipId(source & 0xffff);
         byte[] out = new byte[e.length()];
         e.encode(out, 0);
         return out;

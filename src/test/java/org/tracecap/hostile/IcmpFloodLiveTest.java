@@ -27,13 +27,15 @@ import org.tracecap.packet.IcmpErrorEncoder;
 import org.tracecap.packet.Ipv4Address;
 
 /**
- * A flood of forged ICMP at the client during a live trace (issue 5): the attacker namespace on r1 sends, as
- * fast as one pcap sender goes, Time Exceeded quoting another destination or a destination port no probe uses,
- * Echo Replies and Time Exceeded quoting TCP, and mixed in (one frame in {@value #PASSING_EVERY}) forgeries
- * that the capture filter cannot tell apart from a real reply (right destination and port, another source
- * port or an IP ID never used). The trace runs as the CLI in a child JVM in the client namespace
- * ({@code tracecap trace -n --json}), so its peak resident memory (VmHWM) is measured alone. r2 drops its own
- * Time Exceeded, so hop 2's probes wait the whole MAX wait (2 s) while the flood goes on.
+ * A flood of forged ICMP at the client during a live trace (issue 5): the attacker, on the client's own link
+ * ({@link HostileNet#switched()}: client, r1 and attacker on one bridge, so no router has to forward the
+ * flood), sends 110,000 frames/s (by default) from 2 pcap senders: Time Exceeded quoting another destination
+ * or a destination port no probe uses, Echo Replies and Time Exceeded quoting TCP, and mixed in (one frame in
+ * {@value #PASSING_EVERY}) forgeries that the capture filter cannot tell apart from a real reply (right
+ * destination and port, another source port or an IP ID never used). The trace runs as the CLI in a child JVM
+ * in the client namespace ({@code tracecap trace -n --json}), so its peak resident memory (VmHWM) is measured
+ * alone. r2 drops its own Time Exceeded, so hop 2's probes wait the whole MAX wait (2 s) while the flood goes
+ * on.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class IcmpFloodLiveTest {
@@ -54,13 +56,16 @@ class IcmpFloodLiveTest {
 
     static HostileNet net;
     static byte[] attackerMac;
-    static byte[] r1Mac;
+    /** The client's MAC: the attacker is on its link. */
+    static byte[] clientMac;
 
     @BeforeAll
     static void topology() {
-        net = new HostileNet();
+        net = HostileNet.switched();
         attackerMac = HostileNet.mac(net.attacker.mac("eth0"));
-        r1Mac = HostileNet.mac(net.r1.mac("eth2"));
+        clientMac = HostileNet.mac(net.client.mac("eth0"));
+        // The bridge learns where the client is before the flood, so the flood goes to the client's port only.
+        net.sw.run("bridge", "fdb", "replace", net.client.mac("eth0"), "dev", "p-client", "master", "static");
         net.r2.run("iptables", "-A", "OUTPUT", "-p", "icmp", "--icmp-type", "time-exceeded", "-j", "DROP");
     }
 
@@ -76,7 +81,7 @@ class IcmpFloodLiveTest {
     }
 
     static byte[] timeExceeded(int kind, byte[] quote) {
-        return HostileNet.timeExceeded(forged(kind), quote, attackerMac, r1Mac);
+        return HostileNet.timeExceeded(forged(kind), quote, attackerMac, clientMac);
     }
 
     /** The flood's frames, in sending order: {@value #PASSING_EVERY} - 1 junk frames, then a passing forgery. */
@@ -92,7 +97,7 @@ class IcmpFloodLiveTest {
             junk.add(timeExceeded(PORT_NOT_USED, HostileNet.quote(HostileNet.SERVER, 1, ipId, sport,
                     BASE_PORT + PROBES + n, 0)));
             IcmpErrorEncoder echo = IcmpErrorEncoder.echoReply(forged(ECHO_REPLY), HostileNet.CLIENT, 0x7ace, n,
-                    echoData, 0, echoData.length).ethernet(r1Mac, attackerMac);
+                    echoData, 0, echoData.length).ethernet(clientMac, attackerMac);
             byte[] e = new byte[echo.length()];
             echo.encode(e, 0);
             junk.add(e);
@@ -118,51 +123,65 @@ class IcmpFloodLiveTest {
         double rate() {
             return (junk + passing) / seconds;
         }
+
+        Flood plus(Flood o) {
+            return new Flood(junk + o.junk, passing + o.passing, Math.max(seconds, o.seconds));
+        }
     }
 
     /**
-     * Frames per second of the flood. One pcap sender reaches about 110,000/s here, but at that rate r1 (a
-     * namespace sharing the test machine's two CPUs with everything else) cannot forward it all: the kernel
-     * drops frames on the way to the client (the veth backlog, before any capture sees them), the real replies
-     * among them, and any traceroute loses hops. Paced to half of that, the links carry the flood and the
-     * trace's replies, and what is left to show is tracecap's part.
+     * Frames per second of the flood, all senders together: issue 5 asks for 100,000, and the pacing loses a
+     * little at the ends, so the target is 110,000 and the test wants at least 10/11 of it. With the attacker behind
+     * r1, r1 (a namespace sharing the test machine's two CPUs with everything else) could not forward more than
+     * about 50,000/s without the kernel dropping frames on the way to the client, the real replies among them;
+     * on the bridge the flood reaches the traced interface directly.
      */
-    static final long RATE = 50_000;
+    static final long RATE = Long.getLong("tracecap.flood.rate", 110_000);
+    /** Sender threads, each with its own pcap handle, each paced to its share of {@link #RATE}. */
+    static final int SENDERS = Integer.getInteger("tracecap.flood.senders", 2);
 
-    /** Sends the flood from the attacker namespace until {@code stop}, {@value #RATE} frames/s. */
+    /** Sends the flood from the attacker namespace until {@code stop}, {@link #RATE} frames/s in all. */
     static CompletableFuture<Flood> flood(AtomicBoolean stop) {
         List<byte[]> frames = floodFrames();
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return net.attacker.call(() -> {
-                    long junk = 0;
-                    long passing = 0;
-                    long start = System.nanoTime();
-                    try (LivePort port = LivePort.open("eth0", "less 0")) {
-                        for (int i = 0, sent = 0; !stop.get(); i = (i + 1) % frames.size(), sent++) {
-                            if (sent % 100 == 0) {
-                                // Paced to RATE: wait until the time this frame is due.
-                                long due = start + sent * 1_000_000_000L / RATE;
-                                long early = due - System.nanoTime();
-                                if (early > 0) {
-                                    java.util.concurrent.locks.LockSupport.parkNanos(early);
-                                }
-                            }
-                            byte[] f = frames.get(i);
-                            port.send(f, f.length);
-                            if (i % PASSING_EVERY == PASSING_EVERY - 1) {
-                                passing++;
-                            } else {
-                                junk++;
-                            }
-                        }
+        List<CompletableFuture<Flood>> senders = new ArrayList<>();
+        for (int s = 0; s < SENDERS; s++) {
+            int first = s * frames.size() / SENDERS / PASSING_EVERY * PASSING_EVERY;
+            senders.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return net.attacker.call(() -> send(frames, first, RATE / SENDERS, stop));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, runnable -> new Thread(runnable, "flood").start()));
+        }
+        return CompletableFuture.allOf(senders.toArray(new CompletableFuture[0]))
+                .thenApply(v -> senders.stream().map(CompletableFuture::join).reduce(Flood::plus).orElseThrow());
+    }
+
+    private static Flood send(List<byte[]> frames, int first, long rate, AtomicBoolean stop) throws Exception {
+        long junk = 0;
+        long passing = 0;
+        long start = System.nanoTime();
+        try (LivePort port = LivePort.open("eth0", "less 0")) {
+            for (int i = first, sent = 0; !stop.get(); i = (i + 1) % frames.size(), sent++) {
+                if (sent % 100 == 0) {
+                    // Paced to rate: wait until the time this frame is due.
+                    long due = start + sent * 1_000_000_000L / rate;
+                    long early = due - System.nanoTime();
+                    if (early > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(early);
                     }
-                    return new Flood(junk, passing, (System.nanoTime() - start) / 1e9);
-                });
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+                }
+                byte[] f = frames.get(i);
+                port.send(f, f.length);
+                if (i % PASSING_EVERY == PASSING_EVERY - 1) {
+                    passing++;
+                } else {
+                    junk++;
+                }
             }
-        });
+        }
+        return new Flood(junk, passing, (System.nanoTime() - start) / 1e9);
     }
 
     @Test
@@ -217,7 +236,8 @@ class IcmpFloodLiveTest {
                 stderr.strip());
         assertEquals(0, attributed, "forged replies attributed");
         assertEquals(EXPECTED, hops, stderr);
-        assertTrue(flood.rate() > 20_000 && flood.rate() < RATE * 1.1, "the flood reached only " + flood.rate() + " frames/s");
+        assertTrue(flood.rate() >= RATE * 10 / 11 && flood.rate() < RATE * 1.1,
+                "the flood reached " + flood.rate() + " frames/s");
         assertTrue(peakKiB > 0 && peakKiB < 512 * 1024, "peak RSS " + peakKiB + " KiB");
     }
 
