@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -155,10 +156,18 @@ final class ReplayCommand {
                 }
             }
             // Opened on the first trace (or at the end): a capture that cannot be opened prints nothing.
-            writers.add(new LazyWriter(() -> json ? jsonWriter(out, jsonl) : new TextTraceWriter(out, numeric)));
+            // A regular file is read as fast as the disk goes: stdout is flushed after a trace once
+            // STDOUT_FLUSH_NANOS have passed since the last flush (and at the end), not with a write(2) per
+            // trace. A pipe (tcpdump -w - | tracecap replay /dev/stdin) may pause for as long as the network
+            // does: each trace is flushed as it completes. The output file appears only once complete
+            // (AtomicOutputFile), so flushing it before the end would serve nobody.
+            long stdoutFlush = Files.isRegularFile(capture) ? STDOUT_FLUSH_NANOS : 0;
+            writers.add(new LazyWriter(() -> json
+                    ? jsonWriter(out, jsonl, stdoutFlush)
+                    : new TextTraceWriter(out, numeric, stdoutFlush)));
             if (outputFile != null) {
                 AtomicOutputFile file = outputFile;
-                writers.add(new LazyWriter(() -> jsonWriter(file.stream(), jsonl)));
+                writers.add(new LazyWriter(() -> jsonWriter(file.stream(), jsonl, Long.MAX_VALUE)));
             }
             Reconstructor reconstructor = new Reconstructor(trace -> {
                 for (TraceWriter w : writers) {
@@ -317,8 +326,12 @@ final class ReplayCommand {
         }
     }
 
-    private static TraceWriter jsonWriter(OutputStream stream, boolean jsonl) throws IOException {
-        return jsonl ? JsonLinesWriter.open(stream) : JsonDocumentWriter.open(stream, true);
+    /** How long a complete trace may wait in stdout's buffer during a replay: 100 ms. */
+    static final long STDOUT_FLUSH_NANOS = 100_000_000L;
+
+    private static TraceWriter jsonWriter(OutputStream stream, boolean jsonl, long flushIntervalNanos)
+            throws IOException {
+        return jsonl ? JsonLinesWriter.open(stream, flushIntervalNanos) : JsonDocumentWriter.open(stream, true);
     }
 
     /** stdout never fails (PrintStream keeps its errors), so a write error is the output file's. */

@@ -17,17 +17,43 @@ import org.tracecap.report.TraceWriter;
 final class TextTraceWriter implements TraceWriter {
     private final PrintStream out;
     private final ReverseDns names;
+    private final StringBuilder text = new StringBuilder(1024);
+    private final long flushIntervalNanos;
+    private long lastFlush;
     private boolean finished;
 
+    /** Flushes after every trace. */
     TextTraceWriter(PrintStream out, boolean numeric) {
+        this(out, numeric, 0);
+    }
+
+    /**
+     * Flushes after a trace when {@code flushIntervalNanos} or more have passed since the last flush (0:
+     * after every trace), and always at the end: a replay prints tens of thousands of traces a second.
+     */
+    TextTraceWriter(PrintStream out, boolean numeric, long flushIntervalNanos) {
         this.out = out;
         this.names = numeric ? ReverseDns.numeric() : ReverseDns.system();
+        this.flushIntervalNanos = flushIntervalNanos;
+        this.lastFlush = System.nanoTime();
     }
 
     @Override
     public void write(Trace trace) throws IOException {
-        TextReport.writeTrace(trace, out, names);
-        out.flush();
+        // The table is built in memory and printed in one call: PrintStream encodes each call on its own,
+        // and a table is dozens of small appends.
+        text.setLength(0);
+        TextReport.writeTrace(trace, text, names);
+        out.append(text);
+        if (flushIntervalNanos == 0) {
+            out.flush();
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastFlush >= flushIntervalNanos) {
+            out.flush();
+            lastFlush = now;
+        }
     }
 
     /** The text has no summary (it goes to stderr); stops the name lookups. */

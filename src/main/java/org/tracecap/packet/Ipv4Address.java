@@ -10,7 +10,16 @@ public final class Ipv4Address {
     /** Dotted-quad text ({@code 198.18.1.2}); built byte by byte, as reports format one per probe. */
     public static String format(int a) {
         byte[] text = new byte[15];
-        int n = 0;
+        int n = format(a, text, 0);
+        return new String(text, 0, n, StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The dotted-quad text as ASCII bytes into {@code text} from {@code offset} (at most 15 bytes); returns
+     * the offset after the last one.
+     */
+    public static int format(int a, byte[] text, int offset) {
+        int n = offset;
         for (int shift = 24; shift >= 0; shift -= 8) {
             int octet = (a >>> shift) & 0xff;
             if (octet >= 100) {
@@ -24,7 +33,7 @@ public final class Ipv4Address {
                 text[n++] = '.';
             }
         }
-        return new String(text, 0, n, StandardCharsets.US_ASCII);
+        return n;
     }
 
     /** Parses dotted-quad text; throws IllegalArgumentException naming the text when it is not one. */

@@ -7,22 +7,37 @@ import org.tracecap.model.Trace;
 
 /**
  * JSON Lines (https://jsonlines.org): one compact trace object (as in the document's {@code traces}) per
- * line, each flushed as it is written so a reader can follow a replay or a live trace as it goes. The
- * lines hold traces only: the summary is not written here.
+ * line. {@link #open(OutputStream)} flushes each line as it is written so a reader can follow a live trace
+ * as it goes; {@link #open(OutputStream, long)} flushes at most every so many nanoseconds (and at the end),
+ * for replays, which write tens of thousands of traces a second. The lines hold traces only: the summary is
+ * not written here.
  */
 public final class JsonLinesWriter implements TraceWriter {
     private final JsonGenerator g;
+    private final long flushIntervalNanos;
+    private long lastFlush;
     private boolean finished;
 
-    private JsonLinesWriter(JsonGenerator g) {
+    private JsonLinesWriter(JsonGenerator g, long flushIntervalNanos) {
         this.g = g;
+        this.flushIntervalNanos = flushIntervalNanos;
+        this.lastFlush = System.nanoTime();
     }
 
     /** Lines on {@code out} (flushed after each trace, never closed). */
     public static JsonLinesWriter open(OutputStream out) throws IOException {
+        return open(out, 0);
+    }
+
+    /**
+     * Lines on {@code out} (never closed), flushed after a trace when {@code flushIntervalNanos} or more
+     * have passed since the last flush (0: after every trace; {@link Long#MAX_VALUE}: only by
+     * {@link #finish}), and always by {@link #finish}.
+     */
+    public static JsonLinesWriter open(OutputStream out, long flushIntervalNanos) throws IOException {
         JsonGenerator g = JsonReport.generator(out, false);
         g.setRootValueSeparator(null);
-        return new JsonLinesWriter(g);
+        return new JsonLinesWriter(g, flushIntervalNanos);
     }
 
     @Override
@@ -32,7 +47,15 @@ public final class JsonLinesWriter implements TraceWriter {
         }
         JsonReport.writeTrace(g, trace);
         g.writeRaw('\n');
-        g.flush();
+        if (flushIntervalNanos == 0) {
+            g.flush();
+        } else if (flushIntervalNanos != Long.MAX_VALUE) {
+            long now = System.nanoTime();
+            if (now - lastFlush >= flushIntervalNanos) {
+                g.flush();
+                lastFlush = now;
+            }
+        }
     }
 
     /** Flushes; the summary has no place in JSON Lines and is ignored. */

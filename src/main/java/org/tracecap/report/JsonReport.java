@@ -3,6 +3,7 @@ package org.tracecap.report;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -48,6 +49,55 @@ public final class JsonReport {
 
     private static final String[] TCP_FLAG_NAMES = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
 
+    // The field names of traces, hops and probes, encoded once: a replay writes hundreds of thousands of
+    // probes, and Jackson would otherwise check every name for characters to escape each time.
+    private static final SerializedString F_ANNOTATION = new SerializedString("annotation");
+    private static final SerializedString F_ANSWERED = new SerializedString("answered");
+    private static final SerializedString F_C_TYPE = new SerializedString("c_type");
+    private static final SerializedString F_CLASS = new SerializedString("class");
+    private static final SerializedString F_CODE = new SerializedString("code");
+    private static final SerializedString F_DESTINATION = new SerializedString("destination");
+    private static final SerializedString F_DESTINATION_PORT = new SerializedString("destination_port");
+    private static final SerializedString F_END_TIME = new SerializedString("end_time");
+    private static final SerializedString F_EXTENSIONS = new SerializedString("extensions");
+    private static final SerializedString F_HEX = new SerializedString("hex");
+    private static final SerializedString F_HOPS = new SerializedString("hops");
+    private static final SerializedString F_ICMP = new SerializedString("icmp");
+    private static final SerializedString F_ICMP_ID = new SerializedString("icmp_id");
+    private static final SerializedString F_ICMP_SEQUENCE = new SerializedString("icmp_sequence");
+    private static final SerializedString F_IP_ID = new SerializedString("ip_id");
+    private static final SerializedString F_LABEL = new SerializedString("label");
+    private static final SerializedString F_LIVE = new SerializedString("live");
+    private static final SerializedString F_METHOD = new SerializedString("method");
+    private static final SerializedString F_MPLS = new SerializedString("mpls");
+    private static final SerializedString F_NAT = new SerializedString("nat");
+    private static final SerializedString F_PROBE_IDENTITY = new SerializedString("probe_identity");
+    private static final SerializedString F_PROBES = new SerializedString("probes");
+    private static final SerializedString F_PROTOCOL = new SerializedString("protocol");
+    private static final SerializedString F_QUOTED_IP_ID = new SerializedString("quoted_ip_id");
+    private static final SerializedString F_QUOTED_TTL = new SerializedString("quoted_ttl");
+    private static final SerializedString F_QUOTED_UDP_CHECKSUM = new SerializedString("quoted_udp_checksum");
+    private static final SerializedString F_REASON = new SerializedString("reason");
+    private static final SerializedString F_REPLY_SIZE = new SerializedString("reply_size");
+    private static final SerializedString F_REPLY_TTL = new SerializedString("reply_ttl");
+    private static final SerializedString F_RESPONDER = new SerializedString("responder");
+    private static final SerializedString F_RTT_MS = new SerializedString("rtt_ms");
+    private static final SerializedString F_S = new SerializedString("s");
+    private static final SerializedString F_SEND_TIME = new SerializedString("send_time");
+    private static final SerializedString F_SIZE = new SerializedString("size");
+    private static final SerializedString F_SOURCE = new SerializedString("source");
+    private static final SerializedString F_SOURCE_PORT = new SerializedString("source_port");
+    private static final SerializedString F_START_TIME = new SerializedString("start_time");
+    private static final SerializedString F_STOP = new SerializedString("stop");
+    private static final SerializedString F_TC = new SerializedString("tc");
+    private static final SerializedString F_TCP_FLAG_NAMES = new SerializedString("tcp_flag_names");
+    private static final SerializedString F_TCP_FLAGS = new SerializedString("tcp_flags");
+    private static final SerializedString F_TOOL = new SerializedString("tool");
+    private static final SerializedString F_TTL = new SerializedString("ttl");
+    private static final SerializedString F_TYPE = new SerializedString("type");
+    private static final SerializedString F_TYPE_NAME = new SerializedString("type_name");
+    private static final SerializedString F_UDP_CHECKSUM = new SerializedString("udp_checksum");
+
     private JsonReport() {
     }
 
@@ -90,34 +140,50 @@ public final class JsonReport {
     }
 
     static void writeTrace(JsonGenerator g, Trace t) throws IOException {
+        // Times and addresses are ASCII that never needs escaping: they are built as bytes here and written
+        // as they are, with no String per probe.
+        byte[] scratch = new byte[SCRATCH];
         g.writeStartObject();
-        g.writeStringField("source", Ipv4Address.format(t.source()));
-        g.writeStringField("destination", Ipv4Address.format(t.destination()));
-        g.writeObjectFieldStart("method");
-        g.writeStringField("protocol", t.method().protocol());
-        g.writeStringField("tool", t.method().tool());
-        g.writeStringField("probe_identity", t.method().probeIdentity());
+        g.writeFieldName(F_SOURCE);
+        address(g, t.source(), scratch);
+        g.writeFieldName(F_DESTINATION);
+        address(g, t.destination(), scratch);
+        g.writeFieldName(F_METHOD);
+        g.writeStartObject();
+        g.writeFieldName(F_PROTOCOL);
+        g.writeString(t.method().protocol());
+        g.writeFieldName(F_TOOL);
+        g.writeString(t.method().tool());
+        g.writeFieldName(F_PROBE_IDENTITY);
+        g.writeString(t.method().probeIdentity());
         g.writeEndObject();
-        g.writeStringField("start_time", time(t.startTimeNanos()));
-        g.writeStringField("end_time", time(t.endTimeNanos()));
+        g.writeFieldName(F_START_TIME);
+        time(g, t.startTimeNanos(), scratch);
+        g.writeFieldName(F_END_TIME);
+        time(g, t.endTimeNanos(), scratch);
         writeStop(g, t.stop());
         if (!t.live().isEmpty()) {
-            g.writeObjectFieldStart("live");
+            g.writeFieldName(F_LIVE);
+            g.writeStartObject();
             for (Map.Entry<String, String> e : new TreeMap<>(t.live()).entrySet()) {
                 g.writeStringField(e.getKey(), e.getValue());
             }
             g.writeEndObject();
         }
-        g.writeArrayFieldStart("hops");
+        g.writeFieldName(F_HOPS);
+        g.writeStartArray();
         for (Hop h : t.hops()) {
             g.writeStartObject();
-            g.writeNumberField("ttl", h.ttl());
+            g.writeFieldName(F_TTL);
+            g.writeNumber(h.ttl());
             if (h.nat()) {
-                g.writeBooleanField("nat", true);
+                g.writeFieldName(F_NAT);
+                g.writeBoolean(true);
             }
-            g.writeArrayFieldStart("probes");
+            g.writeFieldName(F_PROBES);
+            g.writeStartArray();
             for (ProbeResult p : h.probes()) {
-                writeProbe(g, p);
+                writeProbe(g, p, scratch);
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -127,43 +193,57 @@ public final class JsonReport {
     }
 
     private static void writeStop(JsonGenerator g, StopReason stop) throws IOException {
-        g.writeObjectFieldStart("stop");
-        g.writeStringField("reason", stop == null ? StopReason.INCOMPLETE : stop.kind());
+        g.writeFieldName(F_STOP);
+        g.writeStartObject();
+        g.writeFieldName(F_REASON);
+        g.writeString(stop == null ? StopReason.INCOMPLETE : stop.kind());
         if (stop != null && stop.code() != null) {
-            g.writeNumberField("code", stop.code());
+            g.writeFieldName(F_CODE);
+            g.writeNumber(stop.code());
         }
         g.writeEndObject();
     }
 
-    private static void writeProbe(JsonGenerator g, ProbeResult p) throws IOException {
+    private static void writeProbe(JsonGenerator g, ProbeResult p, byte[] scratch) throws IOException {
         g.writeStartObject();
-        g.writeStringField("send_time", time(p.sendTimeNanos()));
-        g.writeNumberField("ip_id", p.ipId());
-        optional(g, "source_port", p.sourcePort());
-        optional(g, "destination_port", p.destinationPort());
-        optional(g, "icmp_id", p.icmpId());
-        optional(g, "icmp_sequence", p.icmpSequence());
-        optional(g, "udp_checksum", p.udpChecksum());
-        g.writeNumberField("size", p.size());
-        g.writeBooleanField("answered", p.answered());
+        g.writeFieldName(F_SEND_TIME);
+        time(g, p.sendTimeNanos(), scratch);
+        g.writeFieldName(F_IP_ID);
+        g.writeNumber(p.ipId());
+        optional(g, F_SOURCE_PORT, p.sourcePort());
+        optional(g, F_DESTINATION_PORT, p.destinationPort());
+        optional(g, F_ICMP_ID, p.icmpId());
+        optional(g, F_ICMP_SEQUENCE, p.icmpSequence());
+        optional(g, F_UDP_CHECKSUM, p.udpChecksum());
+        g.writeFieldName(F_SIZE);
+        g.writeNumber(p.size());
+        g.writeFieldName(F_ANSWERED);
+        g.writeBoolean(p.answered());
         if (p.answered()) {
             if (p.rttNanos() != null) {
-                g.writeFieldName("rtt_ms");
-                g.writeNumber(millis(p.rttNanos()));
+                g.writeFieldName(F_RTT_MS);
+                millis(g, p.rttNanos());
             }
-            g.writeStringField("responder", Ipv4Address.format(p.responder()));
+            g.writeFieldName(F_RESPONDER);
+            address(g, p.responder(), scratch);
             if (p.icmpType() != null) {
-                g.writeObjectFieldStart("icmp");
-                g.writeNumberField("type", p.icmpType());
+                g.writeFieldName(F_ICMP);
+                g.writeStartObject();
+                g.writeFieldName(F_TYPE);
+                g.writeNumber(p.icmpType());
                 if (p.icmpCode() != null) {
-                    g.writeNumberField("code", p.icmpCode());
+                    g.writeFieldName(F_CODE);
+                    g.writeNumber(p.icmpCode());
                 }
-                g.writeStringField("type_name", IcmpType.name(p.icmpType()));
+                g.writeFieldName(F_TYPE_NAME);
+                g.writeString(IcmpType.name(p.icmpType()));
                 g.writeEndObject();
             }
             if (p.tcpFlags() != null) {
-                g.writeNumberField("tcp_flags", p.tcpFlags());
-                g.writeArrayFieldStart("tcp_flag_names");
+                g.writeFieldName(F_TCP_FLAGS);
+                g.writeNumber(p.tcpFlags());
+                g.writeFieldName(F_TCP_FLAG_NAMES);
+                g.writeStartArray();
                 for (int bit = 0; bit < TCP_FLAG_NAMES.length; bit++) {
                     if ((p.tcpFlags() & (1 << bit)) != 0) {
                         g.writeString(TCP_FLAG_NAMES[bit]);
@@ -172,13 +252,14 @@ public final class JsonReport {
                 g.writeEndArray();
             }
             if (p.annotation() != null && !p.annotation().isEmpty()) {
-                g.writeStringField("annotation", p.annotation());
+                g.writeFieldName(F_ANNOTATION);
+                g.writeString(p.annotation());
             }
-            optional(g, "reply_ttl", p.replyTtl());
-            optional(g, "quoted_ttl", p.quotedTtl());
-            optional(g, "quoted_ip_id", p.quotedIpId());
-            optional(g, "quoted_udp_checksum", p.quotedUdpChecksum());
-            optional(g, "reply_size", p.replySize());
+            optional(g, F_REPLY_TTL, p.replyTtl());
+            optional(g, F_QUOTED_TTL, p.quotedTtl());
+            optional(g, F_QUOTED_IP_ID, p.quotedIpId());
+            optional(g, F_QUOTED_UDP_CHECKSUM, p.quotedUdpChecksum());
+            optional(g, F_REPLY_SIZE, p.replySize());
             if (!p.extensions().isEmpty()) {
                 writeExtensions(g, p.extensions());
             }
@@ -187,20 +268,29 @@ public final class JsonReport {
     }
 
     private static void writeExtensions(JsonGenerator g, List<IcmpExtension> extensions) throws IOException {
-        g.writeArrayFieldStart("extensions");
+        g.writeFieldName(F_EXTENSIONS);
+        g.writeStartArray();
         for (IcmpExtension x : extensions) {
             g.writeStartObject();
-            g.writeNumberField("class", x.classNum());
-            g.writeNumberField("c_type", x.cType());
-            g.writeStringField("hex", x.payloadHex());
+            g.writeFieldName(F_CLASS);
+            g.writeNumber(x.classNum());
+            g.writeFieldName(F_C_TYPE);
+            g.writeNumber(x.cType());
+            g.writeFieldName(F_HEX);
+            g.writeString(x.payloadHex());
             if (!x.mpls().isEmpty()) {
-                g.writeArrayFieldStart("mpls");
+                g.writeFieldName(F_MPLS);
+                g.writeStartArray();
                 for (MplsEntry m : x.mpls()) {
                     g.writeStartObject();
-                    g.writeNumberField("label", m.label());
-                    g.writeNumberField("tc", m.trafficClass());
-                    g.writeBooleanField("s", m.bottomOfStack());
-                    g.writeNumberField("ttl", m.ttl());
+                    g.writeFieldName(F_LABEL);
+                    g.writeNumber(m.label());
+                    g.writeFieldName(F_TC);
+                    g.writeNumber(m.trafficClass());
+                    g.writeFieldName(F_S);
+                    g.writeBoolean(m.bottomOfStack());
+                    g.writeFieldName(F_TTL);
+                    g.writeNumber(m.ttl());
                     g.writeEndObject();
                 }
                 g.writeEndArray();
@@ -234,9 +324,27 @@ public final class JsonReport {
         g.writeEndObject();
     }
 
-    private static void optional(JsonGenerator g, String name, Integer value) throws IOException {
+    private static void optional(JsonGenerator g, SerializedString name, Integer value) throws IOException {
         if (value != null) {
-            g.writeNumberField(name, value);
+            g.writeFieldName(name);
+            g.writeNumber(value.intValue());
+        }
+    }
+
+    /** Room for the longest text built in the scratch buffer: a time of 30 bytes. */
+    private static final int SCRATCH = 32;
+
+    /** A string value of ASCII bytes that need no escaping. */
+    private static void address(JsonGenerator g, int address, byte[] scratch) throws IOException {
+        g.writeRawUTF8String(scratch, 0, Ipv4Address.format(address, scratch, 0));
+    }
+
+    private static void time(JsonGenerator g, long epochNanos, byte[] scratch) throws IOException {
+        int n = time(epochNanos, scratch);
+        if (n < 0) {
+            g.writeString(time(epochNanos));
+        } else {
+            g.writeRawUTF8String(scratch, 0, n);
         }
     }
 
@@ -245,10 +353,24 @@ public final class JsonReport {
      * nanoseconds are not zero ({@code .123Z}, {@code .123456Z}, {@code .123456789Z}).
      */
     static String time(long epochNanos) {
+        byte[] text = new byte[SCRATCH];
+        int n = time(epochNanos, text);
+        if (n < 0) {
+            return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
+                    Math.floorMod(epochNanos, 1_000_000_000L)).toString();
+        }
+        return new String(text, 0, n, StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * {@link #time(long)} as ASCII bytes into {@code text} (at least {@link #SCRATCH} long); returns their
+     * number, or -1 for a time before 1970 or from the year 10000 on (left to {@code Instant.toString}).
+     */
+    private static int time(long epochNanos, byte[] text) {
         long seconds = Math.floorDiv(epochNanos, 1_000_000_000L);
         int nanos = (int) Math.floorMod(epochNanos, 1_000_000_000L);
         if (seconds < 0 || seconds >= YEAR_10000) {
-            return Instant.ofEpochSecond(seconds, nanos).toString();
+            return -1;
         }
         // The same text as Instant.toString (ISO_INSTANT), built directly: a replay writes one per probe,
         // and DateTimeFormatter was a fifth of the JSON writing. The date changes rarely: it is cached.
@@ -256,41 +378,46 @@ public final class JsonReport {
         int secondOfDay = (int) (seconds % 86_400);
         Day day = lastDay;
         if (day.epochDay() != epochDay) {
-            day = new Day(epochDay, LocalDate.ofEpochDay(epochDay) + "T");
+            day = new Day(epochDay, (LocalDate.ofEpochDay(epochDay) + "T").getBytes(StandardCharsets.US_ASCII));
             lastDay = day;
         }
-        StringBuilder s = new StringBuilder(32).append(day.text());
-        digits(s, secondOfDay / 3600, 2).append(':');
-        digits(s, secondOfDay / 60 % 60, 2).append(':');
-        digits(s, secondOfDay % 60, 2);
+        byte[] date = day.text();
+        System.arraycopy(date, 0, text, 0, date.length);
+        int n = date.length;
+        n = digits(text, n, secondOfDay / 3600, 2);
+        text[n++] = ':';
+        n = digits(text, n, secondOfDay / 60 % 60, 2);
+        text[n++] = ':';
+        n = digits(text, n, secondOfDay % 60, 2);
         if (nanos != 0) {
-            s.append('.');
+            text[n++] = '.';
             if (nanos % 1_000_000 == 0) {
-                digits(s, nanos / 1_000_000, 3);
+                n = digits(text, n, nanos / 1_000_000, 3);
             } else if (nanos % 1000 == 0) {
-                digits(s, nanos / 1000, 6);
+                n = digits(text, n, nanos / 1000, 6);
             } else {
-                digits(s, nanos, 9);
+                n = digits(text, n, nanos, 9);
             }
         }
-        return s.append('Z').toString();
+        text[n++] = 'Z';
+        return n;
     }
 
     /** 10000-01-01T00:00:00Z: from there ISO_INSTANT writes a sign and a fifth year digit. */
     private static final long YEAR_10000 = 253_402_300_800L;
 
-    /** A day since the epoch and its text {@code 2026-11-18T}; immutable, so sharing it between threads is safe. */
-    private record Day(long epochDay, String text) {
+    /** A day since the epoch and its text {@code 2026-11-18T} in ASCII (never modified, so safe to share). */
+    private record Day(long epochDay, byte[] text) {
     }
 
-    private static volatile Day lastDay = new Day(0, "1970-01-01T");
+    private static volatile Day lastDay = new Day(0, "1970-01-01T".getBytes(StandardCharsets.US_ASCII));
 
-    /** Appends {@code value} (0 or more) zero-padded to {@code width} digits. */
-    private static StringBuilder digits(StringBuilder s, int value, int width) {
+    /** Writes {@code value} (0 or more) zero-padded to {@code width} digits at {@code n}; returns the end. */
+    private static int digits(byte[] text, int n, int value, int width) {
         for (int unit = pow10(width - 1); unit > 0; unit /= 10) {
-            s.append((char) ('0' + value / unit % 10));
+            text[n++] = (byte) ('0' + value / unit % 10);
         }
-        return s;
+        return n;
     }
 
     private static int pow10(int exponent) {
@@ -299,6 +426,52 @@ public final class JsonReport {
             p *= 10;
         }
         return p;
+    }
+
+    /** {@link #millis(long)} as a number value, built in a char array rather than a String. */
+    private static void millis(JsonGenerator g, long nanos) throws IOException {
+        if (nanos == Long.MIN_VALUE) {
+            g.writeNumber(millis(nanos));
+            return;
+        }
+        char[] text = new char[24];
+        int n = millis(nanos, text);
+        g.writeNumber(text, 0, n);
+    }
+
+    /** {@link #millis(long)} into {@code text} (24 chars are enough); returns the length. Not for Long.MIN_VALUE. */
+    static int millis(long nanos, char[] text) {
+        int n = 0;
+        if (nanos < 0) {
+            text[n++] = '-';
+        }
+        long abs = Math.abs(nanos);
+        long whole = abs / 1_000_000;
+        int start = n;
+        do {
+            text[n++] = (char) ('0' + whole % 10);
+            whole /= 10;
+        } while (whole != 0);
+        for (int i = start, j = n - 1; i < j; i++, j--) {
+            char c = text[i];
+            text[i] = text[j];
+            text[j] = c;
+        }
+        int frac = (int) (abs % 1_000_000);
+        if (frac != 0) {
+            int digits = 6;
+            while (frac % 10 == 0) {
+                frac /= 10;
+                digits--;
+            }
+            text[n++] = '.';
+            for (int i = n + digits - 1; i >= n; i--) {
+                text[i] = (char) ('0' + frac % 10);
+                frac /= 10;
+            }
+            n += digits;
+        }
+        return n;
     }
 
     /**

@@ -112,7 +112,7 @@ public final class TextReport {
             }
             previous = p.responder();
             if (p.rttNanos() != null) {
-                line.append("  ").append(millis3(p.rttNanos())).append(" ms");
+                millis3(line.append("  "), p.rttNanos()).append(" ms");
             }
             if (p.annotation() != null && !p.annotation().isEmpty()) {
                 line.append(' ').append(p.annotation());
@@ -146,11 +146,15 @@ public final class TextReport {
 
     /** Nanoseconds as milliseconds with three decimals, rounded half up like printf's {@code %.3f}. */
     static String millis3(long nanos) {
+        return millis3(new StringBuilder(12), nanos).toString();
+    }
+
+    /** Appends {@link #millis3(long)} to {@code s} (no String per probe); returns {@code s}. */
+    private static StringBuilder millis3(StringBuilder s, long nanos) {
         boolean negative = nanos < 0;
         long micros = (Math.abs(nanos) + 500) / 1000;
         long whole = micros / 1000;
         long frac = micros % 1000;
-        StringBuilder s = new StringBuilder(12);
         if (negative && micros != 0) {
             s.append('-');
         }
@@ -161,7 +165,7 @@ public final class TextReport {
         if (frac < 10) {
             s.append('0');
         }
-        return s.append(frac).toString();
+        return s.append(frac);
     }
 
     private static Set<Integer> addresses(List<Trace> traces) {
