@@ -50,7 +50,8 @@ public final class NeighbourLookup {
             throw new LiveCaptureException("interface " + link.name() + " has no Ethernet address: tracecap sends"
                     + " Ethernet frames only");
         }
-        return arp(route, link.mac(), timeout, attempts);
+        // link came from Interfaces.find: no need to list the interfaces again before opening it
+        return arp(route, link.mac(), timeout, attempts, true);
     }
 
     /** The complete entry for {@code address} on {@code interfaceName} in the kernel's neighbour table. */
@@ -93,12 +94,19 @@ public final class NeighbourLookup {
      */
     public static MacAddress arp(Route route, MacAddress sourceMac, Duration timeout, int attempts)
             throws LiveCaptureException {
+        return arp(route, sourceMac, timeout, attempts, false);
+    }
+
+    private static MacAddress arp(Route route, MacAddress sourceMac, Duration timeout, int attempts,
+            boolean interfaceChecked) throws LiveCaptureException {
         int target = route.nextHop();
         byte[] request = arpRequest(sourceMac, route.source(), target);
         // ARP replies (opcode 2 at offset 6) whose sender protocol address (offset 14) is the target.
         String filter = String.format("arp and arp[6:2] = 2 and arp[14:4] = 0x%08x", target);
         MacAddress[] answer = new MacAddress[1];
-        try (LivePort port = LivePort.open(route.interfaceName(), filter)) {
+        LivePort port = interfaceChecked ? LivePort.openChecked(route.interfaceName(), filter)
+                : LivePort.open(route.interfaceName(), filter);
+        try {
             for (int attempt = 0; attempt < attempts && answer[0] == null; attempt++) {
                 port.send(request, request.length);
                 long deadline = System.nanoTime() + timeout.toNanos();
@@ -114,6 +122,16 @@ public final class NeighbourLookup {
         } catch (IOException e) {
             throw new LiveCaptureException("cannot ARP for " + Ipv4Address.format(target) + " on "
                     + route.interfaceName() + ": " + LiveCaptureException.oneLine(e.getMessage()), e);
+        } finally {
+            if (interfaceChecked) {
+                // The trace's own port opens next: closing this one (tens of ms, waiting for the kernel) need
+                // not hold it up.
+                Thread closer = new Thread(port::close, "tracecap-close-arp");
+                closer.setDaemon(true);
+                closer.start();
+            } else {
+                port.close();
+            }
         }
         if (answer[0] == null) {
             throw new LiveCaptureException(noAnswerMessage(route, attempts, timeout));

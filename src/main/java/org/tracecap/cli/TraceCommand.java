@@ -510,7 +510,8 @@ final class TraceCommand {
             interruption.check();
             // Every probe goes to basePort + n (classic: n < the probe count; paris: n = 0; dublin: n < flows).
             TraceOptions o = request.options();
-            port = LivePort.open(facts.interfaceName(), facts.sourceAddress(), facts.destinationAddress(),
+            // link() has checked the privilege and the interface
+            port = LivePort.openChecked(facts.interfaceName(), facts.sourceAddress(), facts.destinationAddress(),
                     o.basePort(), Math.min(0xffff, o.basePort() + Math.max(o.probeCount(), o.flows()) - 1));
             if (request.savePcap() != null) {
                 try {
