@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.tracecap.testnet.Hops;
 import org.tracecap.testnet.NetnsTopology;
 
 /**
@@ -76,8 +77,8 @@ class ConcurrentPeersLiveTest {
 
                 JsonNode ta = FaultLiveTest.JSON.readTree(a.toFile()).path("traces").get(0);
                 JsonNode tb = FaultLiveTest.JSON.readTree(b.toFile()).path("traces").get(0);
-                assertEquals(FaultLiveTest.Chain.allAnswered(3), FaultLiveTest.responders(ta), resultA::toString);
-                assertEquals(FaultLiveTest.Chain.allAnswered(3), FaultLiveTest.responders(tb), resultB::toString);
+                assertEquals(FaultLiveTest.Chain.allAnswered(3), Hops.responders(ta), resultA::toString);
+                assertEquals(FaultLiveTest.Chain.allAnswered(3), Hops.responders(tb), resultB::toString);
                 FaultLiveTest.ownProbesOnly(ta);
                 FaultLiveTest.ownProbesOnly(tb);
                 int portA = ta.path("hops").get(0).path("probes").get(0).path("source_port").asInt();

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.tracecap.testnet.Hops;
 import org.tracecap.testnet.NetnsTopology;
 
 /**
@@ -49,7 +50,7 @@ class FaultCapabilityTest {
             CliResult result = new CliResult(r.exit(), r.stdout(), r.stderr()).assertNoStackTrace();
             assertEquals(0, result.status(), result::toString);
             JsonNode trace = FaultLiveTest.JSON.readTree(r.stdout()).path("traces").get(0);
-            assertEquals(FaultLiveTest.Chain.allAnswered(3), FaultLiveTest.responders(trace), result::toString);
+            assertEquals(FaultLiveTest.Chain.allAnswered(3), Hops.responders(trace), result::toString);
             FaultLiveTest.ownProbesOnly(trace);
         } finally {
             Files.deleteIfExists(launcher);

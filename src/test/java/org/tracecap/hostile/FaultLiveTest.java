@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.tracecap.testnet.Hops;
 import org.tracecap.testnet.Namespace;
 import org.tracecap.testnet.NetnsTopology;
 
@@ -38,7 +39,7 @@ class FaultLiveTest {
     static final String WAIT = "3,0,0";
     /** {@code -w} where stars are expected (loss, outages): 1 s each, HERE and NEAR off. */
     static final String SHORT_WAIT = "1,0,0";
-    static final String STAR = "*";
+    static final String STAR = Hops.STAR;
 
     @TempDir
     Path dir;
@@ -56,7 +57,7 @@ class FaultLiveTest {
             assertEquals(0, r.status(), r::toString);
             JsonNode doc = JSON.readTree(json.toFile());
             JsonNode trace = doc.path("traces").get(0);
-            assertEquals(Chain.allAnswered(3), responders(trace), r::toString);
+            assertEquals(Chain.allAnswered(3), Hops.responders(trace), r::toString);
             ownProbesOnly(trace);
             long teed = Chain.packets(net.r2, "mangle", "POSTROUTING");
             assertTrue(teed >= 9, () -> "r2 duplicated " + teed + " replies\n" + r);
@@ -83,7 +84,7 @@ class FaultLiveTest {
                     "-o", json.toString(), Chain.SERVER)).assertNoStackTrace();
             assertEquals(0, r.status(), r::toString);
             JsonNode trace = JSON.readTree(json.toFile()).path("traces").get(0);
-            List<List<String>> hops = responders(trace);
+            List<List<String>> hops = Hops.responders(trace);
             int stars = 0;
             int answered = 0;
             for (int k = 1; k <= hops.size(); k++) {
@@ -141,7 +142,7 @@ class FaultLiveTest {
                 CliResult r = run.get(40, TimeUnit.SECONDS).assertNoStackTrace();
                 assertEquals(0, r.status(), r::toString);
                 JsonNode trace = JSON.readTree(json.toFile()).path("traces").get(0);
-                List<List<String>> hops = responders(trace);
+                List<List<String>> hops = Hops.responders(trace);
                 assertEquals(List.of(Chain.hop(1), Chain.hop(1), Chain.hop(1)), hops.get(0), r::toString);
                 int stars = 0;
                 for (int k = 2; k <= hops.size(); k++) {
@@ -192,7 +193,7 @@ class FaultLiveTest {
                 assertTrue(r.out().contains(" 1  " + Chain.hop(1)), () -> "hop 1 printed\n" + r);
                 assertTrue(Files.exists(json), () -> "-o written with what was learned\n" + r);
                 JsonNode trace = JSON.readTree(json.toFile()).path("traces").get(0);
-                List<List<String>> hops = responders(trace);
+                List<List<String>> hops = Hops.responders(trace);
                 assertEquals(List.of(Chain.hop(1), Chain.hop(1), Chain.hop(1)), hops.get(0), r::toString);
                 assertEquals("incomplete", trace.path("stop").path("reason").asText(), r::toString);
                 for (int k = 2; k <= hops.size(); k++) {
@@ -208,18 +209,6 @@ class FaultLiveTest {
         }
     }
 
-    /** Per hop, each probe's responder in the order sent, {@link #STAR} when unanswered. */
-    static List<List<String>> responders(JsonNode trace) {
-        List<List<String>> hops = new ArrayList<>();
-        for (JsonNode hop : trace.path("hops")) {
-            List<String> probes = new ArrayList<>();
-            for (JsonNode p : hop.path("probes")) {
-                probes.add(p.path("answered").asBoolean() ? p.path("responder").asText() : STAR);
-            }
-            hops.add(probes);
-        }
-        return hops;
-    }
 
     /**
      * Every probe has the trace's one source port, and every answered probe's reply quotes that probe: its IP

@@ -15,11 +15,12 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.tracecap.cli.Main;
+import org.tracecap.testnet.Hops;
 import org.tracecap.testnet.Namespace;
 
 /** Runs tracecap for the live tests and reads what it printed and wrote. */
 final class Tracecap {
-    static final String STAR = "*";
+    static final String STAR = Hops.STAR;
     /**
      * {@code -w} for tests that assert exact hop lists: traceroute's rules, with HERE and NEAR factors 10 times
      * the defaults (5,3,10). The defaults give up on a probe 3 x (RTT + 1 ms), about 3 ms, after an answer of
@@ -88,15 +89,7 @@ final class Tracecap {
 
     /** Per hop (lowest TTL first), each probe's responder in the order sent, {@link #STAR} when unanswered. */
     static List<List<String>> responders(JsonNode trace) {
-        List<List<String>> hops = new ArrayList<>();
-        for (JsonNode hop : trace.path("hops")) {
-            List<String> probes = new ArrayList<>();
-            for (JsonNode p : hop.path("probes")) {
-                probes.add(p.path("answered").asBoolean() ? p.path("responder").asText() : STAR);
-            }
-            hops.add(probes);
-        }
-        return hops;
+        return Hops.responders(trace);
     }
 
     /** Per hop, the distinct responders ({@link #STAR} left out), as traceroute names them. */

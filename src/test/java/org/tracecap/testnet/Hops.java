@@ -3,6 +3,7 @@ package org.tracecap.testnet;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.tracecap.model.Hop;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.Trace;
@@ -11,6 +12,9 @@ import org.tracecap.trace.FlowTracer;
 
 /** What the live tests read from the traces they run, and a listener for the runs they only want the end of. */
 public final class Hops {
+    /** How an unanswered probe is shown. */
+    public static final String STAR = "*";
+
     /** A {@link FlowTracer.FlowListener} that ignores every event. */
     public static final FlowTracer.FlowListener SILENT_FLOWS = new FlowTracer.FlowListener() {
         @Override
@@ -35,9 +39,22 @@ public final class Hops {
         for (Hop h : t.hops()) {
             List<String> r = new ArrayList<>();
             for (ProbeResult p : h.probes()) {
-                r.add(p.responder() == null ? "*" : Ipv4Address.format(p.responder()));
+                r.add(p.responder() == null ? STAR : Ipv4Address.format(p.responder()));
             }
             hops.add(r);
+        }
+        return hops;
+    }
+
+    /** The same from hop JSON: per hop (lowest TTL first), each probe's responder in the order sent. */
+    public static List<List<String>> responders(JsonNode trace) {
+        List<List<String>> hops = new ArrayList<>();
+        for (JsonNode hop : trace.path("hops")) {
+            List<String> probes = new ArrayList<>();
+            for (JsonNode p : hop.path("probes")) {
+                probes.add(p.path("answered").asBoolean() ? p.path("responder").asText() : STAR);
+            }
+            hops.add(probes);
         }
         return hops;
     }
