@@ -342,7 +342,7 @@ public final class JsonReport {
     private static void time(JsonGenerator g, long epochNanos, byte[] scratch) throws IOException {
         int n = time(epochNanos, scratch);
         if (n < 0) {
-            g.writeString(time(epochNanos));
+            g.writeString(instantText(epochNanos));
         } else {
             g.writeRawUTF8String(scratch, 0, n);
         }
@@ -355,11 +355,13 @@ public final class JsonReport {
     static String time(long epochNanos) {
         byte[] text = new byte[SCRATCH];
         int n = time(epochNanos, text);
-        if (n < 0) {
-            return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
-                    Math.floorMod(epochNanos, 1_000_000_000L)).toString();
-        }
-        return new String(text, 0, n, StandardCharsets.US_ASCII);
+        return n < 0 ? instantText(epochNanos) : new String(text, 0, n, StandardCharsets.US_ASCII);
+    }
+
+    /** {@link #time(long)} for the times the byte builder leaves out: {@code Instant.toString}. */
+    private static String instantText(long epochNanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
+                Math.floorMod(epochNanos, 1_000_000_000L)).toString();
     }
 
     /**
