@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 
 import org.tracecap.model.Trace;
+import org.tracecap.report.FlushPacer;
 import org.tracecap.report.ReportSummary;
 import org.tracecap.report.ReverseDns;
 import org.tracecap.report.TextReport;
@@ -18,8 +19,7 @@ final class TextTraceWriter implements TraceWriter {
     private final PrintStream out;
     private final ReverseDns names;
     private final StringBuilder text = new StringBuilder(1024);
-    private final long flushIntervalNanos;
-    private long lastFlush;
+    private final FlushPacer flushes;
     private boolean finished;
 
     /** Flushes after every trace. */
@@ -34,8 +34,7 @@ final class TextTraceWriter implements TraceWriter {
     TextTraceWriter(PrintStream out, boolean numeric, long flushIntervalNanos) {
         this.out = out;
         this.names = numeric ? ReverseDns.numeric() : ReverseDns.system();
-        this.flushIntervalNanos = flushIntervalNanos;
-        this.lastFlush = System.nanoTime();
+        this.flushes = new FlushPacer(flushIntervalNanos);
     }
 
     @Override
@@ -45,14 +44,8 @@ final class TextTraceWriter implements TraceWriter {
         text.setLength(0);
         TextReport.writeTrace(trace, text, names);
         out.append(text);
-        if (flushIntervalNanos == 0) {
+        if (flushes.due()) {
             out.flush();
-            return;
-        }
-        long now = System.nanoTime();
-        if (now - lastFlush >= flushIntervalNanos) {
-            out.flush();
-            lastFlush = now;
         }
     }
 

@@ -14,14 +14,12 @@ import org.tracecap.model.Trace;
  */
 public final class JsonLinesWriter implements TraceWriter {
     private final JsonGenerator g;
-    private final long flushIntervalNanos;
-    private long lastFlush;
+    private final FlushPacer flushes;
     private boolean finished;
 
     private JsonLinesWriter(JsonGenerator g, long flushIntervalNanos) {
         this.g = g;
-        this.flushIntervalNanos = flushIntervalNanos;
-        this.lastFlush = System.nanoTime();
+        this.flushes = new FlushPacer(flushIntervalNanos);
     }
 
     /** Lines on {@code out} (flushed after each trace, never closed). */
@@ -47,14 +45,8 @@ public final class JsonLinesWriter implements TraceWriter {
         }
         JsonReport.writeTrace(g, trace);
         g.writeRaw('\n');
-        if (flushIntervalNanos == 0) {
+        if (flushes.due()) {
             g.flush();
-        } else if (flushIntervalNanos != Long.MAX_VALUE) {
-            long now = System.nanoTime();
-            if (now - lastFlush >= flushIntervalNanos) {
-                g.flush();
-                lastFlush = now;
-            }
         }
     }
 
