@@ -51,7 +51,11 @@ public final class Interfaces {
      * @throws LiveCaptureException there is none; the message lists the interfaces there are
      */
     public static LinkInterface find(String name) throws LiveCaptureException {
-        List<LinkInterface> all = list();
+        return find(name, list());
+    }
+
+    /** As {@link #find(String)}, among interfaces already {@link #list() listed}. */
+    public static LinkInterface find(String name, List<LinkInterface> all) throws LiveCaptureException {
         for (LinkInterface i : all) {
             if (i.name().equals(name)) {
                 return i;

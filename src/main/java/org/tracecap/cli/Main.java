@@ -128,4 +128,21 @@ public final class Main {
         }
         return p.getProperty("version", "unknown");
     }
+
+    /** {@code n} and the noun, plural unless {@code n} is one: "1 probe", "2 probes". */
+    static String count(long n, String one) {
+        return count(n, one, one + "s");
+    }
+
+    static String count(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
+    }
+
+    /** A parser message as the tail of a usage line ("bad arguments" when there is none). */
+    static String lowerFirst(String s) {
+        if (s == null || s.isEmpty()) {
+            return "bad arguments";
+        }
+        return Character.toLowerCase(s.charAt(0)) + s.substring(1);
+    }
 }

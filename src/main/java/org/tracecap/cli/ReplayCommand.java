@@ -98,7 +98,7 @@ final class ReplayCommand {
         try {
             line = DefaultParser.builder().setAllowPartialMatching(false).build().parse(options(), args);
         } catch (ParseException e) {
-            return Main.usageError(err, "replay: " + lowerFirst(e.getMessage()), TRY);
+            return Main.usageError(err, "replay: " + Main.lowerFirst(e.getMessage()), TRY);
         }
         if (line.hasOption("help")) {
             out.print(HELP);
@@ -362,16 +362,17 @@ final class ReplayCommand {
     /** As {@link #printSummary(ReplaySummary, PrintStream)}; the line ends with {@code , interrupted} after a Ctrl-C. */
     static void printSummary(ReplaySummary s, boolean interrupted, PrintStream err) {
         StringBuilder line = new StringBuilder("tracecap: ")
-                .append(count(s.packetsRead(), "packet")).append(" read, ")
-                .append(count(s.probesFound(), "probe")).append(" in ").append(count(s.traces(), "trace"));
+                .append(Main.count(s.packetsRead(), "packet")).append(" read, ")
+                .append(Main.count(s.probesFound(), "probe")).append(" in ")
+                .append(Main.count(s.traces(), "trace"));
         if (s.probesPastStop() > 0) {
             line.append(" (+").append(s.probesPastStop()).append(" sent past the last hop, not shown)");
         }
-        line.append(", ").append(count(s.repliesAttributed(), "reply", "replies")).append(" attributed, ")
+        line.append(", ").append(Main.count(s.repliesAttributed(), "reply", "replies")).append(" attributed, ")
                 .append(s.repliesUnattributed()).append(" unattributed, ")
                 .append(s.malformedTotal()).append(" malformed");
         if (s.warningsTotal() > 0) {
-            line.append(", ").append(count(s.warningsTotal(), "extension warning"));
+            line.append(", ").append(Main.count(s.warningsTotal(), "extension warning"));
         }
         if (interrupted) {
             line.append(", interrupted");
@@ -387,20 +388,5 @@ final class ReplayCommand {
                     .map((Map.Entry<String, Long> e) -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining(", ")));
         }
-    }
-
-    private static String count(long n, String one) {
-        return count(n, one, one + "s");
-    }
-
-    private static String count(long n, String one, String many) {
-        return n + " " + (n == 1 ? one : many);
-    }
-
-    private static String lowerFirst(String s) {
-        if (s == null || s.isEmpty()) {
-            return "bad arguments";
-        }
-        return Character.toLowerCase(s.charAt(0)) + s.substring(1);
     }
 }

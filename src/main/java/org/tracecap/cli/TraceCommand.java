@@ -220,7 +220,7 @@ final class TraceCommand {
         try {
             line = DefaultParser.builder().setAllowPartialMatching(false).build().parse(options(), args);
         } catch (ParseException e) {
-            throw new UsageException(lowerFirst(e.getMessage()));
+            throw new UsageException(Main.lowerFirst(e.getMessage()));
         }
         return line.hasOption("help") ? null : request(line);
     }
@@ -441,12 +441,18 @@ final class TraceCommand {
     private static LinkFacts link(Request request, int destination, Interruption interruption)
             throws LiveCaptureException, SetupException {
         String asked = request.interfaceName();
+        // each listing is a pcap_findalldevs: list at most once, and no earlier than before
+        List<LinkInterface> interfaces = null;
         if (asked != null) {
             Privilege.check(asked);
-            Interfaces.find(asked);
+            interfaces = Interfaces.list();
+            Interfaces.find(asked, interfaces);
         }
         Integer source = request.options().sourceAddress();
-        if (source != null && Interfaces.list().stream().noneMatch(i -> i.hasAddress(source))) {
+        if (source != null && interfaces == null) {
+            interfaces = Interfaces.list();
+        }
+        if (source != null && interfaces.stream().noneMatch(i -> i.hasAddress(source))) {
             throw new SetupException("-s " + Ipv4Address.format(source) + " is not an address of this host: see"
                     + " ip -4 address");
         }
@@ -461,7 +467,8 @@ final class TraceCommand {
         if (asked == null) {
             Privilege.check(route.interfaceName());
         }
-        LinkInterface link = Interfaces.find(route.interfaceName());
+        LinkInterface link = Interfaces.find(route.interfaceName(),
+                interfaces != null ? interfaces : Interfaces.list());
         if (link.loopback()) {
             throw new SetupException("interface " + link.name() + " is the loopback device: probes sent there"
                     + " never leave this host; choose another with -i");
@@ -670,41 +677,28 @@ final class TraceCommand {
      * {@value WatchedPort#AFTER_THE_END} for those captured after the trace ended).
      */
     static String summaryLine(WatchedPort port, ReportSummary s, long dropped) {
-        StringBuilder line = new StringBuilder("tracecap: ").append(count(port.probesSent, "probe")).append(" sent");
+        StringBuilder line = new StringBuilder("tracecap: ").append(Main.count(port.probesSent, "probe"))
+                .append(" sent");
         if (s.probesPastStop() > 0) {
             line.append(" (+").append(s.probesPastStop()).append(" past the last hop, not shown)");
         }
-        line.append(", ").append(count(s.repliesAttributed(), "reply", "replies")).append(" attributed, ")
+        line.append(", ").append(Main.count(s.repliesAttributed(), "reply", "replies")).append(" attributed, ")
                 .append(s.repliesUnattributed()).append(" unattributed");
         if (s.unattributed() != null && !s.unattributed().isEmpty()) {
             line.append(s.unattributed().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(java.util.stream.Collectors.joining(", ", " (", ")")));
         }
         line.append(", ")
-                .append(count(s.packetsRead(), "frame")).append(" captured, ")
+                .append(Main.count(s.packetsRead(), "frame")).append(" captured, ")
                 .append(s.malformed().values().stream().mapToLong(Long::longValue).sum()).append(" malformed, ")
                 .append(dropped).append(" dropped");
         return line.toString();
-    }
-
-    private static String count(long n, String one) {
-        return count(n, one, one + "s");
-    }
-
-    private static String count(long n, String one, String many) {
-        return n + " " + (n == 1 ? one : many);
     }
 
     private static String oneLine(String message) {
         return message == null ? "no details" : message.replaceAll("\\s+", " ").strip();
     }
 
-    private static String lowerFirst(String s) {
-        if (s == null || s.isEmpty()) {
-            return "bad arguments";
-        }
-        return Character.toLowerCase(s.charAt(0)) + s.substring(1);
-    }
 
     // ---- pieces --------------------------------------------------------------------------------------
 
