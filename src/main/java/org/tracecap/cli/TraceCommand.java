@@ -796,6 +796,13 @@ final class TraceCommand {
             port.wakeup();
         }
 
+        // The tracer's deadline rule needs the live port's lag (Tracer rule 5); without this the wrapper
+        // would answer PacketPort's default of 0 and probes could be given up while their reply is queued.
+        @Override
+        public long deliveryLagNanos() {
+            return port.deliveryLagNanos();
+        }
+
         @Override
         public void close() {
             port.close();
