@@ -107,10 +107,11 @@ public final class MultipathTracer {
     /** Flows per run: destination ports basePort..basePort + 1023 (fewer when that passes 65535). */
     public static final int MAX_FLOWS = 1024;
     static final int GAP_LIMIT = 3;
-    static final int PER_PACKET_RESENDS = 5;
     static final int NODE_CONTROL_LIMIT = 256;
     private static final int RETRIES = 1;
     private static final long SILENT = 1L << 32;
+    /** What the run reports as its method: UDP, probes told apart by their checksum. */
+    public static final org.tracecap.model.Method METHOD = MultipathUdpIdentity.METHOD;
 
     /** What a run gives: the graph, each flow's trace, and the port's failure if it failed (else null). */
     public record Result(Graph graph, List<Trace> flows, IOException failure) {
@@ -202,6 +203,16 @@ public final class MultipathTracer {
         }
         int step = table[table.length - 1] - table[table.length - 2];
         return table[table.length - 1] + (k - table.length) * step;
+    }
+
+    /**
+     * Rule 5: how many times to re-send one flow at a TTL with {@code routers} routers, so that a balancer
+     * spreading packets evenly over them is missed with a chance of at most 1 − confidence:
+     * {@code ceil(log(1/(1 - c)) / log(routers))}.
+     */
+    static int perPacketResends(int confidence, int routers) {
+        double miss = confidence == 99 ? 0.01 : 0.05;
+        return (int) Math.ceil(Math.log(1 / miss) / Math.log(Math.max(2, routers)) - 1e-9);
     }
 
     /** The UDP source port of every probe. */
@@ -321,85 +332,19 @@ public final class MultipathTracer {
                 wants.add(new Want(f.flow, t));
             }
         }
-        boolean done = previousComplete;
-        Map<Long, List<Integer>> preds = t == options.firstTtl() ? Map.of(-1L, List.of())
-                : ttls[t - 1].groups(true);
-        boolean onlyOne = t == options.firstTtl()
-                || (previousComplete && preds.size() == 1 && ttls[t - 1].groups(false).size() == 1);
-        int newFlowsHere = 0;
-        int nodeControl = 0;
-        for (Map.Entry<Long, List<Integer>> pred : preds.entrySet()) {
-            long v = pred.getKey();
-            List<Integer> through = pred.getValue();
-            // The flows through v probed at t: all of t's when v is the only predecessor.
-            List<FlowAtTtl> probed = new ArrayList<>();
-            if (onlyOne) {
-                probed.addAll(s.flows.values());
+        boolean done;
+        if (t == options.firstTtl()) {
+            done = planOnlyOne(t, s, List.of(), wants);
+        } else {
+            Map<Long, List<Integer>> preds = ttls[t - 1].groups(true);
+            if (previousComplete && preds.size() == 1 && ttls[t - 1].groups(false).size() == 1) {
+                done = planOnlyOne(t, s, preds.values().iterator().next(), wants);
             } else {
-                for (int f : through) {
-                    FlowAtTtl here = s.flows.get(f);
-                    if (here != null) {
-                        probed.add(here);
-                    }
+                if (!s.meshed && diverges(s, preds)) {
+                    s.meshed = true;
                 }
-            }
-            int k = 0;
-            boolean waiting = false;
-            java.util.Set<Integer> routers = new java.util.HashSet<>();
-            for (FlowAtTtl f : probed) {
-                if (f.reached != null) {
-                    routers.add(f.reached);
-                } else if (!f.silent) {
-                    waiting = true;
-                }
-            }
-            k = routers.size();
-            int need = probesNeeded(confidence, Math.max(1, k));
-            if (v == SILENT) {
-                need = Math.min(need, through.size());
-            }
-            int have = probed.size();
-            if (have >= need) {
-                done &= !waiting;
-                continue;
-            }
-            int want = need - have;
-            boolean doneSoFar = done;
-            done = false; // short of flows: not done in this pass unless no flow can be had at all
-            int added = 0;
-            for (int f : through) {
-                if (added == want) {
-                    break;
-                }
-                if (!s.flows.containsKey(f)) {
-                    wants.add(new Want(f, t));
-                    added++;
-                }
-            }
-            boolean controlling = false;
-            if (added < want && onlyOne) {
-                int fresh = Math.min(want - added, maxFlows - flowsUsed - newFlowsHere);
-                for (int i = 0; i < fresh; i++) {
-                    wants.add(new Want(-1, t));
-                }
-                newFlowsHere += fresh;
-                added += fresh;
-            } else if (added < want && v != SILENT && t > options.firstTtl()) {
-                // Node control: new flows at t - 1, some of which will cross v.
-                int pending = ttls[t - 1].nodeControlPending();
-                int left = Math.min(NODE_CONTROL_LIMIT - s.nodeControlSent - nodeControl,
-                        maxFlows - flowsUsed - newFlowsHere);
-                int fresh = Math.max(0, Math.min(want - added - pending - nodeControl, left));
-                for (int i = 0; i < fresh; i++) {
-                    wants.add(new Want(-1, t - 1, false, true));
-                }
-                nodeControl += fresh;
-                newFlowsHere += fresh;
-                controlling = nodeControl > 0 || pending > 0;
-            }
-            if (added == 0 && !controlling) {
-                // No more flows to be had (rule 3): v is done with what it has once they are answered.
-                done = doneSoFar && !waiting;
+                done = previousComplete & (s.meshed ? planEachPredecessor(t, s, preds, wants)
+                        : planHop(t, s, preds, wants));
             }
         }
         if (t > options.firstTtl() && ttls[t - 1].nodeControlPending() > 0) {
@@ -415,11 +360,12 @@ public final class MultipathTracer {
         }
         // Rule 5.
         if (s.perPacketFlow == null) {
-            FlowAtTtl sample = s.perPacketSample();
+            FlowAtTtl sample = perPacketSample(s, clock.nowNanos());
             s.perPacketFlow = sample == null ? -1 : sample.flow;
         }
-        if (s.perPacketFlow >= 0 && s.perPacketSends < PER_PACKET_RESENDS) {
-            for (int i = s.perPacketSends; i < PER_PACKET_RESENDS; i++) {
+        int resends = perPacketResends(confidence, s.routers().size());
+        if (s.perPacketFlow >= 0 && s.perPacketSends < resends) {
+            for (int i = s.perPacketSends; i < resends; i++) {
                 wants.add(new Want(s.perPacketFlow, t, true, false));
             }
             return;
@@ -428,6 +374,193 @@ public final class MultipathTracer {
             return;
         }
         s.complete = true;
+    }
+
+    /**
+     * Rule 2 when every flow at {@code t} crosses one predecessor (the source, or TTL {@code t - 1}'s only
+     * node): {@code n(k)} flows at {@code t}, first those known to cross it ({@code through}), then new ones.
+     * At TTL 1 one flow is enough: every probe goes to the one gateway MAC, so one router answers there.
+     * Returns whether the TTL's probing is done.
+     */
+    private boolean planOnlyOne(int t, TtlState s, List<Integer> through, List<Want> wants) {
+        int k = s.routers().size();
+        int need = t == 1 ? 1 : probesNeeded(confidence, Math.max(1, k));
+        boolean waiting = s.flows.values().stream().anyMatch(f -> !f.resolved());
+        int have = s.flows.size();
+        if (have >= need) {
+            return !waiting;
+        }
+        int added = 0;
+        for (int f : through) {
+            if (have + added == need) {
+                break;
+            }
+            if (!s.flows.containsKey(f)) {
+                wants.add(new Want(f, t));
+                added++;
+            }
+        }
+        int fresh = Math.min(need - have - added, maxFlows - flowsUsed);
+        for (int i = 0; i < fresh; i++) {
+            wants.add(new Want(-1, t));
+        }
+        added += fresh;
+        return added == 0 && !waiting; // no flow left to be had: done with what there is
+    }
+
+    /** Whether some predecessor already reaches two routers or more at {@code t} (rule 2's full MDA then). */
+    private static boolean diverges(TtlState s, Map<Long, List<Integer>> preds) {
+        for (List<Integer> through : preds.values()) {
+            java.util.Set<Integer> routers = new java.util.HashSet<>();
+            for (int f : through) {
+                FlowAtTtl here = s.flows.get(f);
+                if (here != null && here.reached != null) {
+                    routers.add(here.reached);
+                }
+            }
+            if (routers.size() >= 2) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Rule 2 at a TTL with several predecessors none of which is known to reach two routers (paths that run
+     * side by side or converge): {@code n(k)} flows at {@code t} in all, k the routers of {@code t}, and at
+     * least one through each predecessor, spread evenly over them (MDA-Lite's hop-level rule, Vermeulen et
+     * al., IMC 2018). Returns whether the TTL's probing is done.
+     */
+    private boolean planHop(int t, TtlState s, Map<Long, List<Integer>> preds, List<Want> wants) {
+        int need = Math.max(probesNeeded(confidence, Math.max(1, s.routers().size())), preds.size());
+        List<List<Integer>> candidates = new ArrayList<>();
+        int[] have = new int[preds.size()];
+        int total = 0;
+        boolean waiting = false;
+        int i = 0;
+        for (List<Integer> through : preds.values()) {
+            List<Integer> free = new ArrayList<>();
+            for (int f : through) {
+                FlowAtTtl here = s.flows.get(f);
+                if (here == null) {
+                    free.add(f);
+                } else {
+                    have[i]++;
+                    waiting |= !here.resolved();
+                }
+            }
+            total += have[i];
+            candidates.add(free);
+            i++;
+        }
+        boolean everyOne = true;
+        for (int h : have) {
+            everyOne &= h > 0;
+        }
+        if (total >= need && everyOne) {
+            return !waiting;
+        }
+        // Round robin over the predecessors with the fewest flows at t.
+        int added = 0;
+        int short1 = 0;
+        while (true) {
+            int best = -1;
+            for (int p = 0; p < have.length; p++) {
+                if (!candidates.get(p).isEmpty() && (best < 0 || have[p] < have[best])) {
+                    best = p;
+                }
+            }
+            boolean stillShort = total + added < need;
+            boolean someEmpty = false;
+            for (int p = 0; p < have.length; p++) {
+                someEmpty |= have[p] == 0;
+            }
+            if (!stillShort && !someEmpty) {
+                break;
+            }
+            if (best < 0 || (!stillShort && have[best] > 0)) {
+                // A predecessor with no flow left to try: find more by node control.
+                short1 = stillShort ? need - total - added : 1;
+                break;
+            }
+            wants.add(new Want(candidates.get(best).remove(0), t));
+            have[best]++;
+            added++;
+        }
+        boolean controlling = false;
+        if (short1 > 0) {
+            int pending = ttls[t - 1].nodeControlPending();
+            int left = Math.min(NODE_CONTROL_LIMIT - s.nodeControlSent, maxFlows - flowsUsed);
+            int fresh = Math.max(0, Math.min(short1 - pending, left));
+            for (int n = 0; n < fresh; n++) {
+                wants.add(new Want(-1, t - 1, false, true));
+            }
+            controlling = fresh > 0 || pending > 0;
+        }
+        return added == 0 && !controlling && !waiting;
+    }
+
+    /**
+     * Rule 2 at a TTL where a predecessor reaches two routers or more among several predecessors (the full
+     * MDA, with node control): {@code n(k_v)} flows through each predecessor {@code v}. Returns whether the
+     * TTL's probing is done.
+     */
+    private boolean planEachPredecessor(int t, TtlState s, Map<Long, List<Integer>> preds, List<Want> wants) {
+        boolean done = true;
+        int nodeControl = 0;
+        for (Map.Entry<Long, List<Integer>> pred : preds.entrySet()) {
+            long v = pred.getKey();
+            List<Integer> through = pred.getValue();
+            boolean waiting = false;
+            java.util.Set<Integer> routers = new java.util.HashSet<>();
+            int have = 0;
+            for (int f : through) {
+                FlowAtTtl here = s.flows.get(f);
+                if (here == null) {
+                    continue;
+                }
+                have++;
+                if (here.reached != null) {
+                    routers.add(here.reached);
+                } else if (!here.silent) {
+                    waiting = true;
+                }
+            }
+            int need = probesNeeded(confidence, Math.max(1, routers.size()));
+            if (v == SILENT) {
+                need = Math.min(need, through.size());
+            }
+            if (have >= need) {
+                done &= !waiting;
+                continue;
+            }
+            int added = 0;
+            for (int f : through) {
+                if (have + added == need) {
+                    break;
+                }
+                if (!s.flows.containsKey(f)) {
+                    wants.add(new Want(f, t));
+                    added++;
+                }
+            }
+            boolean controlling = false;
+            if (have + added < need && v != SILENT) {
+                // Node control: new flows at t - 1, some of which will cross v.
+                int pending = ttls[t - 1].nodeControlPending();
+                int left = Math.min(NODE_CONTROL_LIMIT - s.nodeControlSent - nodeControl, maxFlows - flowsUsed
+                        - nodeControl);
+                int fresh = Math.max(0, Math.min(need - have - added - pending - nodeControl, left));
+                for (int i = 0; i < fresh; i++) {
+                    wants.add(new Want(-1, t - 1, false, true));
+                }
+                nodeControl += fresh;
+                controlling = nodeControl > 0 || pending > 0;
+            }
+            // No more flows to be had (rule 3): v is done with what it has once they are answered.
+            done &= added == 0 && !controlling && !waiting;
+        }
+        return done;
     }
 
     /** Rule 7, on the complete TTLs in order; null while the run goes on. */
@@ -812,6 +945,8 @@ public final class MultipathTracer {
         int perPacketSends;
         int perPacketPending;
         int nodeControlSent;
+        /** Rule 2: a predecessor reaches two routers or more here, so each gets its own n(k). */
+        boolean meshed;
         long maxRttNanos;
         boolean complete;
 
@@ -874,18 +1009,30 @@ public final class MultipathTracer {
             return n;
         }
 
-        /** Rule 5's flow: the first that reached a router, when the TTL has two routers or more. */
-        FlowAtTtl perPacketSample() {
-            if (routers().size() < 2) {
-                return null;
-            }
-            for (FlowAtTtl f : flows.values()) {
-                if (f.reached != null) {
-                    return f;
-                }
-            }
+    }
+
+    /**
+     * Rule 5's flow, when the TTL has two routers or more: one that reached the router with the most tokens
+     * left (rule 8), so that its re-sends wait the least; the lowest such flow.
+     */
+    private FlowAtTtl perPacketSample(TtlState s, long now) {
+        if (s.routers().size() < 2) {
             return null;
         }
+        FlowAtTtl best = null;
+        long bestTokens = Long.MIN_VALUE;
+        for (FlowAtTtl f : s.flows.values()) {
+            if (f.reached == null) {
+                continue;
+            }
+            Bucket b = bucket(f.reached);
+            long tokens = b.unlimited ? Long.MAX_VALUE : b.tokensAt(now) - b.pending * Tracer.ICMP_TOKEN_NANOS;
+            if (best == null || tokens > bestTokens) {
+                best = f;
+                bestTokens = tokens;
+            }
+        }
+        return best;
     }
 
     /** Linux's inet_peer_xrlim_allow bucket of one router for our source (rule 8). */
