@@ -364,8 +364,10 @@ public final class MultipathTracer {
             s.perPacketFlow = sample == null ? -1 : sample.flow;
         }
         int resends = perPacketResends(confidence, s.routers().size());
-        if (s.perPacketFlow >= 0 && s.perPacketSends < resends) {
-            for (int i = s.perPacketSends; i < resends; i++) {
+        // Re-sends lost (to a limit) are sent again, up to twice as many in all.
+        int missing = Math.min(resends - s.perPacketAnswered - s.perPacketPending, 2 * resends - s.perPacketSends);
+        if (s.perPacketFlow >= 0 && missing > 0) {
+            for (int i = 0; i < missing; i++) {
                 wants.add(new Want(s.perPacketFlow, t, true, false));
             }
             return;
@@ -614,7 +616,8 @@ public final class MultipathTracer {
                 continue;
             }
             TtlState s = ttls[w.ttl];
-            FlowAtTtl known = w.flow < 0 ? null : s.flows.get(w.flow);
+            FlowAtTtl known = w.flow < 0 || w.perPacket ? null : s.flows.get(w.flow);
+            // A re-send of rule 5 may be balanced to any router of its TTL: paced as a new flow.
             Integer target = known != null && known.reached != null ? known.reached : null;
             List<Integer> candidates = target != null ? List.of(target) : s.routers();
             long readyAt = now;
@@ -811,6 +814,9 @@ public final class MultipathTracer {
         }
         if (p.perPacket) {
             s.perPacketPending--;
+            if (!timedOut) {
+                s.perPacketAnswered++;
+            }
         }
         if (timedOut && !p.perPacket && f.reached == null && f.pending == 0 && f.attempts > RETRIES) {
             f.silent = true;
@@ -944,6 +950,7 @@ public final class MultipathTracer {
         Integer perPacketFlow;
         int perPacketSends;
         int perPacketPending;
+        int perPacketAnswered;
         int nodeControlSent;
         /** Rule 2: a predecessor reaches two routers or more here, so each gets its own n(k). */
         boolean meshed;
