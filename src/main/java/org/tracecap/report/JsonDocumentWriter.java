@@ -53,6 +53,7 @@ public final class JsonDocumentWriter implements TraceWriter {
      * As {@link #finish(ReportSummary)}, with a {@code "graphs"} member (multipath graphs, docs/hop-json.md)
      * after the traces when {@code graphs} is not empty.
      */
+    @Override
     public synchronized void finish(List<Graph> graphs, ReportSummary summary) throws IOException {
         if (finished) {
             return;
