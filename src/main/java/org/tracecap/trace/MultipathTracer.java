@@ -60,15 +60,23 @@ import org.tracecap.packet.ProbeEncoder;
  *       {@code t} and none is in flight: n(1..16) = 6, 11, 16, 21, 27, 33, 38, 44, 51, 57, 63, 70, 76, 83, 90,
  *       96 at 95% confidence; 8, 15, 21, 28, 36, 43, 51, 58, 66, 74, 82, 90, 98, 106, 115, 123 at 99%
  *       (beyond 16, the last step again). The flows through the silent node of {@code t - 1} are probed at
- *       {@code t} as they are, without looking for more.</li>
+ *       {@code t} as they are, without looking for more. Exceptions: at TTL 1 one flow (every frame goes
+ *       to the one gateway MAC, so one router answers there); and one flow when all a predecessor's flows
+ *       reached the destination (it answers whatever way a flow came; a longer path to it is not looked for,
+ *       as in scamper's tracelb). When a TTL has several predecessors and none is known to reach two
+ *       routers (paths side by side, or converging), {@code n(k)} flows in all suffice, k the routers of the
+ *       TTL, spread evenly over the predecessors and at least one through each (MDA-Lite's hop-level rule,
+ *       Vermeulen et al., IMC 2018); once one of them reaches two routers, the TTL goes back to the full
+ *       rule for each predecessor.</li>
  *   <li><b>Flows.</b> A predecessor short of flows takes, in order: flows known to reach it at {@code t - 1}
  *       not yet probed at {@code t}; when it is the only one, new flows (they all cross it); else new flows
  *       sent at {@code t - 1} to find more that reach it (node control), at most {@value #NODE_CONTROL_LIMIT}
  *       per TTL. A predecessor that can get no more flows is done with what it has.</li>
  *   <li><b>Retries.</b> A probe not answered in time is sent again once (same flow, same TTL) before the flow
  *       counts as reaching the silent node.</li>
- *   <li><b>Per-packet load balancing.</b> When a TTL's predecessors are done and it has two routers or more,
- *       one flow that reached a router there is sent {@value #PER_PACKET_RESENDS} more times: a per-flow
+ *   <li><b>Per-packet load balancing.</b> When a TTL's predecessors are done and it has {@code k ≥ 2}
+ *       routers, one flow that reached a router there is sent {@code m} more times, {@code m} the least with
+ *       {@code (1/k)^m ≤ 1 − confidence} ({@link #perPacketResends}; a lost re-send is sent again): a per-flow
  *       balancer sends them all to the same router; any other answer marks the TTL as balanced per packet
  *       ({@link Graph#perPacketTtls()}).</li>
  *   <li><b>Completion.</b> TTL {@code t} is complete when TTL {@code t - 1} is, its predecessors are done,
@@ -385,8 +393,8 @@ public final class MultipathTracer {
      * Returns whether the TTL's probing is done.
      */
     private boolean planOnlyOne(int t, TtlState s, List<Integer> through, List<Want> wants) {
-        int k = s.routers().size();
-        int need = t == 1 ? 1 : probesNeeded(confidence, Math.max(1, k));
+        List<Integer> routers = s.routers();
+        int need = t == 1 || onlyDestination(routers) ? 1 : probesNeeded(confidence, Math.max(1, routers.size()));
         boolean waiting = s.flows.values().stream().anyMatch(f -> !f.resolved());
         int have = s.flows.size();
         if (have >= need) {
@@ -408,6 +416,15 @@ public final class MultipathTracer {
         }
         added += fresh;
         return added == 0 && !waiting; // no flow left to be had: done with what there is
+    }
+
+    /**
+     * Rule 2's exception: flows that reached the destination need no company. The destination answers every
+     * flow that gets there, whichever way it came; another next hop would be a router on a longer path to it,
+     * which the MDA does not look for (as scamper's tracelb).
+     */
+    private boolean onlyDestination(List<Integer> routers) {
+        return routers.size() == 1 && routers.get(0) == link.destinationAddress();
     }
 
     /** Whether some predecessor already reaches two routers or more at {@code t} (rule 2's full MDA then). */
@@ -434,7 +451,9 @@ public final class MultipathTracer {
      * al., IMC 2018). Returns whether the TTL's probing is done.
      */
     private boolean planHop(int t, TtlState s, Map<Long, List<Integer>> preds, List<Want> wants) {
-        int need = Math.max(probesNeeded(confidence, Math.max(1, s.routers().size())), preds.size());
+        List<Integer> routers = s.routers();
+        int need = Math.max(onlyDestination(routers) ? 1 : probesNeeded(confidence, Math.max(1, routers.size())),
+                preds.size());
         List<List<Integer>> candidates = new ArrayList<>();
         int[] have = new int[preds.size()];
         int total = 0;
@@ -528,7 +547,8 @@ public final class MultipathTracer {
                     waiting = true;
                 }
             }
-            int need = probesNeeded(confidence, Math.max(1, routers.size()));
+            int need = onlyDestination(new ArrayList<>(routers)) ? 1
+                    : probesNeeded(confidence, Math.max(1, routers.size()));
             if (v == SILENT) {
                 need = Math.min(need, through.size());
             }
