@@ -259,6 +259,7 @@ final class TraceCommand {
         if (host.isEmpty()) {
             throw new UsageException("empty host name");
         }
+        Multipath multipath = multipath(line);
         TraceOptions.Builder b = TraceOptions.builder();
         int first = integer(line, "f", "first TTL", TraceOptions.DEFAULT_FIRST_TTL, 1, 255);
         int max = integer(line, "m", "max TTL", TraceOptions.DEFAULT_MAX_TTL, 1, 255);
@@ -326,7 +327,7 @@ final class TraceCommand {
             throw new UsageException("-i: empty interface name");
         }
         return new Request(host, options, iface, gatewayMac, line.hasOption("numeric"), json, jsonl,
-                path(output, "-o"), path(line.getOptionValue("save-pcap"), "--save-pcap"), multipath(line));
+                path(output, "-o"), path(line.getOptionValue("save-pcap"), "--save-pcap"), multipath);
     }
 
     /** {@code --multipath} and the options that go with it, or null without it. */
