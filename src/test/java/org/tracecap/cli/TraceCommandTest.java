@@ -242,6 +242,6 @@ class TraceCommandTest {
         }
         CliRun run = CliRun.of("trace", "--confidence", "99", "198.18.5.2");
         assertEquals(2, run.status());
-        assertEquals("tracecap: trace: --confidence goes with --multipath (try 'tracecap trace --help')\n", run.err());
+        assertEquals("tracecap: trace: --confidence goes with --multipath\ntry 'tracecap trace --help'\n", run.err());
     }
 }
