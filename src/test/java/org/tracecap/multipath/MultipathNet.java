@@ -150,7 +150,7 @@ final class MultipathNet implements AutoCloseable {
                 n.route("b" + i, "198.18.1.0/24", "198.18." + (10 + i) + ".1");
                 n.route("b" + i, "198.18.5.0/24", "198.18." + (20 + i) + ".2");
             }
-            if (perPacket) {
+            if (perPacket) { // width 2: numgen mod 2 in PER_PACKET_RULES
                 n.route("r1", "198.18.5.0/24", branch(1));
                 for (int i = 1; i <= width; i++) {
                     r1.run("ip", "route", "add", "198.18.5.0/24", "via", branch(i), "table", String.valueOf(100 + i));

@@ -15,7 +15,6 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.tracecap.testnet.NetnsTopology;
 
 /**
  * Debian's scamper (20211212) running the MDA, {@code tracelb}, inside the client namespace of a
@@ -60,18 +59,13 @@ final class ScamperTracelb {
 
     /** Runs tracelb at {@code confidence} (95 or 99) from the client to the server of {@code net}. */
     static Result run(MultipathNet net, int confidence) throws Exception {
-        try (ClientCapture capture = ClientCapture.start(net)) {
-            long start = System.nanoTime();
-            NetnsTopology.Result r = net.node("client").exec(Duration.ofSeconds(120), "scamper", "-O", "json",
-                    "-c", String.format(COMMAND, confidence), "-i", net.server());
-            Duration wall = Duration.ofNanos(System.nanoTime() - start);
-            int sent = capture.stop();
-            if (r.exit() != 0) {
-                throw new IllegalStateException("scamper exited " + r.exit() + ": " + r.stderr().strip());
-            }
-            Parsed p = parse(r.stdout());
-            return new Result(p.graph(), p.probec(), sent, wall, r.stdout());
+        ClientRun r = ClientRun.command(net, "scamper", "-O", "json", "-c", String.format(COMMAND, confidence),
+                "-i", net.server());
+        if (r.exit() != 0) {
+            throw new IllegalStateException("scamper exited " + r.exit() + ": " + r.stderr().strip());
         }
+        Parsed p = parse(r.stdout());
+        return new Result(p.graph(), p.probec(), r.packetsSent(), r.wall(), r.stdout());
     }
 
     /** What {@link #parse} reads from scamper's JSON. */

@@ -100,6 +100,22 @@ class ScamperTracelbLiveTest {
         }
     }
 
+    /**
+     * {@link ClientRun#tracecap} runs the real command line in the client's namespace and counts what it sends:
+     * the probes of its summary line ("N probes sent (+M past the last hop, not shown)": the M are among the N).
+     */
+    @Test
+    void clientRunCountsTracecapsProbes() throws Exception {
+        try (MultipathNet net = MultipathNet.diamond(2)) {
+            ClientRun r = ClientRun.tracecap(net, "trace", "-n", "--method", "paris", net.server());
+            assertEquals(0, r.exit(), r::toString);
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("tracecap: (\\d+) probes sent \\(\\+(\\d+) past the last hop").matcher(r.stderr());
+            assertTrue(m.find(), r.stderr());
+            assertEquals(Integer.parseInt(m.group(1)), r.packetsSent(), r::toString);
+        }
+    }
+
     /** Linux's limits kept: a burst of 6 Time Exceeded from r1, then silence; without them all 10 answered. */
     @Test
     void kernelRateLimitsAreKeptWhenAsked() throws Exception {
