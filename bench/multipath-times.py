@@ -5,7 +5,8 @@ load-balanced namespace topologies (bench/multipath_net.py), in one run. Needs r
     bench/multipath-times.py RUNS
 
 Per topology (ECMP diamonds of width 2 and 4, a diamond behind a diamond, all with the routers' ICMP rate
-limits off; the width-2 diamond again with Linux's rate limits on) and tool, prints:
+limits off; the width-2 diamond again with Linux's rate limits on; a width-2 split balancing per packet, which
+needs nft) and tool, prints:
   wall:   median wall time of the whole process over RUNS runs, each on a fresh topology;
   probes: median packets the client sent on its interface (tcpdump, every IPv4 packet from the client), and
           in brackets the tool's own count (scamper's probec, tracecap's graph "probes");
@@ -17,6 +18,7 @@ A tool that fails (tracecap before --multipath exists) is reported as "failed (w
 """
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -161,13 +163,16 @@ def main():
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     work = tempfile.mkdtemp(prefix="tcapm-")
     prefix = "tcapm-%d" % os.getpid()
-    cases = [("diamond2", False), ("diamond4", False), ("nested", False), ("diamond2", True)]
+    cases = [("diamond2", False), ("diamond4", False), ("nested", False), ("diamond2", True), ("per-packet", False)]
     print("  scamper: scamper -O json -c '%s' -i DEST; tracecap: tracecap trace --multipath -n --json DEST"
           % SCAMPER)
     print("  %-22s %-9s %9s %17s %9s %9s %7s" % ("topology", "tool", "wall s", "probes (own)", "nodes", "links",
                                                 "exact"))
     for kind, limits in cases:
         name = kind + (" rate-limited" if limits else "")
+        if kind == "per-packet" and shutil.which("nft") is None:
+            print("  %-22s not measured: needs nft (apt-get install nftables)" % name)
+            continue
         for tool in ("scamper", "tracecap"):
             walls, sents, owns, last, exact = [], [], [], None, 0
             try:
