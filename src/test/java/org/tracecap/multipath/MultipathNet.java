@@ -29,7 +29,9 @@ import org.tracecap.trace.TraceOptions;
  * it routes back to the client through, not the one the probe came in on (Linux picks an ICMP error's source
  * by the route to the client, with icmp_errors_use_inbound_ifaddr=0); r2 and r3 route back through their
  * first branch only, so they answer from that link's address whichever branch the probe took. Checked with
- * tcpdump on r3 of {@link #perPacket}: a probe arriving on to-b2 is answered from 198.18.21.2 out of to-b1.
+ * tcpdump: r3 of {@link #perPacket} answers a probe that came in on to-b2 from 198.18.21.2, out of to-b1; in
+ * {@link #nested}, r2 answers probes from to-a1 and to-a2 from 198.18.21.2 out of to-a1, r3 probes from to-b1
+ * and to-b2 from 198.18.41.2 out of to-b1 (and every reply from past r2 comes back through a1).
  *
  * <pre>
  * diamond(w): client -- r1 -- {b1 .. bw} -- r3 -- server
