@@ -75,7 +75,7 @@ import org.tracecap.packet.ProbeEncoder;
  *   <li><b>Retries.</b> A probe not answered in time is sent again once (same flow, same TTL) before the flow
  *       counts as reaching the silent node.</li>
  *   <li><b>Per-packet load balancing.</b> When a TTL's predecessors are done and it has {@code k ≥ 2}
- *       routers, one flow that reached a router there is sent {@code m} more times, {@code m} the least with
+ *       routers, flows that reached its routers (one per router, in turn) are sent {@code m} more times, {@code m} the least with
  *       {@code (1/k)^m ≤ 1 − confidence} ({@link #perPacketResends}; a lost re-send is sent again): a per-flow
  *       balancer sends them all to the same router; any other answer marks the TTL as balanced per packet
  *       ({@link Graph#perPacketTtls()}).</li>
@@ -267,15 +267,6 @@ public final class MultipathTracer {
             try {
                 long held = sendWhatMayGo(plan, now);
                 if (inFlight == 0 && held == Long.MAX_VALUE) {
-                    if (System.getenv("MDA_DEBUG") != null) {
-                        System.err.println("STALL wants=" + plan);
-                        for (int t = options.firstTtl(); t < 6; t++) {
-                            System.err.println(t + " complete=" + ttls[t].complete + " flows=" + ttls[t].flows.size()
-                                    + " groups=" + ttls[t].groups(false) + " pp=" + ttls[t].perPacketFlow + "/"
-                                    + ttls[t].perPacketSends + "/" + ttls[t].perPacketPending + " unk="
-                                    + ttls[t].unknownPending);
-                        }
-                    }
                     // Nothing in flight and nothing that time alone lets go: the probe budget is spent.
                     stop = StopReason.incomplete();
                     break;
@@ -367,16 +358,16 @@ public final class MultipathTracer {
             return;
         }
         // Rule 5.
-        if (s.perPacketFlow == null) {
-            FlowAtTtl sample = perPacketSample(s, clock.nowNanos());
-            s.perPacketFlow = sample == null ? -1 : sample.flow;
+        if (s.perPacketFlows == null) {
+            s.perPacketFlows = perPacketSamples(s, clock.nowNanos());
         }
         int resends = perPacketResends(confidence, s.routers().size());
         // Re-sends lost (to a limit) are sent again, up to twice as many in all.
         int missing = Math.min(resends - s.perPacketAnswered - s.perPacketPending, 2 * resends - s.perPacketSends);
-        if (s.perPacketFlow >= 0 && missing > 0) {
+        if (!s.perPacketFlows.isEmpty() && missing > 0) {
             for (int i = 0; i < missing; i++) {
-                wants.add(new Want(s.perPacketFlow, t, true, false));
+                int flow = s.perPacketFlows.get((s.perPacketSends + i) % s.perPacketFlows.size());
+                wants.add(new Want(flow, t, true, false));
             }
             return;
         }
@@ -636,8 +627,9 @@ public final class MultipathTracer {
                 continue;
             }
             TtlState s = ttls[w.ttl];
-            FlowAtTtl known = w.flow < 0 || w.perPacket ? null : s.flows.get(w.flow);
-            // A re-send of rule 5 may be balanced to any router of its TTL: paced as a new flow.
+            FlowAtTtl known = w.flow < 0 ? null : s.flows.get(w.flow);
+            // A re-send of rule 5 goes where its flow went, unless the balancer is per packet: then it may
+            // meet an empty bucket elsewhere, and is sent again (rule 5).
             Integer target = known != null && known.reached != null ? known.reached : null;
             List<Integer> candidates = target != null ? List.of(target) : s.routers();
             long readyAt = now;
@@ -710,11 +702,6 @@ public final class MultipathTracer {
             bucket(target).pending++;
         } else {
             s.unknownPending++;
-        }
-        if (System.getenv("MDA_DEBUG") != null) {
-            System.err.println("SEND t=" + (clock.nowNanos() / 1000000 % 100000) + " ttl=" + ttl + " flow=" + flow
-                    + " target=" + target + " pp=" + perPacket + " nc=" + nodeControl + " verify=" + verifying
-                    + " unk=" + s.unknownPending + " attempts=" + f.attempts);
         }
         int dport = identity.destinationPort(flow);
         int ipId = identity.ipId(n);
@@ -966,8 +953,8 @@ public final class MultipathTracer {
         int unknownPending;
         boolean verifyInFlight;
         boolean limited;
-        /** Rule 5's flow once chosen (-1: the TTL needs no test). */
-        Integer perPacketFlow;
+        /** Rule 5's flows once chosen (empty: the TTL needs no test). */
+        List<Integer> perPacketFlows;
         int perPacketSends;
         int perPacketPending;
         int perPacketAnswered;
@@ -1039,27 +1026,32 @@ public final class MultipathTracer {
     }
 
     /**
-     * Rule 5's flow, when the TTL has two routers or more: one that reached the router with the most tokens
-     * left (rule 8), so that its re-sends wait the least; the lowest such flow.
+     * Rule 5's flows, when the TTL has two routers or more: for each router, the lowest flow that reached it,
+     * the routers with the most tokens left (rule 8) first. The re-sends take them in turn, so that they
+     * share the routers' buckets; each re-send, like a single flow's, finds another router with a chance of
+     * {@code 1 - 1/k} under a per-packet balancer. Empty when the TTL has one router.
      */
-    private FlowAtTtl perPacketSample(TtlState s, long now) {
-        if (s.routers().size() < 2) {
-            return null;
+    private List<Integer> perPacketSamples(TtlState s, long now) {
+        List<Integer> routers = s.routers();
+        if (routers.size() < 2) {
+            return List.of();
         }
-        FlowAtTtl best = null;
-        long bestTokens = Long.MIN_VALUE;
+        Map<Integer, Integer> firstFlow = new LinkedHashMap<>();
         for (FlowAtTtl f : s.flows.values()) {
-            if (f.reached == null) {
-                continue;
-            }
-            Bucket b = bucket(f.reached);
-            long tokens = b.unlimited ? Long.MAX_VALUE : b.tokensAt(now) - b.pending * Tracer.ICMP_TOKEN_NANOS;
-            if (best == null || tokens > bestTokens) {
-                best = f;
-                bestTokens = tokens;
+            if (f.reached != null) {
+                firstFlow.putIfAbsent(f.reached, f.flow);
             }
         }
-        return best;
+        List<Integer> byTokens = new ArrayList<>(firstFlow.keySet());
+        byTokens.sort(java.util.Comparator.comparingLong((Integer r) -> {
+            Bucket b = bucket(r);
+            return b.unlimited ? Long.MAX_VALUE : b.tokensAt(now) - b.pending * Tracer.ICMP_TOKEN_NANOS;
+        }).reversed());
+        List<Integer> flows = new ArrayList<>();
+        for (int r : byTokens) {
+            flows.add(firstFlow.get(r));
+        }
+        return flows;
     }
 
     /** Linux's inet_peer_xrlim_allow bucket of one router for our source (rule 8). */
