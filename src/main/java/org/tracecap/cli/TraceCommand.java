@@ -29,6 +29,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.tracecap.capture.Interfaces;
+import org.tracecap.graph.Graph;
 import org.tracecap.capture.LinkInterface;
 import org.tracecap.capture.LiveCaptureException;
 import org.tracecap.capture.LivePort;
@@ -670,36 +671,7 @@ final class TraceCommand {
                 status = Main.FAILED;
             }
         }
-        List<TraceWriter> writers = new ArrayList<>();
-        try {
-            if (request.json()) {
-                writers.add(jsonWriter(out, request.jsonl()));
-            }
-            if (outputFile != null) {
-                writers.add(jsonWriter(outputFile.stream(), request.jsonl()));
-            }
-            for (TraceWriter w : writers) {
-                for (Trace trace : traces) {
-                    w.write(trace);
-                }
-                w.finish(summary);
-            }
-            if (outputFile != null) {
-                outputFile.commit();
-            }
-        } catch (IOException e) {
-            String where = outputFile == null ? "the output" : outputFile.target().toString();
-            err.println("tracecap: cannot write " + where + ": " + AtomicOutputFile.describe(e));
-            status = Main.FAILED;
-        } finally {
-            for (TraceWriter w : writers) {
-                try {
-                    w.close();
-                } catch (IOException ignored) {
-                    // reported above
-                }
-            }
-        }
+        status = Math.max(status, writeJson(request, outputFile, traces, List.of(), summary, out, err));
         out.flush();
         if (portFailure != null) {
             err.println(portFailure);
@@ -774,7 +746,8 @@ final class TraceCommand {
                     status = Main.FAILED;
                 }
             }
-            status = Math.max(status, writeGraphJson(request, outputFile, result, summary, out, err));
+            status = Math.max(status, writeJson(request, outputFile, result.flows(), List.of(result.graph()), summary,
+                    out, err));
             if (dotFile != null) {
                 try {
                     Writer w = new OutputStreamWriter(dotFile.stream(), StandardCharsets.UTF_8);
@@ -800,22 +773,26 @@ final class TraceCommand {
         }
     }
 
-    /** Hop JSON of a multipath run to stdout ({@code --json}) and {@code -o}: its flows, its graph, the summary. */
-    private static int writeGraphJson(Request request, AtomicOutputFile outputFile, MultipathTracer.Result result,
-            ReportSummary summary, PrintStream out, PrintStream err) {
-        List<JsonDocumentWriter> writers = new ArrayList<>();
+    /**
+     * Hop JSON to stdout ({@code --json}) and {@code -o}: the traces, the multipath graphs (none for a trace
+     * without {@code --multipath}) and the summary. Returns the exit status so far: OK, or FAILED after saying
+     * which output could not be written.
+     */
+    private static int writeJson(Request request, AtomicOutputFile outputFile, List<Trace> traces,
+            List<Graph> graphs, ReportSummary summary, PrintStream out, PrintStream err) {
+        List<TraceWriter> writers = new ArrayList<>();
         try {
             if (request.json()) {
-                writers.add(JsonDocumentWriter.open(out, true));
+                writers.add(jsonWriter(out, request.jsonl()));
             }
             if (outputFile != null) {
-                writers.add(JsonDocumentWriter.open(outputFile.stream(), true));
+                writers.add(jsonWriter(outputFile.stream(), request.jsonl()));
             }
-            for (JsonDocumentWriter w : writers) {
-                for (Trace trace : result.flows()) {
+            for (TraceWriter w : writers) {
+                for (Trace trace : traces) {
                     w.write(trace);
                 }
-                w.finish(List.of(result.graph()), summary);
+                w.finish(graphs, summary);
             }
             if (outputFile != null) {
                 outputFile.commit();
@@ -826,7 +803,7 @@ final class TraceCommand {
             err.println("tracecap: cannot write " + where + ": " + AtomicOutputFile.describe(e));
             return Main.FAILED;
         } finally {
-            for (JsonDocumentWriter w : writers) {
+            for (TraceWriter w : writers) {
                 try {
                     w.close();
                 } catch (IOException ignored) {

@@ -1,6 +1,5 @@
 package org.tracecap.trace;
 
-import java.util.Arrays;
 
 /**
  * The tracer's picture of the ICMP rate limit of the router at each TTL (scheduling rule 4 of
@@ -16,24 +15,31 @@ import java.util.Arrays;
  * and its own probe at the destination's TTL (sent first, in number order) gets its answer. Not thread-safe.
  */
 final class IcmpBudget {
-    private static final long CAP = Tracer.ICMP_BURST * Tracer.ICMP_TOKEN_NANOS;
-
-    final long[] tokenNanos;
-    final long[] tokenTime;
+    private final TokenBucket[] buckets;
     /** Index from which every TTL is the destination's bucket, or the length while unknown. */
     private int destination;
 
     /** A full bucket for each of {@code hops} TTLs, never used. */
     IcmpBudget(int hops) {
-        tokenNanos = new long[hops];
-        tokenTime = new long[hops];
-        Arrays.fill(tokenNanos, CAP);
-        Arrays.fill(tokenTime, Long.MIN_VALUE);
+        buckets = new TokenBucket[hops];
+        for (int i = 0; i < hops; i++) {
+            buckets[i] = new TokenBucket();
+        }
         destination = hops;
     }
 
+    /** How many TTLs the budget covers. */
+    int hops() {
+        return buckets.length;
+    }
+
+    /** The bucket that TTL index {@code i} spends from. */
+    TokenBucket bucket(int i) {
+        return buckets[index(i)];
+    }
+
     /** The bucket of TTL index {@code i}. */
-    int index(int i) {
+    private int index(int i) {
         return Math.min(i, destination);
     }
 
@@ -46,14 +52,13 @@ final class IcmpBudget {
             return;
         }
         long spent = 0;
-        for (int j = i; j < tokenNanos.length; j++) {
-            if (tokenTime[j] != Long.MIN_VALUE) {
-                long tokens = Math.min(CAP, tokenNanos[j] + Math.max(0, now - tokenTime[j]));
-                spent += CAP - tokens;
+        for (int j = i; j < buckets.length; j++) {
+            if (buckets[j].tokenTime != Long.MIN_VALUE) {
+                spent += TokenBucket.CAP - buckets[j].tokensAt(now);
             }
         }
-        tokenNanos[i] = Math.max(0, CAP - spent);
-        tokenTime[i] = now;
+        buckets[i].tokenNanos = Math.max(0, TokenBucket.CAP - spent);
+        buckets[i].tokenTime = now;
         destination = i;
     }
 }

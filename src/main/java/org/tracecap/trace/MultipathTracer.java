@@ -499,17 +499,25 @@ public final class MultipathTracer {
             have[best]++;
             added++;
         }
-        boolean controlling = false;
-        if (short1 > 0) {
-            int pending = ttls[t - 1].nodeControlPending();
-            int left = Math.min(NODE_CONTROL_LIMIT - s.nodeControlSent, maxFlows - flowsUsed);
-            int fresh = Math.max(0, Math.min(short1 - pending, left));
-            for (int n = 0; n < fresh; n++) {
-                wants.add(new Want(-1, t - 1, false, true));
-            }
-            controlling = fresh > 0 || pending > 0;
-        }
+        boolean controlling = short1 > 0 && nodeControl(t, s, short1, 0, wants) > 0;
         return added == 0 && !controlling && !waiting;
+    }
+
+    /**
+     * Rule 3's node control for TTL {@code t}: new flows sent at {@code t - 1}, some of which will cross the
+     * predecessor short of flows; {@code wanted} flows beyond those already in flight for it and the
+     * {@code alreadyWanted} of this pass, within {@value #NODE_CONTROL_LIMIT} per TTL and the flows left.
+     * Returns how many node-control flows are wanted in this pass or in flight (0: none can be had).
+     */
+    private int nodeControl(int t, TtlState s, int wanted, int alreadyWanted, List<Want> wants) {
+        int pending = ttls[t - 1].nodeControlPending();
+        int left = Math.min(NODE_CONTROL_LIMIT - s.nodeControlSent - alreadyWanted,
+                maxFlows - flowsUsed - alreadyWanted);
+        int fresh = Math.max(0, Math.min(wanted - pending - alreadyWanted, left));
+        for (int n = 0; n < fresh; n++) {
+            wants.add(new Want(-1, t - 1, false, true));
+        }
+        return alreadyWanted + fresh + pending;
     }
 
     /**
@@ -559,16 +567,9 @@ public final class MultipathTracer {
             }
             boolean controlling = false;
             if (have + added < need && v != SILENT) {
-                // Node control: new flows at t - 1, some of which will cross v.
-                int pending = ttls[t - 1].nodeControlPending();
-                int left = Math.min(NODE_CONTROL_LIMIT - s.nodeControlSent - nodeControl, maxFlows - flowsUsed
-                        - nodeControl);
-                int fresh = Math.max(0, Math.min(need - have - added - pending - nodeControl, left));
-                for (int i = 0; i < fresh; i++) {
-                    wants.add(new Want(-1, t - 1, false, true));
-                }
-                nodeControl += fresh;
-                controlling = nodeControl > 0 || pending > 0;
+                int underWay = nodeControl(t, s, need - have - added, nodeControl, wants);
+                nodeControl = underWay - ttls[t - 1].nodeControlPending();
+                controlling = underWay > 0;
             }
             // No more flows to be had (rule 3): v is done with what it has once they are answered.
             done &= added == 0 && !controlling && !waiting;
@@ -641,10 +642,10 @@ public final class MultipathTracer {
                     continue;
                 }
                 int needed = b.pending + (target != null ? 0 : s.unknownPending) + 1;
-                long at = b.readyAt(needed, now);
+                long at = b.tokens.readyAt(needed, now);
                 if (at > now) {
                     readyAt = Math.max(readyAt, at);
-                    if (b.readyAt(b.pending + 1, now) - now >= Tracer.ICMP_TOKEN_NANOS / 2) {
+                    if (b.tokens.readyAt(b.pending + 1, now) - now >= Tracer.ICMP_TOKEN_NANOS / 2) {
                         // Its own bucket is half a second or more short, even if no probe of a new flow in
                         // flight reaches it: an answer now would prove it does not limit (our model lags the
                         // router's bucket by a round trip at most).
@@ -787,7 +788,7 @@ public final class MultipathTracer {
             b.unlimited = true;
         }
         if (!b.unlimited) {
-            b.take(r.timeNanos());
+            b.tokens.take(r.timeNanos());
         }
         FlowAtTtl f = s2.flows.get(p.flow);
         if (!p.perPacket && f.reached == null) {
@@ -1045,7 +1046,7 @@ public final class MultipathTracer {
         List<Integer> byTokens = new ArrayList<>(firstFlow.keySet());
         byTokens.sort(java.util.Comparator.comparingLong((Integer r) -> {
             Bucket b = bucket(r);
-            return b.unlimited ? Long.MAX_VALUE : b.tokensAt(now) - b.pending * Tracer.ICMP_TOKEN_NANOS;
+            return b.unlimited ? Long.MAX_VALUE : b.tokens.tokensAt(now) - b.pending * Tracer.ICMP_TOKEN_NANOS;
         }).reversed());
         List<Integer> flows = new ArrayList<>();
         for (int r : byTokens) {
@@ -1054,35 +1055,11 @@ public final class MultipathTracer {
         return flows;
     }
 
-    /** Linux's inet_peer_xrlim_allow bucket of one router for our source (rule 8). */
+    /** A router's bucket (rule 8), with the probes in flight that can only reach it. */
     private static final class Bucket {
-        long tokenNanos = Tracer.ICMP_BURST * Tracer.ICMP_TOKEN_NANOS;
-        long tokenTime = Long.MIN_VALUE;
+        final TokenBucket tokens = new TokenBucket();
         int pending;
         boolean unlimited;
-
-        long tokensAt(long now) {
-            if (tokenTime == Long.MIN_VALUE) {
-                return tokenNanos;
-            }
-            long elapsed = Math.max(0, now - tokenTime);
-            return Math.min(Tracer.ICMP_BURST * Tracer.ICMP_TOKEN_NANOS, tokenNanos + elapsed);
-        }
-
-        void take(long now) {
-            tokenNanos = Math.max(0, tokensAt(now) - Tracer.ICMP_TOKEN_NANOS);
-            tokenTime = now;
-        }
-
-        /** When {@code needed} tokens are there: now, a later time, or never by time alone (MAX_VALUE). */
-        long readyAt(int needed, long now) {
-            if (needed > Tracer.ICMP_BURST) {
-                return Long.MAX_VALUE;
-            }
-            long want = needed * Tracer.ICMP_TOKEN_NANOS;
-            long have = tokensAt(now);
-            return have >= want ? now : now + (want - have) + Tracer.TOKEN_SLACK_NANOS;
-        }
     }
 
     /** One probe. */
@@ -1121,19 +1098,7 @@ public final class MultipathTracer {
         }
 
         ProbeResult result() {
-            SentProbe s = sent;
-            long send = sendNanos();
-            IcmpReply r = reply;
-            if (r == null) {
-                return new ProbeResult(s.ttl(), send, s.ipId(), s.sourcePort(), s.destinationPort(), null, null,
-                        s.checksum(), s.totalLength(), null, null, null, null, null, null, null, null, null, null,
-                        null, List.of());
-            }
-            QuotedProbe q = r.quote();
-            return new ProbeResult(s.ttl(), send, s.ipId(), s.sourcePort(), s.destinationPort(), null, null,
-                    s.checksum(), s.totalLength(), r.timeNanos() - send, r.source(), r.type(), r.code(), null,
-                    IcmpType.annotation(r.type(), r.code(), r.nextHopMtu()), r.replyTtl(), q.ttl(), q.ipId(),
-                    q.checksum(), r.totalLength(), r.extensions());
+            return ProbeResults.of(sent, sendNanos(), reply);
         }
     }
 }

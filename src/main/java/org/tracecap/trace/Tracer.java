@@ -164,8 +164,6 @@ public final class Tracer {
     private final ProbeTable table;
     private final Probe[] probes;
     private final IcmpBudget budget;
-    private final long[] tokenNanos;
-    private final long[] tokenTime;
     private final NatDetector nat = new NatDetector();
     private final byte[] frame;
     private final List<Hop> emitted = new ArrayList<>();
@@ -225,12 +223,10 @@ public final class Tracer {
         }
         int hops = options.maxTtl() - options.firstTtl() + 1;
         this.budget = budget != null ? budget : new IcmpBudget(hops);
-        if (this.budget.tokenNanos.length != hops) {
-            throw new IllegalArgumentException("an ICMP budget of " + this.budget.tokenNanos.length + " TTLs for "
+        if (this.budget.hops() != hops) {
+            throw new IllegalArgumentException("an ICMP budget of " + this.budget.hops() + " TTLs for "
                     + hops);
         }
-        this.tokenNanos = this.budget.tokenNanos;
-        this.tokenTime = this.budget.tokenTime;
         this.frame = new byte[ProbeEncoder.ETHERNET_HEADER + options.packetLength()];
         this.maxWaitNanos = options.waiting().maxNanos();
         this.deliveryLagNanos = Math.max(0, port.deliveryLagNanos());
@@ -358,22 +354,11 @@ public final class Tracer {
 
     /** Rule 4: when the router at this TTL has a token again, as Linux's inet_peer_xrlim_allow counts. */
     private long tokenReadyAt(int ttl, long now) {
-        long tokens = tokensAt(budget.index(ttl - options.firstTtl()), now);
-        return tokens >= ICMP_TOKEN_NANOS ? now : now + (ICMP_TOKEN_NANOS - tokens) + TOKEN_SLACK_NANOS;
+        return budget.bucket(ttl - options.firstTtl()).readyAt(1, now);
     }
 
     private void takeToken(int ttl, long now) {
-        int i = budget.index(ttl - options.firstTtl());
-        tokenNanos[i] = Math.max(0, tokensAt(i, now) - ICMP_TOKEN_NANOS);
-        tokenTime[i] = now;
-    }
-
-    private long tokensAt(int i, long now) {
-        if (tokenTime[i] == Long.MIN_VALUE) {
-            return tokenNanos[i];
-        }
-        long elapsed = Math.max(0, now - tokenTime[i]);
-        return Math.min(ICMP_BURST * ICMP_TOKEN_NANOS, tokenNanos[i] + elapsed);
+        budget.bucket(ttl - options.firstTtl()).take(now);
     }
 
     // ---- receiving -----------------------------------------------------------------------------------
@@ -603,19 +588,7 @@ public final class Tracer {
     // ---- results -------------------------------------------------------------------------------------
 
     private ProbeResult result(Probe p) {
-        SentProbe s = p.sent;
-        long send = p.sendNanos();
-        IcmpReply r = p.reply;
-        if (r == null) {
-            return new ProbeResult(s.ttl(), send, s.ipId(), s.sourcePort(), s.destinationPort(), null, null,
-                    s.checksum(), s.totalLength(), null, null, null, null, null, null, null, null, null, null,
-                    null, List.of());
-        }
-        QuotedProbe q = r.quote();
-        return new ProbeResult(s.ttl(), send, s.ipId(), s.sourcePort(), s.destinationPort(), null, null,
-                s.checksum(), s.totalLength(), r.timeNanos() - send, r.source(), r.type(), r.code(), null,
-                IcmpType.annotation(r.type(), r.code(), r.nextHopMtu()), r.replyTtl(), q.ttl(), q.ipId(),
-                q.checksum(), r.totalLength(), r.extensions());
+        return ProbeResults.of(p.sent, p.sendNanos(), p.reply);
     }
 
     private Trace result(boolean interrupted, long startClock) {
