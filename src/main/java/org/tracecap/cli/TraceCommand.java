@@ -662,15 +662,7 @@ final class TraceCommand {
         names.close();
         long dropped = livePort.droppedFrames();
         ReportSummary summary = port.summary(traces, tracer.unattributed());
-        int status = Main.OK;
-        if (pcap != null) {
-            try {
-                pcap.close();
-            } catch (IOException e) {
-                err.println("tracecap: " + oneLine(e.getMessage()));
-                status = Main.FAILED;
-            }
-        }
+        int status = closePcap(pcap, err);
         status = Math.max(status, writeJson(request, outputFile, traces, List.of(), summary, out, err));
         out.flush();
         if (portFailure != null) {
@@ -738,14 +730,7 @@ final class TraceCommand {
             }
             long dropped = livePort.droppedFrames();
             ReportSummary summary = port.summary(result.flows(), tracer.unattributed());
-            if (pcap != null) {
-                try {
-                    pcap.close();
-                } catch (IOException e) {
-                    err.println("tracecap: " + oneLine(e.getMessage()));
-                    status = Main.FAILED;
-                }
-            }
+            status = Math.max(status, closePcap(pcap, err));
             status = Math.max(status, writeJson(request, outputFile, result.flows(), List.of(result.graph()), summary,
                     out, err));
             if (dotFile != null) {
@@ -771,6 +756,19 @@ final class TraceCommand {
                 dotFile.abandon(); // does nothing once committed
             }
         }
+    }
+
+    /** Closes the {@code --save-pcap} file (null: none): OK, or FAILED after saying why. */
+    private static int closePcap(PcapFileWriter pcap, PrintStream err) {
+        if (pcap != null) {
+            try {
+                pcap.close();
+            } catch (IOException e) {
+                err.println("tracecap: " + oneLine(e.getMessage()));
+                return Main.FAILED;
+            }
+        }
+        return Main.OK;
     }
 
     /**

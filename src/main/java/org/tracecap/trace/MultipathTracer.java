@@ -391,16 +391,7 @@ public final class MultipathTracer {
         if (have >= need) {
             return !waiting;
         }
-        int added = 0;
-        for (int f : through) {
-            if (have + added == need) {
-                break;
-            }
-            if (!s.flows.containsKey(f)) {
-                wants.add(new Want(f, t));
-                added++;
-            }
-        }
+        int added = probeThrough(t, s, through, need - have, wants);
         int fresh = Math.min(need - have - added, maxFlows - flowsUsed);
         for (int i = 0; i < fresh; i++) {
             wants.add(new Want(-1, t));
@@ -416,6 +407,21 @@ public final class MultipathTracer {
      */
     private boolean onlyDestination(List<Integer> routers) {
         return routers.size() == 1 && routers.get(0) == link.destinationAddress();
+    }
+
+    /** Up to {@code count} of the flows {@code through} a predecessor not yet probed at {@code t}; how many. */
+    private static int probeThrough(int t, TtlState s, List<Integer> through, int count, List<Want> wants) {
+        int added = 0;
+        for (int f : through) {
+            if (added == count) {
+                break;
+            }
+            if (!s.flows.containsKey(f)) {
+                wants.add(new Want(f, t));
+                added++;
+            }
+        }
+        return added;
     }
 
     /** Whether some predecessor already reaches two routers or more at {@code t} (rule 2's full MDA then). */
@@ -555,16 +561,7 @@ public final class MultipathTracer {
                 done &= !waiting;
                 continue;
             }
-            int added = 0;
-            for (int f : through) {
-                if (have + added == need) {
-                    break;
-                }
-                if (!s.flows.containsKey(f)) {
-                    wants.add(new Want(f, t));
-                    added++;
-                }
-            }
+            int added = probeThrough(t, s, through, need - have, wants);
             boolean controlling = false;
             if (have + added < need && v != SILENT) {
                 int underWay = nodeControl(t, s, need - have - added, nodeControl, wants);
