@@ -67,6 +67,10 @@ public final class LivePort implements PacketPort {
     private static final int CAPTURE_BUFFER_BYTES = 4 << 20;
     /** The send handle captures nothing; a small ring keeps it cheap. */
     private static final int SEND_BUFFER_BYTES = 64 << 10;
+    /** ARP replies kept for {@link #receiveArp}: a few are enough, later ones are dropped. */
+    static final int ARP_QUEUE_CAPACITY = 64;
+    /** The EtherType of ARP (RFC 826), at offset 12 of an Ethernet frame. */
+    private static final int ETHERTYPE_ARP = 0x0806;
     /** A BPF filter that matches no frame: every frame is longer than 0 bytes ("less 0" is len <= 0). */
     static final String NOTHING = "less 0";
 
@@ -83,6 +87,8 @@ public final class LivePort implements PacketPort {
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong queueDrops = new AtomicLong();
+    /** The ARP replies captured beside the filter ({@link #openChecked(String, String, int)}), else null. */
+    private final BlockingQueue<Captured> arpReplies;
     private final Thread reader;
     private volatile IOException failure;
 
@@ -90,7 +96,8 @@ public final class LivePort implements PacketPort {
     }
 
     private LivePort(String interfaceName, String filter, PcapHandle capture, PcapHandle sender,
-                     boolean nanosecond) {
+                     boolean nanosecond, boolean arp) {
+        this.arpReplies = arp ? new LinkedBlockingQueue<>(ARP_QUEUE_CAPACITY) : null;
         this.interfaceName = interfaceName;
         this.filter = filter;
         this.capture = capture;
@@ -129,6 +136,19 @@ public final class LivePort implements PacketPort {
     }
 
     /**
+     * As {@link #openChecked(String, String)}, also capturing the ARP replies (RFC 826) from {@code arpSender},
+     * which {@link #receiveArp} hands over and {@link #receive} never does: the ARP exchange for a trace's
+     * gateway can then be made on the trace's own port ({@link NeighbourLookup#resolve(Route, LinkInterface,
+     * java.time.Duration, int, LivePort)}) instead of on a port of its own, whose two handles take tens of
+     * milliseconds to open and to close.
+     */
+    public static LivePort openChecked(String interfaceName, String filter, int arpSender)
+            throws LiveCaptureException {
+        return openChecked(interfaceName, "(" + filter + ") or (" + NeighbourLookup.replyFilter(arpSender) + ")",
+                filter, true);
+    }
+
+    /**
      * Opens {@code interfaceName} capturing what the BPF {@code filter} (tcpdump syntax) accepts.
      *
      * @throws LiveCaptureException as {@link #open(String, int)}, or the filter does not compile
@@ -145,6 +165,11 @@ public final class LivePort implements PacketPort {
      * libpcap again).
      */
     public static LivePort openChecked(String interfaceName, String filter) throws LiveCaptureException {
+        return openChecked(interfaceName, filter, filter, false);
+    }
+
+    private static LivePort openChecked(String interfaceName, String captureFilter, String filter, boolean arp)
+            throws LiveCaptureException {
         PcapHandle capture = null;
         PcapHandle sender = null;
         try {
@@ -161,10 +186,10 @@ public final class LivePort implements PacketPort {
                 nanosecond = false;
                 capture = build(interfaceName, snaplen, CAPTURE_BUFFER_BYTES, PcapHandle.TimestampPrecision.MICRO);
             }
-            setFilter(capture, interfaceName, filter);
+            setFilter(capture, interfaceName, captureFilter);
             sender = build(interfaceName, 128, SEND_BUFFER_BYTES, null);
             setFilter(sender, interfaceName, NOTHING);
-            LivePort port = new LivePort(interfaceName, filter, capture, sender, nanosecond);
+            LivePort port = new LivePort(interfaceName, filter, capture, sender, nanosecond, arp);
             port.reader.start();
             return port;
         } catch (PcapNativeException e) {
@@ -308,7 +333,10 @@ public final class LivePort implements PacketPort {
         return interfaceName;
     }
 
-    /** The BPF filter of the capture handle. */
+    /**
+     * The BPF filter of the capture handle; for a port {@link #openChecked(String, String, int) opened with an
+     * ARP sender}, the filter of the frames {@link #receive} hands over (the handle's also takes the ARP replies).
+     */
     public String filter() {
         return filter;
     }
@@ -396,6 +424,49 @@ public final class LivePort implements PacketPort {
     }
 
     /**
+     * Hands the ARP replies captured so far to {@code sink}, waiting at most {@code timeoutNanos} for the first,
+     * as {@link #receive} does with the other frames.
+     *
+     * @return how many replies were delivered: 0 at the timeout or once closed
+     * @throws IllegalStateException the port was not {@link #openChecked(String, String, int) opened with an ARP
+     *                               sender}
+     * @throws IOException           interrupted while waiting
+     */
+    public int receiveArp(FrameSink sink, long timeoutNanos) throws IOException {
+        if (arpReplies == null) {
+            throw new IllegalStateException("the port on " + interfaceName + " does not capture ARP replies");
+        }
+        Captured next;
+        try {
+            next = timeoutNanos <= 0 ? arpReplies.poll() : arpReplies.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for ARP on " + interfaceName);
+        }
+        int delivered = 0;
+        for (; next != null; next = arpReplies.poll()) {
+            if (next == END) {
+                // Leave the mark for every later call.
+                arpReplies.offer(END);
+                IOException f = failure;
+                if (f != null && delivered == 0) {
+                    throw new IOException(f.getMessage(), f);
+                }
+                return delivered;
+            }
+            sink.frame(next.timeNanos, linkType, next.frame, next.frame.length, next.wireLength);
+            delivered++;
+        }
+        return delivered;
+    }
+
+    /** Whether {@code frame} is an ARP frame to set aside for {@link #receiveArp} (Ethernet only). */
+    private boolean isArp(byte[] frame) {
+        return arpReplies != null && linkType == 1 && frame.length >= 14
+                && ((frame[12] & 0xff) << 8 | (frame[13] & 0xff)) == ETHERTYPE_ARP;
+    }
+
+    /**
      * {@value #DELIVERY_LAG_MILLIS} ms: frames pass through the reader thread and a queue, and a JVM that has
      * only just started (every CLI run) can take several milliseconds over its first frames, longer than a
      * probe's HERE wait (3 x an RTT of 0.05 ms + 1 ms) on a fast path.
@@ -442,6 +513,10 @@ public final class LivePort implements PacketPort {
         }
         queue.clear();
         queue.offer(END);
+        if (arpReplies != null) {
+            arpReplies.clear();
+            arpReplies.offer(END);
+        }
     }
 
     /** The reader thread: pcap_loop until {@link #close} breaks it or the capture fails. */
@@ -451,7 +526,10 @@ public final class LivePort implements PacketPort {
             // Timestamp.getTime() carries the milliseconds again; whole seconds plus getNanos() is exact.
             long nanos = Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos();
             Integer original = capture.getOriginalLength();
-            if (!queue.offer(new Captured(nanos, frame, original == null ? frame.length : original))) {
+            Captured captured = new Captured(nanos, frame, original == null ? frame.length : original);
+            if (isArp(frame)) {
+                arpReplies.offer(captured); // full: a reply is already waiting, the rest are not needed
+            } else if (!queue.offer(captured)) {
                 queueDrops.incrementAndGet();
             }
         };
@@ -472,6 +550,10 @@ public final class LivePort implements PacketPort {
         if (!queue.offer(END)) {
             queue.poll();
             queue.offer(END);
+        }
+        if (arpReplies != null && !arpReplies.offer(END)) {
+            arpReplies.poll();
+            arpReplies.offer(END);
         }
     }
 }
