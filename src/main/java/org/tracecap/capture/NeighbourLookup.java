@@ -89,7 +89,10 @@ public final class NeighbourLookup {
      * is {@code target}.
      */
     static String replyFilter(int target) {
-        return String.format("arp and arp[6:2] = 2 and arp[14:4] = 0x%08x", target);
+        // Not String.format: java.util.Formatter's first use costs a live trace's start-up several ms.
+        String hex = Integer.toHexString(target);
+        return new StringBuilder(48).append("arp and arp[6:2] = 2 and arp[14:4] = 0x")
+                .append("00000000", hex.length(), 8).append(hex).toString();
     }
 
     /** The complete entry for {@code address} on {@code interfaceName} in the kernel's neighbour table. */
