@@ -511,6 +511,7 @@ final class TraceCommand {
         LivePort port = null;
         PcapFileWriter pcap = null;
         try {
+            Interfaces.prepare(); // in the background, while the host and the route are looked up
             int destination = resolve(request.host());
             checkWritable(request.savePcap());
             if (request.output() != null) {
