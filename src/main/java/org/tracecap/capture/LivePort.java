@@ -173,6 +173,9 @@ public final class LivePort implements PacketPort {
             throws LiveCaptureException {
         PcapHandle capture = null;
         PcapHandle sender = null;
+        // The send handle opens on a thread of its own meanwhile: setting up a handle's ring waits in the kernel
+        // for an RCU grace period (packet_set_ring, synchronize_net), 10-20 ms, and the two waits then overlap.
+        SenderOpening opening = new SenderOpening(interfaceName);
         try {
             boolean nanosecond = true;
             int snaplen = captureSnaplen(interfaceName);
@@ -188,24 +191,93 @@ public final class LivePort implements PacketPort {
                 capture = build(interfaceName, snaplen, CAPTURE_BUFFER_BYTES, PcapHandle.TimestampPrecision.MICRO);
             }
             setFilter(capture, interfaceName, captureFilter);
-            sender = build(interfaceName, 128, SEND_BUFFER_BYTES, null);
-            setFilter(sender, interfaceName, NOTHING);
+            sender = opening.await();
             LivePort port = new LivePort(interfaceName, filter, capture, sender, nanosecond, arp);
             port.reader.start();
             return port;
         } catch (PcapNativeException e) {
             closeQuietly(capture);
-            closeQuietly(sender);
+            opening.abandon();
             throw new LiveCaptureException(describeOpenError(interfaceName, e.getMessage()), e);
         } catch (LiveCaptureException | RuntimeException e) {
             closeQuietly(capture);
-            closeQuietly(sender);
+            opening.abandon();
             throw e;
         } catch (LinkageError e) {
+            closeQuietly(capture);
+            opening.abandon();
             if (PcapFileSource.isLibpcapMissing(e)) {
                 throw new LiveCaptureException(PcapFileSource.LIBPCAP_MISSING, e);
             }
             throw e;
+        }
+    }
+
+    /** The send handle, opened and given its filter on a thread of its own (see {@link #openChecked}). */
+    private static final class SenderOpening implements Runnable {
+        private final String interfaceName;
+        private final Thread thread;
+        private volatile PcapHandle handle;
+        private volatile Throwable failure;
+
+        SenderOpening(String interfaceName) {
+            this.interfaceName = interfaceName;
+            this.thread = new Thread(this, "tracecap-open-" + interfaceName);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void run() {
+            PcapHandle h = null;
+            try {
+                h = build(interfaceName, 128, SEND_BUFFER_BYTES, null);
+                setFilter(h, interfaceName, NOTHING);
+                handle = h;
+            } catch (PcapNativeException | LiveCaptureException | RuntimeException | Error e) {
+                closeQuietly(h);
+                failure = e;
+            }
+        }
+
+        /** The open handle, once it is; what opening it threw, thrown here. */
+        PcapHandle await() throws PcapNativeException, LiveCaptureException {
+            joinUninterruptibly();
+            Throwable f = failure;
+            if (f instanceof PcapNativeException e) {
+                throw e;
+            }
+            if (f instanceof LiveCaptureException e) {
+                throw e;
+            }
+            if (f instanceof RuntimeException e) {
+                throw e;
+            }
+            if (f instanceof Error e) {
+                throw e;
+            }
+            return handle;
+        }
+
+        /** Waits for the opening to end and closes what it opened. */
+        void abandon() {
+            joinUninterruptibly();
+            closeQuietly(handle);
+        }
+
+        private void joinUninterruptibly() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
