@@ -45,6 +45,7 @@ import org.tracecap.trace.TraceOptions;
  *       lookups of a loopback address, the interface listing (JNA and libpcap), and, with the privilege, a
  *       capture port on {@code lo} opened and closed (nothing sent); then a trace of three hops against a
  *       network simulated in memory, written as text and JSON to nowhere.</li>
+ *   <li>saves, in {@code JNA_DIR}, the library directories JNA found ({@link #savePlatformLibraryPath});</li>
  * </ol>
  * Every step is best effort: a step that fails only leaves its classes out of the archive.
  */
@@ -74,6 +75,11 @@ public final class CdsTraining {
             livePath();
         } catch (Exception | LinkageError e) {
             // A machine without libpcap or privileges trains the replay only.
+        }
+        try {
+            savePlatformLibraryPath(Path.of(args[0]));
+        } catch (IOException | RuntimeException e) {
+            // JNA asks ldconfig itself.
         }
         try {
             simulatedTrace(nowhere);
@@ -130,6 +136,33 @@ public final class CdsTraining {
             } finally {
                 Files.deleteIfExists(partial);
             }
+        }
+    }
+
+    /** Where the launcher finds the value of {@code jna.platform.library.path} saved by a training run. */
+    static final String PLATFORM_LIBRARY_PATH_FILE = "platform-library-path";
+
+    /**
+     * Saves, in {@code directory}, the library directories JNA found for this machine when it loaded libpcap
+     * here ({@code jna.platform.library.path}, which JNA sets). JNA computes them in its first use of a native
+     * library by running {@code /sbin/ldconfig -p} (a subprocess, 10-20 ms of every live trace's start-up)
+     * unless the property is already set: the launcher sets it from this file. The file is made again by
+     * every training run (after each build), and removed when JNA could not be used here.
+     */
+    static void savePlatformLibraryPath(Path directory) throws IOException {
+        String path = System.getProperty("jna.platform.library.path");
+        Path target = directory.resolve(PLATFORM_LIBRARY_PATH_FILE);
+        if (path == null || path.isBlank() || path.contains("\n")) {
+            Files.deleteIfExists(target);
+            return;
+        }
+        Files.createDirectories(directory);
+        Path partial = Files.createTempFile(directory, PLATFORM_LIBRARY_PATH_FILE, ".partial");
+        try {
+            Files.writeString(partial, path + "\n");
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(partial);
         }
     }
 
