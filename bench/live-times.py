@@ -115,7 +115,7 @@ def main():
     for launcher in [TRACECAP] + launchers:  # build (and train) outside the timings
         subprocess.run([launcher, "--version"], check=True, stdout=subprocess.DEVNULL)
     print("  load average %.2f at the start" % os.getloadavg()[0])
-    print("  %-10s %-11s %14s %14s %16s" % ("topology", "tool", "trace ms", "whole ms", "whole vs traceroute"))
+    print("  %-10s %-13s %14s %14s %16s" % ("topology", "tool", "trace ms", "whole ms", "whole vs traceroute"))
     try:
         for topology in ["straight", "silent"]:
             wholes = {tool: [] for tool in tools}
@@ -130,7 +130,7 @@ def main():
             base = statistics.median(wholes[tools[0]]) * 1000
             for tool in tools:
                 w, t = statistics.median(wholes[tool]) * 1000, statistics.median(traces[tool]) * 1000
-                print("  %-10s %-11s %14.1f %14.1f %15.1fx" % (topology, label(tool), t, w, w / base), flush=True)
+                print("  %-10s %-13s %14.1f %14.1f %15.1fx" % (topology, label(tool), t, w, w / base), flush=True)
     finally:
         teardown()
     print("  load average %.2f at the end" % os.getloadavg()[0])
