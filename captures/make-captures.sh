@@ -492,6 +492,13 @@ run ecmp-traceroute-icmp   ecmp $IF "" "$TR_ICMP $SRV"
 run ecmp-traceroute-tcp    ecmp $IF "" "$TR_TCP $SRV"
 run ecmp-scamper-udp-paris ecmp $IF "" "$SC_UDP $SRV"
 
+# ecmp, mapped: every branch and link by a multipath tool (MDA)
+TRACECAP="$(cd "$HERE/.." && pwd)/tracecap"
+"$TRACECAP" --help >/dev/null   # builds tracecap here, not inside the topology
+EXPECT='198\.18\.2\.2&&198\.18\.12\.2'
+run ecmp-scamper-tracelb     ecmp $IF "" "scamper -O text -c 'tracelb -P udp-dport' -i $SRV"
+run ecmp-tracecap-multipath  ecmp $IF "" "$TRACECAP trace --multipath -n $SRV"
+
 # multi: three traces in one capture (server, r3, server)
 EXPECT="$REACHED&&^traceroute to 198\.18\.3\.2 &&^ 3  198\.18\.3\.2 "
 run multi-traceroute-udp multi $IF "" "$TR_UDP $SRV" "$TR_UDP $R3" "$TR_UDP $SRV"

@@ -2,8 +2,11 @@ package org.tracecap.cli;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -21,13 +24,18 @@ import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.tracecap.capture.CaptureException;
 import org.tracecap.capture.PcapFileSource;
+import org.tracecap.graph.Graph;
+import org.tracecap.graph.GraphBuilder;
 import org.tracecap.match.FrameSink;
 import org.tracecap.model.Trace;
 import org.tracecap.replay.Reconstructor;
 import org.tracecap.replay.ReplaySummary;
+import org.tracecap.report.GraphDot;
+import org.tracecap.report.GraphText;
 import org.tracecap.report.JsonDocumentWriter;
 import org.tracecap.report.JsonLinesWriter;
 import org.tracecap.report.ReportSummary;
+import org.tracecap.report.ReverseDns;
 import org.tracecap.report.TraceWriter;
 
 /**
@@ -55,7 +63,7 @@ import org.tracecap.report.TraceWriter;
  */
 final class ReplayCommand {
     static final String HELP = """
-            usage: tracecap replay [-n] [--json] [-o FILE] [--jsonl] CAPTURE
+            usage: tracecap replay [-n] [--json] [-o FILE] [--jsonl] [--multipath] [--dot FILE] CAPTURE
 
             Reconstructs every traceroute in CAPTURE (a .pcap or .pcapng file made by any tool:
             traceroute, mtr, scamper, dublin-traceroute...) and prints one traceroute table per
@@ -67,6 +75,11 @@ final class ReplayCommand {
               -o, --output FILE   also write hop JSON to FILE (replaced only once it is complete)
                   --jsonl         write JSON Lines instead of one document: one trace per line,
                                   each written as soon as it is complete
+                  --multipath     print the multipath graph of each source and destination
+                                  (routers per TTL, links, flows: docs/multipath.md) instead of
+                                  the tables, built from every probe of every trace; in JSON,
+                                  add it as "graphs" (not with --jsonl)
+                  --dot FILE      also write the graphs for Graphviz to FILE (implies --multipath)
               -h, --help          show this help
 
             exit status: 0 done, 2 bad usage, or a capture that cannot be read to its end (the
@@ -89,6 +102,8 @@ final class ReplayCommand {
         o.addOption(Option.builder().longOpt("json").build());
         o.addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE").build());
         o.addOption(Option.builder().longOpt("jsonl").build());
+        o.addOption(Option.builder().longOpt("multipath").build());
+        o.addOption(Option.builder().longOpt("dot").hasArg().argName("FILE").build());
         o.addOption(Option.builder("h").longOpt("help").build());
         return o;
     }
@@ -118,23 +133,35 @@ final class ReplayCommand {
         if (jsonl && !json && output == null) {
             return Main.usageError(err, "replay: --jsonl says how to write JSON: add --json or -o FILE", TRY);
         }
+        boolean multipath = line.hasOption("multipath") || line.hasOption("dot");
+        if (multipath && jsonl) {
+            return Main.usageError(err, "replay: --jsonl writes traces only: --multipath's graphs need --json or"
+                    + " -o FILE", TRY);
+        }
         Path capture;
         Path outputPath;
+        Path dot;
         try {
             capture = Path.of(files.get(0));
             outputPath = output == null ? null : Path.of(output);
+            dot = line.hasOption("dot") ? Path.of(line.getOptionValue("dot")) : null;
         } catch (InvalidPathException e) {
             return Main.usageError(err, "replay: not a usable path: " + e.getInput(), TRY);
         }
-        return replay(capture, outputPath, json, jsonl, line.hasOption("numeric"), out, err);
+        return replay(capture, outputPath, json, jsonl, line.hasOption("numeric"),
+                multipath ? new Graphs(dot) : null, out, err);
+    }
+
+    /** {@code --multipath}: graphs instead of tables, and {@code --dot FILE} (or null). */
+    record Graphs(Path dot) {
     }
 
     private static int replay(Path capture, Path outputPath, boolean json, boolean jsonl, boolean numeric,
-            PrintStream out, PrintStream err) {
+            Graphs graphs, PrintStream out, PrintStream err) {
         Interruption interruption = new Interruption();
         interruption.install();
         try {
-            return replay(capture, outputPath, json, jsonl, numeric, interruption, out, err);
+            return replay(capture, outputPath, json, jsonl, numeric, graphs, interruption, out, err);
         } finally {
             out.flush();
             err.flush();
@@ -144,14 +171,30 @@ final class ReplayCommand {
 
     static int replay(Path capture, Path outputPath, boolean json, boolean jsonl, boolean numeric,
             Interruption interruption, PrintStream out, PrintStream err) {
+        return replay(capture, outputPath, json, jsonl, numeric, null, interruption, out, err);
+    }
+
+    static int replay(Path capture, Path outputPath, boolean json, boolean jsonl, boolean numeric, Graphs graphs,
+            Interruption interruption, PrintStream out, PrintStream err) {
         AtomicOutputFile outputFile = null;
+        AtomicOutputFile dotFile = null;
         List<TraceWriter> writers = new ArrayList<>();
+        // --multipath: every trace is kept for the graphs, which come at the end
+        List<Trace> kept = graphs == null ? null : new ArrayList<>();
         try {
             if (outputPath != null) {
                 try {
                     outputFile = AtomicOutputFile.create(outputPath);
                 } catch (IOException e) {
                     err.println("tracecap: cannot write " + outputPath + ": " + AtomicOutputFile.describe(e));
+                    return Main.FAILED;
+                }
+            }
+            if (graphs != null && graphs.dot() != null) {
+                try {
+                    dotFile = AtomicOutputFile.create(graphs.dot());
+                } catch (IOException e) {
+                    err.println("tracecap: cannot write " + graphs.dot() + ": " + AtomicOutputFile.describe(e));
                     return Main.FAILED;
                 }
             }
@@ -162,14 +205,19 @@ final class ReplayCommand {
             // does: each trace is flushed as it completes. The output file appears only once complete
             // (AtomicOutputFile), so flushing it before the end would serve nobody.
             long stdoutFlush = Files.isRegularFile(capture) ? STDOUT_FLUSH_NANOS : 0;
-            writers.add(new LazyWriter(() -> json
-                    ? jsonWriter(out, jsonl, stdoutFlush)
-                    : new TextTraceWriter(out, numeric, stdoutFlush)));
+            if (json || graphs == null) {
+                writers.add(new LazyWriter(() -> json
+                        ? jsonWriter(out, jsonl, stdoutFlush)
+                        : new TextTraceWriter(out, numeric, stdoutFlush)));
+            }
             if (outputFile != null) {
                 AtomicOutputFile file = outputFile;
                 writers.add(new LazyWriter(() -> jsonWriter(file.stream(), jsonl, Long.MAX_VALUE)));
             }
             Reconstructor reconstructor = new Reconstructor(trace -> {
+                if (kept != null) {
+                    kept.add(trace);
+                }
                 for (TraceWriter w : writers) {
                     try {
                         w.write(trace);
@@ -197,11 +245,25 @@ final class ReplayCommand {
             ReportSummary reportSummary = new ReportSummary(summary.packetsRead(), summary.traces(),
                     summary.probesFound(), summary.probesPastStop(), summary.repliesAttributed(),
                     summary.repliesUnattributed(), summary.malformed(), summary.warnings());
+            List<Graph> built = kept == null ? List.of() : GraphBuilder.fromTraces(kept);
+            if (graphs != null && !json) {
+                try (ReverseDns names = numeric ? ReverseDns.numeric() : ReverseDns.system()) {
+                    for (Graph g : built) {
+                        GraphText.write(g, null, out, names);
+                    }
+                }
+            }
             for (TraceWriter w : writers) {
-                w.finish(reportSummary);
+                w.finish(built, reportSummary);
             }
             if (outputFile != null) {
                 outputFile.commit();
+            }
+            if (dotFile != null) {
+                Writer w = new OutputStreamWriter(dotFile.stream(), StandardCharsets.UTF_8);
+                GraphDot.write(built, w);
+                w.flush();
+                dotFile.commit();
             }
             out.flush();
             printSummary(summary, interrupted, err);
@@ -223,6 +285,9 @@ final class ReplayCommand {
             }
             if (outputFile != null) {
                 outputFile.abandon();
+            }
+            if (dotFile != null) {
+                dotFile.abandon();
             }
         }
     }
@@ -315,6 +380,11 @@ final class ReplayCommand {
         @Override
         public void finish(ReportSummary summary) throws IOException {
             writer().finish(summary);
+        }
+
+        @Override
+        public void finish(List<Graph> graphs, ReportSummary summary) throws IOException {
+            writer().finish(graphs, summary);
         }
 
         /** Finishes a writer already opened; one never opened writes nothing. */

@@ -2,6 +2,9 @@ package org.tracecap.cli;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -44,6 +47,8 @@ import org.tracecap.model.Hop;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.Ipv4Address;
+import org.tracecap.report.GraphDot;
+import org.tracecap.report.GraphText;
 import org.tracecap.report.JsonDocumentWriter;
 import org.tracecap.report.JsonLinesWriter;
 import org.tracecap.report.ReportSummary;
@@ -54,6 +59,7 @@ import org.tracecap.trace.Clock;
 import org.tracecap.trace.FlowTracer;
 import org.tracecap.trace.PortFailedException;
 import org.tracecap.trace.LinkFacts;
+import org.tracecap.trace.MultipathTracer;
 import org.tracecap.trace.PacketPort;
 import org.tracecap.trace.ProbeMethod;
 import org.tracecap.trace.TraceOptions;
@@ -117,6 +123,13 @@ final class TraceCommand {
                                      (one flow per destination port, IP ID) (default classic)
                   --flows N          dublin: trace N flows, to ports PORT..PORT+N-1, one after
                                      another, each printed as its own trace, 1..64 (default 1)
+                  --multipath        map every path with the Multipath Detection Algorithm (MDA,
+                                     as scamper tracelb): flows to ports PORT, PORT+1..., probes
+                                     told apart by UDP checksum and IP ID; prints the graph of
+                                     routers per TTL and their links (docs/multipath.md)
+                  --confidence C     multipath: 95 or 99, the chance that no next hop is missed
+                                     at each router (default 95)
+                  --dot FILE         multipath: also write the graph for Graphviz to FILE
                   --gateway-mac MAC  send the probes to MAC, not to the next hop looked up
                   --json             print hop JSON (docs/hop-json.md) instead of the table
               -o, --output FILE      also write hop JSON to FILE (replaced once it is complete)
@@ -170,7 +183,12 @@ final class TraceCommand {
      * @param gatewayMac    {@code --gateway-mac}, or null
      */
     record Request(String host, TraceOptions options, String interfaceName, MacAddress gatewayMac, boolean numeric,
-                   boolean json, boolean jsonl, Path output, Path savePcap) {
+                   boolean json, boolean jsonl, Path output, Path savePcap, Multipath multipath) {
+    }
+
+    /** {@code --multipath}: the MDA's confidence (95 or 99) and {@code --dot FILE} (or null). */
+    record Multipath(int confidence, Path dot) {
+        static final int DEFAULT_CONFIDENCE = 95;
     }
 
     private static Options options() {
@@ -189,6 +207,9 @@ final class TraceCommand {
         o.addOption(Option.builder("n").longOpt("numeric").build());
         o.addOption(Option.builder().longOpt("method").hasArg().argName("METHOD").build());
         o.addOption(Option.builder().longOpt("flows").hasArg().argName("N").build());
+        o.addOption(Option.builder().longOpt("multipath").build());
+        o.addOption(Option.builder().longOpt("confidence").hasArg().argName("C").build());
+        o.addOption(Option.builder().longOpt("dot").hasArg().argName("FILE").build());
         o.addOption(Option.builder().longOpt("gateway-mac").hasArg().argName("MAC").build());
         o.addOption(Option.builder().longOpt("json").build());
         o.addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE").build());
@@ -238,6 +259,7 @@ final class TraceCommand {
         if (host.isEmpty()) {
             throw new UsageException("empty host name");
         }
+        Multipath multipath = multipath(line);
         TraceOptions.Builder b = TraceOptions.builder();
         int first = integer(line, "f", "first TTL", TraceOptions.DEFAULT_FIRST_TTL, 1, 255);
         int max = integer(line, "m", "max TTL", TraceOptions.DEFAULT_MAX_TTL, 1, 255);
@@ -305,7 +327,37 @@ final class TraceCommand {
             throw new UsageException("-i: empty interface name");
         }
         return new Request(host, options, iface, gatewayMac, line.hasOption("numeric"), json, jsonl,
-                path(output, "-o"), path(line.getOptionValue("save-pcap"), "--save-pcap"));
+                path(output, "-o"), path(line.getOptionValue("save-pcap"), "--save-pcap"), multipath);
+    }
+
+    /** {@code --multipath} and the options that go with it, or null without it. */
+    private static Multipath multipath(CommandLine line) throws UsageException {
+        if (!line.hasOption("multipath")) {
+            for (String only : List.of("confidence", "dot")) {
+                if (line.hasOption(only)) {
+                    throw new UsageException("--" + only + " goes with --multipath");
+                }
+            }
+            return null;
+        }
+        for (String[] other : new String[][] {{"method", "--method"}, {"flows", "--flows"}, {"q", "-q"}}) {
+            if (line.hasOption(other[0])) {
+                throw new UsageException(other[1] + " does not go with --multipath, which picks its own flows"
+                        + " and probes");
+            }
+        }
+        if (line.hasOption("jsonl")) {
+            throw new UsageException("--jsonl writes traces only: --multipath's graph needs --json or -o FILE");
+        }
+        int confidence = Multipath.DEFAULT_CONFIDENCE;
+        if (line.hasOption("confidence")) {
+            String text = line.getOptionValue("confidence").strip();
+            if (!text.equals("95") && !text.equals("99")) {
+                throw new UsageException("--confidence: 95 or 99, got '" + text + "'");
+            }
+            confidence = Integer.parseInt(text);
+        }
+        return new Multipath(confidence, path(line.getOptionValue("dot"), "--dot"));
     }
 
     private static int integer(CommandLine line, String option, String what, int fallback, int min, int max)
@@ -514,6 +566,7 @@ final class TraceCommand {
             Interfaces.prepare(); // in the background, while the host and the route are looked up
             int destination = resolve(request.host());
             checkWritable(request.savePcap());
+            checkWritable(request.multipath() == null ? null : request.multipath().dot());
             if (request.output() != null) {
                 try {
                     outputFile = AtomicOutputFile.create(request.output());
@@ -525,10 +578,13 @@ final class TraceCommand {
             interruption.check();
             CheckedLink checked = link(request, destination, interruption);
             interruption.check();
-            // Every probe goes to basePort + n (classic: n < the probe count; paris: n = 0; dublin: n < flows).
+            // Every probe goes to basePort + n (classic: n < the probe count; paris: n = 0; dublin: n < flows;
+            // multipath: n < its flows).
             TraceOptions o = request.options();
+            int ports = request.multipath() != null ? MultipathTracer.flowsFrom(o.basePort())
+                    : Math.max(o.probeCount(), o.flows());
             String filter = LivePort.traceFilter(checked.source(), destination, o.basePort(),
-                    Math.min(0xffff, o.basePort() + Math.max(o.probeCount(), o.flows()) - 1));
+                    Math.min(0xffff, o.basePort() + ports - 1));
             // link() has checked the privilege and the interface. A gateway MAC still unknown is asked for on the
             // trace's own port (which then also captures the gateway's ARP replies), not on one of its own.
             port = checked.gatewayMac() != null ? LivePort.openChecked(checked.link().name(), filter)
@@ -571,6 +627,9 @@ final class TraceCommand {
 
     private static int traceOn(Request request, LinkFacts facts, LivePort livePort, PcapFileWriter pcap,
             AtomicOutputFile outputFile, Interruption interruption, PrintStream out, PrintStream err) {
+        if (request.multipath() != null) {
+            return multipathOn(request, facts, livePort, pcap, outputFile, interruption, out, err);
+        }
         TraceOptions options = request.options();
         boolean text = !request.json();
         ReverseDns names = text && !request.numeric() ? ReverseDns.system() : ReverseDns.numeric();
@@ -592,7 +651,7 @@ final class TraceCommand {
                         tracer.method(), options.maxTtl(), out);
                 out.flush();
             }
-            interruption.tracing(tracer);
+            interruption.tracing(tracer::stop);
             try {
                 traces = tracer.run(printer != null ? printer : FlowPrinter.SILENT);
             } catch (PortFailedException e) {
@@ -665,6 +724,134 @@ final class TraceCommand {
         }
         err.println(summaryLine(port, summary, dropped));
         return status;
+    }
+
+    /**
+     * {@code --multipath}: the MDA, then the graph as text (header first, the rest at the end), hop JSON (the
+     * flows' traces and the graph) and {@code --dot}; the same summary line and exit statuses as a trace.
+     */
+    private static int multipathOn(Request request, LinkFacts facts, LivePort livePort, PcapFileWriter pcap,
+            AtomicOutputFile outputFile, Interruption interruption, PrintStream out, PrintStream err) {
+        TraceOptions options = request.options();
+        boolean text = !request.json();
+        ReverseDns names = text && !request.numeric() ? ReverseDns.system() : ReverseDns.numeric();
+        WatchedPort port = new WatchedPort(livePort, pcap, facts.sourceAddress(), names);
+        AtomicOutputFile dotFile = null;
+        try {
+            MultipathTracer tracer;
+            try {
+                tracer = new MultipathTracer(options, request.multipath().confidence(), facts, port, Clock.system());
+            } catch (IllegalArgumentException e) {
+                err.println("tracecap: cannot trace on " + facts.interfaceName() + ": " + e.getMessage());
+                return Main.FAILED;
+            }
+            Path dot = request.multipath().dot();
+            if (dot != null) {
+                try {
+                    dotFile = AtomicOutputFile.create(dot);
+                } catch (IOException e) {
+                    err.println("tracecap: cannot write " + dot + ": " + AtomicOutputFile.describe(e));
+                    return Main.FAILED;
+                }
+            }
+            if (text) {
+                try {
+                    GraphText.writeHeader(request.host(), facts.destinationAddress(), facts.sourceAddress(),
+                            MultipathTracer.METHOD, request.multipath().confidence(), out);
+                } catch (IOException e) {
+                    // a PrintStream keeps its errors
+                }
+                out.flush();
+            }
+            interruption.tracing(tracer::stop);
+            MultipathTracer.Result result = tracer.run();
+            if (result.failure() == null) {
+                try {
+                    port.drain();
+                } catch (IOException e) {
+                    // the trace is over: what was captured is in
+                }
+            }
+            int status = Main.OK;
+            if (text) {
+                try {
+                    GraphText.writeNodes(result.graph(), out, names);
+                } catch (IOException e) {
+                    // a PrintStream keeps its errors
+                }
+                out.flush();
+            }
+            long dropped = livePort.droppedFrames();
+            ReportSummary summary = port.summary(result.flows(), tracer.unattributed());
+            if (pcap != null) {
+                try {
+                    pcap.close();
+                } catch (IOException e) {
+                    err.println("tracecap: " + oneLine(e.getMessage()));
+                    status = Main.FAILED;
+                }
+            }
+            status = Math.max(status, writeGraphJson(request, outputFile, result, summary, out, err));
+            if (dotFile != null) {
+                try {
+                    Writer w = new OutputStreamWriter(dotFile.stream(), StandardCharsets.UTF_8);
+                    GraphDot.write(List.of(result.graph()), w);
+                    w.flush();
+                    dotFile.commit();
+                } catch (IOException e) {
+                    err.println("tracecap: cannot write " + dot + ": " + AtomicOutputFile.describe(e));
+                    status = Main.FAILED;
+                }
+            }
+            if (result.failure() != null) {
+                err.println("tracecap: " + sendAdvice(oneLine(result.failure().getMessage()), options.packetLength()));
+                status = Main.FAILED;
+            }
+            err.println(summaryLine(port, summary, dropped));
+            return status;
+        } finally {
+            names.close();
+            if (dotFile != null) {
+                dotFile.abandon(); // does nothing once committed
+            }
+        }
+    }
+
+    /** Hop JSON of a multipath run to stdout ({@code --json}) and {@code -o}: its flows, its graph, the summary. */
+    private static int writeGraphJson(Request request, AtomicOutputFile outputFile, MultipathTracer.Result result,
+            ReportSummary summary, PrintStream out, PrintStream err) {
+        List<JsonDocumentWriter> writers = new ArrayList<>();
+        try {
+            if (request.json()) {
+                writers.add(JsonDocumentWriter.open(out, true));
+            }
+            if (outputFile != null) {
+                writers.add(JsonDocumentWriter.open(outputFile.stream(), true));
+            }
+            for (JsonDocumentWriter w : writers) {
+                for (Trace trace : result.flows()) {
+                    w.write(trace);
+                }
+                w.finish(List.of(result.graph()), summary);
+            }
+            if (outputFile != null) {
+                outputFile.commit();
+            }
+            return Main.OK;
+        } catch (IOException e) {
+            String where = outputFile == null ? "the output" : outputFile.target().toString();
+            err.println("tracecap: cannot write " + where + ": " + AtomicOutputFile.describe(e));
+            return Main.FAILED;
+        } finally {
+            for (JsonDocumentWriter w : writers) {
+                try {
+                    w.close();
+                } catch (IOException ignored) {
+                    // reported above
+                }
+            }
+            out.flush();
+        }
     }
 
     /** {@code tracecap: MESSAGE}, without saying "tracecap" twice when the message starts with it. */
@@ -966,7 +1153,7 @@ final class TraceCommand {
     private static final class Interruption {
         private final CountDownLatch done = new CountDownLatch(1);
         private final Thread hook = new Thread(this::signalled, "tracecap-interrupt");
-        private volatile FlowTracer tracer;
+        private volatile Runnable stopper;
         private volatile boolean requested;
 
         void install() {
@@ -975,9 +1162,9 @@ final class TraceCommand {
 
         private void signalled() {
             requested = true;
-            FlowTracer t = tracer;
+            Runnable t = stopper;
             if (t != null) {
-                t.stop();
+                t.run();
             }
             try {
                 done.await(INTERRUPT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
@@ -993,11 +1180,11 @@ final class TraceCommand {
             }
         }
 
-        /** From now on a Ctrl-C stops this tracer (at once if one already came). */
-        void tracing(FlowTracer t) {
-            tracer = t;
+        /** From now on a Ctrl-C runs {@code stop}, a tracer's stop (at once if one already came). */
+        void tracing(Runnable stop) {
+            stopper = stop;
             if (requested) {
-                t.stop();
+                stop.run();
             }
         }
 

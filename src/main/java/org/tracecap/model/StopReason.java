@@ -4,7 +4,7 @@ package org.tracecap.model;
  * Why a trace ended.
  *
  * @param kind one of {@link #REACHED}, {@link #UNREACHABLE}, {@link #MAX_TTL}, {@link #INCOMPLETE},
- *             {@link #INTERRUPTED}
+ *             {@link #INTERRUPTED}, {@link #GAP_LIMIT}
  * @param code the ICMP Destination Unreachable code when {@code kind} is {@link #UNREACHABLE}, else null
  */
 public record StopReason(String kind, Integer code) {
@@ -18,6 +18,8 @@ public record StopReason(String kind, Integer code) {
     public static final String INCOMPLETE = "incomplete";
     /** The user stopped a live trace (Ctrl-C). */
     public static final String INTERRUPTED = "interrupted";
+    /** A multipath run met several TTLs in a row where no router answered (scamper tracelb's gap limit). */
+    public static final String GAP_LIMIT = "gap-limit";
 
     public static StopReason reached() {
         return new StopReason(REACHED, null);
@@ -37,5 +39,9 @@ public record StopReason(String kind, Integer code) {
 
     public static StopReason interrupted() {
         return new StopReason(INTERRUPTED, null);
+    }
+
+    public static StopReason gapLimit() {
+        return new StopReason(GAP_LIMIT, null);
     }
 }

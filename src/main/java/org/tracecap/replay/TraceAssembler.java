@@ -260,6 +260,13 @@ final class TraceAssembler {
             }
             default: {
                 String protocolName = IpProtocol.name(protocol);
+                if (several && dportVaries && !sportVaries && !dportPlusOne && checksumVaries && ipIdSequential
+                        && (checksumIsIpId || ipIdTracksChecksum)) {
+                    // A multipath run: one flow per destination port, probes numbered across flows in the
+                    // checksum (scamper tracelb: checksum = IP ID = probe number; tracecap --multipath:
+                    // checksum n + 1, IP ID base + n)
+                    return new Method(protocolName, checksumIsIpId ? "scamper" : "tracecap", "udp-checksum");
+                }
                 if (dportVaries || !several) {
                     String tool = unknown;
                     if (several && dportPlusOne && sportVaries && monotone) {

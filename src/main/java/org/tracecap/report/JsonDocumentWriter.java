@@ -3,6 +3,8 @@ package org.tracecap.report;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
+import org.tracecap.graph.Graph;
 import org.tracecap.model.Trace;
 
 /**
@@ -44,11 +46,23 @@ public final class JsonDocumentWriter implements TraceWriter {
 
     @Override
     public synchronized void finish(ReportSummary summary) throws IOException {
+        finish(List.of(), summary);
+    }
+
+    /**
+     * As {@link #finish(ReportSummary)}, with a {@code "graphs"} member (multipath graphs, docs/hop-json.md)
+     * after the traces when {@code graphs} is not empty.
+     */
+    @Override
+    public synchronized void finish(List<Graph> graphs, ReportSummary summary) throws IOException {
         if (finished) {
             return;
         }
         finished = true;
         g.writeEndArray();
+        if (!graphs.isEmpty()) {
+            GraphJson.writeGraphs(g, graphs);
+        }
         if (summary != null) {
             JsonReport.writeSummary(g, summary);
         }

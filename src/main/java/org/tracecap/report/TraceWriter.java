@@ -2,6 +2,8 @@ package org.tracecap.report;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.List;
+import org.tracecap.graph.Graph;
 import org.tracecap.model.Trace;
 
 /**
@@ -17,6 +19,14 @@ public interface TraceWriter extends Closeable {
      * JSON Lines holds traces only), and flushes. Null for no summary. Later calls do nothing.
      */
     void finish(ReportSummary summary) throws IOException;
+
+    /**
+     * As {@link #finish(ReportSummary)}, with multipath graphs where the format has a place for them (the
+     * JSON document's {@code graphs}; JSON Lines and text have none: they are left out).
+     */
+    default void finish(List<Graph> graphs, ReportSummary summary) throws IOException {
+        finish(summary);
+    }
 
     /** {@link #finish finish(null)} unless already finished: the output is always valid, even after Ctrl-C. */
     @Override

@@ -239,4 +239,63 @@ class ReplayCommandTest {
             return s.sorted().toList();
         }
     }
+
+    private static final String TRACELB = "captures/ecmp-scamper-tracelb.pcap";
+
+    @Test
+    void multipathPrintsTheGraphInsteadOfTheTables() {
+        CliRun run = CliRun.of("replay", "-n", "--multipath", TRACELB);
+        assertEquals(0, run.status(), run.err());
+        List<String> lines = run.out().lines().toList();
+        assertEquals("multipath to 198.18.5.2 (198.18.5.2) from 198.18.1.1, udp (scamper, probes told apart by"
+                + " udp-checksum)", lines.get(0));
+        assertTrue(lines.get(2).matches(" 2  198\\.18\\.2\\.2  \\S+ ms  \\d+ flows  <- 198\\.18\\.1\\.2"), lines.get(2));
+        assertTrue(lines.get(3).matches("    198\\.18\\.12\\.2  \\S+ ms  \\d+ flows  <- 198\\.18\\.1\\.2"), lines.get(3));
+        assertTrue(lines.get(4).endsWith("<- 198.18.2.2, 198.18.12.2"), lines.get(4));
+        assertEquals("6 nodes, 6 links, 11 flows, 25 probes", lines.get(lines.size() - 1));
+        assertTrue(run.err().startsWith("tracecap: 54 packets read, 25 probes in 1 trace"), run.err());
+    }
+
+    @Test
+    void multipathJsonHasTheTracesAndTheGraphs(@TempDir Path dir) throws IOException {
+        CliRun run = CliRun.of("replay", "-n", "--multipath", "--json", MULTI);
+        assertEquals(0, run.status(), run.err());
+        JsonNode doc = new ObjectMapper().readTree(run.out());
+        assertEquals(List.of(), HopJsonSchema.load().validate(doc, "#"));
+        assertEquals(3, doc.get("traces").size());
+        // two destinations: one graph each
+        assertEquals(2, doc.get("graphs").size());
+        assertEquals("198.18.5.2", doc.at("/graphs/0/destination").asText());
+        assertEquals("198.18.3.2", doc.at("/graphs/1/destination").asText());
+        assertTrue(doc.at("/graphs/0/confidence").isMissingNode());
+        Path file = dir.resolve("g.json");
+        assertEquals(0, CliRun.of("replay", "-n", "--multipath", "-o", file.toString(), MULTI).status());
+        assertEquals(run.out(), Files.readString(file));
+    }
+
+    @Test
+    void dotFileImpliesMultipath(@TempDir Path dir) throws IOException {
+        Path dot = dir.resolve("g.dot");
+        CliRun run = CliRun.of("replay", "-n", "--dot", dot.toString(), TRACELB);
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().startsWith("multipath to 198.18.5.2"), run.out());
+        String text = Files.readString(dot);
+        assertTrue(text.startsWith("digraph \"tracecap\" {\n"), text);
+        assertTrue(text.contains(" -> "), text);
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of(dot), left.toList(), "no temporary file left");
+        }
+    }
+
+    @Test
+    void multipathWithJsonLinesIsAUsageError() {
+        CliRun run = CliRun.of("replay", "--multipath", "--json", "--jsonl", TRACELB);
+        assertEquals(2, run.status());
+        assertEquals("", run.out());
+        assertTrue(run.err().startsWith("tracecap: replay: --jsonl writes traces only"), run.err());
+        CliRun missingDir = CliRun.of("replay", "--dot", "/nonexistent/dir/g.dot", TRACELB);
+        assertEquals(2, missingDir.status());
+        assertEquals(1, missingDir.err().lines().count(), missingDir.err());
+        assertEquals("", missingDir.out());
+    }
 }

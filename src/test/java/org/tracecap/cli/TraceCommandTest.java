@@ -208,4 +208,40 @@ class TraceCommandTest {
         assertNull(TraceCommand.parse("--help"));
         assertThrows(TraceCommand.UsageException.class, () -> TraceCommand.parse("-q"));
     }
+
+    @Test
+    void multipathOptions() throws Exception {
+        assertNull(TraceCommand.parse("198.18.5.2").multipath());
+        TraceCommand.Request r = TraceCommand.parse("--multipath", "198.18.5.2");
+        assertEquals(95, r.multipath().confidence());
+        assertNull(r.multipath().dot());
+        r = TraceCommand.parse("--multipath", "--confidence", "99", "--dot", "graph.dot", "-m", "12", "-o", "g.json",
+                "198.18.5.2");
+        assertEquals(99, r.multipath().confidence());
+        assertEquals(java.nio.file.Path.of("graph.dot"), r.multipath().dot());
+        assertEquals(12, r.options().maxTtl());
+    }
+
+    @Test
+    void multipathOptionsThatDoNotGoTogether() {
+        String[][] bad = {
+            {"--confidence", "99", "198.18.5.2"},
+            {"--dot", "g.dot", "198.18.5.2"},
+            {"--multipath", "--confidence", "90", "198.18.5.2"},
+            {"--multipath", "--confidence", "high", "198.18.5.2"},
+            {"--multipath", "--method", "paris", "198.18.5.2"},
+            {"--multipath", "--flows", "4", "198.18.5.2"},
+            {"--multipath", "-q", "3", "198.18.5.2"},
+            {"--multipath", "--json", "--jsonl", "198.18.5.2"},
+        };
+        for (String[] args : bad) {
+            TraceCommand.UsageException e = assertThrows(TraceCommand.UsageException.class,
+                    () -> TraceCommand.parse(args));
+            assertTrue(e.getMessage().contains("--multipath") || e.getMessage().contains("--confidence"),
+                    String.join(" ", args) + ": " + e.getMessage());
+        }
+        CliRun run = CliRun.of("trace", "--confidence", "99", "198.18.5.2");
+        assertEquals(2, run.status());
+        assertEquals("tracecap: trace: --confidence goes with --multipath\ntry 'tracecap trace --help'\n", run.err());
+    }
 }

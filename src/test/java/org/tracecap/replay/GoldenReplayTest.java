@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tracecap.capture.CapturedFrames;
+import org.tracecap.graph.Graph;
+import org.tracecap.graph.GraphBuilder;
 import org.tracecap.model.Hop;
 import org.tracecap.model.Method;
 import org.tracecap.model.ProbeResult;
@@ -26,6 +28,8 @@ import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.Ipv4Address;
+import org.tracecap.report.GraphText;
+import org.tracecap.report.ReverseDns;
 
 /**
  * Golden tests: every capture in {@code captures/} replayed and compared with what the tool that made it
@@ -61,7 +65,11 @@ class GoldenReplayTest {
         List<Trace> traces = replay.traces();
         String dump = name + "\n" + Replays.dump(traces);
         Path txt = txtFor(name);
-        if (name.contains("-traceroute-")) {
+        if (name.contains("-tracelb")) {
+            compareTracelb(ToolOutputs.tracelbLinks(txt), GraphBuilder.fromTraces(traces), dump);
+        } else if (name.contains("-multipath")) {
+            compareMultipath(Files.readString(txt), GraphBuilder.fromTraces(traces), dump);
+        } else if (name.contains("-traceroute-")) {
             compareTraceroute(ToolOutputs.traceroute(txt), traces, dump);
         } else if (name.contains("-scamper-")) {
             compareTraceroute(ToolOutputs.scamper(txt), traces, dump);
@@ -163,6 +171,12 @@ class GoldenReplayTest {
         if (name.contains("-mtr-icmp")) {
             return new Method("icmp", "mtr", "icmp-sequence");
         }
+        if (name.contains("-scamper-tracelb")) {
+            return new Method("udp", "scamper", "udp-checksum");
+        }
+        if (name.contains("-tracecap-multipath")) {
+            return new Method("udp", "tracecap", "udp-checksum");
+        }
         if (name.contains("-scamper-udp-paris")) {
             return new Method("udp", "scamper", "udp-checksum");
         }
@@ -173,6 +187,44 @@ class GoldenReplayTest {
             return new Method("udp", "dublin", "ip-id");
         }
         throw new IllegalArgumentException("unknown tool in " + name);
+    }
+
+    /** scamper tracelb's links (address pairs) are the graph's, and it has no other node. */
+    private static void compareTracelb(Set<List<String>> expected, List<Graph> graphs, String dump) {
+        assertEquals(1, graphs.size(), dump);
+        Graph g = graphs.get(0);
+        Set<List<String>> links = new java.util.TreeSet<>(java.util.Comparator.comparing(Object::toString));
+        for (Graph.Link l : g.links()) {
+            Graph.Node from = g.nodes().get(l.from());
+            Graph.Node to = g.nodes().get(l.to());
+            assertTrue(!from.silent() && !to.silent(), "no silent node\n" + dump);
+            links.add(List.of(Ipv4Address.format(from.address()), Ipv4Address.format(to.address())));
+        }
+        Set<List<String>> want = new java.util.TreeSet<>(java.util.Comparator.comparing(Object::toString));
+        want.addAll(expected);
+        assertEquals(want, links, "links\n" + dump);
+        Set<String> nodes = new java.util.TreeSet<>();
+        expected.forEach(nodes::addAll);
+        Set<String> graphNodes = new java.util.TreeSet<>();
+        // tracelb does not list the first hop's own link from the source: every node but the first is in a link
+        g.nodes().forEach(n -> graphNodes.add(Ipv4Address.format(n.address())));
+        assertEquals(nodes, graphNodes, "nodes\n" + dump);
+    }
+
+    /**
+     * tracecap --multipath's own lines (after its header) are the replayed graph's, RTTs aside: the live run
+     * timed from its own capture, the replay from tcpdump's.
+     */
+    private static void compareMultipath(String printed, List<Graph> graphs, String dump) throws IOException {
+        assertEquals(1, graphs.size(), dump);
+        StringBuilder replayed = new StringBuilder();
+        GraphText.writeNodes(graphs.get(0), replayed, ReverseDns.numeric());
+        assertEquals(withoutRtts(printed.substring(printed.indexOf('\n') + 1)), withoutRtts(replayed.toString()),
+                dump);
+    }
+
+    private static String withoutRtts(String text) {
+        return text.replaceAll("  \\d+\\.\\d{3}/\\d+\\.\\d{3}/\\d+\\.\\d{3} ms", "");
     }
 
     private static void compareTraceroute(List<ToolOutputs.Trace> expected, List<Trace> actual, String dump) {

@@ -214,4 +214,34 @@ final class ToolOutputs {
         int dot = timeval.indexOf('.');
         return Long.parseLong(timeval.substring(0, dot)) * 1_000_000L + Long.parseLong(timeval.substring(dot + 1));
     }
+
+    /**
+     * scamper tracelb's text ({@code tracelb from S to D, ...} then lines {@code A -> B}, {@code A -> (B, C) -> D}):
+     * every link it lists, as [from, to] address pairs.
+     */
+    static java.util.Set<List<String>> tracelbLinks(Path txt) throws IOException {
+        java.util.Set<List<String>> links = new java.util.LinkedHashSet<>();
+        for (String line : Files.readAllLines(txt)) {
+            if (line.startsWith("tracelb ") || line.isBlank()) {
+                continue;
+            }
+            List<List<String>> groups = new ArrayList<>();
+            for (String part : line.split(" -> ")) {
+                List<String> addresses = new ArrayList<>();
+                java.util.regex.Matcher m = IPV4.matcher(part);
+                while (m.find()) {
+                    addresses.add(m.group());
+                }
+                groups.add(addresses);
+            }
+            for (int i = 1; i < groups.size(); i++) {
+                for (String a : groups.get(i - 1)) {
+                    for (String b : groups.get(i)) {
+                        links.add(List.of(a, b));
+                    }
+                }
+            }
+        }
+        return links;
+    }
 }

@@ -94,6 +94,8 @@ final class SimulatedNetwork {
 
     private final ManualClock clock;
     private final List<Node[]> stages;
+    /** Stages (0-based) that choose a router per packet, at random. */
+    private final java.util.Set<Integer> perPacketStages;
     private final Node destination;
     private final DestinationMode mode;
     private final double loss;
@@ -109,6 +111,7 @@ final class SimulatedNetwork {
     private SimulatedNetwork(Builder b) {
         this.clock = b.clock;
         this.stages = List.copyOf(b.stages);
+        this.perPacketStages = java.util.Set.copyOf(b.perPacketStages);
         this.destination = new Node(b.destinationAddress, b.destinationDelayNanos, b.mode == DestinationMode.SILENT);
         this.mode = b.mode;
         this.loss = b.loss;
@@ -173,7 +176,8 @@ final class SimulatedNetwork {
         int hop = 0;
         for (Node[] stage : stages) {
             hop++;
-            Node n = stage[Math.floorMod(mix(flowHash + hop * 0x9e3779b9), stage.length)];
+            Node n = perPacketStages.contains(hop - 1) ? stage[random.nextInt(stage.length)]
+                    : stage[Math.floorMod(mix(flowHash + hop * 0x9e3779b9), stage.length)];
             oneWay += n.delayNanos;
             if (arrivalTtl <= 1 || n.unreachableCode >= 0) {
                 at = n;
@@ -425,6 +429,7 @@ final class SimulatedNetwork {
     static final class Builder {
         private final ManualClock clock;
         private final List<Node[]> stages = new ArrayList<>();
+        private final java.util.Set<Integer> perPacketStages = new java.util.HashSet<>();
         private int destinationAddress;
         private long destinationDelayNanos;
         private DestinationMode mode = DestinationMode.PORT_UNREACHABLE;
@@ -480,6 +485,13 @@ final class SimulatedNetwork {
             destinationAddress = address;
             mode = m;
             destinationDelayNanos = delayMicros * 1000;
+            return this;
+        }
+
+        /** Equal-cost routers at one stage chosen per packet, at random: a per-packet load balancer. */
+        Builder perPacket(long delayMicros, int... addresses) {
+            ecmp(delayMicros, addresses);
+            perPacketStages.add(stages.size() - 1);
             return this;
         }
 
