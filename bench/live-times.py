@@ -4,7 +4,12 @@ network-namespace topologies (a chain client - r1 - r2 - r3 - r4 - server, 198.1
 captures/make-captures.sh), in one run. Needs root. Every run gets a fresh topology (routers' ICMP rate
 limits persist), with the routers' rate limits off so that every tool is measured on the same answers.
 
-    bench/live-times.py RUNS
+    bench/live-times.py RUNS [LAUNCHER...]
+
+Each LAUNCHER (another tracecap launcher, e.g. an older checkout's ./tracecap) is timed as one more tool, to
+compare builds side by side in one run. The tools take turns run after run (each on its fresh topology), so
+that a change in the machine's load falls on all of them alike; the load average is printed at the start and
+at the end.
 
 Per topology (straight; silent: r2 drops its Time Exceeded) and tool, prints the median of RUNS runs of:
   whole: wall time of the whole process (JVM start, route and ARP lookup included for tracecap);
@@ -74,8 +79,8 @@ def build(silent):
 
 def run(tool, out_json):
     base = ["ip", "netns", "exec", PREFIX + "-cli"]
-    if tool == "tracecap":
-        cmd = base + [TRACECAP, "trace", "-n", "-o", out_json, DEST]
+    if tool == "tracecap" or os.sep in tool:
+        cmd = base + [TRACECAP if tool == "tracecap" else tool, "trace", "-n", "-o", out_json, DEST]
     elif tool == "traceroute":
         cmd = base + ["traceroute", "-n", DEST]
     else:
@@ -90,35 +95,45 @@ def run(tool, out_json):
     if p.wait() != 0:
         raise SystemExit("live-times: %s failed: %s" % (tool, "".join(lines)))
     end = time.time()
-    if tool == "tracecap":
+    if tool == "tracecap" or os.sep in tool:
         trace = json.load(open(out_json))["traces"][0]
         first = datetime.datetime.fromisoformat(trace["start_time"].replace("Z", "+00:00")).timestamp()
         return end - start, last - first
     return end - start, end - start
 
 
+def label(tool):
+    """A tool's name; for another launcher, tracecap@ and the name of its directory."""
+    return tool if os.sep not in tool else "tracecap@" + os.path.basename(os.path.dirname(tool))
+
+
 def main():
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    tools = ["traceroute", "scamper", "tracecap"]
+    launchers = [os.path.abspath(a) for a in sys.argv[2:]]
+    tools = ["traceroute", "scamper", "tracecap"] + launchers
     out_json = os.path.join(tempfile.mkdtemp(prefix="tcapb-"), "trace.json")
-    subprocess.run([TRACECAP, "--version"], check=True, stdout=subprocess.DEVNULL)  # build outside the timings
-    print("  %-10s %-11s %14s %14s %16s" % ("topology", "tool", "trace ms", "whole ms", "whole vs traceroute"))
+    for launcher in [TRACECAP] + launchers:  # build (and train) outside the timings
+        subprocess.run([launcher, "--version"], check=True, stdout=subprocess.DEVNULL)
+    print("  load average %.2f at the start" % os.getloadavg()[0])
+    print("  %-10s %-13s %14s %14s %16s" % ("topology", "tool", "trace ms", "whole ms", "whole vs traceroute"))
     try:
         for topology in ["straight", "silent"]:
-            base = None
-            for tool in tools:
-                wholes, traces = [], []
-                for _ in range(runs):
+            wholes = {tool: [] for tool in tools}
+            traces = {tool: [] for tool in tools}
+            for _ in range(runs):
+                for tool in tools:
                     teardown()
                     build(topology == "silent")
                     whole, trace = run(tool, out_json)
-                    wholes.append(whole)
-                    traces.append(trace)
-                w, t = statistics.median(wholes) * 1000, statistics.median(traces) * 1000
-                base = base or w
-                print("  %-10s %-11s %14.1f %14.1f %15.1fx" % (topology, tool, t, w, w / base), flush=True)
+                    wholes[tool].append(whole)
+                    traces[tool].append(trace)
+            base = statistics.median(wholes[tools[0]]) * 1000
+            for tool in tools:
+                w, t = statistics.median(wholes[tool]) * 1000, statistics.median(traces[tool]) * 1000
+                print("  %-10s %-13s %14.1f %14.1f %15.1fx" % (topology, label(tool), t, w, w / base), flush=True)
     finally:
         teardown()
+    print("  load average %.2f at the end" % os.getloadavg()[0])
 
 
 if __name__ == "__main__":

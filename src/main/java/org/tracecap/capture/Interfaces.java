@@ -22,6 +22,27 @@ public final class Interfaces {
     private Interfaces() {
     }
 
+    /**
+     * Starts loading JNA and pcap4j's bindings of libpcap (their class initialisation: about 100 ms of a JVM that
+     * has only just started) on a background thread, so that it overlaps with what the caller does before its
+     * first {@link #list()} or port (resolving the host, looking up the route). Only a head start: the first use
+     * waits for it where it is not done (a class is initialised once, under the JVM's lock), and a failure (no
+     * libpcap) shows up there as it would have without it ({@link PcapFileSource#isLibpcapMissing}).
+     */
+    public static void prepare() {
+        Thread loader = new Thread(() -> {
+            try {
+                Pcaps.libVersion();
+                // The proxy through which pcap4j calls pcap_set_immediate_mode and the like when a port opens.
+                Class.forName("org.pcap4j.core.NativeMappings$PcapLibrary", true, Interfaces.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                // Seen again, and reported, where libpcap is used.
+            }
+        }, "tracecap-load-libpcap");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
     /** Every interface libpcap lists, pseudo-devices ({@code any}, {@code nflog}, ...) left out. */
     public static List<LinkInterface> list() throws LiveCaptureException {
         List<PcapNetworkInterface> devices;

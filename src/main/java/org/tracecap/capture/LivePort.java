@@ -67,6 +67,10 @@ public final class LivePort implements PacketPort {
     private static final int CAPTURE_BUFFER_BYTES = 4 << 20;
     /** The send handle captures nothing; a small ring keeps it cheap. */
     private static final int SEND_BUFFER_BYTES = 64 << 10;
+    /** ARP replies kept for {@link #receiveArp}: a few are enough, later ones are dropped. */
+    static final int ARP_QUEUE_CAPACITY = 64;
+    /** The EtherType of ARP (RFC 826), at offset 12 of an Ethernet frame. */
+    private static final int ETHERTYPE_ARP = 0x0806;
     /** A BPF filter that matches no frame: every frame is longer than 0 bytes ("less 0" is len <= 0). */
     static final String NOTHING = "less 0";
 
@@ -83,6 +87,8 @@ public final class LivePort implements PacketPort {
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong queueDrops = new AtomicLong();
+    /** The ARP replies captured beside the filter ({@link #openChecked(String, String, int)}), else null. */
+    private final BlockingQueue<Captured> arpReplies;
     private final Thread reader;
     private volatile IOException failure;
 
@@ -90,7 +96,8 @@ public final class LivePort implements PacketPort {
     }
 
     private LivePort(String interfaceName, String filter, PcapHandle capture, PcapHandle sender,
-                     boolean nanosecond) {
+                     boolean nanosecond, boolean arp) {
+        this.arpReplies = arp ? new LinkedBlockingQueue<>(ARP_QUEUE_CAPACITY) : null;
         this.interfaceName = interfaceName;
         this.filter = filter;
         this.capture = capture;
@@ -129,6 +136,20 @@ public final class LivePort implements PacketPort {
     }
 
     /**
+     * As {@link #openChecked(String, String)}, also capturing the ARP replies (RFC 826) from {@code arpSender},
+     * which {@link #receiveArp} hands over and {@link #receive} never does: the ARP exchange for a trace's
+     * gateway can then be made on the trace's own port ({@link NeighbourLookup#resolve(Route, LinkInterface,
+     * java.time.Duration, int, LivePort)}) instead of on a port of its own, whose two handles take tens of
+     * milliseconds to open and to close.
+     */
+    public static LivePort openChecked(String interfaceName, String filter, int arpSender)
+            throws LiveCaptureException {
+        String both = new StringBuilder().append('(').append(filter).append(") or (")
+                .append(NeighbourLookup.replyFilter(arpSender)).append(')').toString();
+        return openChecked(interfaceName, both, filter, true);
+    }
+
+    /**
      * Opens {@code interfaceName} capturing what the BPF {@code filter} (tcpdump syntax) accepts.
      *
      * @throws LiveCaptureException as {@link #open(String, int)}, or the filter does not compile
@@ -145,8 +166,16 @@ public final class LivePort implements PacketPort {
      * libpcap again).
      */
     public static LivePort openChecked(String interfaceName, String filter) throws LiveCaptureException {
+        return openChecked(interfaceName, filter, filter, false);
+    }
+
+    private static LivePort openChecked(String interfaceName, String captureFilter, String filter, boolean arp)
+            throws LiveCaptureException {
         PcapHandle capture = null;
         PcapHandle sender = null;
+        // The send handle opens on a thread of its own meanwhile: setting up a handle's ring waits in the kernel
+        // for an RCU grace period (packet_set_ring, synchronize_net), 10-20 ms, and the two waits then overlap.
+        SenderOpening opening = new SenderOpening(interfaceName);
         try {
             boolean nanosecond = true;
             int snaplen = captureSnaplen(interfaceName);
@@ -161,25 +190,94 @@ public final class LivePort implements PacketPort {
                 nanosecond = false;
                 capture = build(interfaceName, snaplen, CAPTURE_BUFFER_BYTES, PcapHandle.TimestampPrecision.MICRO);
             }
-            setFilter(capture, interfaceName, filter);
-            sender = build(interfaceName, 128, SEND_BUFFER_BYTES, null);
-            setFilter(sender, interfaceName, NOTHING);
-            LivePort port = new LivePort(interfaceName, filter, capture, sender, nanosecond);
+            setFilter(capture, interfaceName, captureFilter);
+            sender = opening.await();
+            LivePort port = new LivePort(interfaceName, filter, capture, sender, nanosecond, arp);
             port.reader.start();
             return port;
         } catch (PcapNativeException e) {
             closeQuietly(capture);
-            closeQuietly(sender);
+            opening.abandon();
             throw new LiveCaptureException(describeOpenError(interfaceName, e.getMessage()), e);
         } catch (LiveCaptureException | RuntimeException e) {
             closeQuietly(capture);
-            closeQuietly(sender);
+            opening.abandon();
             throw e;
         } catch (LinkageError e) {
+            closeQuietly(capture);
+            opening.abandon();
             if (PcapFileSource.isLibpcapMissing(e)) {
                 throw new LiveCaptureException(PcapFileSource.LIBPCAP_MISSING, e);
             }
             throw e;
+        }
+    }
+
+    /** The send handle, opened and given its filter on a thread of its own (see {@link #openChecked}). */
+    private static final class SenderOpening implements Runnable {
+        private final String interfaceName;
+        private final Thread thread;
+        private volatile PcapHandle handle;
+        private volatile Throwable failure;
+
+        SenderOpening(String interfaceName) {
+            this.interfaceName = interfaceName;
+            this.thread = new Thread(this, "tracecap-open-" + interfaceName);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void run() {
+            PcapHandle h = null;
+            try {
+                h = build(interfaceName, 128, SEND_BUFFER_BYTES, null);
+                setFilter(h, interfaceName, NOTHING);
+                handle = h;
+            } catch (PcapNativeException | LiveCaptureException | RuntimeException | Error e) {
+                closeQuietly(h);
+                failure = e;
+            }
+        }
+
+        /** The open handle, once it is; what opening it threw, thrown here. */
+        PcapHandle await() throws PcapNativeException, LiveCaptureException {
+            joinUninterruptibly();
+            Throwable f = failure;
+            if (f instanceof PcapNativeException e) {
+                throw e;
+            }
+            if (f instanceof LiveCaptureException e) {
+                throw e;
+            }
+            if (f instanceof RuntimeException e) {
+                throw e;
+            }
+            if (f instanceof Error e) {
+                throw e;
+            }
+            return handle;
+        }
+
+        /** Waits for the opening to end and closes what it opened. */
+        void abandon() {
+            joinUninterruptibly();
+            closeQuietly(handle);
+        }
+
+        private void joinUninterruptibly() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -225,12 +323,15 @@ public final class LivePort implements PacketPort {
         String src = Ipv4Address.format(source);
         // Quoted UDP header: ICMP header (8) + quoted IP header (IHL x 4); its destination port 2 bytes in.
         String quotedPort = "icmp[((icmp[8] & 0x0f) << 2) + 10 : 2]";
-        return "ip and ((src host " + src + " and udp)"
-                + " or (dst host " + src + " and icmp and (icmp[icmptype] = icmp-timxceed"
-                + " or icmp[icmptype] = icmp-unreach)"
-                + " and (icmp[8] & 0xf0) = 0x40 and icmp[17] = 17"
-                + " and icmp[24:4] = " + Integer.toUnsignedString(destination)
-                + " and " + quotedPort + " >= " + firstPort + " and " + quotedPort + " <= " + lastPort + "))";
+        // A StringBuilder, not +: the first run of a string concatenation with this many parts spins up
+        // StringConcatFactory's method handles, about 30 ms of every live trace's start-up.
+        return new StringBuilder(400).append("ip and ((src host ").append(src).append(" and udp)")
+                .append(" or (dst host ").append(src).append(" and icmp and (icmp[icmptype] = icmp-timxceed")
+                .append(" or icmp[icmptype] = icmp-unreach)")
+                .append(" and (icmp[8] & 0xf0) = 0x40 and icmp[17] = 17")
+                .append(" and icmp[24:4] = ").append(Integer.toUnsignedString(destination))
+                .append(" and ").append(quotedPort).append(" >= ").append(firstPort)
+                .append(" and ").append(quotedPort).append(" <= ").append(lastPort).append("))").toString();
     }
 
     /**
@@ -308,7 +409,10 @@ public final class LivePort implements PacketPort {
         return interfaceName;
     }
 
-    /** The BPF filter of the capture handle. */
+    /**
+     * The BPF filter of the capture handle; for a port {@link #openChecked(String, String, int) opened with an
+     * ARP sender}, the filter of the frames {@link #receive} hands over (the handle's also takes the ARP replies).
+     */
     public String filter() {
         return filter;
     }
@@ -396,6 +500,49 @@ public final class LivePort implements PacketPort {
     }
 
     /**
+     * Hands the ARP replies captured so far to {@code sink}, waiting at most {@code timeoutNanos} for the first,
+     * as {@link #receive} does with the other frames.
+     *
+     * @return how many replies were delivered: 0 at the timeout or once closed
+     * @throws IllegalStateException the port was not {@link #openChecked(String, String, int) opened with an ARP
+     *                               sender}
+     * @throws IOException           interrupted while waiting
+     */
+    public int receiveArp(FrameSink sink, long timeoutNanos) throws IOException {
+        if (arpReplies == null) {
+            throw new IllegalStateException("the port on " + interfaceName + " does not capture ARP replies");
+        }
+        Captured next;
+        try {
+            next = timeoutNanos <= 0 ? arpReplies.poll() : arpReplies.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for ARP on " + interfaceName);
+        }
+        int delivered = 0;
+        for (; next != null; next = arpReplies.poll()) {
+            if (next == END) {
+                // Leave the mark for every later call.
+                arpReplies.offer(END);
+                IOException f = failure;
+                if (f != null && delivered == 0) {
+                    throw new IOException(f.getMessage(), f);
+                }
+                return delivered;
+            }
+            sink.frame(next.timeNanos, linkType, next.frame, next.frame.length, next.wireLength);
+            delivered++;
+        }
+        return delivered;
+    }
+
+    /** Whether {@code frame} is an ARP frame to set aside for {@link #receiveArp} (Ethernet only). */
+    private boolean isArp(byte[] frame) {
+        return arpReplies != null && linkType == 1 && frame.length >= 14
+                && ((frame[12] & 0xff) << 8 | (frame[13] & 0xff)) == ETHERTYPE_ARP;
+    }
+
+    /**
      * {@value #DELIVERY_LAG_MILLIS} ms: frames pass through the reader thread and a queue, and a JVM that has
      * only just started (every CLI run) can take several milliseconds over its first frames, longer than a
      * probe's HERE wait (3 x an RTT of 0.05 ms + 1 ms) on a fast path.
@@ -442,6 +589,10 @@ public final class LivePort implements PacketPort {
         }
         queue.clear();
         queue.offer(END);
+        if (arpReplies != null) {
+            arpReplies.clear();
+            arpReplies.offer(END);
+        }
     }
 
     /** The reader thread: pcap_loop until {@link #close} breaks it or the capture fails. */
@@ -451,7 +602,10 @@ public final class LivePort implements PacketPort {
             // Timestamp.getTime() carries the milliseconds again; whole seconds plus getNanos() is exact.
             long nanos = Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos();
             Integer original = capture.getOriginalLength();
-            if (!queue.offer(new Captured(nanos, frame, original == null ? frame.length : original))) {
+            Captured captured = new Captured(nanos, frame, original == null ? frame.length : original);
+            if (isArp(frame)) {
+                arpReplies.offer(captured); // full: a reply is already waiting, the rest are not needed
+            } else if (!queue.offer(captured)) {
                 queueDrops.incrementAndGet();
             }
         };
@@ -472,6 +626,10 @@ public final class LivePort implements PacketPort {
         if (!queue.offer(END)) {
             queue.poll();
             queue.offer(END);
+        }
+        if (arpReplies != null && !arpReplies.offer(END)) {
+            arpReplies.poll();
+            arpReplies.offer(END);
         }
     }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import org.tracecap.match.FrameSink;
 import org.tracecap.packet.Ipv4Address;
 
 /**
@@ -39,19 +40,59 @@ public final class NeighbourLookup {
      */
     public static MacAddress resolve(Route route, LinkInterface link, Duration timeout, int attempts)
             throws LiveCaptureException {
-        if (link.loopback()) {
-            return MacAddress.ZERO;
-        }
-        Optional<MacAddress> known = fromTable(route.nextHop(), route.interfaceName());
+        Optional<MacAddress> known = known(route, link);
         if (known.isPresent()) {
             return known.get();
         }
+        checkEthernet(link);
+        // link came from Interfaces.find: no need to list the interfaces again before opening it
+        return arp(route, link.mac(), timeout, attempts, true);
+    }
+
+    /**
+     * As {@link #resolve(Route, LinkInterface, Duration, int)}, the ARP exchange (when the table has no entry)
+     * made on {@code port}, a port already open on the route's interface that captures the next hop's ARP
+     * replies ({@link LivePort#openChecked(String, String, int)}, its ARP sender {@code route.nextHop()}): no
+     * other port is opened. {@code port} stays open.
+     */
+    public static MacAddress resolve(Route route, LinkInterface link, Duration timeout, int attempts, LivePort port)
+            throws LiveCaptureException {
+        Optional<MacAddress> known = known(route, link);
+        if (known.isPresent()) {
+            return known.get();
+        }
+        checkEthernet(link);
+        return exchange(route, arpRequest(link.mac(), route.source(), route.nextHop()), port, port::receiveArp,
+                timeout, attempts);
+    }
+
+    /**
+     * The MAC of {@code route}'s next hop as far as it is known without asking the network: the zero address on
+     * loopback, else the neighbour table's complete entry.
+     */
+    public static Optional<MacAddress> known(Route route, LinkInterface link) {
+        if (link.loopback()) {
+            return Optional.of(MacAddress.ZERO);
+        }
+        return fromTable(route.nextHop(), route.interfaceName());
+    }
+
+    private static void checkEthernet(LinkInterface link) throws LiveCaptureException {
         if (link.mac() == null) {
             throw new LiveCaptureException("interface " + link.name() + " has no Ethernet address: tracecap sends"
                     + " Ethernet frames only");
         }
-        // link came from Interfaces.find: no need to list the interfaces again before opening it
-        return arp(route, link.mac(), timeout, attempts, true);
+    }
+
+    /**
+     * The capture filter for the ARP replies (opcode 2 at ARP offset 6) whose sender protocol address (offset 14)
+     * is {@code target}.
+     */
+    static String replyFilter(int target) {
+        // Not String.format: java.util.Formatter's first use costs a live trace's start-up several ms.
+        String hex = Integer.toHexString(target);
+        return new StringBuilder(48).append("arp and arp[6:2] = 2 and arp[14:4] = 0x")
+                .append("00000000", hex.length(), 8).append(hex).toString();
     }
 
     /** The complete entry for {@code address} on {@code interfaceName} in the kernel's neighbour table. */
@@ -101,27 +142,11 @@ public final class NeighbourLookup {
             boolean interfaceChecked) throws LiveCaptureException {
         int target = route.nextHop();
         byte[] request = arpRequest(sourceMac, route.source(), target);
-        // ARP replies (opcode 2 at offset 6) whose sender protocol address (offset 14) is the target.
-        String filter = String.format("arp and arp[6:2] = 2 and arp[14:4] = 0x%08x", target);
-        MacAddress[] answer = new MacAddress[1];
+        String filter = replyFilter(target);
         LivePort port = interfaceChecked ? LivePort.openChecked(route.interfaceName(), filter)
                 : LivePort.open(route.interfaceName(), filter);
         try {
-            for (int attempt = 0; attempt < attempts && answer[0] == null; attempt++) {
-                port.send(request, request.length);
-                long deadline = System.nanoTime() + timeout.toNanos();
-                for (long left = timeout.toNanos(); answer[0] == null && left > 0;
-                     left = deadline - System.nanoTime()) {
-                    port.receive((time, link, frame, length, wire) -> {
-                        if (answer[0] == null) {
-                            answer[0] = senderOfReply(frame, length, target);
-                        }
-                    }, left);
-                }
-            }
-        } catch (IOException e) {
-            throw new LiveCaptureException("cannot ARP for " + Ipv4Address.format(target) + " on "
-                    + route.interfaceName() + ": " + LiveCaptureException.oneLine(e.getMessage()), e);
+            return exchange(route, request, port, port::receive, timeout, attempts);
         } finally {
             if (interfaceChecked) {
                 // The trace's own port opens next: closing this one (tens of ms, waiting for the kernel) need
@@ -132,6 +157,38 @@ public final class NeighbourLookup {
             } else {
                 port.close();
             }
+        }
+    }
+
+    /** Where the ARP replies of a port come from: {@link LivePort#receive} or {@link LivePort#receiveArp}. */
+    private interface Replies {
+        int receive(FrameSink sink, long timeoutNanos) throws IOException;
+    }
+
+    /**
+     * Sends {@code request} on {@code port} up to {@code attempts} times, each followed by a wait of up to
+     * {@code timeout}, and returns the MAC of the first reply from {@code route}'s next hop in {@code replies}.
+     */
+    private static MacAddress exchange(Route route, byte[] request, LivePort port, Replies replies,
+            Duration timeout, int attempts) throws LiveCaptureException {
+        int target = route.nextHop();
+        MacAddress[] answer = new MacAddress[1];
+        try {
+            for (int attempt = 0; attempt < attempts && answer[0] == null; attempt++) {
+                port.send(request, request.length);
+                long deadline = System.nanoTime() + timeout.toNanos();
+                for (long left = timeout.toNanos(); answer[0] == null && left > 0;
+                     left = deadline - System.nanoTime()) {
+                    replies.receive((time, link, frame, length, wire) -> {
+                        if (answer[0] == null) {
+                            answer[0] = senderOfReply(frame, length, target);
+                        }
+                    }, left);
+                }
+            }
+        } catch (IOException e) {
+            throw new LiveCaptureException("cannot ARP for " + Ipv4Address.format(target) + " on "
+                    + route.interfaceName() + ": " + LiveCaptureException.oneLine(e.getMessage()), e);
         }
         if (answer[0] == null) {
             throw new LiveCaptureException(noAnswerMessage(route, attempts, timeout));

@@ -487,11 +487,21 @@ final class TraceCommand {
     }
 
     /**
+     * The link a trace goes out on, checked: the route, its interface, the source address, and the gateway's MAC
+     * when it is known without an ARP exchange (given, or in the neighbour table), else null.
+     */
+    private record CheckedLink(Route route, LinkInterface link, int source, MacAddress gatewayMac) {
+        LinkFacts facts(MacAddress gateway) {
+            return new LinkFacts(link.name(), link.mac().bytes(), gateway.bytes(), source, route.destination());
+        }
+    }
+
+    /**
      * The link a trace to {@code destination} goes out on: interface, MACs and addresses.
      *
-     * @throws LiveCaptureException no privilege, unknown interface, no route, no ARP answer
+     * @throws LiveCaptureException no privilege, unknown interface, no route
      */
-    private static LinkFacts link(Request request, int destination, Interruption interruption)
+    private static CheckedLink link(Request request, int destination, Interruption interruption)
             throws LiveCaptureException, SetupException {
         String asked = request.interfaceName();
         // each listing is a pcap_findalldevs: list at most once, and no earlier than before
@@ -541,9 +551,8 @@ final class TraceCommand {
                     + " Ethernet frames only");
         }
         MacAddress gateway = request.gatewayMac() != null ? request.gatewayMac()
-                : NeighbourLookup.resolve(route, link, NeighbourLookup.DEFAULT_TIMEOUT,
-                NeighbourLookup.DEFAULT_ATTEMPTS);
-        return new LinkFacts(link.name(), link.mac().bytes(), gateway.bytes(), from, destination);
+                : NeighbourLookup.known(route, link).orElse(null);
+        return new CheckedLink(route, link, from, gateway);
     }
 
     // ---- the trace -----------------------------------------------------------------------------------
@@ -555,6 +564,7 @@ final class TraceCommand {
         LivePort port = null;
         PcapFileWriter pcap = null;
         try {
+            Interfaces.prepare(); // in the background, while the host and the route are looked up
             int destination = resolve(request.host());
             checkWritable(request.savePcap());
             checkWritable(request.multipath() == null ? null : request.multipath().dot());
@@ -567,16 +577,23 @@ final class TraceCommand {
                 }
             }
             interruption.check();
-            LinkFacts facts = link(request, destination, interruption);
+            CheckedLink checked = link(request, destination, interruption);
             interruption.check();
             // Every probe goes to basePort + n (classic: n < the probe count; paris: n = 0; dublin: n < flows;
             // multipath: n < its flows).
             TraceOptions o = request.options();
             int ports = request.multipath() != null ? MultipathTracer.flowsFrom(o.basePort())
                     : Math.max(o.probeCount(), o.flows());
-            // link() has checked the privilege and the interface
-            port = LivePort.openChecked(facts.interfaceName(), facts.sourceAddress(), facts.destinationAddress(),
-                    o.basePort(), Math.min(0xffff, o.basePort() + ports - 1));
+            String filter = LivePort.traceFilter(checked.source(), destination, o.basePort(),
+                    Math.min(0xffff, o.basePort() + ports - 1));
+            // link() has checked the privilege and the interface. A gateway MAC still unknown is asked for on the
+            // trace's own port (which then also captures the gateway's ARP replies), not on one of its own.
+            port = checked.gatewayMac() != null ? LivePort.openChecked(checked.link().name(), filter)
+                    : LivePort.openChecked(checked.link().name(), filter, checked.route().nextHop());
+            LinkFacts facts = checked.facts(checked.gatewayMac() != null ? checked.gatewayMac()
+                    : NeighbourLookup.resolve(checked.route(), checked.link(), NeighbourLookup.DEFAULT_TIMEOUT,
+                    NeighbourLookup.DEFAULT_ATTEMPTS, port));
+            interruption.check();
             if (request.savePcap() != null) {
                 try {
                     pcap = PcapFileWriter.create(request.savePcap(), port.linkType(), LivePort.SNAPLEN);

@@ -136,6 +136,16 @@ class LivePortFilterTest {
     }
 
     @Test
+    void theFilterTextIsPinned() {
+        assertEquals("ip and ((src host 198.18.0.2 and udp) or (dst host 198.18.0.2 and icmp and"
+                + " (icmp[icmptype] = icmp-timxceed or icmp[icmptype] = icmp-unreach) and (icmp[8] & 0xf0) = 0x40"
+                + " and icmp[17] = 17 and icmp[24:4] = 3323069698"
+                + " and icmp[((icmp[8] & 0x0f) << 2) + 10 : 2] >= 33434"
+                + " and icmp[((icmp[8] & 0x0f) << 2) + 10 : 2] <= 33436))",
+                LivePort.traceFilter(CLIENT, Ipv4Address.parse("198.18.5.2"), 33434, 33436));
+    }
+
+    @Test
     void rejectsAnEmptyOrOutOfRangePortRange() {
         assertThrows(IllegalArgumentException.class, () -> LivePort.traceFilter(CLIENT, TARGET, 2, 1));
         assertThrows(IllegalArgumentException.class, () -> LivePort.traceFilter(CLIENT, TARGET, 0, 1));

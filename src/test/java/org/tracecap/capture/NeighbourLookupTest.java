@@ -61,6 +61,16 @@ class NeighbourLookupTest {
     }
 
     @Test
+    void theReplyFilterNamesTheTargetInEightHexDigits() {
+        assertEquals("arp and arp[6:2] = 2 and arp[14:4] = 0xc6120001", NeighbourLookup.replyFilter(GATEWAY));
+        for (String a : new String[] {"0.0.0.0", "10.0.0.1", "0.1.2.3", "255.255.255.255", "192.0.2.200"}) {
+            int address = Ipv4Address.parse(a);
+            assertEquals(String.format("arp and arp[6:2] = 2 and arp[14:4] = 0x%08x", address),
+                    NeighbourLookup.replyFilter(address), a);
+        }
+    }
+
+    @Test
     void theNoAnswerMessageNamesTheGatewayAndTheInterface() {
         Route viaGateway = new Route(Ipv4Address.parse("198.18.1.2"), "eth0", GATEWAY,
                 Ipv4Address.parse("198.18.0.2"), false);
@@ -111,6 +121,53 @@ class NeighbourLookupTest {
                         + " it is up and on that link, or give its MAC with --gateway-mac", e.getMessage());
                 assertTrue(took >= TimeUnit.MILLISECONDS.toNanos(390) && took < TimeUnit.SECONDS.toNanos(3),
                         "gave up after " + took / 1e6 + " ms");
+            });
+        }
+    }
+
+    /**
+     * In a namespace: the ARP exchange made on a trace's own port (opened with the gateway as ARP sender). The
+     * answer comes through receiveArp and never reaches receive, which keeps delivering the trace filter's
+     * frames; a silent gateway gives the same bounded failure as a port of its own; the port stays open.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void resolvesByArpOnATracePortWhoseReceiveNeverSeesTheArpFrames() throws Exception {
+        try (NetnsTopology net = NetnsTopology.create()) {
+            Namespace client = net.host("client");
+            Namespace router = net.router("r1");
+            net.link(client, "eth0", "198.18.0.2/24", router, "eth0", "198.18.0.1/24");
+            client.run("ip", "route", "add", "198.18.1.0/24", "via", "198.18.0.1");
+            client.run("ip", "route", "add", "198.18.2.0/24", "via", "198.18.0.99");
+            MacAddress routerMac = MacAddress.parse(router.mac("eth0"));
+            client.run(() -> {
+                Route route = RouteLookup.lookup(Ipv4Address.parse("198.18.1.2"), null, null);
+                LinkInterface link = Interfaces.find("eth0");
+                assertEquals(Optional.empty(), NeighbourLookup.known(route, link), "table empty at first");
+                String filter = LivePort.traceFilter(route.source(), route.destination(), 33434, 33436);
+                try (LivePort port = LivePort.openChecked("eth0", filter, route.nextHop())) {
+                    assertEquals(filter, port.filter());
+                    assertEquals(routerMac, NeighbourLookup.resolve(route, link, Duration.ofSeconds(1), 3, port));
+                    // The request went out and the answer came in: neither is the trace's.
+                    int[] others = new int[1];
+                    port.receive((time, type, frame, length, wire) -> others[0]++, TimeUnit.MILLISECONDS.toNanos(200));
+                    assertEquals(0, others[0], "frames other than ARP replies delivered by receive");
+                    assertEquals(0, port.receiveArp((t, l, f, n, w) -> { }, 0), "the answer was taken once");
+                }
+
+                try (LivePort plain = LivePort.openChecked("eth0", LivePort.NOTHING)) {
+                    assertThrows(IllegalStateException.class, () -> plain.receiveArp((t, l, f, n, w) -> { }, 0),
+                            "a port opened without an ARP sender");
+                }
+
+                Route silent = RouteLookup.lookup(Ipv4Address.parse("198.18.2.2"), null, null);
+                String silentFilter = LivePort.traceFilter(silent.source(), silent.destination(), 33434, 33436);
+                try (LivePort port = LivePort.openChecked("eth0", silentFilter, silent.nextHop())) {
+                    LiveCaptureException e = assertThrows(LiveCaptureException.class, () -> NeighbourLookup.resolve(
+                            silent, link, Duration.ofMillis(200), 2, port));
+                    assertEquals("no ARP answer from gateway 198.18.0.99 on eth0 after 2 requests 200 ms apart: check"
+                            + " it is up and on that link, or give its MAC with --gateway-mac", e.getMessage());
+                }
             });
         }
     }
