@@ -1,6 +1,5 @@
 package org.tracecap.report;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.OutputStream;
 import org.tracecap.model.Trace;
@@ -10,15 +9,20 @@ import org.tracecap.model.Trace;
  * line. {@link #open(OutputStream)} flushes each line as it is written so a reader can follow a live trace
  * as it goes; {@link #open(OutputStream, long)} flushes at most every so many nanoseconds (and at the end),
  * for replays, which write tens of thousands of traces a second. The lines hold traces only: the summary is
- * not written here.
+ * not written here. The lines are built as bytes by {@link CompactTraceJson} (the same bytes as Jackson's
+ * compact generator) and handed to the stream in blocks of {@value #BLOCK} bytes or more.
  */
 public final class JsonLinesWriter implements TraceWriter {
-    private final JsonGenerator g;
+    /** Lines are handed to the stream once this many bytes are waiting (or when a flush is due). */
+    static final int BLOCK = 1 << 16;
+
+    private final OutputStream out;
+    private final CompactTraceJson lines = new CompactTraceJson(BLOCK + (BLOCK >> 1));
     private final FlushPacer flushes;
     private boolean finished;
 
-    private JsonLinesWriter(JsonGenerator g, long flushIntervalNanos) {
-        this.g = g;
+    private JsonLinesWriter(OutputStream out, long flushIntervalNanos) {
+        this.out = out;
         this.flushes = new FlushPacer(flushIntervalNanos);
     }
 
@@ -33,9 +37,7 @@ public final class JsonLinesWriter implements TraceWriter {
      * {@link #finish}), and always by {@link #finish}.
      */
     public static JsonLinesWriter open(OutputStream out, long flushIntervalNanos) throws IOException {
-        JsonGenerator g = JsonReport.generator(out, false);
-        g.setRootValueSeparator(null);
-        return new JsonLinesWriter(g, flushIntervalNanos);
+        return new JsonLinesWriter(out, flushIntervalNanos);
     }
 
     @Override
@@ -43,10 +45,14 @@ public final class JsonLinesWriter implements TraceWriter {
         if (finished) {
             throw new IllegalStateException("JSON Lines writer already finished");
         }
-        JsonReport.writeTrace(g, trace);
-        g.writeRaw('\n');
-        if (flushes.due()) {
-            g.flush();
+        lines.trace(trace);
+        lines.append((byte) '\n');
+        boolean flush = flushes.due();
+        if (flush || lines.size() >= BLOCK) {
+            lines.writeTo(out);
+        }
+        if (flush) {
+            out.flush();
         }
     }
 
@@ -57,6 +63,7 @@ public final class JsonLinesWriter implements TraceWriter {
             return;
         }
         finished = true;
-        g.close();
+        lines.writeTo(out);
+        out.flush();
     }
 }

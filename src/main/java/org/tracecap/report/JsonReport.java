@@ -369,6 +369,11 @@ public final class JsonReport {
      * number, or -1 for a time before 1970 or from the year 10000 on (left to {@code Instant.toString}).
      */
     private static int time(long epochNanos, byte[] text) {
+        return time(epochNanos, text, 0);
+    }
+
+    /** {@link #time(long, byte[])} at {@code at} in {@code text} (room for {@link #SCRATCH} bytes from there). */
+    static int time(long epochNanos, byte[] text, int at) {
         long seconds = Math.floorDiv(epochNanos, 1_000_000_000L);
         int nanos = (int) Math.floorMod(epochNanos, 1_000_000_000L);
         if (seconds < 0 || seconds >= YEAR_10000) {
@@ -384,8 +389,8 @@ public final class JsonReport {
             lastDay = day;
         }
         byte[] date = day.text();
-        System.arraycopy(date, 0, text, 0, date.length);
-        int n = date.length;
+        System.arraycopy(date, 0, text, at, date.length);
+        int n = at + date.length;
         n = digits(text, n, secondOfDay / 3600, 2);
         text[n++] = ':';
         n = digits(text, n, secondOfDay / 60 % 60, 2);
@@ -402,7 +407,7 @@ public final class JsonReport {
             }
         }
         text[n++] = 'Z';
-        return n;
+        return n - at;
     }
 
     /** 10000-01-01T00:00:00Z: from there ISO_INSTANT writes a sign and a fifth year digit. */
@@ -474,6 +479,41 @@ public final class JsonReport {
             n += digits;
         }
         return n;
+    }
+
+    /** {@link #millis(long)} as ASCII bytes at {@code at} (24 bytes of room); returns their number. Not for Long.MIN_VALUE. */
+    static int millis(long nanos, byte[] text, int at) {
+        int n = at;
+        if (nanos < 0) {
+            text[n++] = '-';
+        }
+        long abs = Math.abs(nanos);
+        long whole = abs / 1_000_000;
+        int start = n;
+        do {
+            text[n++] = (byte) ('0' + whole % 10);
+            whole /= 10;
+        } while (whole != 0);
+        for (int i = start, j = n - 1; i < j; i++, j--) {
+            byte c = text[i];
+            text[i] = text[j];
+            text[j] = c;
+        }
+        int frac = (int) (abs % 1_000_000);
+        if (frac != 0) {
+            int digits = 6;
+            while (frac % 10 == 0) {
+                frac /= 10;
+                digits--;
+            }
+            text[n++] = '.';
+            for (int i = n + digits - 1; i >= n; i--) {
+                text[i] = (byte) ('0' + frac % 10);
+                frac /= 10;
+            }
+            n += digits;
+        }
+        return n - at;
     }
 
     /**

@@ -1,0 +1,401 @@
+package org.tracecap.report;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.tracecap.model.Hop;
+import org.tracecap.model.ProbeResult;
+import org.tracecap.model.StopReason;
+import org.tracecap.model.Trace;
+import org.tracecap.packet.IcmpExtension;
+import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.Ipv4Address;
+import org.tracecap.packet.MplsEntry;
+
+/**
+ * One trace object as compact hop JSON, appended as UTF-8 bytes to a growing buffer: byte for byte what
+ * {@link JsonReport#writeTrace} writes through Jackson's generator without a pretty printer (same fields,
+ * same order, same number and string forms; {@code CompactTraceJsonTest} compares the two on every bundled
+ * capture and on synthetic traces). JSON Lines writes one per line: a replay writes hundreds of thousands
+ * of probes, and Jackson's generator checks its context and the buffer's room for every token (the JIT
+ * tier the launcher uses, C1, inlines little of it), where this appends constant bytes.
+ *
+ * <p>Field names are pre-encoded with their quotes, colon and leading comma. Strings that are printable
+ * ASCII without {@code "} or {@code \} are written as they are; any other string (rare: none of the
+ * strings a replay writes) goes through a Jackson generator of its own, so escaping stays Jackson's
+ * (control characters, and characters outside the BMP as two escaped surrogates). Not thread-safe.
+ */
+final class CompactTraceJson {
+    private static final byte[] SOURCE = ascii("{\"source\":");
+    private static final byte[] DESTINATION = ascii(",\"destination\":");
+    private static final byte[] METHOD_PROTOCOL = ascii(",\"method\":{\"protocol\":");
+    private static final byte[] TOOL = ascii(",\"tool\":");
+    private static final byte[] PROBE_IDENTITY = ascii(",\"probe_identity\":");
+    private static final byte[] START_TIME = ascii("},\"start_time\":");
+    private static final byte[] END_TIME = ascii(",\"end_time\":");
+    private static final byte[] STOP_REASON = ascii(",\"stop\":{\"reason\":");
+    private static final byte[] CODE = ascii(",\"code\":");
+    private static final byte[] LIVE = ascii(",\"live\":{");
+    private static final byte[] HOPS = ascii(",\"hops\":[");
+    private static final byte[] TTL_FIRST = ascii("{\"ttl\":");
+    private static final byte[] NAT_TRUE = ascii(",\"nat\":true");
+    private static final byte[] PROBES = ascii(",\"probes\":[");
+    private static final byte[] SEND_TIME = ascii("{\"send_time\":");
+    private static final byte[] IP_ID = ascii(",\"ip_id\":");
+    private static final byte[] SOURCE_PORT = ascii(",\"source_port\":");
+    private static final byte[] DESTINATION_PORT = ascii(",\"destination_port\":");
+    private static final byte[] ICMP_ID = ascii(",\"icmp_id\":");
+    private static final byte[] ICMP_SEQUENCE = ascii(",\"icmp_sequence\":");
+    private static final byte[] UDP_CHECKSUM = ascii(",\"udp_checksum\":");
+    private static final byte[] SIZE = ascii(",\"size\":");
+    private static final byte[] ANSWERED_TRUE = ascii(",\"answered\":true");
+    private static final byte[] ANSWERED_FALSE = ascii(",\"answered\":false");
+    private static final byte[] RTT_MS = ascii(",\"rtt_ms\":");
+    private static final byte[] RESPONDER = ascii(",\"responder\":");
+    private static final byte[] ICMP_TYPE = ascii(",\"icmp\":{\"type\":");
+    private static final byte[] TYPE_NAME = ascii(",\"type_name\":");
+    private static final byte[] TCP_FLAGS = ascii(",\"tcp_flags\":");
+    private static final byte[] TCP_FLAG_NAMES = ascii(",\"tcp_flag_names\":[");
+    private static final byte[] ANNOTATION = ascii(",\"annotation\":");
+    private static final byte[] REPLY_TTL = ascii(",\"reply_ttl\":");
+    private static final byte[] QUOTED_TTL = ascii(",\"quoted_ttl\":");
+    private static final byte[] QUOTED_IP_ID = ascii(",\"quoted_ip_id\":");
+    private static final byte[] QUOTED_UDP_CHECKSUM = ascii(",\"quoted_udp_checksum\":");
+    private static final byte[] REPLY_SIZE = ascii(",\"reply_size\":");
+    private static final byte[] EXTENSIONS = ascii(",\"extensions\":[");
+    private static final byte[] CLASS_FIRST = ascii("{\"class\":");
+    private static final byte[] C_TYPE = ascii(",\"c_type\":");
+    private static final byte[] HEX = ascii(",\"hex\":");
+    private static final byte[] MPLS = ascii(",\"mpls\":[");
+    private static final byte[] LABEL_FIRST = ascii("{\"label\":");
+    private static final byte[] TC = ascii(",\"tc\":");
+    private static final byte[] S_TRUE = ascii(",\"s\":true");
+    private static final byte[] S_FALSE = ascii(",\"s\":false");
+    private static final byte[] TTL = ascii(",\"ttl\":");
+
+    private static final String[] TCP_FLAG_NAME = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
+
+    /** Room for any single number, time or address: a time is at most 32 bytes, a quoted one 34. */
+    private static final int TOKEN = 40;
+
+    private byte[] buf;
+    private int n;
+
+    CompactTraceJson(int capacity) {
+        buf = new byte[Math.max(capacity, 256)];
+    }
+
+    /** Bytes appended since the last {@link #writeTo}. */
+    int size() {
+        return n;
+    }
+
+    /** Writes the bytes appended so far to {@code out} and empties the buffer. */
+    void writeTo(OutputStream out) throws IOException {
+        if (n > 0) {
+            out.write(buf, 0, n);
+            n = 0;
+        }
+    }
+
+    /** Appends one byte (the newline of a JSON Line). */
+    void append(byte b) {
+        room(1);
+        buf[n++] = b;
+    }
+
+    /** Appends {@code t} as one compact trace object. */
+    void trace(Trace t) {
+        raw(SOURCE);
+        address(t.source());
+        raw(DESTINATION);
+        address(t.destination());
+        raw(METHOD_PROTOCOL);
+        string(t.method().protocol());
+        raw(TOOL);
+        string(t.method().tool());
+        raw(PROBE_IDENTITY);
+        string(t.method().probeIdentity());
+        raw(START_TIME);
+        time(t.startTimeNanos());
+        raw(END_TIME);
+        time(t.endTimeNanos());
+        StopReason stop = t.stop();
+        raw(STOP_REASON);
+        string(stop == null ? StopReason.INCOMPLETE : stop.kind());
+        if (stop != null && stop.code() != null) {
+            raw(CODE);
+            number(stop.code());
+        }
+        append((byte) '}');
+        if (!t.live().isEmpty()) {
+            raw(LIVE);
+            boolean first = true;
+            for (Map.Entry<String, String> e : new TreeMap<>(t.live()).entrySet()) {
+                if (!first) {
+                    append((byte) ',');
+                }
+                first = false;
+                string(e.getKey());
+                append((byte) ':');
+                string(e.getValue());
+            }
+            append((byte) '}');
+        }
+        raw(HOPS);
+        List<Hop> hops = t.hops();
+        for (int i = 0, size = hops.size(); i < size; i++) {
+            Hop h = hops.get(i);
+            if (i > 0) {
+                append((byte) ',');
+            }
+            raw(TTL_FIRST);
+            number(h.ttl());
+            if (h.nat()) {
+                raw(NAT_TRUE);
+            }
+            raw(PROBES);
+            List<ProbeResult> probes = h.probes();
+            for (int j = 0, count = probes.size(); j < count; j++) {
+                if (j > 0) {
+                    append((byte) ',');
+                }
+                probe(probes.get(j));
+            }
+            room(2);
+            buf[n++] = ']';
+            buf[n++] = '}';
+        }
+        room(2);
+        buf[n++] = ']';
+        buf[n++] = '}';
+    }
+
+    private void probe(ProbeResult p) {
+        raw(SEND_TIME);
+        time(p.sendTimeNanos());
+        raw(IP_ID);
+        number(p.ipId());
+        optional(SOURCE_PORT, p.sourcePort());
+        optional(DESTINATION_PORT, p.destinationPort());
+        optional(ICMP_ID, p.icmpId());
+        optional(ICMP_SEQUENCE, p.icmpSequence());
+        optional(UDP_CHECKSUM, p.udpChecksum());
+        raw(SIZE);
+        number(p.size());
+        if (!p.answered()) {
+            raw(ANSWERED_FALSE);
+            append((byte) '}');
+            return;
+        }
+        raw(ANSWERED_TRUE);
+        Long rtt = p.rttNanos();
+        if (rtt != null) {
+            raw(RTT_MS);
+            millis(rtt);
+        }
+        raw(RESPONDER);
+        address(p.responder());
+        Integer icmpType = p.icmpType();
+        if (icmpType != null) {
+            raw(ICMP_TYPE);
+            number(icmpType);
+            if (p.icmpCode() != null) {
+                raw(CODE);
+                number(p.icmpCode());
+            }
+            raw(TYPE_NAME);
+            string(IcmpType.name(icmpType));
+            append((byte) '}');
+        }
+        Integer flags = p.tcpFlags();
+        if (flags != null) {
+            raw(TCP_FLAGS);
+            number(flags);
+            raw(TCP_FLAG_NAMES);
+            boolean first = true;
+            for (int bit = 0; bit < TCP_FLAG_NAME.length; bit++) {
+                if ((flags & (1 << bit)) != 0) {
+                    if (!first) {
+                        append((byte) ',');
+                    }
+                    first = false;
+                    string(TCP_FLAG_NAME[bit]);
+                }
+            }
+            append((byte) ']');
+        }
+        String annotation = p.annotation();
+        if (annotation != null && !annotation.isEmpty()) {
+            raw(ANNOTATION);
+            string(annotation);
+        }
+        optional(REPLY_TTL, p.replyTtl());
+        optional(QUOTED_TTL, p.quotedTtl());
+        optional(QUOTED_IP_ID, p.quotedIpId());
+        optional(QUOTED_UDP_CHECKSUM, p.quotedUdpChecksum());
+        optional(REPLY_SIZE, p.replySize());
+        if (!p.extensions().isEmpty()) {
+            extensions(p.extensions());
+        }
+        append((byte) '}');
+    }
+
+    private void extensions(List<IcmpExtension> extensions) {
+        raw(EXTENSIONS);
+        boolean first = true;
+        for (IcmpExtension x : extensions) {
+            if (!first) {
+                append((byte) ',');
+            }
+            first = false;
+            raw(CLASS_FIRST);
+            number(x.classNum());
+            raw(C_TYPE);
+            number(x.cType());
+            raw(HEX);
+            string(x.payloadHex());
+            if (!x.mpls().isEmpty()) {
+                raw(MPLS);
+                boolean firstEntry = true;
+                for (MplsEntry m : x.mpls()) {
+                    if (!firstEntry) {
+                        append((byte) ',');
+                    }
+                    firstEntry = false;
+                    raw(LABEL_FIRST);
+                    number(m.label());
+                    raw(TC);
+                    number(m.trafficClass());
+                    raw(m.bottomOfStack() ? S_TRUE : S_FALSE);
+                    raw(TTL);
+                    number(m.ttl());
+                    append((byte) '}');
+                }
+                append((byte) ']');
+            }
+            append((byte) '}');
+        }
+        append((byte) ']');
+    }
+
+    private void optional(byte[] name, Integer value) {
+        if (value != null) {
+            raw(name);
+            number(value.intValue());
+        }
+    }
+
+    private void raw(byte[] bytes) {
+        room(bytes.length);
+        System.arraycopy(bytes, 0, buf, n, bytes.length);
+        n += bytes.length;
+    }
+
+    /** A quoted IPv4 address (what {@code writeRawUTF8String} of the dotted quad writes). */
+    private void address(int address) {
+        room(TOKEN);
+        buf[n++] = '"';
+        n = Ipv4Address.format(address, buf, n);
+        buf[n++] = '"';
+    }
+
+    /** A quoted RFC 3339 time, as {@link JsonReport#time(long)} words it. */
+    private void time(long epochNanos) {
+        room(TOKEN);
+        int start = n + 1;
+        int length = JsonReport.time(epochNanos, buf, start);
+        if (length < 0) {
+            string(JsonReport.time(epochNanos));
+            return;
+        }
+        buf[n] = '"';
+        n = start + length;
+        buf[n++] = '"';
+    }
+
+    /** An int as Jackson's {@code writeNumber(int)} writes it: plain decimal. */
+    private void number(int value) {
+        room(TOKEN);
+        if (value < 0) {
+            if (value == Integer.MIN_VALUE) {
+                raw(ascii(Integer.toString(value)));
+                return;
+            }
+            buf[n++] = '-';
+            value = -value;
+        }
+        if (value < 10) {
+            buf[n++] = (byte) ('0' + value);
+            return;
+        }
+        int end = n + digitCount(value);
+        for (int i = end - 1; i >= n; i--) {
+            buf[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        n = end;
+    }
+
+    private static int digitCount(int value) {
+        int d = 1;
+        for (int limit = 10; d < 10 && value >= limit; limit *= 10) {
+            d++;
+        }
+        return d;
+    }
+
+    /** An RTT in milliseconds, as {@code JsonReport.millis} writes it. */
+    private void millis(long nanos) {
+        if (nanos == Long.MIN_VALUE) {
+            raw(ascii(JsonReport.millis(nanos)));
+            return;
+        }
+        room(TOKEN);
+        n += JsonReport.millis(nanos, buf, n);
+    }
+
+    /** A JSON string: plain printable ASCII as it is, anything else escaped by Jackson's encoder. */
+    private void string(String s) {
+        int length = s.length();
+        room(length + 2);
+        int at = n;
+        buf[at++] = '"';
+        for (int i = 0; i < length; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                raw(jacksonString(s));
+                return;
+            }
+            buf[at++] = (byte) c;
+        }
+        buf[at++] = '"';
+        n = at;
+    }
+
+    /** {@code s} as Jackson's generator writes a string value, quotes included (it escapes more than its encoder). */
+    private static byte[] jacksonString(String s) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length() * 6 + 2);
+        try (JsonGenerator g = JsonReport.generator(bytes, false)) {
+            g.writeString(s);
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory failed", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private void room(int more) {
+        if (n + more > buf.length) {
+            buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,125 @@
+package org.tracecap.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.tracecap.capture.CaptureException;
+import org.tracecap.capture.PcapFileSource;
+import org.tracecap.model.Hop;
+import org.tracecap.model.Method;
+import org.tracecap.model.ProbeResult;
+import org.tracecap.model.StopReason;
+import org.tracecap.model.Trace;
+import org.tracecap.replay.Reconstructor;
+
+/**
+ * {@link CompactTraceJson} (what JSON Lines are written with) against Jackson's compact generator
+ * ({@link JsonReport#toJson}): the same bytes for every trace of every bundled capture, for synthetic traces
+ * with every kind of field, and for strings and numbers at their edges.
+ */
+class CompactTraceJsonTest {
+
+    private static String compact(Trace t) {
+        CompactTraceJson json = new CompactTraceJson(16);
+        json.trace(t);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            json.writeTo(out);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void same(Trace t) {
+        assertEquals(JsonReport.toJson(t), compact(t));
+    }
+
+    @Test
+    void everyTraceOfEveryBundledCapture() throws IOException {
+        List<Path> captures;
+        try (Stream<Path> files = Files.list(Path.of("captures"))) {
+            captures = files.filter(p -> p.toString().endsWith(".pcap") || p.toString().endsWith(".pcapng"))
+                    .sorted().toList();
+        }
+        int traces = 0;
+        for (Path capture : captures) {
+            List<Trace> found = new ArrayList<>();
+            Reconstructor r = new Reconstructor(found::add);
+            try {
+                PcapFileSource.read(capture, r);
+            } catch (CaptureException e) {
+                // a deliberately broken capture: compare the traces read before the fault
+            }
+            r.finish(true);
+            for (Trace t : found) {
+                same(t);
+                traces++;
+            }
+        }
+        assertEquals(true, traces > 20, "traces compared: " + traces);
+    }
+
+    @Test
+    void syntheticTracesWithEveryKindOfField() {
+        same(JsonReportTest.everyKind());
+        same(Samples.straight());
+        same(Samples.prohibited());
+        same(Samples.silent());
+        Trace t = Samples.straight();
+        same(new Trace(t.source(), t.destination(), t.method(), t.startTimeNanos(), t.endTimeNanos(), null,
+                List.of(new Hop(1, List.of(), true), new Hop(2, t.hops().get(0).probes(), true)), Map.of()));
+    }
+
+    @Test
+    void stringsThatNeedEscapingAndNonAsciiAreJacksons() {
+        Trace t = Samples.straight();
+        Map<String, String> live = Map.of("interface", "eth\"0\\x\n\t\u0001\u007f", "name", "wlan-ü-€-😀",
+                "empty", "", "slash", "a/b");
+        same(new Trace(t.source(), t.destination(), new Method("udp\u0000", "tool \"x\"", "é"), t.startTimeNanos(),
+                t.endTimeNanos(), new StopReason("weird\r", -3), t.hops(), live));
+    }
+
+    @Test
+    void numbersAndTimesAtTheirEdges() {
+        long[] times = {0, 1, -1, -1_000_000_001L, 999_999_999L, 1_000_000L, 1_000L, Long.MAX_VALUE,
+            Long.MIN_VALUE, 253_402_300_800L * 1_000_000_000L - 1, 253_402_300_799L * 1_000_000_000L};
+        long[] rtts = {0, 1, -1, 999_999, 1_000_000, 123_456_789_012L, -5_500_000, Long.MAX_VALUE,
+            Long.MIN_VALUE, Long.MIN_VALUE + 1};
+        int[] ints = {0, 1, 9, 10, 99, 100, 65535, -1, -10, Integer.MAX_VALUE, Integer.MIN_VALUE, 1_000_000_000,
+            999_999_999};
+        Random random = new Random(6);
+        List<ProbeResult> probes = new ArrayList<>();
+        for (long time : times) {
+            for (long rtt : rtts) {
+                int a = ints[random.nextInt(ints.length)];
+                int b = ints[random.nextInt(ints.length)];
+                probes.add(new ProbeResult(a, time, b, a, b, null, null, a, b, rtt, a, b, a, random.nextInt(256),
+                        "!H", b, a, b, a, b, List.of()));
+                probes.add(new ProbeResult(b, time, a, null, null, b, a, null, a, null, null, null, null, null,
+                        null, null, null, null, null, null, List.of()));
+            }
+        }
+        for (int i = 0; i < 2000; i++) {
+            probes.add(new ProbeResult(random.nextInt(), random.nextLong(), random.nextInt(), random.nextInt(),
+                    random.nextInt(65536), null, null, random.nextInt(65536), random.nextInt(1500),
+                    random.nextLong() / (1L << random.nextInt(63)), random.nextInt(), 11, 0, null, "",
+                    random.nextInt(256), 1, random.nextInt(65536), random.nextInt(65536), 56, List.of()));
+        }
+        for (long time : times) {
+            same(new Trace(random.nextInt(), random.nextInt(), Samples.TRACEROUTE_UDP, time, time,
+                    StopReason.unreachable(Integer.MIN_VALUE), List.of(new Hop(Integer.MAX_VALUE, probes)),
+                    Map.of()));
+        }
+    }
+}
