@@ -30,6 +30,7 @@ import org.tracecap.match.FrameSink;
 import org.tracecap.model.Trace;
 import org.tracecap.replay.Reconstructor;
 import org.tracecap.replay.ReplaySummary;
+import org.tracecap.report.BackgroundTraceWriter;
 import org.tracecap.report.GraphDot;
 import org.tracecap.report.GraphText;
 import org.tracecap.report.JsonDocumentWriter;
@@ -205,14 +206,19 @@ final class ReplayCommand {
             // does: each trace is flushed as it completes. The output file appears only once complete
             // (AtomicOutputFile), so flushing it before the end would serve nobody.
             long stdoutFlush = Files.isRegularFile(capture) ? STDOUT_FLUSH_NANOS : 0;
+            // Each output is written on a thread of its own (BackgroundTraceWriter), while this one reads and
+            // reconstructs: writing is most of a replay's work, and the machine has more than one core. From
+            // a regular file traces go over in batches (fewer thread wake-ups), from a pipe one by one.
+            int batch = stdoutFlush == 0 ? 1 : WRITE_BATCH;
             if (json || graphs == null) {
-                writers.add(new LazyWriter(() -> json
+                writers.add(new BackgroundTraceWriter(new LazyWriter(() -> json
                         ? jsonWriter(out, jsonl, stdoutFlush)
-                        : new TextTraceWriter(out, numeric, stdoutFlush)));
+                        : new TextTraceWriter(out, numeric, stdoutFlush)), "tracecap-stdout", batch));
             }
             if (outputFile != null) {
                 AtomicOutputFile file = outputFile;
-                writers.add(new LazyWriter(() -> jsonWriter(file.stream(), jsonl, Long.MAX_VALUE)));
+                writers.add(new BackgroundTraceWriter(
+                        new LazyWriter(() -> jsonWriter(file.stream(), jsonl, Long.MAX_VALUE)), "tracecap-output", batch));
             }
             Reconstructor reconstructor = new Reconstructor(trace -> {
                 if (kept != null) {
@@ -395,6 +401,9 @@ final class ReplayCommand {
             }
         }
     }
+
+    /** Traces handed to a writer thread at a time when replaying a regular file. */
+    static final int WRITE_BATCH = 32;
 
     /** How long a complete trace may wait in stdout's buffer during a replay: 100 ms. */
     static final long STDOUT_FLUSH_NANOS = 100_000_000L;

@@ -330,24 +330,7 @@ final class CompactTraceJson {
             buf[n++] = '-';
             value = -value;
         }
-        if (value < 10) {
-            buf[n++] = (byte) ('0' + value);
-            return;
-        }
-        int end = n + digitCount(value);
-        for (int i = end - 1; i >= n; i--) {
-            buf[i] = (byte) ('0' + value % 10);
-            value /= 10;
-        }
-        n = end;
-    }
-
-    private static int digitCount(int value) {
-        int d = 1;
-        for (int limit = 10; d < 10 && value >= limit; limit *= 10) {
-            d++;
-        }
-        return d;
+        n = JsonReport.digits(buf, n, value);
     }
 
     /** An RTT in milliseconds, as {@code JsonReport.millis} writes it. */
@@ -360,8 +343,31 @@ final class CompactTraceJson {
         n += JsonReport.millis(nanos, buf, n);
     }
 
-    /** A JSON string: plain printable ASCII as it is, anything else escaped by Jackson's encoder. */
+    /**
+     * A JSON string: plain printable ASCII as it is, anything else as Jackson writes it. The strings of a
+     * replay are mostly the same few constants (method names, ICMP type names): the last
+     * {@value #CACHED} are kept encoded, found by identity.
+     */
     private void string(String s) {
+        for (int i = 0; i < CACHED; i++) {
+            if (cachedStrings[i] == s) {
+                raw(cachedBytes[i]);
+                return;
+            }
+        }
+        int start = n;
+        encode(s);
+        cachedStrings[nextCached] = s;
+        cachedBytes[nextCached] = java.util.Arrays.copyOfRange(buf, start, n);
+        nextCached = (nextCached + 1) % CACHED;
+    }
+
+    private static final int CACHED = 8;
+    private final String[] cachedStrings = new String[CACHED];
+    private final byte[][] cachedBytes = new byte[CACHED][];
+    private int nextCached;
+
+    private void encode(String s) {
         int length = s.length();
         room(length + 2);
         int at = n;

@@ -380,22 +380,16 @@ public final class JsonReport {
             return -1;
         }
         // The same text as Instant.toString (ISO_INSTANT), built directly: a replay writes one per probe,
-        // and DateTimeFormatter was a fifth of the JSON writing. The date changes rarely: it is cached.
-        long epochDay = seconds / 86_400;
-        int secondOfDay = (int) (seconds % 86_400);
-        Day day = lastDay;
-        if (day.epochDay() != epochDay) {
-            day = new Day(epochDay, (LocalDate.ofEpochDay(epochDay) + "T").getBytes(StandardCharsets.US_ASCII));
-            lastDay = day;
+        // and DateTimeFormatter was a fifth of the JSON writing. The date and time to the second change
+        // rarely from one probe to the next: they are cached.
+        Second second = lastSecond;
+        if (second.epochSecond() != seconds) {
+            second = second(seconds);
+            lastSecond = second;
         }
-        byte[] date = day.text();
-        System.arraycopy(date, 0, text, at, date.length);
-        int n = at + date.length;
-        n = digits(text, n, secondOfDay / 3600, 2);
-        text[n++] = ':';
-        n = digits(text, n, secondOfDay / 60 % 60, 2);
-        text[n++] = ':';
-        n = digits(text, n, secondOfDay % 60, 2);
+        byte[] prefix = second.text();
+        System.arraycopy(prefix, 0, text, at, prefix.length);
+        int n = at + prefix.length;
         if (nanos != 0) {
             text[n++] = '.';
             if (nanos % 1_000_000 == 0) {
@@ -417,22 +411,86 @@ public final class JsonReport {
     private record Day(long epochDay, byte[] text) {
     }
 
-    private static volatile Day lastDay = new Day(0, "1970-01-01T".getBytes(StandardCharsets.US_ASCII));
-
-    /** Writes {@code value} (0 or more) zero-padded to {@code width} digits at {@code n}; returns the end. */
-    private static int digits(byte[] text, int n, int value, int width) {
-        for (int unit = pow10(width - 1); unit > 0; unit /= 10) {
-            text[n++] = (byte) ('0' + value / unit % 10);
-        }
-        return n;
+    /** A second since the epoch and its text {@code 2026-11-18T21:01:15} in ASCII (never modified). */
+    private record Second(long epochSecond, byte[] text) {
     }
 
-    private static int pow10(int exponent) {
-        int p = 1;
-        for (int i = 0; i < exponent; i++) {
-            p *= 10;
+    private static volatile Day lastDay = new Day(0, "1970-01-01T".getBytes(StandardCharsets.US_ASCII));
+    private static volatile Second lastSecond = new Second(-1, new byte[0]);
+
+    /** The text of {@code seconds} (0 to the year 9999) to the second, without the fraction and the Z. */
+    private static Second second(long seconds) {
+        long epochDay = seconds / 86_400;
+        int secondOfDay = (int) (seconds % 86_400);
+        Day day = lastDay;
+        if (day.epochDay() != epochDay) {
+            day = new Day(epochDay, (LocalDate.ofEpochDay(epochDay) + "T").getBytes(StandardCharsets.US_ASCII));
+            lastDay = day;
         }
-        return p;
+        byte[] date = day.text();
+        byte[] text = java.util.Arrays.copyOf(date, date.length + 8);
+        int n = date.length;
+        n = digits(text, n, secondOfDay / 3600, 2);
+        text[n++] = ':';
+        n = digits(text, n, secondOfDay / 60 % 60, 2);
+        text[n++] = ':';
+        digits(text, n, secondOfDay % 60, 2);
+        return new Second(seconds, text);
+    }
+
+    /** "00" to "99" as ASCII pairs: two digits per division when writing numbers. */
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
+
+    /**
+     * Writes {@code value} (0 or more) zero-padded to {@code width} digits at {@code n}; returns the end.
+     * The divisions by 10 and 100 are multiplications and shifts (exact for every int of 0 or more): the JIT
+     * tier the launcher uses (C1) divides with the processor's divide instruction, and a replay writes
+     * several numbers per probe.
+     */
+    static int digits(byte[] text, int n, int value, int width) {
+        int i = n + width;
+        while (i - n >= 2) {
+            int q = div100(value);
+            int pair = (value - q * 100) << 1;
+            text[--i] = DIGIT_PAIRS[pair + 1];
+            text[--i] = DIGIT_PAIRS[pair];
+            value = q;
+        }
+        if (i > n) {
+            text[--i] = (byte) ('0' + value - div10(value) * 10);
+        }
+        return n + width;
+    }
+
+    /** The decimal digits of {@code value} (0 or more) at {@code n}, no padding; returns the end. */
+    static int digits(byte[] text, int n, int value) {
+        return digits(text, n, value, digitCount(value));
+    }
+
+    /** How many decimal digits {@code value} (0 or more) has. */
+    static int digitCount(int value) {
+        int d = 1;
+        for (long limit = 10; d < 10 && value >= limit; limit *= 10) {
+            d++;
+        }
+        return d;
+    }
+
+    /** {@code value / 10} for {@code value >= 0} (0x_CCCC_CCCD / 2^35, exact for every unsigned 32-bit value). */
+    private static int div10(int value) {
+        return (int) ((value * 0xCCCC_CCCDL) >>> 35);
+    }
+
+    /** {@code value / 100} for {@code value >= 0} (1374389535 / 2^37, exact for every unsigned 32-bit value). */
+    private static int div100(int value) {
+        return (int) ((value * 1_374_389_535L) >>> 37);
     }
 
     /** {@link #millis(long)} as a number value, built in a char array rather than a String. */
@@ -489,29 +547,22 @@ public final class JsonReport {
         }
         long abs = Math.abs(nanos);
         long whole = abs / 1_000_000;
-        int start = n;
-        do {
-            text[n++] = (byte) ('0' + whole % 10);
-            whole /= 10;
-        } while (whole != 0);
-        for (int i = start, j = n - 1; i < j; i++, j--) {
-            byte c = text[i];
-            text[i] = text[j];
-            text[j] = c;
+        int frac = (int) (abs - whole * 1_000_000);
+        if (whole <= Integer.MAX_VALUE) {
+            n = digits(text, n, (int) whole);
+        } else {
+            byte[] wholeText = Long.toString(whole).getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(wholeText, 0, text, n, wholeText.length);
+            n += wholeText.length;
         }
-        int frac = (int) (abs % 1_000_000);
         if (frac != 0) {
-            int digits = 6;
+            int width = 6;
             while (frac % 10 == 0) {
                 frac /= 10;
-                digits--;
+                width--;
             }
             text[n++] = '.';
-            for (int i = n + digits - 1; i >= n; i--) {
-                text[i] = (byte) ('0' + frac % 10);
-                frac /= 10;
-            }
-            n += digits;
+            n = digits(text, n, frac, width);
         }
         return n - at;
     }
