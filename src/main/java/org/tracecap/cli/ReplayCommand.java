@@ -28,8 +28,8 @@ import org.tracecap.graph.Graph;
 import org.tracecap.graph.GraphBuilder;
 import org.tracecap.match.FrameSink;
 import org.tracecap.model.Trace;
-import org.tracecap.replay.Reconstructor;
 import org.tracecap.replay.ReplaySummary;
+import org.tracecap.replay.ThreadedReconstructor;
 import org.tracecap.report.BackgroundTraceWriter;
 import org.tracecap.report.GraphDot;
 import org.tracecap.report.GraphText;
@@ -220,7 +220,8 @@ final class ReplayCommand {
                 writers.add(new BackgroundTraceWriter(
                         new LazyWriter(() -> jsonWriter(file.stream(), jsonl, Long.MAX_VALUE)), "tracecap-output", batch));
             }
-            Reconstructor reconstructor = new Reconstructor(trace -> {
+            // Frames are classified on this thread and reconstructed on another (ThreadedReconstructor).
+            ThreadedReconstructor reconstructor = new ThreadedReconstructor(trace -> {
                 if (kept != null) {
                     kept.add(trace);
                 }

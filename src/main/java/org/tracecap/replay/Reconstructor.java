@@ -80,7 +80,7 @@ public final class Reconstructor implements FrameSink {
     private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
 
     private final Consumer<Trace> onTrace;
-    private final FrameClassifier classifier = new FrameClassifier();
+    private final FrameClassifier classifier;
     private final ProbeTable table;
     private final long inactivityNanos;
     private final HashMap<FlowKey, Flow> flows = new HashMap<>();
@@ -106,7 +106,17 @@ public final class Reconstructor implements FrameSink {
      * @param inactivityNanos capture time without probe or reply after which a run is closed and emitted
      */
     public Reconstructor(Consumer<Trace> onTrace, int tableCapacity, long inactivityNanos) {
+        this(onTrace, tableCapacity, inactivityNanos, new FrameClassifier());
+    }
+
+    /**
+     * {@code classifier} classifies the frames given to {@link #frame}, and its warnings are the summary's;
+     * {@link ThreadedReconstructor} classifies on the reading thread with it and hands the results to
+     * {@link #classified}.
+     */
+    Reconstructor(Consumer<Trace> onTrace, int tableCapacity, long inactivityNanos, FrameClassifier classifier) {
         this.onTrace = Objects.requireNonNull(onTrace, "onTrace");
+        this.classifier = Objects.requireNonNull(classifier, "classifier");
         if (inactivityNanos <= 0) {
             throw new IllegalArgumentException("inactivity " + inactivityNanos + " ns");
         }
@@ -116,11 +126,15 @@ public final class Reconstructor implements FrameSink {
 
     @Override
     public void frame(long timeNanos, int linkType, byte[] frame, int capturedLength, int wireLength) {
+        classified(timeNanos, classifier.classify(timeNanos, linkType, frame, capturedLength, wireLength));
+    }
+
+    /** One frame, captured at {@code timeNanos}, as the classifier of this reconstructor classified it. */
+    void classified(long timeNanos, Classified c) {
         packetsRead++;
         if (timeNanos > now) {
             now = timeNanos;
         }
-        Classified c = classifier.classify(timeNanos, linkType, frame, capturedLength, wireLength);
         if (c instanceof SentProbe p) {
             probe(p);
         } else if (c instanceof IcmpReply r) {
