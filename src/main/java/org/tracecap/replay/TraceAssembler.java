@@ -57,6 +57,11 @@ final class TraceAssembler {
         if (run.protocol == IpProtocol.ICMP || all.size() < 4) {
             return List.of(all);
         }
+        return all.size() <= SMALL_RUN ? splitSmall(all) : splitByMap(all);
+    }
+
+    /** {@link #split} of a UDP/TCP run of 4 probes or more, the tuples in a map. */
+    static List<List<Slot>> splitByMap(List<Slot> all) {
         Map<Integer, List<Slot>> byTuple = new LinkedHashMap<>();
         for (Slot s : all) {
             int key = (s.probe.sourcePort() << 16) | s.probe.destinationPort();
@@ -74,6 +79,52 @@ final class TraceAssembler {
             }
         }
         return new ArrayList<>(byTuple.values());
+    }
+
+    /** Runs up to this many probes are split by {@link #splitSmall} (no map, no boxing). */
+    static final int SMALL_RUN = 256;
+
+    /**
+     * {@link #split} of a run of 4 to {@link #SMALL_RUN} UDP/TCP probes, with the same result: the 5-tuples
+     * in order of their first probe are looked up in a small array; most runs (traceroute's new source port
+     * or destination port per probe) show more tuples than half their probes after a few probes and stop there.
+     */
+    static List<List<Slot>> splitSmall(List<Slot> all) {
+        int size = all.size();
+        int[] tuples = new int[size / 2];
+        int[] tupleOf = new int[size];
+        int distinct = 0;
+        for (int i = 0; i < size; i++) {
+            SentProbe p = all.get(i).probe;
+            int key = (p.sourcePort() << 16) | p.destinationPort();
+            int t = 0;
+            while (t < distinct && tuples[t] != key) {
+                t++;
+            }
+            if (t == distinct) {
+                if (distinct == tuples.length) {
+                    return List.of(all); // more tuples than half the probes: not parallel flows
+                }
+                tuples[distinct++] = key;
+            }
+            tupleOf[i] = t;
+        }
+        if (distinct < 2) {
+            return List.of(all);
+        }
+        List<List<Slot>> flows = new ArrayList<>(distinct);
+        for (int t = 0; t < distinct; t++) {
+            flows.add(new ArrayList<>());
+        }
+        for (int i = 0; i < size; i++) {
+            flows.get(tupleOf[i]).add(all.get(i));
+        }
+        for (List<Slot> flow : flows) {
+            if (distinctTtls(flow) < 2) {
+                return List.of(all);
+            }
+        }
+        return flows;
     }
 
     static boolean looksLikeTrace(List<Slot> piece) {
