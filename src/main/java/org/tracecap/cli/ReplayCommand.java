@@ -220,7 +220,8 @@ final class ReplayCommand {
                 writers.add(new BackgroundTraceWriter(
                         new LazyWriter(() -> jsonWriter(file.stream(), jsonl, Long.MAX_VALUE)), "tracecap-output", batch));
             }
-            // Frames are classified on this thread and reconstructed on another (ThreadedReconstructor).
+            // From a regular file, frames are classified on this thread and reconstructed on another
+            // (ThreadedReconstructor, in batches); from a pipe, each as it comes, here.
             ThreadedReconstructor reconstructor = new ThreadedReconstructor(trace -> {
                 if (kept != null) {
                     kept.add(trace);
@@ -232,7 +233,7 @@ final class ReplayCommand {
                         throw new UncheckedIOException(e);
                     }
                 }
-            });
+            }, stdoutFlush == 0 ? 1 : ThreadedReconstructor.BATCH);
 
             CaptureException failure = null;
             boolean interrupted = false;

@@ -22,21 +22,29 @@ import org.tracecap.model.Trace;
  *       later than it would have on one thread), or by {@link #finish}, as it was thrown.</li>
  *   <li>The thread starts with the first batch: a capture that delivers no frame starts none. It is a
  *       daemon, and ends after {@link #finish} or a failure.</li>
+ *   <li>A batch of 1 frame means no thread at all: each frame is reconstructed on the reading thread as it
+ *       is read, as by a {@link Reconstructor}. For a pipe, whose frames may trickle in for as long as the
+ *       network takes, so that no trace waits for a batch to fill.</li>
  * </ol>
  * One reading thread at a time.
  */
 public final class ThreadedReconstructor implements FrameSink {
-    /** Frames handed over at a time. */
-    static final int BATCH = 1024;
+    /** Frames handed over at a time, by default. */
+    public static final int BATCH = 1024;
     /** Batches in circulation: one being filled, the others waiting or being reconstructed. */
     private static final int BATCHES = 4;
 
     /** Frames classified on the reading thread; {@code last} ends the reconstruction thread. */
     private static final class Batch {
-        final long[] times = new long[BATCH];
-        final Classified[] frames = new Classified[BATCH];
+        final long[] times;
+        final Classified[] frames;
         int size;
         boolean last;
+
+        Batch(int capacity) {
+            times = new long[capacity];
+            frames = new Classified[capacity];
+        }
     }
 
     private final FrameClassifier classifier = new FrameClassifier();
@@ -47,16 +55,27 @@ public final class ThreadedReconstructor implements FrameSink {
     private Thread thread;
     private volatile Throwable failure;
     private boolean ended;
+    private final boolean direct;
 
-    public ThreadedReconstructor(Consumer<Trace> onTrace) {
-        this(onTrace, Reconstructor.DEFAULT_TABLE_CAPACITY, Reconstructor.DEFAULT_INACTIVITY_NANOS);
+    /**
+     * @param batch frames handed over at a time ({@link #BATCH}); 1: no thread, every frame reconstructed
+     *              as it is read
+     */
+    public ThreadedReconstructor(Consumer<Trace> onTrace, int batch) {
+        this(onTrace, batch, Reconstructor.DEFAULT_TABLE_CAPACITY, Reconstructor.DEFAULT_INACTIVITY_NANOS);
     }
 
-    /** As {@link Reconstructor#Reconstructor(Consumer, int, long)}. */
-    public ThreadedReconstructor(Consumer<Trace> onTrace, int tableCapacity, long inactivityNanos) {
+    /** As {@link Reconstructor#Reconstructor(Consumer, int, long)}, {@code batch} as above. */
+    public ThreadedReconstructor(Consumer<Trace> onTrace, int batch, int tableCapacity, long inactivityNanos) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch " + batch);
+        }
         this.reconstructor = new Reconstructor(onTrace, tableCapacity, inactivityNanos, classifier);
-        for (int i = 0; i < BATCHES; i++) {
-            free.add(new Batch());
+        this.direct = batch == 1;
+        if (!direct) {
+            for (int i = 0; i < BATCHES; i++) {
+                free.add(new Batch(batch));
+            }
         }
     }
 
@@ -64,6 +83,10 @@ public final class ThreadedReconstructor implements FrameSink {
     public void frame(long timeNanos, int linkType, byte[] frame, int capturedLength, int wireLength) {
         if (ended) {
             throw new IllegalStateException("reconstruction already finished");
+        }
+        if (direct) {
+            reconstructor.frame(timeNanos, linkType, frame, capturedLength, wireLength);
+            return;
         }
         Batch b = current;
         if (b == null) {
@@ -74,7 +97,7 @@ public final class ThreadedReconstructor implements FrameSink {
         b.times[i] = timeNanos;
         b.frames[i] = classifier.classify(timeNanos, linkType, frame, capturedLength, wireLength);
         b.size = i + 1;
-        if (b.size == BATCH) {
+        if (b.size == b.times.length) {
             current = null;
             handOver(b);
             rethrowFailure();

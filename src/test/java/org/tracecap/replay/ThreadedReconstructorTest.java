@@ -51,7 +51,7 @@ class ThreadedReconstructorTest {
             ReplaySummary expectedSummary = plain.finish(false);
 
             List<Trace> actual = new ArrayList<>();
-            ThreadedReconstructor threaded = new ThreadedReconstructor(actual::add);
+            ThreadedReconstructor threaded = new ThreadedReconstructor(actual::add, ThreadedReconstructor.BATCH);
             readAll(captures, rounds, threaded);
             ReplaySummary actualSummary = threaded.finish(false);
 
@@ -62,9 +62,26 @@ class ThreadedReconstructorTest {
     }
 
     @Test
+    void aBatchOfOneFrameReconstructsOnTheReadingThread() throws IOException {
+        List<Trace> expected = new ArrayList<>();
+        Reconstructor plain = new Reconstructor(expected::add);
+        readAll(captures(), 2, plain);
+        List<Trace> actual = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        ThreadedReconstructor direct = new ThreadedReconstructor(t -> {
+            actual.add(t);
+            threads.add(Thread.currentThread());
+        }, 1, Reconstructor.DEFAULT_TABLE_CAPACITY, Reconstructor.DEFAULT_INACTIVITY_NANOS);
+        readAll(captures(), 2, direct);
+        assertEquals(plain.finish(false), direct.finish(false));
+        assertEquals(expected, actual);
+        assertTrue(threads.stream().allMatch(t -> t == Thread.currentThread()));
+    }
+
+    @Test
     void aFewFramesNeedNoThread() throws IOException {
         List<Trace> actual = new ArrayList<>();
-        ThreadedReconstructor threaded = new ThreadedReconstructor(actual::add);
+        ThreadedReconstructor threaded = new ThreadedReconstructor(actual::add, ThreadedReconstructor.BATCH);
         readAll(List.of(Replays.CAPTURES.resolve("straight-traceroute-udp.pcap")), 1, threaded);
         assertEquals(1, threaded.finish(false).traces());
         assertEquals(1, actual.size());
@@ -76,7 +93,7 @@ class ThreadedReconstructorTest {
         // closes runs after 1 ns without activity: traces come out while the captures are read
         ThreadedReconstructor threaded = new ThreadedReconstructor(trace -> {
             throw failure;
-        }, Reconstructor.DEFAULT_TABLE_CAPACITY, 1);
+        }, ThreadedReconstructor.BATCH, Reconstructor.DEFAULT_TABLE_CAPACITY, 1);
         UncheckedIOException thrown = assertThrows(UncheckedIOException.class,
                 () -> readAll(captures(), 20, threaded));
         assertSame(failure, thrown);
