@@ -362,7 +362,7 @@ final class CompactTraceJson {
         nextCached = (nextCached + 1) % CACHED;
     }
 
-    private static final int CACHED = 8;
+    private static final int CACHED = 16;
     private final String[] cachedStrings = new String[CACHED];
     private final byte[][] cachedBytes = new byte[CACHED][];
     private int nextCached;
