@@ -374,28 +374,34 @@ public final class JsonReport {
 
     /** {@link #time(long, byte[])} at {@code at} in {@code text} (room for {@link #SCRATCH} bytes from there). */
     static int time(long epochNanos, byte[] text, int at) {
-        long seconds = Math.floorDiv(epochNanos, 1_000_000_000L);
-        int nanos = (int) Math.floorMod(epochNanos, 1_000_000_000L);
-        if (seconds < 0 || seconds >= YEAR_10000) {
-            return -1;
-        }
         // The same text as Instant.toString (ISO_INSTANT), built directly: a replay writes one per probe,
         // and DateTimeFormatter was a fifth of the JSON writing. The date and time to the second change
-        // rarely from one probe to the next: they are cached.
+        // rarely from one probe to the next: they are cached, and a time inside the cached second needs
+        // no division.
         Second second = lastSecond;
-        if (second.epochSecond() != seconds) {
+        long sinceSecond = epochNanos - second.startNanos();
+        if (sinceSecond < 0 || sinceSecond >= 1_000_000_000L || second.epochSecond() < 0) {
+            long seconds = Math.floorDiv(epochNanos, 1_000_000_000L);
+            if (seconds < 0 || seconds >= YEAR_10000) {
+                return -1;
+            }
             second = second(seconds);
             lastSecond = second;
+            sinceSecond = Math.floorMod(epochNanos, 1_000_000_000L);
         }
+        int nanos = (int) sinceSecond;
         byte[] prefix = second.text();
         System.arraycopy(prefix, 0, text, at, prefix.length);
         int n = at + prefix.length;
         if (nanos != 0) {
             text[n++] = '.';
-            if (nanos % 1_000_000 == 0) {
-                n = digits(text, n, nanos / 1_000_000, 3);
-            } else if (nanos % 1000 == 0) {
-                n = digits(text, n, nanos / 1000, 6);
+            // nanos / 10^6 and / 10^3 as multiply-shifts (exact for every unsigned 32-bit value)
+            int millis = (int) ((nanos * 1_125_899_907L) >>> 50);
+            int micros = (int) ((nanos * 0x1062_4DD3L) >>> 38);
+            if (millis * 1_000_000 == nanos) {
+                n = digits(text, n, millis, 3);
+            } else if (micros * 1000 == nanos) {
+                n = digits(text, n, micros, 6);
             } else {
                 n = digits(text, n, nanos, 9);
             }
@@ -411,12 +417,15 @@ public final class JsonReport {
     private record Day(long epochDay, byte[] text) {
     }
 
-    /** A second since the epoch and its text {@code 2026-11-18T21:01:15} in ASCII (never modified). */
-    private record Second(long epochSecond, byte[] text) {
+    /**
+     * A second since the epoch (-1: none yet), its first nanosecond since the epoch and its text
+     * {@code 2026-11-18T21:01:15} in ASCII (never modified).
+     */
+    private record Second(long epochSecond, long startNanos, byte[] text) {
     }
 
     private static volatile Day lastDay = new Day(0, "1970-01-01T".getBytes(StandardCharsets.US_ASCII));
-    private static volatile Second lastSecond = new Second(-1, new byte[0]);
+    private static volatile Second lastSecond = new Second(-1, 0, new byte[0]);
 
     /** The text of {@code seconds} (0 to the year 9999) to the second, without the fraction and the Z. */
     private static Second second(long seconds) {
@@ -435,7 +444,7 @@ public final class JsonReport {
         n = digits(text, n, secondOfDay / 60 % 60, 2);
         text[n++] = ':';
         digits(text, n, secondOfDay % 60, 2);
-        return new Second(seconds, text);
+        return new Second(seconds, seconds * 1_000_000_000L, text);
     }
 
     /** "00" to "99" as ASCII pairs: two digits per division when writing numbers. */
@@ -476,11 +485,11 @@ public final class JsonReport {
 
     /** How many decimal digits {@code value} (0 or more) has. */
     static int digitCount(int value) {
-        int d = 1;
-        for (long limit = 10; d < 10 && value >= limit; limit *= 10) {
-            d++;
+        if (value < 100_000) {
+            return value < 100 ? (value < 10 ? 1 : 2) : value < 1000 ? 3 : value < 10_000 ? 4 : 5;
         }
-        return d;
+        return value < 10_000_000 ? (value < 1_000_000 ? 6 : 7)
+                : value < 100_000_000 ? 8 : value < 1_000_000_000 ? 9 : 10;
     }
 
     /** {@code value / 10} for {@code value >= 0} (0x_CCCC_CCCD / 2^35, exact for every unsigned 32-bit value). */
