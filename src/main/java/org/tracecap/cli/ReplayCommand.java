@@ -217,8 +217,8 @@ final class ReplayCommand {
             }
             if (outputFile != null) {
                 AtomicOutputFile file = outputFile;
-                writers.add(new BackgroundTraceWriter(
-                        new LazyWriter(() -> jsonWriter(file.stream(), jsonl, Long.MAX_VALUE)), "tracecap-output", batch));
+                writers.add(new BackgroundTraceWriter(new LazyWriter(
+                        () -> jsonWriter(file.stream(), jsonl, Long.MAX_VALUE)), "tracecap-output", batch));
             }
             // From a regular file, frames are classified on this thread and reconstructed on another
             // (ThreadedReconstructor, in batches); from a pipe, each as it comes, here.

@@ -548,7 +548,10 @@ public final class JsonReport {
         return n;
     }
 
-    /** {@link #millis(long)} as ASCII bytes at {@code at} (24 bytes of room); returns their number. Not for Long.MIN_VALUE. */
+    /**
+     * {@link #millis(long)} as ASCII bytes at {@code at} (24 bytes of room); returns their number. Not for
+     * Long.MIN_VALUE.
+     */
     static int millis(long nanos, byte[] text, int at) {
         int n = at;
         if (nanos < 0) {

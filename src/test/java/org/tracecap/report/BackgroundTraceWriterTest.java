@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.tracecap.graph.Graph;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 
@@ -35,6 +36,11 @@ class BackgroundTraceWriterTest {
         @Override
         public void finish(ReportSummary summary) {
             calls.add(summary == null ? "finish" : summary);
+        }
+
+        @Override
+        public void finish(List<Graph> graphs, ReportSummary summary) {
+            calls.add(graphs);
         }
 
         @Override
@@ -72,6 +78,18 @@ class BackgroundTraceWriterTest {
             }
             assertEquals(1001, target.calls.size(), "close after finish does nothing");
         }
+    }
+
+    @Test
+    void finishWithGraphsReachesTheTargetWithTheGraphs() throws IOException {
+        Recorder target = new Recorder(-1);
+        List<Graph> graphs = new ArrayList<>();
+        try (BackgroundTraceWriter w = new BackgroundTraceWriter(target, "test-writer", 32)) {
+            w.write(traces(1).get(0));
+            w.finish(graphs, null);
+        }
+        assertEquals(2, target.calls.size());
+        assertSame(graphs, target.calls.get(1));
     }
 
     @Test
