@@ -379,8 +379,10 @@ public final class JsonReport {
         // rarely from one probe to the next: they are cached, and a time inside the cached second needs
         // no division.
         Second second = lastSecond;
+        // epochNanos >= startNanos first: then the difference cannot overflow (a time near Long.MIN_VALUE
+        // minus the start of a second in 2262 would wrap around into [0, 10^9))
         long sinceSecond = epochNanos - second.startNanos();
-        if (sinceSecond < 0 || sinceSecond >= 1_000_000_000L || second.epochSecond() < 0) {
+        if (second.epochSecond() < 0 || epochNanos < second.startNanos() || sinceSecond >= 1_000_000_000L) {
             long seconds = Math.floorDiv(epochNanos, 1_000_000_000L);
             if (seconds < 0 || seconds >= YEAR_10000) {
                 return -1;

@@ -90,6 +90,29 @@ class CompactTraceJsonTest {
                 t.endTimeNanos(), new StopReason("weird\r", -3), t.hops(), live));
     }
 
+    /** Times one after the other (the cached second of the one before must not leak): as Instant.toString. */
+    @Test
+    void timesInAnyOrderAreInstantToString() {
+        long[] times = {Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE - 5, Long.MIN_VALUE + 854_775_807L,
+            Long.MAX_VALUE, -1, 0, -1, 999_999_999L, 1_000_000_000L, 999_999_999L, -1_000_000_000L,
+            -999_999_999L, 1_764_191_000_123_456_789L, 1_764_191_000_000_000_000L, 1_764_190_999_999_999_999L,
+            253_402_300_799L * 1_000_000_000L + 999_999_999L};
+        Random random = new Random(7);
+        List<Long> all = new ArrayList<>();
+        for (long t : times) {
+            all.add(t);
+        }
+        for (int i = 0; i < 20_000; i++) {
+            long t = all.get(random.nextInt(all.size()));
+            all.add(random.nextBoolean() ? random.nextLong() : t + random.nextInt(3_000_000) - 1_500_000);
+        }
+        for (long t : all) {
+            String expected = java.time.Instant.ofEpochSecond(Math.floorDiv(t, 1_000_000_000L),
+                    Math.floorMod(t, 1_000_000_000L)).toString();
+            assertEquals(expected, JsonReport.time(t), "time " + t);
+        }
+    }
+
     @Test
     void numbersAndTimesAtTheirEdges() {
         long[] times = {0, 1, -1, -1_000_000_001L, 999_999_999L, 1_000_000L, 1_000L, Long.MAX_VALUE,
