@@ -23,8 +23,9 @@ import org.tracecap.model.Trace;
  *   <li>A failure of the target writer (an {@link IOException}: disk full, a closed pipe) is kept; the
  *       writer thread then discards what it is handed, and the next {@link #write} or {@link #finish}
  *       throws it, as the target would have (an {@link IOException} as such, anything else as it was).</li>
- *   <li>{@link #finish} waits until every trace handed over is written and the target is finished; so
- *       does {@link #close}, which finishes without a summary when {@link #finish} was not called.</li>
+ *   <li>{@link #finish} waits until every trace handed over is written and the target is finished;
+ *       {@link #close}, when {@link #finish} was not called, waits as well and then closes the target. The
+ *       writer thread ends with either.</li>
  * </ol>
  * Used by one producer thread at a time.
  */
