@@ -50,7 +50,8 @@ class HopJsonReferenceTest {
         int documents = 0;
         for (int i = 0; i < blocks.size(); i++) {
             JsonNode example = blocks.get(i);
-            String pointer = example.has("version") ? "#" : example.has("hops") ? "#/$defs/trace" : "#/$defs/probe";
+            String pointer = example.has("version") ? "#" : example.has("links") ? "#/$defs/graph"
+                    : example.has("hops") ? "#/$defs/trace" : "#/$defs/probe";
             documents += example.has("version") ? 1 : 0;
             assertEquals(List.of(), schema.validate(example, pointer), "example " + (i + 1) + " of " + PAGE);
         }
@@ -105,5 +106,17 @@ class HopJsonReferenceTest {
         assertEquals(fromReplay, example);
         assertEquals("[{\"label\":16000,\"tc\":0,\"s\":false,\"ttl\":1},{\"label\":16001,\"tc\":0,\"s\":true,\"ttl\":1}]",
                 example.at("/extensions/0/mpls").toString());
+    }
+
+    /** The GRAPH example is what {@code replay --multipath --json} writes for the capture it names. */
+    @Test
+    void graphExampleIsWhatTracecapWrites() throws IOException {
+        JsonNode example = jsonBlocks().stream().filter(b -> b.has("links")).findFirst().orElseThrow();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int status = org.tracecap.cli.Main.run(new String[] {"replay", "--multipath", "--json", "-n",
+            "captures/ecmp-tracecap-multipath.pcap"}, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(0, status);
+        assertEquals(JSON.readTree(out.toString(java.nio.charset.StandardCharsets.UTF_8)).at("/graphs/0"), example);
     }
 }
