@@ -9,7 +9,7 @@ import java.util.List;
  * @param probes the probes, in send order
  * @param nat    whether the UDP checksum quoted at this hop changed from the one quoted at the hop before (or,
  *               at the first answered hop, from the one sent): a NAT rewrote the probes' source between the
- *               previous answering hop and this one (dublin-traceroute's NAT detection; live traces only)
+ *               previous answering hop and this one (dublin-traceroute's NAT detection, {@link NatDetector})
  */
 public record Hop(int ttl, List<ProbeResult> probes, boolean nat) {
     public Hop {

@@ -16,6 +16,7 @@ import org.tracecap.match.IcmpReply;
 import org.tracecap.match.ProbeTable;
 import org.tracecap.match.SentProbe;
 import org.tracecap.match.TcpReply;
+import org.tracecap.model.NatDetector;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IpProtocol;
@@ -279,7 +280,7 @@ public final class Reconstructor implements FrameSink {
     private void emitWaiting(long openStart) {
         while (!waiting.isEmpty()
                 && (waiting.peek().trace.startTimeNanos() < openStart || waiting.size() > MAX_WAITING_TRACES)) {
-            onTrace.accept(waiting.poll().trace);
+            onTrace.accept(NatDetector.mark(waiting.poll().trace));
         }
     }
 

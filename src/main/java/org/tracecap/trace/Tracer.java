@@ -18,6 +18,7 @@ import org.tracecap.match.QuotedProbe;
 import org.tracecap.match.SentProbe;
 import org.tracecap.match.TcpReply;
 import org.tracecap.model.Hop;
+import org.tracecap.model.NatDetector;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;

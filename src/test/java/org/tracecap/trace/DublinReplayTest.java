@@ -123,4 +123,26 @@ class DublinReplayTest {
             assertEquals("udp-checksum", replayed.get(0).method().probeIdentity());
         }
     }
+
+    /** Behind a stateless NAT (hop 2), the replayed flows mark the hop past it as the live run did. */
+    @Test
+    void aDublinRunBehindANatReplaysWithTheNatHopMarked() throws IOException {
+        int natSource = org.tracecap.packet.Ipv4Address.parse("198.18.99.1");
+        SimulatedNetwork net = SimulatedNetwork.builder(new ManualClock(T0)).router(R1, 1000)
+                .natRouter(R2, natSource, 1000).router(R3, 1000)
+                .destination(DST, DestinationMode.PORT_UNREACHABLE, 1000).build();
+        try (RecordingPort port = new RecordingPort(net.port())) {
+            TraceOptions options = TraceOptions.builder().method(ProbeMethod.DUBLIN).flows(2).probesPerHop(1)
+                    .maxTtl(8).build();
+            List<Trace> live = new FlowTracer(options, LINK, port, net.clock(), new SplittableRandom(5))
+                    .run(Hops.SILENT_FLOWS);
+            List<Trace> replayed = replay(port.frames);
+            assertEquals(2, replayed.size(), replayed::toString);
+            for (int f = 0; f < live.size(); f++) {
+                List<Boolean> liveNat = live.get(f).hops().stream().map(Hop::nat).toList();
+                assertEquals(List.of(false, false, true, false), liveNat, "flow " + f);
+                assertEquals(liveNat, replayed.get(f).hops().stream().map(Hop::nat).toList(), "flow " + f);
+            }
+        }
+    }
 }

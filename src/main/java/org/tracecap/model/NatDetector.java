@@ -1,9 +1,9 @@
-package org.tracecap.trace;
+package org.tracecap.model;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import org.tracecap.model.Hop;
-import org.tracecap.model.ProbeResult;
 
 /**
  * Finds a NAT on the path as dublin-traceroute does: by comparing the UDP checksum each hop quotes with the one
@@ -44,6 +44,27 @@ public final class NatDetector {
         }
         last = change;
         return new Hop(hop.ttl(), hop.probes(), true);
+    }
+
+    /**
+     * {@code trace} with its hops marked in TTL order by a fresh detector: the same instance when no hop's
+     * mark changes (replay marks every reconstructed trace this way; a live tracer marks hops as they settle).
+     */
+    public static Trace mark(Trace trace) {
+        NatDetector d = new NatDetector();
+        List<Hop> hops = null;
+        for (int i = 0; i < trace.hops().size(); i++) {
+            Hop h = trace.hops().get(i);
+            Hop marked = d.mark(h);
+            if (marked != h && hops == null) {
+                hops = new ArrayList<>(trace.hops().subList(0, i));
+            }
+            if (hops != null) {
+                hops.add(marked);
+            }
+        }
+        return hops == null ? trace : new Trace(trace.source(), trace.destination(), trace.method(),
+                trace.startTimeNanos(), trace.endTimeNanos(), trace.stop(), hops, trace.live());
     }
 
     /** a − b in one's complement arithmetic, with 0x0000 and 0xffff (both zero) as 0. */

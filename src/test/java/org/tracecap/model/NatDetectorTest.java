@@ -1,4 +1,4 @@
-package org.tracecap.trace;
+package org.tracecap.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tracecap.model.Hop;
-import org.tracecap.model.ProbeResult;
 
 /** dublin-traceroute's NAT detection over hops' sent and quoted UDP checksums. */
 class NatDetectorTest {
