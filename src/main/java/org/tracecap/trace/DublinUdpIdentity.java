@@ -10,7 +10,7 @@ import org.tracecap.packet.ProbeEncoder;
  * flow is a fixed 5-tuple, one destination port per flow, so a per-flow load balancer sends every probe of
  * the flow down one path; probe {@code n} carries its number in the IP ID alone, {@code ipIdBase + n}
  * (mod 2^16). The payload is left as is, so every probe of a flow has the same, natural, UDP checksum: any
- * change of it in a quote was made on the way, which is how a NAT is found ({@link NatDetector}).
+ * change of it in a quote was made on the way, which is how a NAT is found ({@link org.tracecap.model.NatDetector}).
  *
  * <p>A quote is this flow's when it carries the flow's destination port and the probe's IP ID, and, when
  * its source address is the probe's, the flow's source port and the probe's checksum (they cannot change on
