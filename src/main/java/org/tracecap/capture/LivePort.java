@@ -3,6 +3,7 @@ package org.tracecap.capture;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -61,6 +62,8 @@ public final class LivePort implements PacketPort {
     static final int MAX_FRAMES_PER_RECEIVE = 4096;
     /** See {@link #deliveryLagNanos()}. */
     static final long DELIVERY_LAG_MILLIS = 50;
+    /** See {@link #deliveryLagNanos()}. */
+    static final long MIN_DELIVERY_LAG_MILLIS = 5;
     /** Ethernet header (14) and one 802.1Q tag (4) above the MTU: see {@link #captureSnaplen}. */
     static final int LINK_OVERHEAD = 18;
     /** Kernel buffer for the capture handle: room for a burst of replies while the reader thread is busy. */
@@ -87,6 +90,8 @@ public final class LivePort implements PacketPort {
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong queueDrops = new AtomicLong();
+    /** Recent delivery delay (see {@link #deliveryLagNanos()}); written by receive's thread. */
+    private volatile long recentDelayNanos = DELIVERY_LAG_MILLIS * 1_000_000L / 4;
     /** The ARP replies captured beside the filter ({@link #openChecked(String, String, int)}), else null. */
     private final BlockingQueue<Captured> arpReplies;
     private final Thread reader;
@@ -489,6 +494,7 @@ public final class LivePort implements PacketPort {
                 }
                 return delivered;
             }
+            delivered(next.timeNanos);
             sink.frame(next.timeNanos, linkType, next.frame, next.frame.length, next.wireLength);
             delivered++;
             if (delivered >= MAX_FRAMES_PER_RECEIVE) {
@@ -530,6 +536,7 @@ public final class LivePort implements PacketPort {
                 }
                 return delivered;
             }
+            delivered(next.timeNanos);
             sink.frame(next.timeNanos, linkType, next.frame, next.frame.length, next.wireLength);
             delivered++;
         }
@@ -543,13 +550,27 @@ public final class LivePort implements PacketPort {
     }
 
     /**
-     * {@value #DELIVERY_LAG_MILLIS} ms: frames pass through the reader thread and a queue, and a JVM that has
-     * only just started (every CLI run) can take several milliseconds over its first frames, longer than a
-     * probe's HERE wait (3 x an RTT of 0.05 ms + 1 ms) on a fast path.
+     * How late this port may still deliver a frame: four times the recent delivery delay (a frame's arrival in
+     * {@link #receive} minus its capture time; each frame's delay counts in full and the memory of earlier
+     * ones shrinks by a quarter per frame), between {@value #MIN_DELIVERY_LAG_MILLIS} and
+     * {@value #DELIVERY_LAG_MILLIS} ms. It starts at the most: frames pass through the reader thread and a
+     * queue, and a JVM that has only just started (every CLI run) can take several milliseconds over its first
+     * frames, longer than a probe's HERE wait (3 x an RTT of 0.05 ms + 1 ms) on a fast path; once frames come
+     * through quickly it falls to the least, so that a silent hop is not waited for 50 ms longer than its
+     * NEAR rule says.
      */
     @Override
     public long deliveryLagNanos() {
-        return DELIVERY_LAG_MILLIS * 1_000_000L;
+        return Math.max(MIN_DELIVERY_LAG_MILLIS * 1_000_000L,
+                Math.min(DELIVERY_LAG_MILLIS * 1_000_000L, 4 * recentDelayNanos));
+    }
+
+    /** Counts one frame's delivery delay into {@link #recentDelayNanos}. */
+    private void delivered(long captureNanos) {
+        Instant now = Instant.now();
+        long delay = Math.max(0, now.getEpochSecond() * 1_000_000_000L + now.getNano() - captureNanos);
+        long decayed = recentDelayNanos - recentDelayNanos / 4;
+        recentDelayNanos = Math.max(delay, decayed);
     }
 
     @Override

@@ -143,7 +143,6 @@ public final class MultipathTracer {
     private final SortedMap<String, Long> unattributed = new TreeMap<>();
     private final byte[] frame;
     private final long maxWaitNanos;
-    private final long deliveryLagNanos;
 
     private volatile boolean stopRequested;
     private boolean started;
@@ -195,7 +194,6 @@ public final class MultipathTracer {
         }
         this.frame = new byte[ProbeEncoder.ETHERNET_HEADER + options.packetLength()];
         this.maxWaitNanos = options.waiting().maxNanos();
-        this.deliveryLagNanos = Math.max(0, port.deliveryLagNanos());
     }
 
     /** How many flows a run from {@code basePort} may use: {@value #MAX_FLOWS}, fewer near port 65535. */
@@ -859,7 +857,7 @@ public final class MultipathTracer {
             timeout = Math.min(timeout, scaled(maxRttNanos, w.near()));
         }
         long deadline = p.clockSendNanos + timeout;
-        return latestCaptureNanos >= deadline ? deadline : deadline + deliveryLagNanos;
+        return latestCaptureNanos >= deadline ? deadline : deadline + Math.max(0, port.deliveryLagNanos());
     }
 
     private static long scaled(long rttNanos, double factor) {

@@ -51,6 +51,7 @@ public interface PacketPort extends AutoCloseable {
      * a busy or still-warming JVM). A tracer does not time a probe out until this long past its deadline,
      * unless a frame captured after the deadline has already arrived (frames arrive in capture order), so a
      * reply captured in time is never lost to a late reader. 0 (the default) for ports that deliver at once.
+     * It may change as the port learns how late it delivers: tracers ask again each time they need it.
      */
     default long deliveryLagNanos() {
         return 0;

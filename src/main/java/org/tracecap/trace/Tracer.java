@@ -170,7 +170,6 @@ public final class Tracer {
     private final List<Hop> emitted = new ArrayList<>();
     private final SortedMap<String, Long> unattributed = new TreeMap<>();
     private final long maxWaitNanos;
-    private final long deliveryLagNanos;
 
     private volatile boolean stopRequested;
     private boolean started;
@@ -230,7 +229,6 @@ public final class Tracer {
         }
         this.frame = new byte[ProbeEncoder.ETHERNET_HEADER + options.packetLength()];
         this.maxWaitNanos = options.waiting().maxNanos();
-        this.deliveryLagNanos = Math.max(0, port.deliveryLagNanos());
     }
 
     /** The UDP source port of this trace's probes. */
@@ -500,7 +498,7 @@ public final class Tracer {
      * a reply captured in time but still on its way is not lost.
      */
     private long expiry(Probe p) {
-        return latestCaptureNanos >= p.deadlineNanos ? p.deadlineNanos : p.deadlineNanos + deliveryLagNanos;
+        return latestCaptureNanos >= p.deadlineNanos ? p.deadlineNanos : p.deadlineNanos + Math.max(0, port.deliveryLagNanos());
     }
 
     /**

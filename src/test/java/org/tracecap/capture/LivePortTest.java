@@ -146,6 +146,34 @@ class LivePortTest {
         PcapFileWriterTest.assertToolsRead(saved, 2, "exceeded");
     }
 
+    /** The delivery lag starts at its most (a cold JVM) and falls once frames come through quickly. */
+    @Test
+    void deliveryLagFallsOnceFramesArriveQuickly() throws Exception {
+        long[] lags = client.call(() -> {
+            Route route = RouteLookup.lookup(SERVER, null, null);
+            LinkInterface link = Interfaces.find(route.interfaceName());
+            MacAddress gateway = NeighbourLookup.resolve(route, link, NeighbourLookup.DEFAULT_TIMEOUT,
+                    NeighbourLookup.DEFAULT_ATTEMPTS);
+            try (LivePort port = LivePort.open(route.interfaceName(), route.source())) {
+                long first = port.deliveryLagNanos();
+                Collector got = new Collector();
+                for (int i = 0; i < 20; i++) {
+                    byte[] frame = probe(link.mac(), gateway, 1, 33434 + i);
+                    port.send(frame, frame.length);
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                    while (got.frames.size() < 2 * (i + 1) && System.nanoTime() < deadline) {
+                        port.receive(got::frame, deadline - System.nanoTime());
+                    }
+                }
+                return new long[] {first, port.deliveryLagNanos(), got.frames.size()};
+            }
+        });
+        assertEquals(LivePort.DELIVERY_LAG_MILLIS * 1_000_000L, lags[0]);
+        assertTrue(lags[2] >= 30, "frames: " + lags[2]);
+        assertTrue(lags[1] >= LivePort.MIN_DELIVERY_LAG_MILLIS * 1_000_000L && lags[1] < lags[0],
+                "lag after " + lags[2] + " frames: " + lags[1] + " ns");
+    }
+
     @Test
     void receiveReturnsAtItsTimeoutOnAnIdleLink() throws Exception {
         long[] took = client.call(() -> {
