@@ -208,7 +208,7 @@ public final class CdsTraining {
             }
         });
         TextReport.writeHeader(Ipv4Address.format(destination), destination, source, tracer.method(),
-                options.maxTtl(), nowhere);
+                options.maxTtl(), options.packetLength(), nowhere);
         ReportSummary summary = new ReportSummary(port.frames, traces.size(), 0, 0, 0, 0, null, null,
                 tracer.unattributed());
         for (TraceWriter w : List.of(JsonDocumentWriter.open(nowhere, true), JsonLinesWriter.open(nowhere),

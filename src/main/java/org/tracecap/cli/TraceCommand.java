@@ -649,7 +649,7 @@ final class TraceCommand {
         try {
             if (text) {
                 TextReport.writeHeader(request.host(), facts.destinationAddress(), facts.sourceAddress(),
-                        tracer.method(), options.maxTtl(), out);
+                        tracer.method(), options.maxTtl(), options.packetLength(), out);
                 out.flush();
             }
             interruption.tracing(tracer::stop);

@@ -16,9 +16,9 @@ import org.tracecap.packet.Ipv4Address;
  * ({@code print_probe} in traceroute.c):
  *
  * <ol>
- *   <li>a header {@code traceroute to DST (DST) from SRC, METHOD, N hops} (traceroute's own header says
- *       {@code N hops max, 60 byte packets}; tracecap names the source and how probes were told apart
- *       instead, since a replay has many sources and methods);</li>
+ *   <li>a header {@code traceroute to DST (DST) from SRC, METHOD, N hops}: tracecap names the source and how
+ *       probes were told apart, since a replay has many sources and methods (a live trace ends it as
+ *       traceroute does, {@code M hops max, L byte packets});</li>
  *   <li>per TTL: the hop number right-aligned in two columns and a space ({@code "%2d "}), then per probe
  *       in sending order: {@code " *"} when unanswered; otherwise the responder ({@code " ADDR"}, or
  *       {@code " NAME (ADDR)"} with names) when it is the hop's first answer or differs from the previous
@@ -74,12 +74,14 @@ public final class TextReport {
 
     /**
      * The header of a live trace before it has any hop: {@code traceroute to HOST (DST) from SRC, METHOD,
-     * M hops max}, where {@code host} is what the user typed (traceroute prints it as given).
+     * M hops max, L byte packets}, where {@code host} is what the user typed (traceroute prints it as given)
+     * and L the probes' IP length, as traceroute's header ends.
      */
     public static void writeHeader(String host, int destination, int source, Method method, int maxTtl,
-            Appendable out) throws IOException {
+            int packetLength, Appendable out) throws IOException {
         header(host, destination, source, method, out);
-        out.append(", ").append(Integer.toString(maxTtl)).append(" hops max\n");
+        out.append(", ").append(Integer.toString(maxTtl)).append(" hops max, ")
+                .append(Integer.toString(packetLength)).append(" byte packets\n");
     }
 
     private static void header(String host, int destination, int source, Method method, Appendable out)

@@ -63,7 +63,7 @@ class TraceLiveTest {
             assertEquals(0, run.status(), run.err());
             List<String> lines = run.outLines();
             assertEquals("traceroute to 198.18.3.2 (198.18.3.2) from 198.18.1.1, udp (tracecap, probes told apart"
-                    + " by udp-destination-port), 30 hops max", lines.get(0), run.out());
+                    + " by udp-destination-port), 30 hops max, 60 byte packets", lines.get(0), run.out());
             assertEquals(4, lines.size(), run.out());
             List<String> expected = List.of("198.18.1.2", "198.18.2.2", SERVER);
             for (int k = 1; k <= 3; k++) {

@@ -128,9 +128,9 @@ class TextReportTest {
     void liveHeaderNamesTheHostAsTypedAndTheMaxTtl() throws IOException {
         StringBuilder out = new StringBuilder();
         TextReport.writeHeader("srv.example", Samples.SERVER, Samples.CLIENT,
-                new Method("udp", "tracecap", "udp-destination-port"), 30, out);
+                new Method("udp", "tracecap", "udp-destination-port"), 30, 60, out);
         assertEquals("traceroute to srv.example (198.18.5.2) from 198.18.1.1, udp (tracecap, probes told apart by "
-                + "udp-destination-port), 30 hops max\n", out.toString());
+                + "udp-destination-port), 30 hops max, 60 byte packets\n", out.toString());
     }
 
     @Test
