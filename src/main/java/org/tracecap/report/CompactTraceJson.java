@@ -82,6 +82,14 @@ final class CompactTraceJson {
 
     /** Room for any single number, time or address: a time is at most 32 bytes, a quoted one 34. */
     private static final int TOKEN = 40;
+    /**
+     * The most a probe takes up to its ICMP type name: thirteen names of up to 24 bytes, each with a number,
+     * time or address of up to {@link #TOKEN} ({@link #time}, {@link #millis} and {@link #address} check
+     * for themselves too).
+     */
+    private static final int PROBE_FIXED = 16 * (24 + TOKEN);
+    /** The most the five reply fields after the annotation take. */
+    private static final int PROBE_TAIL = 5 * (24 + TOKEN) + 1;
 
     private byte[] buf;
     private int n;
@@ -177,37 +185,40 @@ final class CompactTraceJson {
     }
 
     private void probe(ProbeResult p) {
-        raw(SEND_TIME);
+        // Room for everything up to the ICMP type name at once (names, numbers, times, an address), so
+        // the pieces below need no check of their own; strings check for themselves.
+        room(PROBE_FIXED);
+        put(SEND_TIME);
         time(p.sendTimeNanos());
-        raw(IP_ID);
-        number(p.ipId());
-        optional(SOURCE_PORT, p.sourcePort());
-        optional(DESTINATION_PORT, p.destinationPort());
-        optional(ICMP_ID, p.icmpId());
-        optional(ICMP_SEQUENCE, p.icmpSequence());
-        optional(UDP_CHECKSUM, p.udpChecksum());
-        raw(SIZE);
-        number(p.size());
+        put(IP_ID);
+        putNumber(p.ipId());
+        putOptional(SOURCE_PORT, p.sourcePort());
+        putOptional(DESTINATION_PORT, p.destinationPort());
+        putOptional(ICMP_ID, p.icmpId());
+        putOptional(ICMP_SEQUENCE, p.icmpSequence());
+        putOptional(UDP_CHECKSUM, p.udpChecksum());
+        put(SIZE);
+        putNumber(p.size());
         if (!p.answered()) {
-            raw(ANSWERED_FALSE);
-            append((byte) '}');
+            put(ANSWERED_FALSE);
+            buf[n++] = '}';
             return;
         }
-        raw(ANSWERED_TRUE);
+        put(ANSWERED_TRUE);
         Long rtt = p.rttNanos();
         if (rtt != null) {
-            raw(RTT_MS);
+            put(RTT_MS);
             millis(rtt);
         }
-        raw(RESPONDER);
+        put(RESPONDER);
         address(p.responder());
         Integer icmpType = p.icmpType();
         if (icmpType != null) {
-            raw(ICMP_TYPE);
-            number(icmpType);
+            put(ICMP_TYPE);
+            putNumber(icmpType);
             if (p.icmpCode() != null) {
-                raw(CODE);
-                number(p.icmpCode());
+                put(CODE);
+                putNumber(p.icmpCode());
             }
             raw(TYPE_NAME);
             string(IcmpType.name(icmpType));
@@ -235,11 +246,12 @@ final class CompactTraceJson {
             raw(ANNOTATION);
             string(annotation);
         }
-        optional(REPLY_TTL, p.replyTtl());
-        optional(QUOTED_TTL, p.quotedTtl());
-        optional(QUOTED_IP_ID, p.quotedIpId());
-        optional(QUOTED_UDP_CHECKSUM, p.quotedUdpChecksum());
-        optional(REPLY_SIZE, p.replySize());
+        room(PROBE_TAIL);
+        putOptional(REPLY_TTL, p.replyTtl());
+        putOptional(QUOTED_TTL, p.quotedTtl());
+        putOptional(QUOTED_IP_ID, p.quotedIpId());
+        putOptional(QUOTED_UDP_CHECKSUM, p.quotedUdpChecksum());
+        putOptional(REPLY_SIZE, p.replySize());
         if (!p.extensions().isEmpty()) {
             extensions(p.extensions());
         }
@@ -289,6 +301,29 @@ final class CompactTraceJson {
             raw(name);
             number(value.intValue());
         }
+    }
+
+    /** {@link #optional} where the caller made room (a name and {@link #TOKEN}). */
+    private void putOptional(byte[] name, Integer value) {
+        if (value != null) {
+            put(name);
+            putNumber(value.intValue());
+        }
+    }
+
+    /** {@link #raw} where the caller made room. */
+    private void put(byte[] bytes) {
+        System.arraycopy(bytes, 0, buf, n, bytes.length);
+        n += bytes.length;
+    }
+
+    /** {@link #number} where the caller made room ({@link #TOKEN}). */
+    private void putNumber(int value) {
+        if (value < 0) {
+            number(value);
+            return;
+        }
+        n = JsonReport.digits(buf, n, value);
     }
 
     private void raw(byte[] bytes) {
