@@ -93,6 +93,8 @@ final class CompactTraceJson {
 
     private byte[] buf;
     private int n;
+    /** {@link #packDigits} of each 16-bit value, filled as they come (0: not yet). */
+    private final long[] sixteenBit = new long[1 << 16];
 
     CompactTraceJson(int capacity) {
         buf = new byte[Math.max(capacity, 256)];
@@ -319,11 +321,41 @@ final class CompactTraceJson {
 
     /** {@link #number} where the caller made room ({@link #TOKEN}). */
     private void putNumber(int value) {
-        if (value < 0) {
-            number(value);
+        if ((value & ~0xffff) == 0) {
+            // Almost every number of a probe is a 16-bit field (IDs, ports, sequences, checksums, sizes,
+            // TTLs): its digits are made once and kept packed in a long.
+            long digits = sixteenBit[value];
+            if (digits == 0) {
+                digits = packDigits(value);
+                sixteenBit[value] = digits;
+            }
+            int length = (int) (digits >>> 56);
+            for (int i = 0; i < length; i++) {
+                buf[n + i] = (byte) (digits >>> (i << 3));
+            }
+            n += length;
             return;
         }
+        if (value < 0) {
+            if (value == Integer.MIN_VALUE) {
+                raw(ascii(Integer.toString(value)));
+                return;
+            }
+            buf[n++] = '-';
+            value = -value;
+        }
         n = JsonReport.digits(buf, n, value);
+    }
+
+    /** The digits of a 16-bit value as bytes 0-4 of a long, their count in the top byte (never 0). */
+    private static long packDigits(int value) {
+        byte[] text = new byte[5];
+        int length = JsonReport.digits(text, 0, value);
+        long packed = (long) length << 56;
+        for (int i = 0; i < length; i++) {
+            packed |= (long) (text[i] & 0xff) << (i << 3);
+        }
+        return packed;
     }
 
     private void raw(byte[] bytes) {
@@ -357,15 +389,7 @@ final class CompactTraceJson {
     /** An int as Jackson's {@code writeNumber(int)} writes it: plain decimal. */
     private void number(int value) {
         room(TOKEN);
-        if (value < 0) {
-            if (value == Integer.MIN_VALUE) {
-                raw(ascii(Integer.toString(value)));
-                return;
-            }
-            buf[n++] = '-';
-            value = -value;
-        }
-        n = JsonReport.digits(buf, n, value);
+        putNumber(value);
     }
 
     /** An RTT in milliseconds, as {@code JsonReport.millis} writes it. */
