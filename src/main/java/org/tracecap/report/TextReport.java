@@ -342,7 +342,7 @@ public final class TextReport {
         }
 
         private void address(int a) {
-            length = Ipv4Address.format(a, bytes, length);
+            length = CompactTraceJson.dotted(a, bytes, length);
         }
 
         /** Appends text known to be ASCII. */
