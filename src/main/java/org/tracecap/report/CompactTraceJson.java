@@ -329,11 +329,13 @@ final class CompactTraceJson {
                 digits = packDigits(value);
                 sixteenBit[value] = digits;
             }
-            int length = (int) (digits >>> 56);
-            for (int i = 0; i < length; i++) {
-                buf[n + i] = (byte) (digits >>> (i << 3));
-            }
-            n += length;
+            // all five bytes, whatever the length: the room made is more, and what follows overwrites them
+            buf[n] = (byte) digits;
+            buf[n + 1] = (byte) (digits >>> 8);
+            buf[n + 2] = (byte) (digits >>> 16);
+            buf[n + 3] = (byte) (digits >>> 24);
+            buf[n + 4] = (byte) (digits >>> 32);
+            n += (int) (digits >>> 56);
             return;
         }
         if (value < 0) {
@@ -386,20 +388,17 @@ final class CompactTraceJson {
 
     /**
      * {@link Ipv4Address#format(int, byte[], int)} from a table of the 256 octets (no division per
-     * octet: C1 divides with the processor's divide instruction); at most 15 bytes, the caller made room.
+     * octet: C1 divides with the processor's divide instruction); at most 15 bytes, but the caller makes
+     * room for 17 (the last octet's three bytes are written whatever its length).
      */
     static int dotted(int address, byte[] text, int n) {
         for (int shift = 24; shift >= 0; shift -= 8) {
             int octet = OCTET[(address >>> shift) & 0xff];
+            // three bytes whatever the length: the next piece overwrites those past it
             text[n] = (byte) octet;
-            int length = octet >>> 24;
-            if (length > 1) {
-                text[n + 1] = (byte) (octet >>> 8);
-                if (length > 2) {
-                    text[n + 2] = (byte) (octet >>> 16);
-                }
-            }
-            n += length;
+            text[n + 1] = (byte) (octet >>> 8);
+            text[n + 2] = (byte) (octet >>> 16);
+            n += octet >>> 24;
             if (shift != 0) {
                 text[n++] = '.';
             }
