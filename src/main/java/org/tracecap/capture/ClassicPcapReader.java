@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
 import org.tracecap.match.FrameSink;
+import org.tracecap.packet.Bytes;
 
 /**
  * Reads classic pcap files (not pcapng) in Java: the file header, then record after record from large
@@ -119,7 +120,12 @@ final class ClassicPcapReader {
      *               delivered
      */
     static long read(ReadableByteChannel in, Header header, FrameSink sink) throws Fault {
-        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK).order(header.order());
+        // A heap buffer: the record headers are read from its array byte by byte and the frames copied
+        // out with System.arraycopy (a direct buffer's getInt goes through ScopedMemoryAccess, which the
+        // launcher's C1 does not inline; the channel's copy into the array costs less).
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+        byte[] chunk = buf.array();
+        boolean little = header.order() == ByteOrder.LITTLE_ENDIAN;
         buf.limit(0);
         int snaplen = header.snaplen();
         byte[] frame = new byte[Math.min(snaplen, MAX_SNAPLEN)];
@@ -138,10 +144,10 @@ final class ClassicPcapReader {
                 }
             }
             int at = buf.position();
-            long seconds = buf.getInt(at) & 0xffff_ffffL;
-            long fraction = buf.getInt(at + 4) & 0xffff_ffffL;
-            long caplen = buf.getInt(at + 8) & 0xffff_ffffL;
-            int wireLength = buf.getInt(at + 12);
+            long seconds = u32(chunk, at, little);
+            long fraction = u32(chunk, at + 4, little);
+            long caplen = u32(chunk, at + 8, little);
+            int wireLength = (int) u32(chunk, at + 12, little);
             buf.position(at + RECORD_HEADER);
             if (caplen > MAX_SNAPLEN) {
                 throw new Fault("invalid packet capture length " + caplen + ", bigger than "
@@ -159,11 +165,16 @@ final class ClassicPcapReader {
             }
             int kept = Math.min(length, snaplen);
             at = buf.position();
-            buf.get(at, frame, 0, kept);
+            System.arraycopy(chunk, at, frame, 0, kept);
             buf.position(at + length);
             count++;
             sink.frame(seconds * 1_000_000_000L + fraction * scale, linkType, frame, kept, wireLength);
         }
+    }
+
+    /** The unsigned 32-bit value at {@code i}, little- or big-endian as the file header says. */
+    private static long u32(byte[] b, int i, boolean little) {
+        return little ? Bytes.u32le(b, i) : Bytes.u32(b, i);
     }
 
     /**

@@ -19,6 +19,7 @@ final class TextTraceWriter implements TraceWriter {
     private final PrintStream out;
     private final ReverseDns names;
     private final StringBuilder text = new StringBuilder(1024);
+    private final TextReport.NumericTable table = new TextReport.NumericTable();
     private final FlushPacer flushes;
     private boolean finished;
 
@@ -40,10 +41,15 @@ final class TextTraceWriter implements TraceWriter {
     @Override
     public void write(Trace trace) throws IOException {
         // The table is built in memory and printed in one call: PrintStream encodes each call on its own,
-        // and a table is dozens of small appends.
-        text.setLength(0);
-        TextReport.writeTrace(trace, text, names);
-        out.append(text);
+        // and a table is dozens of small appends. Without names it is built as ASCII bytes, which every
+        // charset PrintStream may use (UTF-8 on stdout, see Main) encodes as themselves.
+        if (!names.resolves() && table.write(trace)) {
+            out.write(table.bytes(), 0, table.length());
+        } else {
+            text.setLength(0);
+            TextReport.writeTrace(trace, text, names);
+            out.append(text);
+        }
         if (flushes.due()) {
             out.flush();
         }

@@ -168,7 +168,11 @@ final class Run {
             if (!confirmed() && size >= UNCONFIRMED_LIMIT) {
                 dropOlderHalf();
             } else {
-                slots = java.util.Arrays.copyOf(slots, size * 2);
+                // a new array and arraycopy: Arrays.copyOf of a Slot[] makes it reflectively
+                // (Array.newInstance), which C1 does not inline
+                Slot[] bigger = new Slot[size * 2];
+                System.arraycopy(slots, 0, bigger, 0, size);
+                slots = bigger;
             }
         }
         slots[size++] = new Slot(p);

@@ -224,28 +224,48 @@ final class TraceAssembler {
     static ProbeResult result(int protocol, Slot s) {
         SentProbe p = s.probe;
         boolean icmp = protocol == IpProtocol.ICMP;
-        Integer sourcePort = icmp ? null : p.sourcePort();
-        Integer destinationPort = icmp ? null : p.destinationPort();
-        Integer icmpId = icmp ? p.icmpId() : null;
-        Integer icmpSequence = icmp ? p.icmpSequence() : null;
-        Integer udpChecksum = protocol == IpProtocol.UDP ? p.checksum() : null;
+        Integer sourcePort = icmp ? null : box(p.sourcePort());
+        Integer destinationPort = icmp ? null : box(p.destinationPort());
+        Integer icmpId = icmp ? box(p.icmpId()) : null;
+        Integer icmpSequence = icmp ? box(p.icmpSequence()) : null;
+        Integer udpChecksum = protocol == IpProtocol.UDP ? box(p.checksum()) : null;
         if (s.reply instanceof IcmpReply r) {
             QuotedProbe q = r.quote();
             return new ProbeResult(p.ttl(), p.timeNanos(), p.ipId(), sourcePort, destinationPort, icmpId,
                     icmpSequence, udpChecksum, p.totalLength(), r.timeNanos() - p.timeNanos(), r.source(),
-                    r.type(), r.code(), null, IcmpType.annotation(r.type(), r.code(), r.nextHopMtu()),
-                    r.replyTtl(), q == null ? null : q.ttl(), q == null ? null : q.ipId(),
-                    q != null && q.protocol() == IpProtocol.UDP ? q.checksum() : null, r.totalLength(),
+                    box(r.type()), box(r.code()), null, IcmpType.annotation(r.type(), r.code(), r.nextHopMtu()),
+                    box(r.replyTtl()), q == null ? null : box(q.ttl()), q == null ? null : box(q.ipId()),
+                    q != null && q.protocol() == IpProtocol.UDP ? box(q.checksum()) : null, box(r.totalLength()),
                     r.extensions());
         }
         if (s.reply instanceof TcpReply r) {
             return new ProbeResult(p.ttl(), p.timeNanos(), p.ipId(), sourcePort, destinationPort, icmpId,
                     icmpSequence, udpChecksum, p.totalLength(), r.timeNanos() - p.timeNanos(), r.source(),
-                    null, null, r.flags(), "", r.replyTtl(), null, null, null, r.totalLength(), List.of());
+                    null, null, box(r.flags()), "", box(r.replyTtl()), null, null, null, box(r.totalLength()),
+                    List.of());
         }
         return new ProbeResult(p.ttl(), p.timeNanos(), p.ipId(), sourcePort, destinationPort, icmpId,
                 icmpSequence, udpChecksum, p.totalLength(), null, null, null, null, null, null, null, null, null,
                 null, null, List.of());
+    }
+
+    /**
+     * Boxed 16-bit values (ports, IDs, sequence numbers, checksums, lengths), made once each: a result
+     * holds up to eight, most of them above the 127 that {@code Integer.valueOf} keeps. Filled as needed;
+     * an {@code Integer} is immutable (a final field), so threads racing on a slot are harmless.
+     */
+    private static final Integer[] BOXED = new Integer[1 << 16];
+
+    private static Integer box(int value) {
+        if ((value & ~0xffff) != 0) {
+            return value;
+        }
+        Integer b = BOXED[value];
+        if (b == null) {
+            b = value;
+            BOXED[value] = b;
+        }
+        return b;
     }
 
     /**

@@ -82,9 +82,19 @@ final class CompactTraceJson {
 
     /** Room for any single number, time or address: a time is at most 32 bytes, a quoted one 34. */
     private static final int TOKEN = 40;
+    /**
+     * The most a probe takes up to its ICMP type name: thirteen names of up to 24 bytes, each with a number,
+     * time or address of up to {@link #TOKEN} ({@link #time}, {@link #millis} and {@link #address} check
+     * for themselves too).
+     */
+    private static final int PROBE_FIXED = 16 * (24 + TOKEN);
+    /** The most the five reply fields after the annotation take. */
+    private static final int PROBE_TAIL = 5 * (24 + TOKEN) + 1;
 
     private byte[] buf;
     private int n;
+    /** {@link #packDigits} of each 16-bit value, filled as they come (0: not yet). */
+    private final long[] sixteenBit = new long[1 << 16];
 
     CompactTraceJson(int capacity) {
         buf = new byte[Math.max(capacity, 256)];
@@ -177,37 +187,40 @@ final class CompactTraceJson {
     }
 
     private void probe(ProbeResult p) {
-        raw(SEND_TIME);
+        // Room for everything up to the ICMP type name at once (names, numbers, times, an address), so
+        // the pieces below need no check of their own; strings check for themselves.
+        room(PROBE_FIXED);
+        put(SEND_TIME);
         time(p.sendTimeNanos());
-        raw(IP_ID);
-        number(p.ipId());
-        optional(SOURCE_PORT, p.sourcePort());
-        optional(DESTINATION_PORT, p.destinationPort());
-        optional(ICMP_ID, p.icmpId());
-        optional(ICMP_SEQUENCE, p.icmpSequence());
-        optional(UDP_CHECKSUM, p.udpChecksum());
-        raw(SIZE);
-        number(p.size());
+        put(IP_ID);
+        putNumber(p.ipId());
+        putOptional(SOURCE_PORT, p.sourcePort());
+        putOptional(DESTINATION_PORT, p.destinationPort());
+        putOptional(ICMP_ID, p.icmpId());
+        putOptional(ICMP_SEQUENCE, p.icmpSequence());
+        putOptional(UDP_CHECKSUM, p.udpChecksum());
+        put(SIZE);
+        putNumber(p.size());
         if (!p.answered()) {
-            raw(ANSWERED_FALSE);
-            append((byte) '}');
+            put(ANSWERED_FALSE);
+            buf[n++] = '}';
             return;
         }
-        raw(ANSWERED_TRUE);
+        put(ANSWERED_TRUE);
         Long rtt = p.rttNanos();
         if (rtt != null) {
-            raw(RTT_MS);
+            put(RTT_MS);
             millis(rtt);
         }
-        raw(RESPONDER);
+        put(RESPONDER);
         address(p.responder());
         Integer icmpType = p.icmpType();
         if (icmpType != null) {
-            raw(ICMP_TYPE);
-            number(icmpType);
+            put(ICMP_TYPE);
+            putNumber(icmpType);
             if (p.icmpCode() != null) {
-                raw(CODE);
-                number(p.icmpCode());
+                put(CODE);
+                putNumber(p.icmpCode());
             }
             raw(TYPE_NAME);
             string(IcmpType.name(icmpType));
@@ -235,11 +248,12 @@ final class CompactTraceJson {
             raw(ANNOTATION);
             string(annotation);
         }
-        optional(REPLY_TTL, p.replyTtl());
-        optional(QUOTED_TTL, p.quotedTtl());
-        optional(QUOTED_IP_ID, p.quotedIpId());
-        optional(QUOTED_UDP_CHECKSUM, p.quotedUdpChecksum());
-        optional(REPLY_SIZE, p.replySize());
+        room(PROBE_TAIL);
+        putOptional(REPLY_TTL, p.replyTtl());
+        putOptional(QUOTED_TTL, p.quotedTtl());
+        putOptional(QUOTED_IP_ID, p.quotedIpId());
+        putOptional(QUOTED_UDP_CHECKSUM, p.quotedUdpChecksum());
+        putOptional(REPLY_SIZE, p.replySize());
         if (!p.extensions().isEmpty()) {
             extensions(p.extensions());
         }
@@ -291,6 +305,61 @@ final class CompactTraceJson {
         }
     }
 
+    /** {@link #optional} where the caller made room (a name and {@link #TOKEN}). */
+    private void putOptional(byte[] name, Integer value) {
+        if (value != null) {
+            put(name);
+            putNumber(value.intValue());
+        }
+    }
+
+    /** {@link #raw} where the caller made room. */
+    private void put(byte[] bytes) {
+        System.arraycopy(bytes, 0, buf, n, bytes.length);
+        n += bytes.length;
+    }
+
+    /** {@link #number} where the caller made room ({@link #TOKEN}). */
+    private void putNumber(int value) {
+        if ((value & ~0xffff) == 0) {
+            // Almost every number of a probe is a 16-bit field (IDs, ports, sequences, checksums, sizes,
+            // TTLs): its digits are made once and kept packed in a long.
+            long digits = sixteenBit[value];
+            if (digits == 0) {
+                digits = packDigits(value);
+                sixteenBit[value] = digits;
+            }
+            // all five bytes, whatever the length: the room made is more, and what follows overwrites them
+            buf[n] = (byte) digits;
+            buf[n + 1] = (byte) (digits >>> 8);
+            buf[n + 2] = (byte) (digits >>> 16);
+            buf[n + 3] = (byte) (digits >>> 24);
+            buf[n + 4] = (byte) (digits >>> 32);
+            n += (int) (digits >>> 56);
+            return;
+        }
+        if (value < 0) {
+            if (value == Integer.MIN_VALUE) {
+                raw(ascii(Integer.toString(value)));
+                return;
+            }
+            buf[n++] = '-';
+            value = -value;
+        }
+        n = JsonReport.digits(buf, n, value);
+    }
+
+    /** The digits of a 16-bit value as bytes 0-4 of a long, their count in the top byte (never 0). */
+    private static long packDigits(int value) {
+        byte[] text = new byte[5];
+        int length = JsonReport.digits(text, 0, value);
+        long packed = (long) length << 56;
+        for (int i = 0; i < length; i++) {
+            packed |= (long) (text[i] & 0xff) << (i << 3);
+        }
+        return packed;
+    }
+
     private void raw(byte[] bytes) {
         room(bytes.length);
         System.arraycopy(bytes, 0, buf, n, bytes.length);
@@ -301,8 +370,40 @@ final class CompactTraceJson {
     private void address(int address) {
         room(TOKEN);
         buf[n++] = '"';
-        n = Ipv4Address.format(address, buf, n);
+        n = dotted(address, buf, n);
         buf[n++] = '"';
+    }
+
+    /** Each octet's digits as bytes 0-2 of an int, their count in the top byte. */
+    private static final int[] OCTET = new int[256];
+
+    static {
+        for (int v = 0; v < 256; v++) {
+            int packed = v < 10 ? '0' + v
+                    : v < 100 ? ('0' + v / 10) | ('0' + v % 10) << 8
+                    : ('0' + v / 100) | ('0' + v / 10 % 10) << 8 | ('0' + v % 10) << 16;
+            OCTET[v] = packed | (v < 10 ? 1 : v < 100 ? 2 : 3) << 24;
+        }
+    }
+
+    /**
+     * {@link Ipv4Address#format(int, byte[], int)} from a table of the 256 octets (no division per
+     * octet: C1 divides with the processor's divide instruction); at most 15 bytes, but the caller makes
+     * room for 17 (the last octet's three bytes are written whatever its length).
+     */
+    static int dotted(int address, byte[] text, int n) {
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            int octet = OCTET[(address >>> shift) & 0xff];
+            // three bytes whatever the length: the next piece overwrites those past it
+            text[n] = (byte) octet;
+            text[n + 1] = (byte) (octet >>> 8);
+            text[n + 2] = (byte) (octet >>> 16);
+            n += octet >>> 24;
+            if (shift != 0) {
+                text[n++] = '.';
+            }
+        }
+        return n;
     }
 
     /** A quoted RFC 3339 time, as {@link JsonReport#time(long)} words it. */
@@ -322,15 +423,7 @@ final class CompactTraceJson {
     /** An int as Jackson's {@code writeNumber(int)} writes it: plain decimal. */
     private void number(int value) {
         room(TOKEN);
-        if (value < 0) {
-            if (value == Integer.MIN_VALUE) {
-                raw(ascii(Integer.toString(value)));
-                return;
-            }
-            buf[n++] = '-';
-            value = -value;
-        }
-        n = JsonReport.digits(buf, n, value);
+        putNumber(value);
     }
 
     /** An RTT in milliseconds, as {@code JsonReport.millis} writes it. */

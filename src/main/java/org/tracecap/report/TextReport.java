@@ -1,6 +1,7 @@
 package org.tracecap.report;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -168,6 +169,209 @@ public final class TextReport {
             s.append('0');
         }
         return s.append(frac);
+    }
+
+    /**
+     * A trace's table with numeric addresses ({@code -n}) as ASCII bytes in a buffer reused from trace to
+     * trace: the same text as {@link #writeTrace} with {@link ReverseDns#numeric()}, without a
+     * {@code String} per line, per responder or per RTT, and without a charset encoder (a replay prints tens
+     * of thousands of tables a second). A trace with a character outside ASCII in its method or an
+     * annotation is not written here ({@link #write} returns false): the caller encodes it as text.
+     */
+    public static final class NumericTable {
+        private byte[] bytes = new byte[4096];
+        private int length;
+        private Method method;
+        private byte[] methodBytes;
+
+        /** The table of {@code trace} in {@link #bytes()}; false (nothing usable) when it is not all ASCII. */
+        public boolean write(Trace trace) {
+            length = 0;
+            if (!header(trace)) {
+                return false;
+            }
+            for (Hop hop : trace.hops()) {
+                if (!hop(hop)) {
+                    return false;
+                }
+            }
+            StopReason stop = trace.stop();
+            if (stop != null) {
+                switch (stop.kind()) {
+                    case StopReason.INCOMPLETE -> ascii("(incomplete: the capture ended before this trace did)\n");
+                    case StopReason.INTERRUPTED -> ascii("(interrupted)\n");
+                    default -> {
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** The table's bytes, valid until the next {@link #write}: {@code bytes()[0 .. length())}. */
+        public byte[] bytes() {
+            return bytes;
+        }
+
+        public int length() {
+            return length;
+        }
+
+        private boolean header(Trace trace) {
+            room(80);
+            ascii("traceroute to ");
+            address(trace.destination());
+            ascii(" (");
+            address(trace.destination());
+            ascii(") from ");
+            address(trace.source());
+            ascii(", ");
+            if (trace.method() != method) {
+                byte[] encoded = encoded(trace.method().describe());
+                if (encoded == null) {
+                    return false;
+                }
+                method = trace.method();
+                methodBytes = encoded;
+            }
+            room(methodBytes.length + 32);
+            System.arraycopy(methodBytes, 0, bytes, length, methodBytes.length);
+            length += methodBytes.length;
+            ascii(", ");
+            number(trace.hops().size());
+            ascii(trace.hops().size() == 1 ? " hop\n" : " hops\n");
+            return true;
+        }
+
+        /** As {@link TextReport#writeHop} with numeric addresses. */
+        private boolean hop(Hop hop) {
+            room(40);
+            if (hop.ttl() < 10) {
+                bytes[length++] = ' ';
+            }
+            number(hop.ttl());
+            bytes[length++] = ' ';
+            if (hop.probes().isEmpty()) {
+                ascii(" (no probe captured)");
+            }
+            boolean any = false;
+            int previous = 0;
+            for (ProbeResult p : hop.probes()) {
+                // the longest piece: " " + address (16), "  " + RTT (up to 23) + " ms" (3)
+                room(48);
+                Integer responder = p.responder();
+                if (responder == null) {
+                    bytes[length++] = ' ';
+                    bytes[length++] = '*';
+                    continue;
+                }
+                int r = responder;
+                if (!any || previous != r) {
+                    bytes[length++] = ' ';
+                    address(r);
+                }
+                any = true;
+                previous = r;
+                Long rtt = p.rttNanos();
+                if (rtt != null) {
+                    bytes[length++] = ' ';
+                    bytes[length++] = ' ';
+                    millis3(rtt);
+                    bytes[length++] = ' ';
+                    bytes[length++] = 'm';
+                    bytes[length++] = 's';
+                }
+                String annotation = p.annotation();
+                if (annotation != null && !annotation.isEmpty()) {
+                    room(annotation.length() + 1);
+                    bytes[length++] = ' ';
+                    for (int i = 0; i < annotation.length(); i++) {
+                        char c = annotation.charAt(i);
+                        if (c >= 0x80) {
+                            return false;
+                        }
+                        bytes[length++] = (byte) c;
+                    }
+                }
+            }
+            room(8);
+            if (hop.nat()) {
+                ascii("  [NAT]");
+            }
+            bytes[length++] = '\n';
+            return true;
+        }
+
+        /** As {@link TextReport#millis3(long)}. */
+        private void millis3(long nanos) {
+            boolean negative = nanos < 0;
+            long micros = (Math.abs(nanos) + 500) / 1000;
+            long whole = micros / 1000;
+            long frac = micros % 1000;
+            if (negative && micros != 0) {
+                bytes[length++] = '-';
+            }
+            number(whole);
+            bytes[length++] = '.';
+            if (frac < 100) {
+                bytes[length++] = '0';
+            }
+            if (frac < 10) {
+                bytes[length++] = '0';
+            }
+            number(frac);
+        }
+
+        /** As {@code StringBuilder.append(long)}: at most 20 bytes. */
+        private void number(long v) {
+            if (v < 0) {
+                if (v == Long.MIN_VALUE) {
+                    ascii(Long.toString(v));
+                    return;
+                }
+                bytes[length++] = '-';
+                v = -v;
+            }
+            int digits = 1;
+            for (long t = v; t >= 10; t /= 10) {
+                digits++;
+            }
+            int end = length + digits;
+            for (int i = end - 1; i >= length; i--) {
+                bytes[i] = (byte) ('0' + v % 10);
+                v /= 10;
+            }
+            length = end;
+        }
+
+        private void address(int a) {
+            length = CompactTraceJson.dotted(a, bytes, length);
+        }
+
+        /** Appends text known to be ASCII. */
+        private void ascii(String text) {
+            room(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                bytes[length++] = (byte) text.charAt(i);
+            }
+        }
+
+        private static byte[] encoded(String text) {
+            byte[] b = new byte[text.length()];
+            for (int i = 0; i < b.length; i++) {
+                char c = text.charAt(i);
+                if (c >= 0x80) {
+                    return null;
+                }
+                b[i] = (byte) c;
+            }
+            return b;
+        }
+
+        private void room(int more) {
+            if (length + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            }
+        }
     }
 
     private static Set<Integer> addresses(List<Trace> traces) {

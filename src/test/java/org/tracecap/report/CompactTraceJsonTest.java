@@ -20,6 +20,7 @@ import org.tracecap.model.Method;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.Ipv4Address;
 import org.tracecap.replay.Reconstructor;
 
 /**
@@ -144,5 +145,42 @@ class CompactTraceJsonTest {
                     StopReason.unreachable(Integer.MIN_VALUE), List.of(new Hop(Integer.MAX_VALUE, probes)),
                     Map.of()));
         }
+    }
+
+    @Test
+    void dottedAddressesAreIpv4AddressFormat() {
+        List<Integer> addresses = new ArrayList<>(List.of(0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE));
+        for (int octet = 0; octet < 256; octet++) {
+            for (int shift = 0; shift < 32; shift += 8) {
+                addresses.add(octet << shift);
+                addresses.add(~(octet << shift));
+                addresses.add(octet * 0x01010101);
+            }
+        }
+        Random random = new Random(6);
+        for (int i = 0; i < 100_000; i++) {
+            addresses.add(random.nextInt());
+        }
+        byte[] text = new byte[20];
+        for (int a : addresses) {
+            int end = CompactTraceJson.dotted(a, text, 3);
+            assertEquals(Ipv4Address.format(a), new String(text, 3, end - 3, StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
+    void everySixteenBitNumberAndItsNeighbours() {
+        List<ProbeResult> probes = new ArrayList<>();
+        for (int v = -70_000; v <= 70_000; v += 7) {
+            probes.add(new ProbeResult(v & 0xff, 0, v, v, v + 1, null, null, v + 2, v + 3, (long) v, v,
+                    null, null, null, null, v + 4, v + 5, v + 6, v, v + 1, List.of()));
+        }
+        for (int v : new int[] {0, 9, 10, 99, 100, 999, 1000, 9999, 10_000, 65_535, 65_536, -1, -65_536,
+            Integer.MAX_VALUE, Integer.MIN_VALUE}) {
+            probes.add(new ProbeResult(v, 0, v, v, v, v, v, v, v, (long) v, v, v, v, v, null, v, v, v, v, v,
+                    List.of()));
+        }
+        same(new Trace(1, 2, new Method("udp", "traceroute", "udp-destination-port"), 0, 0, null,
+                List.of(new Hop(1, probes)), null));
     }
 }

@@ -1,20 +1,27 @@
 package org.tracecap.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.tracecap.model.Hop;
 import org.tracecap.model.Method;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
+import org.tracecap.capture.CaptureException;
+import org.tracecap.capture.PcapFileSource;
+import org.tracecap.replay.Reconstructor;
 
 class TextReportTest {
     private static String text(Trace t) throws IOException {
@@ -160,5 +167,79 @@ class TextReportTest {
         StringBuilder out = new StringBuilder();
         TextReport.writeHop(new Hop(5, probes), out, ReverseDns.numeric());
         assertEquals(" 5  198.18.5.2  0.051 ms  0.033 ms\n", out.toString());
+    }
+
+    /** The bytes of {@link TextReport.NumericTable} for {@code t}, or null when it declines the trace. */
+    private static String numericTable(TextReport.NumericTable table, Trace t) {
+        if (!table.write(t)) {
+            return null;
+        }
+        return new String(table.bytes(), 0, table.length(), StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void numericTableWritesTheSameTextForEveryTraceOfEveryBundledCapture() throws IOException {
+        List<Path> captures;
+        try (Stream<Path> files = Files.list(Path.of("captures"))) {
+            captures = files.filter(p -> p.toString().endsWith(".pcap") || p.toString().endsWith(".pcapng"))
+                    .sorted().toList();
+        }
+        TextReport.NumericTable table = new TextReport.NumericTable();
+        int traces = 0;
+        for (Path capture : captures) {
+            List<Trace> found = new ArrayList<>();
+            Reconstructor r = new Reconstructor(found::add);
+            try {
+                PcapFileSource.read(capture, r);
+            } catch (CaptureException e) {
+                // a deliberately broken capture: compare the traces read before the fault
+            }
+            r.finish(true);
+            for (Trace t : found) {
+                assertEquals(text(t), numericTable(table, t), capture.toString());
+                traces++;
+            }
+        }
+        assertTrue(traces > 20, "traces compared: " + traces);
+    }
+
+    @Test
+    void numericTableWritesTheSameTextAtTheEdges() throws IOException {
+        TextReport.NumericTable table = new TextReport.NumericTable();
+        long[] rtts = {0, 499, 500, -499, -500, -1_500_000, 1_234_567_890, Long.MAX_VALUE, Long.MIN_VALUE,
+            Long.MIN_VALUE + 1, -Long.MAX_VALUE};
+        int[] ttls = {1, 9, 10, 99, 100, 255, 0, -1, -10, Integer.MAX_VALUE, Integer.MIN_VALUE};
+        List<Hop> hops = new ArrayList<>();
+        for (int i = 0; i < ttls.length; i++) {
+            List<ProbeResult> probes = new ArrayList<>();
+            for (int j = 0; j < rtts.length; j++) {
+                int responder = (i + j) % 3 == 0 ? Samples.SERVER : j * 0x01010101 ^ 0x80ff0a00;
+                String annotation = j % 4 == 0 ? "!X" : j % 4 == 1 ? null : j % 4 == 2 ? "" : "!<10>";
+                probes.add(new ProbeResult(ttls[i], Samples.START, j, 40000, 80, null, null, null, 60,
+                        j % 5 == 4 ? null : rtts[j], j % 6 == 5 ? null : responder, 11, 0, null, annotation, 64,
+                        null, null, null, 40, List.of()));
+            }
+            hops.add(new Hop(ttls[i], i % 4 == 3 ? List.of() : probes, i % 2 == 1));
+        }
+        for (StopReason stop : new StopReason[] {null, StopReason.reached(), StopReason.unreachable(13),
+            StopReason.incomplete(), StopReason.interrupted(), StopReason.maxTtl()}) {
+            Trace t = new Trace(0xffffffff, 0, new Method("udp", "traceroute", "udp-destination-port"),
+                    Samples.START, Samples.START, stop, hops, null);
+            assertEquals(text(t), numericTable(table, t));
+            Trace one = new Trace(Samples.SERVER, 0x0a000001, new Method("icmp", "mtr", "icmp-sequence"),
+                    Samples.START, Samples.START, stop, hops.subList(0, 1), null);
+            assertEquals(text(one), numericTable(table, one));
+            Trace none = new Trace(Samples.SERVER, 0x0a000001, new Method("icmp", "mtr", "icmp-sequence"),
+                    Samples.START, Samples.START, stop, List.of(), null);
+            assertEquals(text(none), numericTable(table, none));
+        }
+        // Not ASCII: left to the text path, which the caller encodes.
+        List<ProbeResult> accented = List.of(new ProbeResult(1, Samples.START, 1, 40000, 80, null, null, null,
+                60, 1000L, Samples.SERVER, 3, 13, null, "!\u00e9", 64, null, null, null, 40, List.of()));
+        assertFalse(table.write(new Trace(0, 0, new Method("udp", "traceroute", "udp-destination-port"),
+                Samples.START, Samples.START, null, List.of(new Hop(1, accented)), null)));
+        assertFalse(table.write(new Trace(0, 0, new Method("udp", "trac\u00e9route", "udp-destination-port"),
+                Samples.START, Samples.START, null, List.of(new Hop(1, accented.subList(0, 0))), null)));
+        assertEquals(text(Samples.straight()), numericTable(table, Samples.straight()));
     }
 }
