@@ -486,13 +486,7 @@ public final class LivePort implements PacketPort {
                 return delivered;
             }
             if (next == END) {
-                // Leave the mark for every later receive.
-                queue.offer(END);
-                IOException f = failure;
-                if (f != null && delivered == 0) {
-                    throw new IOException(f.getMessage(), f);
-                }
-                return delivered;
+                return ended(queue, delivered);
             }
             delivered(next.timeNanos);
             sink.frame(next.timeNanos, linkType, next.frame, next.frame.length, next.wireLength);
@@ -501,6 +495,19 @@ public final class LivePort implements PacketPort {
                 return delivered;
             }
             next = queue.poll();
+        }
+        return delivered;
+    }
+
+    /**
+     * The end mark met in {@code q} after {@code delivered} frames: it is left there for every later call, and
+     * the capture's failure, if any, is thrown when nothing was delivered.
+     */
+    private int ended(BlockingQueue<Captured> q, int delivered) throws IOException {
+        q.offer(END);
+        IOException f = failure;
+        if (f != null && delivered == 0) {
+            throw new IOException(f.getMessage(), f);
         }
         return delivered;
     }
@@ -528,15 +535,8 @@ public final class LivePort implements PacketPort {
         int delivered = 0;
         for (; next != null; next = arpReplies.poll()) {
             if (next == END) {
-                // Leave the mark for every later call.
-                arpReplies.offer(END);
-                IOException f = failure;
-                if (f != null && delivered == 0) {
-                    throw new IOException(f.getMessage(), f);
-                }
-                return delivered;
+                return ended(arpReplies, delivered);
             }
-            delivered(next.timeNanos);
             sink.frame(next.timeNanos, linkType, next.frame, next.frame.length, next.wireLength);
             delivered++;
         }
