@@ -190,7 +190,7 @@ public final class MultipathTracer {
         this.identity = new MultipathUdpIdentity(options.basePort(), maxFlows, sourcePort, random.nextInt(0x10000));
         this.ttls = new TtlState[options.maxTtl() + 2];
         for (int t = 0; t < ttls.length; t++) {
-            ttls[t] = new TtlState(t);
+            ttls[t] = new TtlState();
         }
         this.frame = new byte[ProbeEncoder.ETHERNET_HEADER + options.packetLength()];
         this.maxWaitNanos = options.waiting().maxNanos();
@@ -675,9 +675,9 @@ public final class MultipathTracer {
     private void send(int flow, int ttl, Integer target, boolean perPacket, boolean nodeControl,
                       List<Integer> verifying) throws IOException {
         TtlState s = ttls[ttl];
-        FlowAtTtl f = s.flows.computeIfAbsent(flow, x -> new FlowAtTtl(flow, ttl));
+        FlowAtTtl f = s.flows.computeIfAbsent(flow, x -> new FlowAtTtl(flow));
         int n = probes.size();
-        Probe p = new Probe(n, flow, ttl, target, perPacket, verifying);
+        Probe p = new Probe(flow, ttl, target, perPacket, verifying);
         probes.add(p);
         if (perPacket) {
             s.perPacketSends++;
@@ -917,7 +917,6 @@ public final class MultipathTracer {
     /** One flow at one TTL: its probes and the node it reached. */
     private static final class FlowAtTtl {
         final int flow;
-        final int ttl;
         final List<Probe> probes = new ArrayList<>();
         int attempts;
         int pending;
@@ -927,9 +926,8 @@ public final class MultipathTracer {
         boolean silent;
         boolean nodeControl;
 
-        FlowAtTtl(int flow, int ttl) {
+        FlowAtTtl(int flow) {
             this.flow = flow;
-            this.ttl = ttl;
         }
 
         boolean resolved() {
@@ -944,7 +942,6 @@ public final class MultipathTracer {
 
     /** One TTL. */
     private final class TtlState {
-        final int ttl;
         final Map<Integer, FlowAtTtl> flows = new TreeMap<>();
         int unknownPending;
         boolean verifyInFlight;
@@ -960,9 +957,6 @@ public final class MultipathTracer {
         long maxRttNanos;
         boolean complete;
 
-        TtlState(int ttl) {
-            this.ttl = ttl;
-        }
 
         /** The routers flows reached here so far, in first-answer order. */
         List<Integer> routers() {
@@ -1059,7 +1053,6 @@ public final class MultipathTracer {
 
     /** One probe. */
     private static final class Probe {
-        final int number;
         final int flow;
         final int ttl;
         final Integer target;
@@ -1071,9 +1064,8 @@ public final class MultipathTracer {
         IcmpReply reply;
         boolean timedOut;
 
-        Probe(int number, int flow, int ttl, Integer target, boolean perPacket, List<Integer> verifying) {
-            this.number = number;
-            this.flow = flow;
+        Probe(int flow, int ttl, Integer target, boolean perPacket, List<Integer> verifying) {
+                        this.flow = flow;
             this.ttl = ttl;
             this.target = target;
             this.perPacket = perPacket;
