@@ -957,7 +957,6 @@ public final class MultipathTracer {
         long maxRttNanos;
         boolean complete;
 
-
         /** The routers flows reached here so far, in first-answer order. */
         List<Integer> routers() {
             List<Integer> out = new ArrayList<>();
