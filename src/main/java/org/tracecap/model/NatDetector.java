@@ -1,9 +1,7 @@
 package org.tracecap.model;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Finds a NAT on the path as dublin-traceroute does: by comparing the UDP checksum each hop quotes with the one
@@ -25,26 +23,42 @@ public final class NatDetector {
 
     /** {@code hop}, marked as NAT when its quotes' checksum change differs from the hops' before it. */
     public Hop mark(Hop hop) {
-        Map<Integer, Integer> votes = new HashMap<>();
-        Integer change = null;
+        // The change most probes show (the first to reach the most votes): hops have a few probes, so the
+        // changes are counted in two small arrays (a replay marks every hop of every trace).
+        List<ProbeResult> probes = hop.probes();
+        int[] changes = new int[probes.size()];
+        int[] votes = new int[probes.size()];
+        int distinct = 0;
+        int change = NONE;
         int best = 0;
-        for (ProbeResult p : hop.probes()) {
-            if (p.udpChecksum() == null || p.quotedUdpChecksum() == null) {
+        for (int i = 0, size = probes.size(); i < size; i++) {
+            ProbeResult p = probes.get(i);
+            if (!p.has(ProbeResult.HAS_UDP_CHECKSUM | ProbeResult.HAS_QUOTED_UDP_CHECKSUM)) {
                 continue;
             }
-            int d = difference(p.quotedUdpChecksum(), p.udpChecksum());
-            int v = votes.merge(d, 1, Integer::sum);
+            int d = difference(p.quotedUdpChecksumOr(0), p.udpChecksumOr(0));
+            int k = 0;
+            while (k < distinct && changes[k] != d) {
+                k++;
+            }
+            if (k == distinct) {
+                changes[distinct++] = d;
+            }
+            int v = ++votes[k];
             if (v > best) {
                 best = v;
                 change = d;
             }
         }
-        if (change == null || change == last) {
+        if (change == NONE || change == last) {
             return hop.nat() ? new Hop(hop.ttl(), hop.probes()) : hop;
         }
         last = change;
         return new Hop(hop.ttl(), hop.probes(), true);
     }
+
+    /** No change seen yet in a hop: differences are 0..0xfffe. */
+    private static final int NONE = -1;
 
     /**
      * {@code trace} with its hops marked in TTL order by a fresh detector: the same instance when no hop's

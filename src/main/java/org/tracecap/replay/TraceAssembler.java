@@ -183,9 +183,10 @@ final class TraceAssembler {
         for (int t = minTtl; t <= maxTtl; t++) {
             byTtl.add(new ArrayList<>(3));
         }
+        ProbeResult.Builder results = new ProbeResult.Builder();
         for (Slot s : piece) {
             if (s.probe.ttl() <= stopTtl) {
-                byTtl.get(s.probe.ttl() - minTtl).add(result(protocol, s));
+                byTtl.get(s.probe.ttl() - minTtl).add(result(protocol, s, results));
             }
         }
         List<Hop> hops = new ArrayList<>(byTtl.size());
@@ -221,51 +222,32 @@ final class TraceAssembler {
         return StopReason.unreachable(code);
     }
 
-    static ProbeResult result(int protocol, Slot s) {
+    static ProbeResult result(int protocol, Slot s, ProbeResult.Builder b) {
         SentProbe p = s.probe;
-        boolean icmp = protocol == IpProtocol.ICMP;
-        Integer sourcePort = icmp ? null : box(p.sourcePort());
-        Integer destinationPort = icmp ? null : box(p.destinationPort());
-        Integer icmpId = icmp ? box(p.icmpId()) : null;
-        Integer icmpSequence = icmp ? box(p.icmpSequence()) : null;
-        Integer udpChecksum = protocol == IpProtocol.UDP ? box(p.checksum()) : null;
+        b.probe(p.ttl(), p.timeNanos(), p.ipId(), p.totalLength());
+        if (protocol == IpProtocol.ICMP) {
+            b.echo(p.icmpId(), p.icmpSequence());
+        } else {
+            b.ports(p.sourcePort(), p.destinationPort());
+        }
+        if (protocol == IpProtocol.UDP) {
+            b.udpChecksum(p.checksum());
+        }
         if (s.reply instanceof IcmpReply r) {
+            b.reply(r.timeNanos() - p.timeNanos(), r.source(), r.replyTtl(), r.totalLength())
+                    .icmp(r.type(), r.code(), IcmpType.annotation(r.type(), r.code(), r.nextHopMtu()))
+                    .extensions(r.extensions());
             QuotedProbe q = r.quote();
-            return new ProbeResult(p.ttl(), p.timeNanos(), p.ipId(), sourcePort, destinationPort, icmpId,
-                    icmpSequence, udpChecksum, p.totalLength(), r.timeNanos() - p.timeNanos(), r.source(),
-                    box(r.type()), box(r.code()), null, IcmpType.annotation(r.type(), r.code(), r.nextHopMtu()),
-                    box(r.replyTtl()), q == null ? null : box(q.ttl()), q == null ? null : box(q.ipId()),
-                    q != null && q.protocol() == IpProtocol.UDP ? box(q.checksum()) : null, box(r.totalLength()),
-                    r.extensions());
+            if (q != null) {
+                b.quote(q.ttl(), q.ipId());
+                if (q.protocol() == IpProtocol.UDP) {
+                    b.quotedUdpChecksum(q.checksum());
+                }
+            }
+        } else if (s.reply instanceof TcpReply r) {
+            b.reply(r.timeNanos() - p.timeNanos(), r.source(), r.replyTtl(), r.totalLength()).tcpFlags(r.flags());
         }
-        if (s.reply instanceof TcpReply r) {
-            return new ProbeResult(p.ttl(), p.timeNanos(), p.ipId(), sourcePort, destinationPort, icmpId,
-                    icmpSequence, udpChecksum, p.totalLength(), r.timeNanos() - p.timeNanos(), r.source(),
-                    null, null, box(r.flags()), "", box(r.replyTtl()), null, null, null, box(r.totalLength()),
-                    List.of());
-        }
-        return new ProbeResult(p.ttl(), p.timeNanos(), p.ipId(), sourcePort, destinationPort, icmpId,
-                icmpSequence, udpChecksum, p.totalLength(), null, null, null, null, null, null, null, null, null,
-                null, null, List.of());
-    }
-
-    /**
-     * Boxed 16-bit values (ports, IDs, sequence numbers, checksums, lengths), made once each: a result
-     * holds up to eight, most of them above the 127 that {@code Integer.valueOf} keeps. Filled as needed;
-     * an {@code Integer} is immutable (a final field), so threads racing on a slot are harmless.
-     */
-    private static final Integer[] BOXED = new Integer[1 << 16];
-
-    private static Integer box(int value) {
-        if ((value & ~0xffff) != 0) {
-            return value;
-        }
-        Integer b = BOXED[value];
-        if (b == null) {
-            b = value;
-            BOXED[value] = b;
-        }
-        return b;
+        return b.build();
     }
 
     /**

@@ -194,11 +194,11 @@ final class CompactTraceJson {
         time(p.sendTimeNanos());
         put(IP_ID);
         putNumber(p.ipId());
-        putOptional(SOURCE_PORT, p.sourcePort());
-        putOptional(DESTINATION_PORT, p.destinationPort());
-        putOptional(ICMP_ID, p.icmpId());
-        putOptional(ICMP_SEQUENCE, p.icmpSequence());
-        putOptional(UDP_CHECKSUM, p.udpChecksum());
+        putOptional(SOURCE_PORT, p.has(ProbeResult.HAS_SOURCE_PORT), p.sourcePortOr(0));
+        putOptional(DESTINATION_PORT, p.has(ProbeResult.HAS_DESTINATION_PORT), p.destinationPortOr(0));
+        putOptional(ICMP_ID, p.has(ProbeResult.HAS_ICMP_ID), p.icmpIdOr(0));
+        putOptional(ICMP_SEQUENCE, p.has(ProbeResult.HAS_ICMP_SEQUENCE), p.icmpSequenceOr(0));
+        putOptional(UDP_CHECKSUM, p.has(ProbeResult.HAS_UDP_CHECKSUM), p.udpChecksumOr(0));
         put(SIZE);
         putNumber(p.size());
         if (!p.answered()) {
@@ -207,20 +207,19 @@ final class CompactTraceJson {
             return;
         }
         put(ANSWERED_TRUE);
-        Long rtt = p.rttNanos();
-        if (rtt != null) {
+        if (p.has(ProbeResult.HAS_RTT)) {
             put(RTT_MS);
-            millis(rtt);
+            millis(p.rttNanosOr(0));
         }
         put(RESPONDER);
-        address(p.responder());
-        Integer icmpType = p.icmpType();
-        if (icmpType != null) {
+        address(p.responderOr(0));
+        if (p.has(ProbeResult.HAS_ICMP_TYPE)) {
+            int icmpType = p.icmpTypeOr(0);
             put(ICMP_TYPE);
             putNumber(icmpType);
-            if (p.icmpCode() != null) {
+            if (p.has(ProbeResult.HAS_ICMP_CODE)) {
                 put(CODE);
-                putNumber(p.icmpCode());
+                putNumber(p.icmpCodeOr(0));
             }
             raw(TYPE_NAME);
             string(IcmpType.name(icmpType));
@@ -249,11 +248,11 @@ final class CompactTraceJson {
             string(annotation);
         }
         room(PROBE_TAIL);
-        putOptional(REPLY_TTL, p.replyTtl());
-        putOptional(QUOTED_TTL, p.quotedTtl());
-        putOptional(QUOTED_IP_ID, p.quotedIpId());
-        putOptional(QUOTED_UDP_CHECKSUM, p.quotedUdpChecksum());
-        putOptional(REPLY_SIZE, p.replySize());
+        putOptional(REPLY_TTL, p.has(ProbeResult.HAS_REPLY_TTL), p.replyTtlOr(0));
+        putOptional(QUOTED_TTL, p.has(ProbeResult.HAS_QUOTED_TTL), p.quotedTtlOr(0));
+        putOptional(QUOTED_IP_ID, p.has(ProbeResult.HAS_QUOTED_IP_ID), p.quotedIpIdOr(0));
+        putOptional(QUOTED_UDP_CHECKSUM, p.has(ProbeResult.HAS_QUOTED_UDP_CHECKSUM), p.quotedUdpChecksumOr(0));
+        putOptional(REPLY_SIZE, p.has(ProbeResult.HAS_REPLY_SIZE), p.replySizeOr(0));
         if (!p.extensions().isEmpty()) {
             extensions(p.extensions());
         }
@@ -298,18 +297,11 @@ final class CompactTraceJson {
         append((byte) ']');
     }
 
-    private void optional(byte[] name, Integer value) {
-        if (value != null) {
-            raw(name);
-            number(value.intValue());
-        }
-    }
-
-    /** {@link #optional} where the caller made room (a name and {@link #TOKEN}). */
-    private void putOptional(byte[] name, Integer value) {
-        if (value != null) {
+    /** A field when {@code present}, where the caller made room (a name and {@link #TOKEN}). */
+    private void putOptional(byte[] name, boolean present, int value) {
+        if (present) {
             put(name);
-            putNumber(value.intValue());
+            putNumber(value);
         }
     }
 

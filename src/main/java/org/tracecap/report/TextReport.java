@@ -258,24 +258,22 @@ public final class TextReport {
             for (ProbeResult p : hop.probes()) {
                 // the longest piece: " " + address (16), "  " + RTT (up to 23) + " ms" (3)
                 room(48);
-                Integer responder = p.responder();
-                if (responder == null) {
+                if (!p.answered()) {
                     bytes[length++] = ' ';
                     bytes[length++] = '*';
                     continue;
                 }
-                int r = responder;
+                int r = p.responderOr(0);
                 if (!any || previous != r) {
                     bytes[length++] = ' ';
                     address(r);
                 }
                 any = true;
                 previous = r;
-                Long rtt = p.rttNanos();
-                if (rtt != null) {
+                if (p.has(ProbeResult.HAS_RTT)) {
                     bytes[length++] = ' ';
                     bytes[length++] = ' ';
-                    millis3(rtt);
+                    millis3(p.rttNanosOr(0));
                     bytes[length++] = ' ';
                     bytes[length++] = 'm';
                     bytes[length++] = 's';

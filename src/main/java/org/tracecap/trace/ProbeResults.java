@@ -1,6 +1,5 @@
 package org.tracecap.trace;
 
-import java.util.List;
 import org.tracecap.match.IcmpReply;
 import org.tracecap.match.QuotedProbe;
 import org.tracecap.match.SentProbe;
@@ -18,15 +17,14 @@ final class ProbeResults {
      * @param r         the reply attributed to it, or null when unanswered
      */
     static ProbeResult of(SentProbe s, long sendNanos, IcmpReply r) {
-        if (r == null) {
-            return new ProbeResult(s.ttl(), sendNanos, s.ipId(), s.sourcePort(), s.destinationPort(), null, null,
-                    s.checksum(), s.totalLength(), null, null, null, null, null, null, null, null, null, null,
-                    null, List.of());
+        ProbeResult.Builder b = new ProbeResult.Builder().probe(s.ttl(), sendNanos, s.ipId(), s.totalLength())
+                .ports(s.sourcePort(), s.destinationPort()).udpChecksum(s.checksum());
+        if (r != null) {
+            QuotedProbe q = r.quote();
+            b.reply(r.timeNanos() - sendNanos, r.source(), r.replyTtl(), r.totalLength())
+                    .icmp(r.type(), r.code(), IcmpType.annotation(r.type(), r.code(), r.nextHopMtu()))
+                    .quote(q.ttl(), q.ipId()).quotedUdpChecksum(q.checksum()).extensions(r.extensions());
         }
-        QuotedProbe q = r.quote();
-        return new ProbeResult(s.ttl(), sendNanos, s.ipId(), s.sourcePort(), s.destinationPort(), null, null,
-                s.checksum(), s.totalLength(), r.timeNanos() - sendNanos, r.source(), r.type(), r.code(), null,
-                IcmpType.annotation(r.type(), r.code(), r.nextHopMtu()), r.replyTtl(), q.ttl(), q.ipId(),
-                q.checksum(), r.totalLength(), r.extensions());
+        return b.build();
     }
 }

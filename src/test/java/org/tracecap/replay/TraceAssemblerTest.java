@@ -113,7 +113,7 @@ class TraceAssemblerTest {
         List<IcmpExtension> ext = List.of(IcmpExtensions.mplsObject(List.of(new MplsEntry(16004, 0, true, 1))));
         // synthetic: Linux routers send no RFC 4884/4950 extensions
         Classified reply = Probes.icmp(p, 1_000 * MS + 21_000, router(1), IcmpType.TIME_EXCEEDED, 0, 0, ext);
-        ProbeResult r = TraceAssembler.result(17, slot(p, reply));
+        ProbeResult r = TraceAssembler.result(17, slot(p, reply), new ProbeResult.Builder());
         assertEquals(1, r.ttl());
         assertEquals(1_000 * MS, r.sendTimeNanos());
         assertEquals(40477, r.ipId());
@@ -142,13 +142,13 @@ class TraceAssemblerTest {
         SentProbe p = udp(0, 3, 1, 33434, 1, 1);
         Classified reply = Probes.icmp(p, MS, router(3), IcmpType.DEST_UNREACHABLE,
                 IcmpType.CODE_FRAGMENTATION_NEEDED, 1400, List.of());
-        assertEquals("!F-1400", TraceAssembler.result(17, slot(p, reply)).annotation());
+        assertEquals("!F-1400", TraceAssembler.result(17, slot(p, reply), new ProbeResult.Builder()).annotation());
     }
 
     @Test
     void echoAndTcpProbeFields() {
         SentProbe e = echo(0, 5, 0x1d2c, 7, 9, 0xabcd);
-        ProbeResult er = TraceAssembler.result(1, slot(e, echoReply(e, 30_000)));
+        ProbeResult er = TraceAssembler.result(1, slot(e, echoReply(e, 30_000)), new ProbeResult.Builder());
         assertNull(er.sourcePort());
         assertNull(er.udpChecksum());
         assertEquals(0x1d2c, er.icmpId());
@@ -158,7 +158,7 @@ class TraceAssemblerTest {
         assertEquals("", er.annotation());
 
         SentProbe s = syn(0, 5, 41000, 123456789L, 3);
-        ProbeResult sr = TraceAssembler.result(6, slot(s, rst(s, 40_000)));
+        ProbeResult sr = TraceAssembler.result(6, slot(s, rst(s, 40_000)), new ProbeResult.Builder());
         assertEquals(41000, sr.sourcePort());
         assertEquals(80, sr.destinationPort());
         assertNull(sr.udpChecksum());
@@ -167,7 +167,7 @@ class TraceAssemblerTest {
         assertEquals("", sr.annotation());
         assertEquals(40_000L, sr.rttNanos());
 
-        ProbeResult none = TraceAssembler.result(6, new Slot(s));
+        ProbeResult none = TraceAssembler.result(6, new Slot(s), new ProbeResult.Builder());
         assertNull(none.rttNanos());
         assertNull(none.responder());
         assertNull(none.annotation());
