@@ -1,7 +1,6 @@
 package org.tracecap.match;
 
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import org.tracecap.packet.IpProtocol;
 
 /**
@@ -31,13 +30,14 @@ import org.tracecap.packet.IpProtocol;
  *
  * <p>A replay files every probe of a capture here (most under a flow of their own: traceroute gives each
  * probe a new port), so the layout keeps the work per probe small: a key is its own bucket (plain fields,
- * its own equals and hashCode), lookups reuse one mutable key per map, and a bucket's probes are a chain
- * through the probes' {@link Entry}s, so filing and forgetting a probe allocate one entry and never search.
+ * its hash worked out once), filed in an open-addressing table of its own ({@link Buckets}), lookups reuse
+ * one mutable key per table, and a bucket's probes are a chain through the probes' {@link Entry}s, so
+ * filing and forgetting a probe allocate one entry and never search.
  */
 public final class ProbeTable {
     private final int capacity;
-    private final HashMap<FlowBucket, FlowBucket> flows = new HashMap<>();
-    private final HashMap<NatBucket, NatBucket> natFlows = new HashMap<>();
+    private final Buckets flows = new Buckets();
+    private final Buckets natFlows = new Buckets();
     private final ArrayDeque<Entry> order = new ArrayDeque<>();
     private final FlowBucket flowLookup = new FlowBucket();
     private final NatBucket natLookup = new NatBucket();
@@ -59,11 +59,19 @@ public final class ProbeTable {
         }
     }
 
+    /** A key of {@link Buckets}, its hash worked out when the key is set. */
+    private abstract static class Bucket {
+        int hash;
+
+        /** Same key fields as {@code other}, a bucket of the same class. */
+        abstract boolean sameKey(Bucket other);
+    }
+
     /**
      * A flow: who to whom, which protocol, which ports (UDP/TCP) or echo id/sequence (ICMP), and its probes
      * from {@code newest} back to {@code oldest}. The key fields change only in the lookup instance.
      */
-    private static final class FlowBucket {
+    private static final class FlowBucket extends Bucket {
         private int source;
         private int destination;
         private int protocol;
@@ -78,6 +86,10 @@ public final class ProbeTable {
             this.protocol = protocol;
             this.a = a;
             this.b = b;
+            int h = source * 31 + destination;
+            h = h * 31 + protocol;
+            h = h * 31 + a;
+            hash = Buckets.spread(h * 31 + b);
             return this;
         }
 
@@ -86,22 +98,15 @@ public final class ProbeTable {
         }
 
         @Override
-        public boolean equals(Object o) {
-            return o instanceof FlowBucket k && k.source == source && k.destination == destination
-                    && k.protocol == protocol && k.a == a && k.b == b;
-        }
-
-        @Override
-        public int hashCode() {
-            int h = source * 31 + destination;
-            h = h * 31 + protocol;
-            h = h * 31 + a;
-            return h * 31 + b;
+        boolean sameKey(Bucket other) {
+            FlowBucket k = (FlowBucket) other;
+            return k.source == source && k.destination == destination && k.protocol == protocol && k.a == a
+                    && k.b == b;
         }
     }
 
     /** What a source NAT leaves alone: destination, protocol, destination port or echo sequence; and probes. */
-    private static final class NatBucket {
+    private static final class NatBucket extends Bucket {
         private int destination;
         private int protocol;
         private int b;
@@ -112,6 +117,7 @@ public final class ProbeTable {
             this.destination = destination;
             this.protocol = protocol;
             this.b = b;
+            hash = Buckets.spread((destination * 31 + protocol) * 31 + b);
             return this;
         }
 
@@ -120,13 +126,92 @@ public final class ProbeTable {
         }
 
         @Override
-        public boolean equals(Object o) {
-            return o instanceof NatBucket k && k.destination == destination && k.protocol == protocol && k.b == b;
+        boolean sameKey(Bucket other) {
+            NatBucket k = (NatBucket) other;
+            return k.destination == destination && k.protocol == protocol && k.b == b;
+        }
+    }
+
+    /**
+     * The buckets of one kind by key: open addressing with linear probing in a power-of-two array at most
+     * half full, removal by shifting the following run back (no tombstones). A replay looks up two buckets
+     * per probe and files, or forgets, many: this takes no node per bucket and no call to equals or
+     * hashCode, which a {@code HashMap} makes and the launcher's C1 does not inline.
+     */
+    private static final class Buckets {
+        private Bucket[] slots = new Bucket[64];
+        private int size;
+
+        /** A hash whose low bits depend on all of {@code h}'s (the index is taken from them). */
+        static int spread(int h) {
+            h *= 0x9E37_79B9;
+            return h ^ (h >>> 16);
         }
 
-        @Override
-        public int hashCode() {
-            return (destination * 31 + protocol) * 31 + b;
+        /** The bucket with {@code key}'s key, or null. */
+        Bucket get(Bucket key) {
+            Bucket[] t = slots;
+            int mask = t.length - 1;
+            for (int i = key.hash & mask; ; i = (i + 1) & mask) {
+                Bucket b = t[i];
+                if (b == null) {
+                    return null;
+                }
+                if (b.hash == key.hash && b.sameKey(key)) {
+                    return b;
+                }
+            }
+        }
+
+        /** Files {@code bucket}, whose key is not filed yet. */
+        void add(Bucket bucket) {
+            if ((size + 1) * 2 > slots.length) {
+                Bucket[] old = slots;
+                slots = new Bucket[old.length * 2];
+                for (Bucket b : old) {
+                    if (b != null) {
+                        place(b);
+                    }
+                }
+            }
+            place(bucket);
+            size++;
+        }
+
+        private void place(Bucket bucket) {
+            Bucket[] t = slots;
+            int mask = t.length - 1;
+            int i = bucket.hash & mask;
+            while (t[i] != null) {
+                i = (i + 1) & mask;
+            }
+            t[i] = bucket;
+        }
+
+        /** Forgets {@code bucket} (this instance, filed here). */
+        void remove(Bucket bucket) {
+            Bucket[] t = slots;
+            int mask = t.length - 1;
+            int i = bucket.hash & mask;
+            while (t[i] != bucket) {
+                i = (i + 1) & mask;
+            }
+            // Shift back every bucket of the run after i that may move to i (its home is not in (i, j]).
+            int j = i;
+            while (true) {
+                j = (j + 1) & mask;
+                Bucket b = t[j];
+                if (b == null) {
+                    break;
+                }
+                int home = b.hash & mask;
+                if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
+                    t[i] = b;
+                    i = j;
+                }
+            }
+            t[i] = null;
+            size--;
         }
     }
 
@@ -151,15 +236,15 @@ public final class ProbeTable {
         if (protocol != IpProtocol.UDP && protocol != IpProtocol.TCP && protocol != IpProtocol.ICMP) {
             return;
         }
-        FlowBucket flow = flows.get(flowKey(p));
+        FlowBucket flow = (FlowBucket) flows.get(flowKey(p));
         if (flow == null) {
             flow = flowLookup.copyKey();
-            flows.put(flow, flow);
+            flows.add(flow);
         }
-        NatBucket nat = natFlows.get(natKey(p));
+        NatBucket nat = (NatBucket) natFlows.get(natKey(p));
         if (nat == null) {
             nat = natLookup.copyKey();
-            natFlows.put(nat, nat);
+            natFlows.add(nat);
         }
         Entry e = new Entry(p, flow, nat);
         e.flowOlder = flow.newest;
@@ -229,7 +314,7 @@ public final class ProbeTable {
         long discriminator = protocol == IpProtocol.TCP ? q.tcpSequence() : q.checksum();
         long time = r.timeNanos();
 
-        FlowBucket flow = flows.get(flowLookup.set(q.source(), q.destination(), protocol, a, b));
+        FlowBucket flow = (FlowBucket) flows.get(flowLookup.set(q.source(), q.destination(), protocol, a, b));
         if (flow != null) {
             SentProbe sameId = null;
             SentProbe any = null;
@@ -257,7 +342,7 @@ public final class ProbeTable {
                 return any;
             }
         }
-        NatBucket nat = natFlows.get(natLookup.set(q.destination(), protocol, b));
+        NatBucket nat = (NatBucket) natFlows.get(natLookup.set(q.destination(), protocol, b));
         if (nat == null) {
             return null;
         }
@@ -278,7 +363,7 @@ public final class ProbeTable {
     }
 
     private SentProbe echo(IcmpReply r) {
-        NatBucket nat = natFlows.get(natLookup.set(r.source(), IpProtocol.ICMP, r.echoSequence()));
+        NatBucket nat = (NatBucket) natFlows.get(natLookup.set(r.source(), IpProtocol.ICMP, r.echoSequence()));
         if (nat == null) {
             return null;
         }
@@ -300,7 +385,7 @@ public final class ProbeTable {
 
     /** The SYN a SYN-ACK or RST answers: ports swapped, sequence = acknowledgment - 1; null when none. */
     public SentProbe attribute(TcpReply r) {
-        NatBucket nat = natFlows.get(natLookup.set(r.source(), IpProtocol.TCP, r.sourcePort()));
+        NatBucket nat = (NatBucket) natFlows.get(natLookup.set(r.source(), IpProtocol.TCP, r.sourcePort()));
         if (nat == null) {
             return null;
         }
