@@ -25,8 +25,8 @@ import org.tracecap.packet.IpProtocol;
  * (preferring one sent from the reply's destination). A TCP SYN-ACK or RST answers the most recent SYN to
  * its source with the ports swapped and sequence number = acknowledgment - 1.
  *
- * <p>Bounded: past {@code capacity} probes the oldest is forgotten. The instance returned is the one added.
- * Not thread-safe.
+ * <p>Bounded: past {@code capacity} probes the oldest is forgotten, and {@link #forgetSentBefore} forgets
+ * probes by age. The instance returned is the one added. Not thread-safe.
  *
  * <p>A replay files every probe of a capture here (most under a flow of their own: traceroute gives each
  * probe a new port), so the layout keeps the work per probe small: a key is its own bucket (plain fields,
@@ -263,6 +263,17 @@ public final class ProbeTable {
         nat.newest = e;
         order.addLast(e);
         while (order.size() > capacity) {
+            forget(order.removeFirst());
+        }
+    }
+
+    /**
+     * Forgets the probes sent before {@code timeNanos}, oldest first, up to the first one filed that was sent
+     * later (a capture's frames are in time order but for a few: a probe filed out of order waits for the
+     * probes filed before it).
+     */
+    public void forgetSentBefore(long timeNanos) {
+        while (!order.isEmpty() && order.peekFirst().probe.timeNanos() < timeNanos) {
             forget(order.removeFirst());
         }
     }

@@ -59,7 +59,9 @@ import org.tracecap.packet.IpProtocol;
  *       when the clues agree (traceroute, mtr, scamper, dublin, tracecap), else "unknown".</li>
  *   <li>Bounded memory: a run with no probe or reply for the inactivity time is closed and emitted; a run
  *       replaced by a new one waits {@link #REPLY_GRACE_NANOS} for late replies; a run longer than
- *       {@link #MAX_RUN_PROBES} probes is cut; the probe table forgets its oldest probes past its capacity.
+ *       {@link #MAX_RUN_PROBES} probes is cut; the probe table forgets its oldest probes past its capacity,
+ *       and probes sent more than the inactivity time ago (a reply that late answers nothing: no tool waits
+ *       that long, and its run, unless it kept sending, is closed).
  *       Traces are emitted in start-time order: a closed trace waits while an open trace that started
  *       earlier can still be emitted (at most {@link #MAX_WAITING_TRACES} wait).</li>
  * </ol>
@@ -232,6 +234,10 @@ public final class Reconstructor implements FrameSink {
 
     /** Closes runs idle for the inactivity time, and closing runs past their grace; emits what may go. */
     private void sweep() {
+        long horizon = now - inactivityNanos;
+        if (horizon < now) { // no wrap-around for a time near Long.MIN_VALUE
+            table.forgetSentBefore(horizon);
+        }
         long openStart = Long.MAX_VALUE;
         for (Iterator<Flow> it = flows.values().iterator(); it.hasNext(); ) {
             Flow flow = it.next();

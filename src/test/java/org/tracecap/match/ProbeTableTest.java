@@ -126,6 +126,26 @@ class ProbeTableTest {
     }
 
     @Test
+    void forgetsByAgeOldestFirst() {
+        ProbeTable t = new ProbeTable(100);
+        SentProbe a = udp(10, CLIENT, 5000, 33434, 1, 1);
+        SentProbe late = udp(40, CLIENT, 5000, 33435, 2, 2);
+        SentProbe b = udp(20, CLIENT, 5000, 33436, 3, 3); // filed out of time order
+        t.add(a);
+        t.add(late);
+        t.add(b);
+        t.forgetSentBefore(30);
+        assertEquals(2, t.size(), "stops at the first probe sent since");
+        assertNull(t.attribute(udpError(50, CLIENT, 5000, 33434, 1, 1)));
+        assertSame(b, t.attribute(udpError(50, CLIENT, 5000, 33436, 3, 3)));
+        t.forgetSentBefore(41);
+        assertEquals(0, t.size());
+        assertNull(t.attribute(udpError(50, CLIENT, 5000, 33436, 3, 3)));
+        t.add(a);
+        assertSame(a, t.attribute(udpError(50, CLIENT, 5000, 33434, 1, 1)), "a forgotten flow is filed again");
+    }
+
+    @Test
     void manyProbesStayFast() {
         ProbeTable t = new ProbeTable(100_000);
         SentProbe[] p = new SentProbe[200_000];

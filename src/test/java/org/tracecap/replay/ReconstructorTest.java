@@ -152,6 +152,24 @@ class ReconstructorTest {
     }
 
     @Test
+    void aReplyLaterThanTheInactivityTimeAnswersNothing() {
+        // a mtr-like run that keeps sending, so it stays open: its first probe's reply comes 61 s late
+        byte[] first = probe(SERVER, 1, 40000, 33434, 1);
+        send(T0, first);
+        for (int i = 1; i <= 70; i++) {
+            byte[] p = probe(SERVER, 1 + i % 3, 40000, 33434 + i, 1 + i);
+            send(T0 + i * S, p);
+            send(T0 + i * S + MS, timeExceeded(p, 1 + i % 3));
+        }
+        send(T0 + 61 * S, timeExceeded(first, 1));
+        ReplaySummary s = replay.finish(false);
+        assertEquals(70, s.repliesAttributed());
+        assertEquals(1, s.repliesUnattributed());
+        assertTrue(traces.get(0).hops().get(0).probes().stream().filter(p -> p.ipId() == 1)
+                .noneMatch(ProbeResult::answered));
+    }
+
+    @Test
     void aTraceWithoutStopIsIncompleteWhenTheCaptureEndsRightAfter() {
         silentTrace(T0);
         replay.finish(false);
