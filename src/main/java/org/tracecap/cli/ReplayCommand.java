@@ -405,7 +405,7 @@ final class ReplayCommand {
     }
 
     /** Traces handed to a writer thread at a time when replaying a regular file. */
-    static final int WRITE_BATCH = 32;
+    static final int WRITE_BATCH = 256;
 
     /** How long a complete trace may wait in stdout's buffer during a replay: 100 ms. */
     static final long STDOUT_FLUSH_NANOS = 100_000_000L;

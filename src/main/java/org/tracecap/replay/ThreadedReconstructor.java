@@ -30,7 +30,7 @@ import org.tracecap.model.Trace;
  */
 public final class ThreadedReconstructor implements FrameSink {
     /** Frames handed over at a time, by default. */
-    public static final int BATCH = 1024;
+    public static final int BATCH = 4096;
     /** Batches in circulation: one being filled, the others waiting or being reconstructed. */
     private static final int BATCHES = 4;
 
