@@ -23,16 +23,43 @@ public final class NatDetector {
 
     /** {@code hop}, marked as NAT when its quotes' checksum change differs from the hops' before it. */
     public Hop mark(Hop hop) {
-        // The change most probes show (the first to reach the most votes): hops have a few probes, so the
-        // changes are counted in two small arrays (a replay marks every hop of every trace).
-        List<ProbeResult> probes = hop.probes();
-        int[] changes = new int[probes.size()];
-        int[] votes = new int[probes.size()];
+        int change = change(hop.probes());
+        if (change == NONE || change == last) {
+            return hop.nat() ? new Hop(hop.ttl(), hop.probes()) : hop;
+        }
+        last = change;
+        return new Hop(hop.ttl(), hop.probes(), true);
+    }
+
+    /**
+     * The change most of the probes show (the first to reach the most votes), {@link #NONE} when no probe
+     * has both checksums. Mostly every probe of a hop shows the same change: then no vote is counted.
+     */
+    private static int change(List<ProbeResult> probes) {
+        int size = probes.size();
+        int first = NONE;
+        int from = 0;
+        for (; from < size; from++) {
+            ProbeResult p = probes.get(from);
+            if (p.has(ProbeResult.HAS_UDP_CHECKSUM | ProbeResult.HAS_QUOTED_UDP_CHECKSUM)) {
+                int d = difference(p.quotedUdpChecksumOr(0), p.udpChecksumOr(0));
+                if (first == NONE) {
+                    first = d;
+                } else if (d != first) {
+                    break;
+                }
+            }
+        }
+        if (from == size) {
+            return first;
+        }
+        // Two changes or more: count the votes, in two small arrays.
+        int[] changes = new int[size];
+        int[] votes = new int[size];
         int distinct = 0;
         int change = NONE;
         int best = 0;
-        for (int i = 0, size = probes.size(); i < size; i++) {
-            ProbeResult p = probes.get(i);
+        for (ProbeResult p : probes) {
             if (!p.has(ProbeResult.HAS_UDP_CHECKSUM | ProbeResult.HAS_QUOTED_UDP_CHECKSUM)) {
                 continue;
             }
@@ -50,11 +77,7 @@ public final class NatDetector {
                 change = d;
             }
         }
-        if (change == NONE || change == last) {
-            return hop.nat() ? new Hop(hop.ttl(), hop.probes()) : hop;
-        }
-        last = change;
-        return new Hop(hop.ttl(), hop.probes(), true);
+        return change;
     }
 
     /** No change seen yet in a hop: differences are 0..0xfffe. */

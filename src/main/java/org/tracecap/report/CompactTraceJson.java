@@ -55,7 +55,7 @@ final class CompactTraceJson {
     private static final byte[] SIZE = ascii(",\"size\":");
     private static final byte[] ANSWERED_TRUE = ascii(",\"answered\":true");
     private static final byte[] ANSWERED_FALSE = ascii(",\"answered\":false");
-    private static final byte[] RTT_MS = ascii(",\"rtt_ms\":");
+    private static final byte[] ANSWERED_TRUE_RTT_MS = ascii(",\"answered\":true,\"rtt_ms\":");
     private static final byte[] RESPONDER = ascii(",\"responder\":");
     private static final byte[] ICMP_TYPE = ascii(",\"icmp\":{\"type\":");
     private static final byte[] TYPE_NAME = ascii(",\"type_name\":");
@@ -77,6 +77,12 @@ final class CompactTraceJson {
     private static final byte[] S_TRUE = ascii(",\"s\":true");
     private static final byte[] S_FALSE = ascii(",\"s\":false");
     private static final byte[] TTL = ascii(",\"ttl\":");
+
+    /**
+     * {@code ,"type_name":"NAME"}} of each ICMP type, made on first use: the same bytes as the name field,
+     * its string and the brace that ends the {@code icmp} object (per instance: writers on two threads).
+     */
+    private final byte[][] typeNameClose = new byte[256][];
 
     private static final String[] TCP_FLAG_NAME = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
 
@@ -206,10 +212,11 @@ final class CompactTraceJson {
             buf[n++] = '}';
             return;
         }
-        put(ANSWERED_TRUE);
         if (p.has(ProbeResult.HAS_RTT)) {
-            put(RTT_MS);
+            put(ANSWERED_TRUE_RTT_MS);
             millis(p.rttNanosOr(0));
+        } else {
+            put(ANSWERED_TRUE);
         }
         put(RESPONDER);
         address(p.responderOr(0));
@@ -221,9 +228,7 @@ final class CompactTraceJson {
                 put(CODE);
                 putNumber(p.icmpCodeOr(0));
             }
-            raw(TYPE_NAME);
-            string(IcmpType.name(icmpType));
-            append((byte) '}');
+            raw(typeNameAndBrace(icmpType));
         }
         Integer flags = p.tcpFlags();
         if (flags != null) {
@@ -257,6 +262,23 @@ final class CompactTraceJson {
             extensions(p.extensions());
         }
         append((byte) '}');
+    }
+
+    /** {@link #typeNameClose} of {@code type} (any int: those outside 0-255 are made each time). */
+    private byte[] typeNameAndBrace(int type) {
+        byte[] bytes = (type & ~0xff) == 0 ? typeNameClose[type] : null;
+        if (bytes == null) {
+            int start = n;
+            raw(TYPE_NAME);
+            string(IcmpType.name(type));
+            append((byte) '}');
+            bytes = java.util.Arrays.copyOfRange(buf, start, n);
+            n = start;
+            if ((type & ~0xff) == 0) {
+                typeNameClose[type] = bytes;
+            }
+        }
+        return bytes;
     }
 
     private void extensions(List<IcmpExtension> extensions) {

@@ -81,6 +81,14 @@ class NatDetectorTest {
         assertEquals(List.of(false, false), marks(
                 hop(1, probe(1, 0x1111, 0x1111)),
                 hop(2, probe(2, 0x1111, 0x1111), probe(2, 0x1111, 0x1111), probe(2, 0x1111, 0x9999))));
+        // the first probe is the odd one out: the others outvote it
+        assertEquals(List.of(false, false), marks(
+                hop(1, probe(1, 0x1111, 0x1111)),
+                hop(2, probe(2, 0x1111, 0x9999), probe(2, 0x1111, 0x1111), probe(2, 0x1111, 0x1111))));
+        // a tie: the change that reached the most votes first
+        assertEquals(List.of(false, true), marks(
+                hop(1, probe(1, 0x1111, 0x1111)),
+                hop(2, probe(2, 0x1111, 0x9999), probe(2, 0x1111, 0x1111))));
         assertFalse(new Hop(1, List.of()).nat());
         assertTrue(new Hop(1, List.of(), true).nat());
     }
