@@ -132,9 +132,16 @@ final class ClassicPcapReader {
         int linkType = header.linkType();
         long scale = header.nanos() ? 1 : 1000;
         long count = 0;
+        // The buffer's position and limit live in locals between fills (a ByteBuffer's own accessors are
+        // calls per record under C1).
+        int at = 0;
+        int end = 0;
         while (true) {
-            if (buf.remaining() < RECORD_HEADER) {
+            if (end - at < RECORD_HEADER) {
+                buf.position(at);
                 int got = fill(in, buf, RECORD_HEADER, count);
+                at = 0;
+                end = got;
                 if (got == 0) {
                     return count;
                 }
@@ -143,19 +150,32 @@ final class ClassicPcapReader {
                             + got, count, null);
                 }
             }
-            int at = buf.position();
-            long seconds = u32(chunk, at, little);
-            long fraction = u32(chunk, at + 4, little);
-            long caplen = u32(chunk, at + 8, little);
-            int wireLength = (int) u32(chunk, at + 12, little);
-            buf.position(at + RECORD_HEADER);
+            long seconds;
+            long fraction;
+            long caplen;
+            int wireLength;
+            if (little) {
+                seconds = Bytes.u32le(chunk, at);
+                fraction = Bytes.u32le(chunk, at + 4);
+                caplen = Bytes.u32le(chunk, at + 8);
+                wireLength = (int) Bytes.u32le(chunk, at + 12);
+            } else {
+                seconds = Bytes.u32(chunk, at);
+                fraction = Bytes.u32(chunk, at + 4);
+                caplen = Bytes.u32(chunk, at + 8);
+                wireLength = (int) Bytes.u32(chunk, at + 12);
+            }
+            at += RECORD_HEADER;
             if (caplen > MAX_SNAPLEN) {
                 throw new Fault("invalid packet capture length " + caplen + ", bigger than "
                         + (caplen > snaplen ? "snaplen of " + snaplen : "maximum of " + MAX_SNAPLEN), count, null);
             }
             int length = (int) caplen;
-            if (buf.remaining() < length) {
+            if (end - at < length) {
+                buf.position(at);
                 int got = fill(in, buf, length, count);
+                at = 0;
+                end = got;
                 if (got < length) {
                     // libpcap names the snaplen when even that much was not there, else the whole caplen
                     int tried = length > snaplen && got < snaplen ? snaplen : length;
@@ -164,17 +184,11 @@ final class ClassicPcapReader {
                 }
             }
             int kept = Math.min(length, snaplen);
-            at = buf.position();
             System.arraycopy(chunk, at, frame, 0, kept);
-            buf.position(at + length);
+            at += length;
             count++;
             sink.frame(seconds * 1_000_000_000L + fraction * scale, linkType, frame, kept, wireLength);
         }
-    }
-
-    /** The unsigned 32-bit value at {@code i}, little- or big-endian as the file header says. */
-    private static long u32(byte[] b, int i, boolean little) {
-        return little ? Bytes.u32le(b, i) : Bytes.u32(b, i);
     }
 
     /**

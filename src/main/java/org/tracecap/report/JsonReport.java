@@ -499,6 +499,16 @@ public final class JsonReport {
         return (int) ((value * 0xCCCC_CCCDL) >>> 35);
     }
 
+    /** {@code value / 1000} for {@code 0 <= value < 2^32} (0x1062_4DD3 / 2^38, exact in that range). */
+    static long div1000(long value) {
+        return (value * 0x1062_4DD3L) >>> 38;
+    }
+
+    /** {@code value / 1 000 000} for {@code 0 <= value < 2^32} (1125899907 / 2^50, exact in that range). */
+    static long div1000000(long value) {
+        return (value * 1_125_899_907L) >>> 50;
+    }
+
     /** {@code value / 100} for {@code value >= 0} (1374389535 / 2^37, exact for every unsigned 32-bit value). */
     private static int div100(int value) {
         return (int) ((value * 1_374_389_535L) >>> 37);
@@ -560,7 +570,8 @@ public final class JsonReport {
             text[n++] = '-';
         }
         long abs = Math.abs(nanos);
-        long whole = abs / 1_000_000;
+        // an RTT is under 4.3 s (2^32 ns): a multiply-shift (C1 divides a long by calling the runtime)
+        long whole = abs <= 0xffff_ffffL ? div1000000(abs) : abs / 1_000_000;
         int frac = (int) (abs - whole * 1_000_000);
         if (whole <= Integer.MAX_VALUE) {
             n = digits(text, n, (int) whole);
@@ -571,8 +582,8 @@ public final class JsonReport {
         }
         if (frac != 0) {
             int width = 6;
-            while (frac % 10 == 0) {
-                frac /= 10;
+            for (int q = div10(frac); q * 10 == frac; q = div10(frac)) {
+                frac = q;
                 width--;
             }
             text[n++] = '.';

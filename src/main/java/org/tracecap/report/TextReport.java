@@ -302,9 +302,11 @@ public final class TextReport {
         /** As {@link TextReport#millis3(long)}. */
         private void millis3(long nanos) {
             boolean negative = nanos < 0;
-            long micros = (Math.abs(nanos) + 500) / 1000;
-            long whole = micros / 1000;
-            long frac = micros % 1000;
+            long rounded = Math.abs(nanos) + 500;
+            // RTTs are under 4.3 s (2^32 ns): multiply-shifts (C1 divides a long by calling the runtime)
+            long micros = rounded >= 0 && rounded <= 0xffff_ffffL ? JsonReport.div1000(rounded) : rounded / 1000;
+            long whole = micros >= 0 && micros <= 0xffff_ffffL ? JsonReport.div1000(micros) : micros / 1000;
+            long frac = micros - whole * 1000;
             if (negative && micros != 0) {
                 bytes[length++] = '-';
             }
@@ -321,6 +323,10 @@ public final class TextReport {
 
         /** As {@code StringBuilder.append(long)}: at most 20 bytes. */
         private void number(long v) {
+            if (v >= 0 && v <= Integer.MAX_VALUE) {
+                length = JsonReport.digits(bytes, length, (int) v);
+                return;
+            }
             if (v < 0) {
                 if (v == Long.MIN_VALUE) {
                     ascii(Long.toString(v));

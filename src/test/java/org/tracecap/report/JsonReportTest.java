@@ -55,6 +55,25 @@ class JsonReportTest {
     }
 
     @Test
+    void multiplyShiftDivisionsAreExactForEveryUnsigned32BitValueTried() {
+        java.util.Random random = new java.util.Random(7);
+        List<Long> values = new ArrayList<>(List.of(0L, 1L, 999L, 1000L, 999_999L, 1_000_000L, 0xffff_ffffL,
+                0xffff_ffffL - 1, 4_294_000_000L, 4_294_967_000L));
+        for (int i = 0; i < 200_000; i++) {
+            values.add(random.nextLong() & 0xffff_ffffL);
+        }
+        for (long k = 1; k <= 4294; k++) {
+            values.add(k * 1_000_000 - 1); // just below each million and thousand: where rounding would show
+            values.add(k * 1_000_000);
+            values.add(k * 1000 - 1);
+        }
+        for (long v : values) {
+            assertEquals(v / 1000, JsonReport.div1000(v), "div1000 " + v);
+            assertEquals(v / 1_000_000, JsonReport.div1000000(v), "div1000000 " + v);
+        }
+    }
+
+    @Test
     void documentHasVersionToolTracesAndSummary() throws IOException {
         JsonNode doc = MAPPER.readTree(document(List.of(Samples.straight(), Samples.silent()), summary(), false));
         assertEquals(1, doc.get("version").asInt());
