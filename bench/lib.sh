@@ -8,10 +8,15 @@ median() {
 
 # measure COMMAND...: runs the command $RUNS times (output discarded) and sets WALL (median seconds) and
 # RSS_MB (median peak RSS in MB). A failing run stops the benchmark: its figures would mean nothing.
+# MEASURE_BEFORE, when set, is a shell command run before each run, untimed (removing the previous run's
+# output file, for one).
 measure() {
     local walls=() rss=() out i times
     times=$(mktemp)
     for ((i = 0; i < RUNS; i++)); do
+        if [[ -n "${MEASURE_BEFORE:-}" ]]; then
+            bash -c "$MEASURE_BEFORE"
+        fi
         if ! /usr/bin/time -o "$times" -f '%e %M' "$@" >/dev/null 2>&1; then
             echo "bench: failed: $*" >&2
             rm -f "$times"

@@ -130,7 +130,8 @@ final class TraceAssembler {
     static boolean looksLikeTrace(List<Slot> piece) {
         boolean answered = false;
         boolean timeExceeded = false;
-        for (Slot s : piece) {
+        for (int i = 0, size = piece.size(); i < size; i++) {
+            Slot s = piece.get(i);
             answered |= s.reply != null;
             timeExceeded |= s.isTimeExceeded();
         }
@@ -138,17 +139,22 @@ final class TraceAssembler {
     }
 
     private static int distinctTtls(List<Slot> slots) {
-        long[] bits = new long[4];
-        int n = 0;
-        for (Slot s : slots) {
-            int ttl = s.probe.ttl();
+        // TTLs are 0-255: four words of bits (locals, not an array: one trace after another)
+        long b0 = 0;
+        long b1 = 0;
+        long b2 = 0;
+        long b3 = 0;
+        for (int i = 0, size = slots.size(); i < size; i++) {
+            int ttl = slots.get(i).probe.ttl();
             long bit = 1L << (ttl & 63);
-            if ((bits[ttl >>> 6] & bit) == 0) {
-                bits[ttl >>> 6] |= bit;
-                n++;
+            switch (ttl >>> 6) {
+                case 0 -> b0 |= bit;
+                case 1 -> b1 |= bit;
+                case 2 -> b2 |= bit;
+                default -> b3 |= bit;
             }
         }
-        return n;
+        return Long.bitCount(b0) + Long.bitCount(b1) + Long.bitCount(b2) + Long.bitCount(b3);
     }
 
     static Assembled build(int protocol, List<Slot> piece, StopReason unfinished) {
@@ -156,7 +162,8 @@ final class TraceAssembler {
         // parallel before the answer was known (traceroute keeps 16 in flight) and are left out (counted in
         // pastStop for the summary).
         int stopTtl = Integer.MAX_VALUE;
-        for (Slot s : piece) {
+        for (int i = 0, size = piece.size(); i < size; i++) {
+            Slot s = piece.get(i);
             if (s.isFinal() && s.probe.ttl() < stopTtl) {
                 stopTtl = s.probe.ttl();
             }
@@ -167,7 +174,8 @@ final class TraceAssembler {
         int pastStop = 0;
         long start = Long.MAX_VALUE;
         long end = Long.MIN_VALUE;
-        for (Slot s : piece) {
+        for (int i = 0, size = piece.size(); i < size; i++) {
+            Slot s = piece.get(i);
             int ttl = s.probe.ttl();
             if (ttl > stopTtl) {
                 pastStop++;
@@ -179,24 +187,38 @@ final class TraceAssembler {
             start = Math.min(start, s.probe.timeNanos());
             end = Math.max(end, Math.max(s.probe.timeNanos(), s.replyTime()));
         }
-        List<List<ProbeResult>> byTtl = new ArrayList<>(maxTtl - minTtl + 1);
-        for (int t = minTtl; t <= maxTtl; t++) {
-            byTtl.add(new ArrayList<>(3));
-        }
-        ProbeResult.Builder results = new ProbeResult.Builder();
-        for (Slot s : piece) {
-            if (s.probe.ttl() <= stopTtl) {
-                byTtl.get(s.probe.ttl() - minTtl).add(result(protocol, s, results));
+        // One hop per TTL from the lowest to the highest kept, its probes in send order: counted first,
+        // so that each hop's results go into an array of their size (List.of copies it once; Hop keeps
+        // that list as it is).
+        int[] perTtl = new int[maxTtl - minTtl + 1];
+        for (int i = 0, size = piece.size(); i < size; i++) {
+            int ttl = piece.get(i).probe.ttl();
+            if (ttl <= stopTtl) {
+                perTtl[ttl - minTtl]++;
             }
         }
-        List<Hop> hops = new ArrayList<>(byTtl.size());
-        for (int i = 0; i < byTtl.size(); i++) {
-            hops.add(new Hop(minTtl + i, byTtl.get(i)));
+        ProbeResult[][] byTtl = new ProbeResult[perTtl.length][];
+        for (int i = 0; i < perTtl.length; i++) {
+            byTtl[i] = new ProbeResult[perTtl[i]];
+            perTtl[i] = 0; // from here on: how many are filled
+        }
+        ProbeResult.Builder results = new ProbeResult.Builder();
+        for (int i = 0, size = piece.size(); i < size; i++) {
+            Slot s = piece.get(i);
+            int ttl = s.probe.ttl();
+            if (ttl <= stopTtl) {
+                int hop = ttl - minTtl;
+                byTtl[hop][perTtl[hop]++] = result(protocol, s, results);
+            }
+        }
+        Hop[] hops = new Hop[byTtl.length];
+        for (int i = 0; i < byTtl.length; i++) {
+            hops[i] = new Hop(minTtl + i, List.of(byTtl[i]));
         }
         StopReason stop = stopTtl == Integer.MAX_VALUE ? unfinished : stopAt(piece, stopTtl);
         SentProbe first = piece.get(0).probe;
         Trace trace = new Trace(first.source(), first.destination(), method(protocol, piece), start, end, stop,
-                hops, null);
+                List.of(hops), null);
         return new Assembled(trace, kept, pastStop);
     }
 
@@ -207,7 +229,8 @@ final class TraceAssembler {
      */
     private static StopReason stopAt(List<Slot> piece, int stopTtl) {
         int code = -1;
-        for (Slot s : piece) {
+        for (int i = 0, size = piece.size(); i < size; i++) {
+            Slot s = piece.get(i);
             if (s.probe.ttl() != stopTtl || !s.isFinal()) {
                 continue;
             }

@@ -225,7 +225,7 @@ public final class TextReport {
             ascii(") from ");
             address(trace.source());
             ascii(", ");
-            if (trace.method() != method) {
+            if (!trace.method().equals(method)) { // a replay makes a Method per trace, mostly equal ones
                 byte[] encoded = encoded(trace.method().describe());
                 if (encoded == null) {
                     return false;
