@@ -30,14 +30,14 @@ import org.tracecap.packet.IpProtocol;
  *
  * <p>A replay files every probe of a capture here (most under a flow of their own: traceroute gives each
  * probe a new port), so the layout keeps the work per probe small: a key is its own bucket (plain fields,
- * its hash worked out once), filed in an open-addressing table of its own ({@link Buckets}), lookups reuse
+ * its hash worked out once), filed in an open-addressing table of its kind ({@link KeyTable}), lookups reuse
  * one mutable key per table, and a bucket's probes are a chain through the probes' {@link Entry}s, so
  * filing and forgetting a probe allocate one entry and never search.
  */
 public final class ProbeTable {
     private final int capacity;
-    private final Buckets flows = new Buckets();
-    private final Buckets natFlows = new Buckets();
+    private final KeyTable<FlowBucket> flows = new KeyTable<>();
+    private final KeyTable<NatBucket> natFlows = new KeyTable<>();
     private final ArrayDeque<Entry> order = new ArrayDeque<>();
     private final FlowBucket flowLookup = new FlowBucket();
     private final NatBucket natLookup = new NatBucket();
@@ -59,19 +59,11 @@ public final class ProbeTable {
         }
     }
 
-    /** A key of {@link Buckets}, its hash worked out when the key is set. */
-    private abstract static class Bucket {
-        int hash;
-
-        /** Same key fields as {@code other}, a bucket of the same class. */
-        abstract boolean sameKey(Bucket other);
-    }
-
     /**
      * A flow: who to whom, which protocol, which ports (UDP/TCP) or echo id/sequence (ICMP), and its probes
      * from {@code newest} back to {@code oldest}. The key fields change only in the lookup instance.
      */
-    private static final class FlowBucket extends Bucket {
+    private static final class FlowBucket extends KeyTable.Keyed {
         private int source;
         private int destination;
         private int protocol;
@@ -89,7 +81,7 @@ public final class ProbeTable {
             int h = source * 31 + destination;
             h = h * 31 + protocol;
             h = h * 31 + a;
-            hash = Buckets.spread(h * 31 + b);
+            hash(h * 31 + b);
             return this;
         }
 
@@ -98,7 +90,7 @@ public final class ProbeTable {
         }
 
         @Override
-        boolean sameKey(Bucket other) {
+        protected boolean sameKey(KeyTable.Keyed other) {
             FlowBucket k = (FlowBucket) other;
             return k.source == source && k.destination == destination && k.protocol == protocol && k.a == a
                     && k.b == b;
@@ -106,7 +98,7 @@ public final class ProbeTable {
     }
 
     /** What a source NAT leaves alone: destination, protocol, destination port or echo sequence; and probes. */
-    private static final class NatBucket extends Bucket {
+    private static final class NatBucket extends KeyTable.Keyed {
         private int destination;
         private int protocol;
         private int b;
@@ -117,7 +109,7 @@ public final class ProbeTable {
             this.destination = destination;
             this.protocol = protocol;
             this.b = b;
-            hash = Buckets.spread((destination * 31 + protocol) * 31 + b);
+            hash((destination * 31 + protocol) * 31 + b);
             return this;
         }
 
@@ -126,92 +118,9 @@ public final class ProbeTable {
         }
 
         @Override
-        boolean sameKey(Bucket other) {
+        protected boolean sameKey(KeyTable.Keyed other) {
             NatBucket k = (NatBucket) other;
             return k.destination == destination && k.protocol == protocol && k.b == b;
-        }
-    }
-
-    /**
-     * The buckets of one kind by key: open addressing with linear probing in a power-of-two array at most
-     * half full, removal by shifting the following run back (no tombstones). A replay looks up two buckets
-     * per probe and files, or forgets, many: this takes no node per bucket and no call to equals or
-     * hashCode, which a {@code HashMap} makes and the launcher's C1 does not inline.
-     */
-    private static final class Buckets {
-        private Bucket[] slots = new Bucket[64];
-        private int size;
-
-        /** A hash whose low bits depend on all of {@code h}'s (the index is taken from them). */
-        static int spread(int h) {
-            h *= 0x9E37_79B9;
-            return h ^ (h >>> 16);
-        }
-
-        /** The bucket with {@code key}'s key, or null. */
-        Bucket get(Bucket key) {
-            Bucket[] t = slots;
-            int mask = t.length - 1;
-            for (int i = key.hash & mask; ; i = (i + 1) & mask) {
-                Bucket b = t[i];
-                if (b == null) {
-                    return null;
-                }
-                if (b.hash == key.hash && b.sameKey(key)) {
-                    return b;
-                }
-            }
-        }
-
-        /** Files {@code bucket}, whose key is not filed yet. */
-        void add(Bucket bucket) {
-            if ((size + 1) * 2 > slots.length) {
-                Bucket[] old = slots;
-                slots = new Bucket[old.length * 2];
-                for (Bucket b : old) {
-                    if (b != null) {
-                        place(b);
-                    }
-                }
-            }
-            place(bucket);
-            size++;
-        }
-
-        private void place(Bucket bucket) {
-            Bucket[] t = slots;
-            int mask = t.length - 1;
-            int i = bucket.hash & mask;
-            while (t[i] != null) {
-                i = (i + 1) & mask;
-            }
-            t[i] = bucket;
-        }
-
-        /** Forgets {@code bucket} (this instance, filed here). */
-        void remove(Bucket bucket) {
-            Bucket[] t = slots;
-            int mask = t.length - 1;
-            int i = bucket.hash & mask;
-            while (t[i] != bucket) {
-                i = (i + 1) & mask;
-            }
-            // Shift back every bucket of the run after i that may move to i (its home is not in (i, j]).
-            int j = i;
-            while (true) {
-                j = (j + 1) & mask;
-                Bucket b = t[j];
-                if (b == null) {
-                    break;
-                }
-                int home = b.hash & mask;
-                if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
-                    t[i] = b;
-                    i = j;
-                }
-            }
-            t[i] = null;
-            size--;
         }
     }
 
@@ -236,12 +145,12 @@ public final class ProbeTable {
         if (protocol != IpProtocol.UDP && protocol != IpProtocol.TCP && protocol != IpProtocol.ICMP) {
             return;
         }
-        FlowBucket flow = (FlowBucket) flows.get(flowKey(p));
+        FlowBucket flow = flows.get(flowKey(p));
         if (flow == null) {
             flow = flowLookup.copyKey();
             flows.add(flow);
         }
-        NatBucket nat = (NatBucket) natFlows.get(natKey(p));
+        NatBucket nat = natFlows.get(natKey(p));
         if (nat == null) {
             nat = natLookup.copyKey();
             natFlows.add(nat);
@@ -325,7 +234,7 @@ public final class ProbeTable {
         long discriminator = protocol == IpProtocol.TCP ? q.tcpSequence() : q.checksum();
         long time = r.timeNanos();
 
-        FlowBucket flow = (FlowBucket) flows.get(flowLookup.set(q.source(), q.destination(), protocol, a, b));
+        FlowBucket flow = flows.get(flowLookup.set(q.source(), q.destination(), protocol, a, b));
         if (flow != null) {
             SentProbe sameId = null;
             SentProbe any = null;
@@ -353,7 +262,7 @@ public final class ProbeTable {
                 return any;
             }
         }
-        NatBucket nat = (NatBucket) natFlows.get(natLookup.set(q.destination(), protocol, b));
+        NatBucket nat = natFlows.get(natLookup.set(q.destination(), protocol, b));
         if (nat == null) {
             return null;
         }
@@ -374,7 +283,7 @@ public final class ProbeTable {
     }
 
     private SentProbe echo(IcmpReply r) {
-        NatBucket nat = (NatBucket) natFlows.get(natLookup.set(r.source(), IpProtocol.ICMP, r.echoSequence()));
+        NatBucket nat = natFlows.get(natLookup.set(r.source(), IpProtocol.ICMP, r.echoSequence()));
         if (nat == null) {
             return null;
         }
@@ -396,7 +305,7 @@ public final class ProbeTable {
 
     /** The SYN a SYN-ACK or RST answers: ports swapped, sequence = acknowledgment - 1; null when none. */
     public SentProbe attribute(TcpReply r) {
-        NatBucket nat = (NatBucket) natFlows.get(natLookup.set(r.source(), IpProtocol.TCP, r.sourcePort()));
+        NatBucket nat = natFlows.get(natLookup.set(r.source(), IpProtocol.TCP, r.sourcePort()));
         if (nat == null) {
             return null;
         }

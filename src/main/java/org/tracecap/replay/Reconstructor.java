@@ -1,7 +1,6 @@
 package org.tracecap.replay;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -13,6 +12,7 @@ import org.tracecap.match.Classified;
 import org.tracecap.match.FrameClassifier;
 import org.tracecap.match.FrameSink;
 import org.tracecap.match.IcmpReply;
+import org.tracecap.match.KeyTable;
 import org.tracecap.match.ProbeTable;
 import org.tracecap.match.SentProbe;
 import org.tracecap.match.TcpReply;
@@ -86,8 +86,10 @@ public final class Reconstructor implements FrameSink {
     private final FrameClassifier classifier;
     private final ProbeTable table;
     private final long inactivityNanos;
-    private final HashMap<FlowKey, Flow> flows = new HashMap<>();
-    private final FlowKey lookup = new FlowKey();
+    private final KeyTable<Flow> flows = new KeyTable<>();
+    private final Flow lookup = new Flow();
+    /** The flows a sweep found empty, removed from {@link #flows} once it has gone through them. */
+    private final List<Flow> emptied = new ArrayList<>();
     private final PriorityQueue<Waiting> waiting = new PriorityQueue<>();
     private final SortedMap<String, Long> malformed = new TreeMap<>();
     private long packetsRead;
@@ -161,7 +163,11 @@ public final class Reconstructor implements FrameSink {
      * no stop is incomplete rather than max-ttl.
      */
     public ReplaySummary finish(boolean captureIncomplete) {
-        for (Flow flow : flows.values()) {
+        for (int i = 0, slots = flows.slots(); i < slots; i++) {
+            Flow flow = flows.slot(i);
+            if (flow == null) {
+                continue;
+            }
             if (flow.closing != null) {
                 for (Run run : flow.closing) {
                     close(run, StopReason.maxTtl());
@@ -186,8 +192,8 @@ public final class Reconstructor implements FrameSink {
     private void probe(SentProbe p) {
         Flow flow = flows.get(lookup.set(p));
         if (flow == null) {
-            flow = new Flow();
-            flows.put(new FlowKey().set(p), flow);
+            flow = new Flow().set(p);
+            flows.add(flow);
         }
         Run run = flow.current;
         if (run != null) {
@@ -239,8 +245,11 @@ public final class Reconstructor implements FrameSink {
             table.forgetSentBefore(horizon);
         }
         long openStart = Long.MAX_VALUE;
-        for (Iterator<Flow> it = flows.values().iterator(); it.hasNext(); ) {
-            Flow flow = it.next();
+        for (int i = 0, slots = flows.slots(); i < slots; i++) {
+            Flow flow = flows.slot(i);
+            if (flow == null) {
+                continue;
+            }
             if (flow.closing != null) {
                 for (Iterator<Run> r = flow.closing.iterator(); r.hasNext(); ) {
                     Run run = r.next();
@@ -265,9 +274,13 @@ public final class Reconstructor implements FrameSink {
                 }
             }
             if (flow.current == null && flow.closing == null) {
-                it.remove();
+                emptied.add(flow);
             }
         }
+        for (int i = 0, size = emptied.size(); i < size; i++) {
+            flows.remove(emptied.get(i));
+        }
+        emptied.clear();
         emitWaiting(openStart);
     }
 
@@ -299,38 +312,35 @@ public final class Reconstructor implements FrameSink {
         }
     }
 
-    /** The runs of one candidate flow: the current one, and those replaced but still taking late replies. */
-    private static final class Flow {
-        Run current;
-        List<Run> closing;
-    }
-
-    /** (source, destination, protocol, Echo identifier for ICMP); mutable only for allocation-free lookups. */
-    private static final class FlowKey {
+    /**
+     * A candidate flow, its own key (source, destination, protocol, Echo identifier for ICMP; set only on a
+     * lookup instance or before it is filed), and its runs: the current one, and those replaced but still
+     * taking late replies.
+     */
+    private static final class Flow extends KeyTable.Keyed {
         private int source;
         private int destination;
         private int protocol;
         private int icmpId;
+        Run current;
+        List<Run> closing;
 
-        FlowKey set(SentProbe p) {
+        Flow set(SentProbe p) {
             source = p.source();
             destination = p.destination();
             protocol = p.protocol();
             icmpId = p.protocol() == IpProtocol.ICMP ? p.icmpId() : 0;
+            int h = source * 31 + destination;
+            h = h * 31 + protocol;
+            hash(h * 31 + icmpId);
             return this;
         }
 
         @Override
-        public boolean equals(Object o) {
-            return o instanceof FlowKey k && k.source == source && k.destination == destination
-                    && k.protocol == protocol && k.icmpId == icmpId;
-        }
-
-        @Override
-        public int hashCode() {
-            int h = source * 31 + destination;
-            h = h * 31 + protocol;
-            return h * 31 + icmpId;
+        protected boolean sameKey(KeyTable.Keyed other) {
+            Flow k = (Flow) other;
+            return k.source == source && k.destination == destination && k.protocol == protocol
+                    && k.icmpId == icmpId;
         }
     }
 }
