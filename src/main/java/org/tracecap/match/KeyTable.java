@@ -9,22 +9,49 @@ package org.tracecap.match;
  * and makes no call to {@code equals} or {@code hashCode}, which a {@code HashMap} makes and the launcher's
  * C1 does not inline. Not thread-safe.
  *
- * @param <E> the entries, each with its key fields and its hash ({@link Keyed#hash(int)}) set before it is
- *            added; neither may change while it is in the table
+ * @param <E> the entries, each with its key fields set ({@link Keyed#key}) before it is added; they may not
+ *            change while it is in the table
  */
 public final class KeyTable<E extends KeyTable.Keyed> {
-    /** An entry or a lookup key: its key fields, compared by {@link #sameKey}, and their hash. */
+    /**
+     * An entry or a lookup key: up to five int key fields (unused ones 0) and their hash, compared here
+     * without a virtual call (the tables of a replay hold three kinds of entries).
+     */
     public abstract static class Keyed {
+        private int k0;
+        private int k1;
+        private int k2;
+        private int k3;
+        private int k4;
         private int hash;
 
-        /** Sets the hash of the key fields just set ({@code h}: any mix of them; it is spread here). */
-        protected final void hash(int h) {
-            h *= 0x9E37_79B9;
+        /** Sets the key fields (and their hash). */
+        protected final void key(int k0, int k1, int k2, int k3, int k4) {
+            this.k0 = k0;
+            this.k1 = k1;
+            this.k2 = k2;
+            this.k3 = k3;
+            this.k4 = k4;
+            int h = k0 * 31 + k1;
+            h = h * 31 + k2;
+            h = h * 31 + k3;
+            h = (h * 31 + k4) * 0x9E37_79B9;
             hash = h ^ (h >>> 16);
         }
 
-        /** Same key fields as {@code other}, an object of the same class. */
-        protected abstract boolean sameKey(Keyed other);
+        /** Sets the key fields to {@code other}'s. */
+        protected final void keyOf(Keyed other) {
+            k0 = other.k0;
+            k1 = other.k1;
+            k2 = other.k2;
+            k3 = other.k3;
+            k4 = other.k4;
+            hash = other.hash;
+        }
+
+        final boolean sameKey(Keyed o) {
+            return o.hash == hash && o.k0 == k0 && o.k1 == k1 && o.k2 == k2 && o.k3 == k3 && o.k4 == k4;
+        }
     }
 
     private Keyed[] slots = new Keyed[64];
@@ -44,7 +71,7 @@ public final class KeyTable<E extends KeyTable.Keyed> {
             if (e == null) {
                 return null;
             }
-            if (e.hash == key.hash && e.sameKey(key)) {
+            if (e.sameKey(key)) {
                 return (E) e;
             }
         }

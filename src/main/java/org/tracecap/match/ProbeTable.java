@@ -29,8 +29,8 @@ import org.tracecap.packet.IpProtocol;
  * probes by age. The instance returned is the one added. Not thread-safe.
  *
  * <p>A replay files every probe of a capture here (most under a flow of their own: traceroute gives each
- * probe a new port), so the layout keeps the work per probe small: a key is its own bucket (plain fields,
- * its hash worked out once), filed in an open-addressing table of its kind ({@link KeyTable}), lookups reuse
+ * probe a new port), so the layout keeps the work per probe small: a key is its own bucket (int fields,
+ * their hash worked out once), filed in an open-addressing table of its kind ({@link KeyTable}), lookups reuse
  * one mutable key per table, and a bucket's probes are a chain through the probes' {@link Entry}s, so
  * filing and forgetting a probe allocate one entry and never search.
  */
@@ -61,66 +61,38 @@ public final class ProbeTable {
 
     /**
      * A flow: who to whom, which protocol, which ports (UDP/TCP) or echo id/sequence (ICMP), and its probes
-     * from {@code newest} back to {@code oldest}. The key fields change only in the lookup instance.
+     * from {@code newest} back to {@code oldest}. The key changes only in the lookup instance.
      */
     private static final class FlowBucket extends KeyTable.Keyed {
-        private int source;
-        private int destination;
-        private int protocol;
-        private int a;
-        private int b;
         Entry newest;
         Entry oldest;
 
         FlowBucket set(int source, int destination, int protocol, int a, int b) {
-            this.source = source;
-            this.destination = destination;
-            this.protocol = protocol;
-            this.a = a;
-            this.b = b;
-            int h = source * 31 + destination;
-            h = h * 31 + protocol;
-            h = h * 31 + a;
-            hash(h * 31 + b);
+            key(source, destination, protocol, a, b);
             return this;
         }
 
         FlowBucket copyKey() {
-            return new FlowBucket().set(source, destination, protocol, a, b);
-        }
-
-        @Override
-        protected boolean sameKey(KeyTable.Keyed other) {
-            FlowBucket k = (FlowBucket) other;
-            return k.source == source && k.destination == destination && k.protocol == protocol && k.a == a
-                    && k.b == b;
+            FlowBucket copy = new FlowBucket();
+            copy.keyOf(this);
+            return copy;
         }
     }
 
     /** What a source NAT leaves alone: destination, protocol, destination port or echo sequence; and probes. */
     private static final class NatBucket extends KeyTable.Keyed {
-        private int destination;
-        private int protocol;
-        private int b;
         Entry newest;
         Entry oldest;
 
         NatBucket set(int destination, int protocol, int b) {
-            this.destination = destination;
-            this.protocol = protocol;
-            this.b = b;
-            hash((destination * 31 + protocol) * 31 + b);
+            key(destination, protocol, b, 0, 0);
             return this;
         }
 
         NatBucket copyKey() {
-            return new NatBucket().set(destination, protocol, b);
-        }
-
-        @Override
-        protected boolean sameKey(KeyTable.Keyed other) {
-            NatBucket k = (NatBucket) other;
-            return k.destination == destination && k.protocol == protocol && k.b == b;
+            NatBucket copy = new NatBucket();
+            copy.keyOf(this);
+            return copy;
         }
     }
 

@@ -318,29 +318,12 @@ public final class Reconstructor implements FrameSink {
      * taking late replies.
      */
     private static final class Flow extends KeyTable.Keyed {
-        private int source;
-        private int destination;
-        private int protocol;
-        private int icmpId;
         Run current;
         List<Run> closing;
 
         Flow set(SentProbe p) {
-            source = p.source();
-            destination = p.destination();
-            protocol = p.protocol();
-            icmpId = p.protocol() == IpProtocol.ICMP ? p.icmpId() : 0;
-            int h = source * 31 + destination;
-            h = h * 31 + protocol;
-            hash(h * 31 + icmpId);
+            key(p.source(), p.destination(), p.protocol(), p.protocol() == IpProtocol.ICMP ? p.icmpId() : 0, 0);
             return this;
-        }
-
-        @Override
-        protected boolean sameKey(KeyTable.Keyed other) {
-            Flow k = (Flow) other;
-            return k.source == source && k.destination == destination && k.protocol == protocol
-                    && k.icmpId == icmpId;
         }
     }
 }
