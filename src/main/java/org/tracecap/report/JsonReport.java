@@ -514,50 +514,19 @@ public final class JsonReport {
         return (int) ((value * 1_374_389_535L) >>> 37);
     }
 
-    /** {@link #millis(long)} as a number value, built in a char array rather than a String. */
+    /** {@link #millis(long)} as a number value, built in an array rather than a String. */
     private static void millis(JsonGenerator g, long nanos) throws IOException {
         if (nanos == Long.MIN_VALUE) {
             g.writeNumber(millis(nanos));
             return;
         }
-        char[] text = new char[24];
-        int n = millis(nanos, text);
+        byte[] bytes = new byte[24];
+        int n = millis(nanos, bytes, 0);
+        char[] text = new char[n];
+        for (int i = 0; i < n; i++) {
+            text[i] = (char) bytes[i];
+        }
         g.writeNumber(text, 0, n);
-    }
-
-    /** {@link #millis(long)} into {@code text} (24 chars are enough); returns the length. Not for Long.MIN_VALUE. */
-    static int millis(long nanos, char[] text) {
-        int n = 0;
-        if (nanos < 0) {
-            text[n++] = '-';
-        }
-        long abs = Math.abs(nanos);
-        long whole = abs / 1_000_000;
-        int start = n;
-        do {
-            text[n++] = (char) ('0' + whole % 10);
-            whole /= 10;
-        } while (whole != 0);
-        for (int i = start, j = n - 1; i < j; i++, j--) {
-            char c = text[i];
-            text[i] = text[j];
-            text[j] = c;
-        }
-        int frac = (int) (abs % 1_000_000);
-        if (frac != 0) {
-            int digits = 6;
-            while (frac % 10 == 0) {
-                frac /= 10;
-                digits--;
-            }
-            text[n++] = '.';
-            for (int i = n + digits - 1; i >= n; i--) {
-                text[i] = (char) ('0' + frac % 10);
-                frac /= 10;
-            }
-            n += digits;
-        }
-        return n;
     }
 
     /**

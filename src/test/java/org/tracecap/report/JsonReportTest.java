@@ -154,6 +154,23 @@ class JsonReportTest {
     }
 
     @Test
+    void rttBytesAreTheReferenceText() {
+        // millis(long, byte[], int) serves both JSON writers; the StringBuilder one is the reference
+        java.util.Random random = new java.util.Random(3);
+        List<Long> values = new ArrayList<>(List.of(0L, 1L, -1L, 999_999L, 1_000_000L, 1_000_001L, 0xffff_ffffL,
+                0x1_0000_0000L, Long.MAX_VALUE, Long.MIN_VALUE + 1, 2_147_483_647_999_999L));
+        for (int i = 0; i < 100_000; i++) {
+            long v = random.nextLong();
+            values.add(v >> random.nextInt(64));
+        }
+        byte[] text = new byte[24];
+        for (long v : values) {
+            int n = JsonReport.millis(v, text, 0);
+            assertEquals(JsonReport.millis(v), new String(text, 0, n, StandardCharsets.US_ASCII), "nanos " + v);
+        }
+    }
+
+    @Test
     void rttKeepsNanosecondsAsDecimalMilliseconds() throws IOException {
         assertEquals("0.164", JsonReport.millis(164_000));
         assertEquals("0.000001", JsonReport.millis(1));
