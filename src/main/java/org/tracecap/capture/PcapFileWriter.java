@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.tracecap.match.FrameSink;
 
@@ -65,14 +66,17 @@ public final class PcapFileWriter implements FrameSink, Closeable {
         }
         Path absolute = target.toAbsolutePath();
         Path directory = absolute.getParent();
-        Path temporary;
+        // A new file of a random name beside the target, with the usual permissions (umask), as tcpdump -w
+        // gives its files (Files.createTempFile would make it 0600, unreadable to other users once renamed).
+        Path temporary = directory.resolve("." + absolute.getFileName() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".part");
+        OutputStream raw;
         try {
-            temporary = Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".part");
+            raw = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new IOException(target + ": cannot create a capture file there: " + e.getMessage(), e);
         }
-        OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING), 1 << 16);
+        OutputStream out = new BufferedOutputStream(raw, 1 << 16);
         ByteBuffer file = ByteBuffer.allocate(FILE_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         file.putInt(MAGIC_NANOSECONDS).putShort((short) VERSION_MAJOR).putShort((short) VERSION_MINOR)
                 .putInt(0) // thiszone: timestamps are UTC

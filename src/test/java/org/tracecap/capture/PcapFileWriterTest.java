@@ -93,6 +93,16 @@ class PcapFileWriterTest {
     }
 
     @Test
+    void theFileGetsTheUsualPermissionsAsTcpdumpsDo(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("shared.pcap");
+        try (PcapFileWriter w = PcapFileWriter.create(file, 1, 65535)) {
+            w.frame(PROBE_TIME, 1, PROBE, PROBE.length, PROBE.length);
+        }
+        Path plain = Files.createFile(dir.resolve("plain")); // what the umask gives a new file
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file));
+    }
+
+    @Test
     void aDirectoryThatDoesNotExistIsSaidAtCreate(@TempDir Path dir) {
         Path file = dir.resolve("missing/out.pcap");
         IOException e = assertThrows(IOException.class, () -> PcapFileWriter.create(file, 1, 65535));
