@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -129,13 +129,7 @@ public final class CdsTraining {
                 return;
             }
             Files.createDirectories(directory);
-            Path partial = Files.createTempFile(directory, name, ".partial");
-            try {
-                Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(partial);
-            }
+            writeAtomically(target, in.readAllBytes());
         }
     }
 
@@ -157,12 +151,20 @@ public final class CdsTraining {
             return;
         }
         Files.createDirectories(directory);
-        Path partial = Files.createTempFile(directory, PLATFORM_LIBRARY_PATH_FILE, ".partial");
+        writeAtomically(target, (path + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * {@code bytes} as the whole of {@code target}, through a temporary file renamed over it
+     * ({@link AtomicOutputFile}: the usual permissions, so that other users' launchers can read it too).
+     */
+    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        AtomicOutputFile file = AtomicOutputFile.create(target);
         try {
-            Files.writeString(partial, path + "\n");
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            file.stream().write(bytes);
+            file.commit();
         } finally {
-            Files.deleteIfExists(partial);
+            file.abandon(); // after a commit: nothing
         }
     }
 

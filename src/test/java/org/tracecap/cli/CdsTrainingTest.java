@@ -31,6 +31,9 @@ class CdsTrainingTest {
         try (var files = Files.list(jna)) {
             assertEquals(1, files.count(), "no partial file left");
         }
+        // readable by whoever may run the launcher after this build, as any new file (umask)
+        Path plain = Files.createFile(dir.resolve("plain"));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(jna.resolve(name)));
     }
 
     @Test
