@@ -61,7 +61,7 @@ import org.tracecap.trace.FlowTracer;
 import org.tracecap.trace.PortFailedException;
 import org.tracecap.trace.LinkFacts;
 import org.tracecap.trace.MultipathTracer;
-import org.tracecap.trace.PacketPort;
+import org.tracecap.trace.ForwardingPacketPort;
 import org.tracecap.trace.ProbeMethod;
 import org.tracecap.trace.TraceOptions;
 import org.tracecap.trace.Tracer;
@@ -886,7 +886,7 @@ final class TraceCommand {
      * what went by for the summary, and starting the name lookup of each responder as soon as its reply
      * arrives. Frames are only handled on the tracing thread, inside {@link #receive}.
      */
-    static final class WatchedPort implements PacketPort {
+    static final class WatchedPort extends ForwardingPacketPort {
         private static final int DRAIN_POLLS = 8;
         /** The reason of the unattributed replies captured after the tracer ended (while draining). */
         static final String AFTER_THE_END = "after the trace ended";
@@ -903,6 +903,7 @@ final class TraceCommand {
         private boolean draining;
 
         WatchedPort(LivePort port, PcapFileWriter pcap, int source, ReverseDns names) {
+            super(port);
             this.port = port;
             this.pcap = pcap;
             this.source = source;
@@ -910,19 +911,14 @@ final class TraceCommand {
         }
 
         @Override
-        public int linkType() {
-            return port.linkType();
-        }
-
-        @Override
         public void send(byte[] frame, int length) throws IOException {
-            port.send(frame, length);
+            super.send(frame, length);
             probesSent++;
         }
 
         @Override
         public int receive(FrameSink sink, long timeoutNanos) throws IOException {
-            return port.receive((time, link, bytes, caplen, wire) -> {
+            return super.receive((time, link, bytes, caplen, wire) -> {
                 observe(time, link, bytes, caplen, wire);
                 sink.frame(time, link, bytes, caplen, wire);
             }, timeoutNanos);
@@ -968,23 +964,6 @@ final class TraceCommand {
             if (draining) {
                 repliesAfterTheEnd++;
             }
-        }
-
-        @Override
-        public void wakeup() {
-            port.wakeup();
-        }
-
-        // The tracer's deadline rule needs the live port's lag (Tracer rule 5); without this the wrapper
-        // would answer PacketPort's default of 0 and probes could be given up while their reply is queued.
-        @Override
-        public long deliveryLagNanos() {
-            return port.deliveryLagNanos();
-        }
-
-        @Override
-        public void close() {
-            port.close();
         }
 
         /**

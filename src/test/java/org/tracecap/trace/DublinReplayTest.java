@@ -34,40 +34,19 @@ class DublinReplayTest {
     record Frame(long time, int linkType, byte[] bytes) {
     }
 
-    static final class RecordingPort implements PacketPort {
-        final PacketPort inner;
+    static final class RecordingPort extends ForwardingPacketPort {
         final List<Frame> frames = new ArrayList<>();
 
         RecordingPort(PacketPort inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public int linkType() {
-            return inner.linkType();
-        }
-
-        @Override
-        public void send(byte[] frame, int length) throws IOException {
-            inner.send(frame, length);
+            super(inner);
         }
 
         @Override
         public int receive(FrameSink sink, long timeoutNanos) throws IOException {
-            return inner.receive((t, link, bytes, caplen, wire) -> {
+            return super.receive((t, link, bytes, caplen, wire) -> {
                 frames.add(new Frame(t, link, Arrays.copyOf(bytes, caplen)));
                 sink.frame(t, link, bytes, caplen, wire);
             }, timeoutNanos);
-        }
-
-        @Override
-        public void wakeup() {
-            inner.wakeup();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 

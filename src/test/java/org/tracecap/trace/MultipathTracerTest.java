@@ -283,22 +283,12 @@ class MultipathTracerTest {
                 .build();
         try (PacketPort port = net.port()) {
             MultipathTracer[] t = new MultipathTracer[1];
-            PacketPort stopping = new PacketPort() {
+            PacketPort stopping = new ForwardingPacketPort(port) {
                 int frames;
 
                 @Override
-                public int linkType() {
-                    return port.linkType();
-                }
-
-                @Override
-                public void send(byte[] frame, int length) throws IOException {
-                    port.send(frame, length);
-                }
-
-                @Override
                 public int receive(org.tracecap.match.FrameSink sink, long timeoutNanos) throws IOException {
-                    int n = port.receive(sink, timeoutNanos);
+                    int n = super.receive(sink, timeoutNanos);
                     frames += n;
                     if (frames > 40) {
                         t[0].stop();
@@ -307,12 +297,8 @@ class MultipathTracerTest {
                 }
 
                 @Override
-                public void wakeup() {
-                    port.wakeup();
-                }
-
-                @Override
                 public void close() {
+                    // the try-with-resources closes the port beneath
                 }
             };
             t[0] = new MultipathTracer(TraceOptions.builder().build(), 95, LINK, stopping, net.clock(),

@@ -48,8 +48,7 @@ class UnattributedReasonsTest {
      * delivered at that probe's send time plus a delay, and delivers every real reply from {@code duplicated}
      * twice (0: none).
      */
-    static final class ForgingPort implements PacketPort {
-        private final PacketPort inner;
+    static final class ForgingPort extends ForwardingPacketPort {
         private final ManualClock clock;
         private final List<Forgery> forgeries;
         private final int duplicated;
@@ -66,15 +65,10 @@ class UnattributedReasonsTest {
         }
 
         ForgingPort(SimulatedNetwork net, List<Forgery> forgeries, int duplicated) {
-            this.inner = net.port();
+            super(net.port());
             this.clock = net.clock();
             this.forgeries = forgeries;
             this.duplicated = duplicated;
-        }
-
-        @Override
-        public int linkType() {
-            return inner.linkType();
         }
 
         @Override
@@ -86,7 +80,7 @@ class UnattributedReasonsTest {
                 }
             }
             probesSent++;
-            inner.send(frame, length);
+            super.send(frame, length);
         }
 
         @Override
@@ -102,23 +96,13 @@ class UnattributedReasonsTest {
                 return n;
             }
             long wait = due.isEmpty() ? timeoutNanos : Math.min(timeoutNanos, due.peek().time() - now);
-            return inner.receive((time, link, bytes, caplen, wire) -> {
+            return super.receive((time, link, bytes, caplen, wire) -> {
                 sink.frame(time, link, bytes, caplen, wire);
                 if (duplicated != 0 && org.tracecap.packet.Bytes.s32(bytes, IP + 12) == duplicated
                         && bytes[IP + 9] == 1) {
                     sink.frame(time, link, bytes, caplen, wire);
                 }
             }, wait);
-        }
-
-        @Override
-        public void wakeup() {
-            inner.wakeup();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 
