@@ -83,6 +83,18 @@ class NeighbourLookupTest {
     }
 
     /**
+     * {@code client}'s eth0 on 198.18.0.0/24 with a router at .1, the gateway of 198.18.1.0/24, and a silent
+     * gateway, .99 (no such host), for 198.18.2.0/24; returns the router's MAC.
+     */
+    private static MacAddress gatewayAndSilentGateway(NetnsTopology net, Namespace client) {
+        Namespace router = net.router("r1");
+        net.link(client, "eth0", "198.18.0.2/24", router, "eth0", "198.18.0.1/24");
+        client.run("ip", "route", "add", "198.18.1.0/24", "via", "198.18.0.1");
+        client.run("ip", "route", "add", "198.18.2.0/24", "via", "198.18.0.99");
+        return MacAddress.parse(router.mac("eth0"));
+    }
+
+    /**
      * In a namespace: the gateway's MAC by ARP when the neighbour table lacks it, from the table once the
      * kernel knows it, and a bounded failure for a gateway that does not exist.
      */
@@ -91,11 +103,7 @@ class NeighbourLookupTest {
     void resolvesByArpAndFromTheTableAndGivesUpOnASilentGateway() throws Exception {
         try (NetnsTopology net = NetnsTopology.create()) {
             Namespace client = net.host("client");
-            Namespace router = net.router("r1");
-            net.link(client, "eth0", "198.18.0.2/24", router, "eth0", "198.18.0.1/24");
-            client.run("ip", "route", "add", "198.18.1.0/24", "via", "198.18.0.1");
-            client.run("ip", "route", "add", "198.18.2.0/24", "via", "198.18.0.99");
-            MacAddress routerMac = MacAddress.parse(router.mac("eth0"));
+            MacAddress routerMac = gatewayAndSilentGateway(net, client);
             client.run(() -> {
                 Route route = RouteLookup.lookup(Ipv4Address.parse("198.18.1.2"), null, null);
                 LinkInterface link = Interfaces.find("eth0");
@@ -135,11 +143,7 @@ class NeighbourLookupTest {
     void resolvesByArpOnATracePortWhoseReceiveNeverSeesTheArpFrames() throws Exception {
         try (NetnsTopology net = NetnsTopology.create()) {
             Namespace client = net.host("client");
-            Namespace router = net.router("r1");
-            net.link(client, "eth0", "198.18.0.2/24", router, "eth0", "198.18.0.1/24");
-            client.run("ip", "route", "add", "198.18.1.0/24", "via", "198.18.0.1");
-            client.run("ip", "route", "add", "198.18.2.0/24", "via", "198.18.0.99");
-            MacAddress routerMac = MacAddress.parse(router.mac("eth0"));
+            MacAddress routerMac = gatewayAndSilentGateway(net, client);
             client.run(() -> {
                 Route route = RouteLookup.lookup(Ipv4Address.parse("198.18.1.2"), null, null);
                 LinkInterface link = Interfaces.find("eth0");

@@ -61,6 +61,13 @@ class MultipathTracerTest {
         }
     }
 
+    /** R1, then R2 and R3 balanced per flow, then R4 and the destination (port unreachable); 1 ms each way a stage. */
+    static SimulatedNetwork diamondOfTwo() {
+        return SimulatedNetwork.builder(new org.tracecap.trace.ManualClock(T0)).router(R1, 1000)
+                .ecmp(1000, R2, R3).router(R4, 1000).destination(DST, DestinationMode.PORT_UNREACHABLE, 1000)
+                .build();
+    }
+
     static Run run(SimulatedNetwork net) {
         return run(net, TraceOptions.builder().sourcePort(62000).build(), 95, 7);
     }
@@ -135,9 +142,7 @@ class MultipathTracerTest {
 
     @Test
     void diamondOfTwoGivesBothBranchesAndNoOtherLink() {
-        SimulatedNetwork net = SimulatedNetwork.builder(new org.tracecap.trace.ManualClock(T0)).router(R1, 1000)
-                .ecmp(1000, R2, R3).router(R4, 1000).destination(DST, DestinationMode.PORT_UNREACHABLE, 1000)
-                .build();
+        SimulatedNetwork net = diamondOfTwo();
         Run r = run(net);
         Graph g = r.graph();
         assertEquals(StopReason.reached(), g.stop());
@@ -257,9 +262,7 @@ class MultipathTracerTest {
 
     @Test
     void replayedTracesGiveTheSameGraph() {
-        SimulatedNetwork net = SimulatedNetwork.builder(new org.tracecap.trace.ManualClock(T0)).router(R1, 1000)
-                .ecmp(1000, R2, R3).router(R4, 1000).destination(DST, DestinationMode.PORT_UNREACHABLE, 1000)
-                .build();
+        SimulatedNetwork net = diamondOfTwo();
         Run r = run(net);
         // Traces regrouped differently (one per TTL, say) give the same nodes and links.
         List<Trace> regrouped = new ArrayList<>();
