@@ -94,6 +94,20 @@ final class AtomicOutputFile {
         }
     }
 
+    /** What tracecap says of a file it cannot create or write: "cannot write TARGET: REASON". */
+    static String cannotWrite(Path target, IOException e) {
+        return cannotWriteAt(target, e);
+    }
+
+    /** {@link #cannotWrite(Path, IOException)} of {@code file}'s target, or of "the output" when null (stdout). */
+    static String cannotWrite(AtomicOutputFile file, IOException e) {
+        return cannotWriteAt(file == null ? "the output" : file.target(), e);
+    }
+
+    private static String cannotWriteAt(Object where, IOException e) {
+        return "cannot write " + where + ": " + describe(e);
+    }
+
     /** An I/O failure as a few words: "permission denied", "no such directory", or the system's reason. */
     static String describe(IOException e) {
         if (e instanceof AccessDeniedException) {

@@ -187,7 +187,7 @@ final class ReplayCommand {
                 try {
                     outputFile = AtomicOutputFile.create(outputPath);
                 } catch (IOException e) {
-                    err.println("tracecap: cannot write " + outputPath + ": " + AtomicOutputFile.describe(e));
+                    err.println("tracecap: " + AtomicOutputFile.cannotWrite(outputPath, e));
                     return Main.FAILED;
                 }
             }
@@ -195,7 +195,7 @@ final class ReplayCommand {
                 try {
                     dotFile = AtomicOutputFile.create(graphs.dot());
                 } catch (IOException e) {
-                    err.println("tracecap: cannot write " + graphs.dot() + ": " + AtomicOutputFile.describe(e));
+                    err.println("tracecap: " + AtomicOutputFile.cannotWrite(graphs.dot(), e));
                     return Main.FAILED;
                 }
             }
@@ -417,8 +417,7 @@ final class ReplayCommand {
 
     /** stdout never fails (PrintStream keeps its errors), so a write error is the output file's. */
     private static int cannotWrite(PrintStream err, AtomicOutputFile file, IOException e) {
-        String where = file == null ? "the output" : file.target().toString();
-        err.println("tracecap: cannot write " + where + ": " + AtomicOutputFile.describe(e));
+        err.println("tracecap: " + AtomicOutputFile.cannotWrite(file, e));
         return Main.FAILED;
     }
 

@@ -572,8 +572,7 @@ final class TraceCommand {
                 try {
                     outputFile = AtomicOutputFile.create(request.output());
                 } catch (IOException e) {
-                    throw new SetupException("cannot write " + request.output() + ": "
-                            + AtomicOutputFile.describe(e));
+                    throw new SetupException(AtomicOutputFile.cannotWrite(request.output(), e));
                 }
             }
             interruption.check();
@@ -714,7 +713,7 @@ final class TraceCommand {
                 try {
                     dotFile = AtomicOutputFile.create(dot);
                 } catch (IOException e) {
-                    err.println("tracecap: cannot write " + dot + ": " + AtomicOutputFile.describe(e));
+                    err.println("tracecap: " + AtomicOutputFile.cannotWrite(dot, e));
                     return Main.FAILED;
                 }
             }
@@ -757,7 +756,7 @@ final class TraceCommand {
                     w.flush();
                     dotFile.commit();
                 } catch (IOException e) {
-                    err.println("tracecap: cannot write " + dot + ": " + AtomicOutputFile.describe(e));
+                    err.println("tracecap: " + AtomicOutputFile.cannotWrite(dot, e));
                     status = Main.FAILED;
                 }
             }
@@ -814,8 +813,7 @@ final class TraceCommand {
             }
             return Main.OK;
         } catch (IOException e) {
-            String where = outputFile == null ? "the output" : outputFile.target().toString();
-            err.println("tracecap: cannot write " + where + ": " + AtomicOutputFile.describe(e));
+            err.println("tracecap: " + AtomicOutputFile.cannotWrite(outputFile, e));
             return Main.FAILED;
         } finally {
             for (TraceWriter w : writers) {
