@@ -23,7 +23,8 @@ import org.tracecap.packet.UdpView;
  *   <li>An unsupported link type, or a frame that carries no IPv4 (ARP, IPv6...), is Ignored.</li>
  *   <li>A non-first IPv4 fragment is Ignored: only first fragments carry the transport header.</li>
  *   <li>UDP, ICMP Echo Request and TCP SYN without ACK are {@link SentProbe}s (probe candidates; whether
- *       one is a probe is known only when something quotes or answers it).</li>
+ *       one is a probe is known only when something quotes or answers it), with the payload's first bytes
+ *       and whether the rest is zero ({@link ProbePayload}: what tells the tools apart).</li>
  *   <li>ICMP errors (Destination Unreachable, Time Exceeded, Parameter Problem, Source Quench, Redirect)
  *       whose quote holds at least the inner IP header + 8 bytes are {@link IcmpReply}s with the dissected
  *       {@link QuotedProbe}; RFC 4884 extensions are decoded when the datagram was captured whole.</li>
@@ -95,16 +96,22 @@ public final class FrameClassifier {
 
     private static Classified udp(long time, Ipv4View ip, byte[] b) {
         UdpView udp = UdpView.of(b, ip.payloadOffset(), ip.payloadLength());
+        int data = udp.payloadOffset();
+        int dataLength = udp.payloadLength();
         return new SentProbe(time, ip.source(), ip.destination(), IpProtocol.UDP, ip.ttl(), ip.identification(),
-                ip.totalLength(), ip.tos(), udp.sourcePort(), udp.destinationPort(), 0, 0, udp.checksum(), 0);
+                ip.totalLength(), ip.tos(), udp.sourcePort(), udp.destinationPort(), 0, 0, udp.checksum(), 0,
+                ProbePayload.head(b, data, dataLength), ProbePayload.flags(b, data, dataLength, ip.dontFragment()));
     }
 
     private static Classified tcp(long time, Ipv4View ip, byte[] b) {
         TcpView tcp = TcpView.of(b, ip.payloadOffset(), ip.payloadLength());
         if (tcp.isSyn() && !tcp.isAck() && !tcp.isRst()) {
+            int data = tcp.offset() + tcp.dataOffset() * 4;
+            int dataLength = ip.payloadLength() - tcp.dataOffset() * 4;
             return new SentProbe(time, ip.source(), ip.destination(), IpProtocol.TCP, ip.ttl(), ip.identification(),
                     ip.totalLength(), ip.tos(), tcp.sourcePort(), tcp.destinationPort(), 0, 0, tcp.checksum(),
-                    tcp.sequence());
+                    tcp.sequence(), ProbePayload.head(b, data, dataLength),
+                    ProbePayload.flags(b, data, dataLength, ip.dontFragment()));
         }
         if ((tcp.isSyn() && tcp.isAck()) || tcp.isRst()) {
             return new TcpReply(time, ip.source(), ip.destination(), ip.ttl(), ip.totalLength(), tcp.sourcePort(),
@@ -117,8 +124,11 @@ public final class FrameClassifier {
         IcmpView icmp = IcmpView.of(b, ip.payloadOffset(), ip.payloadLength());
         int type = icmp.type();
         if (type == IcmpType.ECHO_REQUEST) {
+            int data = icmp.bodyOffset();
+            int dataLength = icmp.bodyLength();
             return new SentProbe(time, ip.source(), ip.destination(), IpProtocol.ICMP, ip.ttl(), ip.identification(),
-                    ip.totalLength(), ip.tos(), 0, 0, icmp.identifier(), icmp.sequence(), icmp.checksum(), 0);
+                    ip.totalLength(), ip.tos(), 0, 0, icmp.identifier(), icmp.sequence(), icmp.checksum(), 0,
+                    ProbePayload.head(b, data, dataLength), ProbePayload.flags(b, data, dataLength, ip.dontFragment()));
         }
         if (type == IcmpType.ECHO_REPLY) {
             return new IcmpReply(time, ip.source(), ip.destination(), ip.ttl(), ip.totalLength(), type, icmp.code(),

@@ -55,8 +55,8 @@ import org.tracecap.packet.IpProtocol;
  *       {@link #DEFAULT_INACTIVITY_NANOS}, or the capture went on for {@link #RESTART_GAP_NANOS} after the
  *       run's last activity); incomplete when the capture ended before that, or was cut
  *       ({@code finish(true)}).</li>
- *   <li>Method: the protocol, the field that told the probes apart, and the tool whose labelling it is
- *       when the clues agree (traceroute, mtr, scamper, dublin, tracecap), else "unknown".</li>
+ *   <li>Method: the protocol, the field that told the probes apart, and the tool whose probe signature every
+ *       probe fits ({@link ToolRecognizer}'s numbered rules), else "unknown".</li>
  *   <li>Bounded memory: a run with no probe or reply for the inactivity time is closed and emitted; a run
  *       replaced by a new one waits {@link #REPLY_GRACE_NANOS} for late replies; a run longer than
  *       {@link #MAX_RUN_PROBES} probes is cut; the probe table forgets its oldest probes past its capacity,

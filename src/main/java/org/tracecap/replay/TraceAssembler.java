@@ -9,7 +9,6 @@ import org.tracecap.match.QuotedProbe;
 import org.tracecap.match.SentProbe;
 import org.tracecap.match.TcpReply;
 import org.tracecap.model.Hop;
-import org.tracecap.model.Method;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
@@ -18,7 +17,8 @@ import org.tracecap.packet.IpProtocol;
 
 /**
  * Turns a closed {@link Run} into traces: splits parallel Paris flows, trims past the stop, groups probes by
- * TTL, works out the stop reason and the probing method (rules 5 to 8 of {@link Reconstructor}).
+ * TTL, works out the stop reason, and names the probing method through {@link ToolRecognizer} (rules 5 to 8 of
+ * {@link Reconstructor}).
  */
 final class TraceAssembler {
     /**
@@ -217,8 +217,8 @@ final class TraceAssembler {
         }
         StopReason stop = stopTtl == Integer.MAX_VALUE ? unfinished : stopAt(piece, stopTtl);
         SentProbe first = piece.get(0).probe;
-        Trace trace = new Trace(first.source(), first.destination(), method(protocol, piece), start, end, stop,
-                List.of(hops), null);
+        Trace trace = new Trace(first.source(), first.destination(), ToolRecognizer.recognise(protocol, piece), start,
+                end, stop, List.of(hops), null);
         return new Assembled(trace, kept, pastStop);
     }
 
@@ -271,108 +271,5 @@ final class TraceAssembler {
             b.reply(r.timeNanos() - p.timeNanos(), r.source(), r.replyTtl(), r.totalLength()).tcpFlags(r.flags());
         }
         return b.build();
-    }
-
-    /**
-     * Rule 8: which field told the probes apart, and the tool whose labelling this is when the clues agree
-     * (README of captures/ lists them); "unknown" otherwise.
-     */
-    static Method method(int protocol, List<Slot> piece) {
-        SentProbe f = piece.get(0).probe;
-        boolean monotone = true;
-        boolean sportVaries = false;
-        boolean dportVaries = false;
-        boolean checksumVaries = false;
-        boolean ipIdVaries = false;
-        boolean seqVaries = false;
-        boolean tcpSeqVaries = false;
-        boolean dportPlusOne = true;
-        boolean seqPlusOne = true;
-        boolean ipIdSequential = true;
-        boolean checksumIsIpId = f.checksum() == f.ipId();
-        boolean ipIdDownWithTtl = true;
-        boolean ipIdTracksDport = true;
-        boolean ipIdTracksChecksum = true;
-        SentProbe prev = f;
-        for (int i = 1; i < piece.size(); i++) {
-            SentProbe p = piece.get(i).probe;
-            monotone &= p.ttl() >= prev.ttl();
-            sportVaries |= p.sourcePort() != f.sourcePort();
-            dportVaries |= p.destinationPort() != f.destinationPort();
-            checksumVaries |= p.checksum() != f.checksum();
-            ipIdVaries |= p.ipId() != f.ipId();
-            seqVaries |= p.icmpSequence() != f.icmpSequence();
-            tcpSeqVaries |= p.tcpSequence() != f.tcpSequence();
-            dportPlusOne &= ((p.destinationPort() - prev.destinationPort()) & 0xffff) == 1;
-            seqPlusOne &= ((p.icmpSequence() - prev.icmpSequence()) & 0xffff) == 1;
-            ipIdSequential &= Run.isSequentialStep(prev.ipId(), p.ipId(), Run.IP_ID);
-            checksumIsIpId &= p.checksum() == p.ipId();
-            ipIdDownWithTtl &= ((p.ipId() + p.ttl()) & 0xffff) == ((f.ipId() + f.ttl()) & 0xffff);
-            ipIdTracksDport &= ((p.ipId() - p.destinationPort()) & 0xffff) == ((f.ipId() - f.destinationPort()) & 0xffff);
-            ipIdTracksChecksum &= ((p.ipId() - p.checksum()) & 0xffff) == ((f.ipId() - f.checksum()) & 0xffff);
-            prev = p;
-        }
-        boolean several = piece.size() > 1;
-        String unknown = "unknown";
-        switch (protocol) {
-            case IpProtocol.ICMP: {
-                String identity = !seqVaries && ipIdVaries ? "ip-id" : "icmp-sequence";
-                String tool = unknown;
-                if (several && seqVaries && !checksumVaries) {
-                    tool = "scamper"; // icmp-paris: payload adjusted to keep the ICMP checksum constant
-                } else if (several && seqPlusOne && !monotone) {
-                    tool = "mtr"; // one sequence number per probe, TTL cycling round after round
-                } else if (several && seqPlusOne && monotone && f.icmpSequence() == 1) {
-                    tool = "traceroute";
-                }
-                return new Method("icmp", tool, identity);
-            }
-            case IpProtocol.TCP: {
-                if (sportVaries || !several) {
-                    String tool = several && monotone && !dportVaries ? "traceroute" : unknown;
-                    return new Method("tcp", tool, "tcp-source-port");
-                }
-                return new Method("tcp", unknown, tcpSeqVaries ? "tcp-sequence" : "tcp-source-port");
-            }
-            default: {
-                String protocolName = IpProtocol.name(protocol);
-                if (several && dportVaries && !sportVaries && !dportPlusOne && checksumVaries && ipIdSequential
-                        && (checksumIsIpId || ipIdTracksChecksum)) {
-                    // A multipath run: one flow per destination port, probes numbered across flows in the
-                    // checksum (scamper tracelb: checksum = IP ID = probe number; tracecap --multipath:
-                    // checksum n + 1, IP ID base + n)
-                    return new Method(protocolName, checksumIsIpId ? "scamper" : "tracecap", "udp-checksum");
-                }
-                if (dportVaries || !several) {
-                    String tool = unknown;
-                    if (several && dportPlusOne && sportVaries && monotone) {
-                        tool = "traceroute"; // new source port per probe, destination port + 1 per probe
-                    } else if (several && dportPlusOne && !sportVaries && monotone && ipIdTracksDport) {
-                        // tracecap trace (classic): one source port per trace, probes sent in TTL order,
-                        // destination port and IP ID both + 1 per probe
-                        tool = "tracecap";
-                    } else if (several && dportPlusOne && !sportVaries) {
-                        tool = "mtr"; // one source port per run, destination port + 1 per probe
-                    }
-                    return new Method(protocolName, tool, "udp-destination-port");
-                }
-                if (checksumVaries || ipIdVaries) {
-                    if (checksumIsIpId && ipIdDownWithTtl) {
-                        // dublin-traceroute: fixed 5-tuple, IP ID counts down as the TTL goes up and is
-                        // also written as the UDP checksum
-                        return new Method(protocolName, "dublin", "ip-id");
-                    }
-                    if (checksumVaries) {
-                        // scamper udp-paris: fixed 5-tuple, the checksum carries the probe number (as IP ID)
-                        String tool = checksumIsIpId && ipIdSequential && monotone ? "scamper"
-                                // tracecap --method paris: checksum n + 1 and IP ID base + n
-                                : ipIdTracksChecksum && ipIdSequential && monotone ? "tracecap" : unknown;
-                        return new Method(protocolName, tool, "udp-checksum");
-                    }
-                    return new Method(protocolName, unknown, "ip-id");
-                }
-                return new Method(protocolName, unknown, sportVaries ? "udp-source-port" : "udp-destination-port");
-            }
-        }
     }
 }

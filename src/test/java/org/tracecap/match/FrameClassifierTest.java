@@ -44,7 +44,9 @@ class FrameClassifierTest {
     @Test
     void udpProbe() {
         SentProbe p = assertInstanceOf(SentProbe.class, ethernet(RealFrames.UDP_PROBE));
-        assertEquals(new SentProbe(T, CLIENT, SERVER, IpProtocol.UDP, 1, 0x54d3, 60, 0, 37888, 33434, 0, 0, 0x61d6, 0), p);
+        // Linux traceroute's payload "@ABC..." (0x40 + i), no DF
+        assertEquals(new SentProbe(T, CLIENT, SERVER, IpProtocol.UDP, 1, 0x54d3, 60, 0, 37888, 33434, 0, 0, 0x61d6, 0,
+                0x40414243, 0), p);
     }
 
     @Test
@@ -59,10 +61,13 @@ class FrameClassifierTest {
     @Test
     void echoRequestAndTcpSynAreProbes() {
         SentProbe echo = assertInstanceOf(SentProbe.class, ethernet(RealFrames.ECHO_REQUEST));
-        assertEquals(new SentProbe(T, CLIENT, SERVER, IpProtocol.ICMP, 5, 0x3690, 60, 0, 0, 0, 0x6724, 13, 0x1b49, 0), echo);
+        // traceroute -I fills its data with 0x40 + i counted from the ICMP header's start: "HIJK..."
+        assertEquals(new SentProbe(T, CLIENT, SERVER, IpProtocol.ICMP, 5, 0x3690, 60, 0, 0, 0, 0x6724, 13, 0x1b49, 0,
+                0x48494a4b, 0), echo);
         SentProbe syn = assertInstanceOf(SentProbe.class, ethernet(RealFrames.TCP_SYN));
+        // a SYN carries no data after its 40-byte header (options included): head 0, nothing non-zero
         assertEquals(new SentProbe(T, CLIENT, SERVER, IpProtocol.TCP, 5, 0x1ec9, 60, 0, 39547, 80, 0, 0, 0xe0bc,
-                1598006561L), syn);
+                1598006561L, 0, SentProbe.ZERO_TAIL), syn);
     }
 
     @Test

@@ -36,6 +36,13 @@ final class Probes {
         return new SentProbe(t, CLIENT, SERVER, IpProtocol.TCP, ttl, ipId, 60, 0, sport, 80, 0, 0, 0x1111, seq);
     }
 
+    /** {@code p} with these payload facts (first 4 bytes, {@link SentProbe#payloadFlags}). */
+    static SentProbe withPayload(SentProbe p, int head, int flags) {
+        return new SentProbe(p.timeNanos(), p.source(), p.destination(), p.protocol(), p.ttl(), p.ipId(),
+                p.totalLength(), p.tos(), p.sourcePort(), p.destinationPort(), p.icmpId(), p.icmpSequence(),
+                p.checksum(), p.tcpSequence(), head, flags);
+    }
+
     static QuotedProbe quote(SentProbe p) {
         return new QuotedProbe(p.source(), p.destination(), p.protocol(), 1, p.ipId(), p.totalLength(), p.tos(),
                 p.sourcePort(), p.destinationPort(), p.icmpId(), p.icmpSequence(), p.checksum(), p.tcpSequence(), 28);

@@ -12,6 +12,7 @@ import static org.tracecap.replay.Probes.rst;
 import static org.tracecap.replay.Probes.syn;
 import static org.tracecap.replay.Probes.timeExceeded;
 import static org.tracecap.replay.Probes.udp;
+import static org.tracecap.replay.Probes.withPayload;
 import static org.tracecap.replay.Probes.unreachable;
 
 import java.util.ArrayList;
@@ -42,7 +43,8 @@ class TraceAssemblerTest {
         List<SentProbe> probes = new ArrayList<>();
         List<Classified> replies = new ArrayList<>();
         for (int ttl = 1; ttl <= 8; ttl++) {
-            SentProbe p = udp(ttl * MS, ttl, 40000 + ttl * 13, 33433 + ttl, ttl * 100, 5);
+            // Linux traceroute's payload "@ABC..."
+            SentProbe p = withPayload(udp(ttl * MS, ttl, 40000 + ttl * 13, 33433 + ttl, ttl * 100, 5), 0x40414243, 0);
             probes.add(p);
             replies.add(ttl < 5 ? timeExceeded(p, p.timeNanos() + MS)
                     : unreachable(p, p.timeNanos() + MS, SERVER, IcmpType.CODE_PORT_UNREACHABLE));
@@ -181,7 +183,9 @@ class TraceAssemblerTest {
         for (int ttl = 1; ttl <= 4; ttl++) {
             for (int flow = 0; flow < 2; flow++) {
                 int id = 22935 - ttl - flow * 2;
-                SentProbe p = udp((ttl * 2 + flow) * MS, ttl, 12345, 33434 + flow, id, id);
+                // dublin-traceroute: payload "NSMNC..", DF set, IP ID = UDP checksum
+                SentProbe p = withPayload(udp((ttl * 2 + flow) * MS, ttl, 12345, 33434 + flow, id, id),
+                        ToolRecognizer.DUBLIN_HEAD, SentProbe.DONT_FRAGMENT);
                 probes.add(p);
                 replies.add(ttl < 4 ? timeExceeded(p, p.timeNanos() + MS)
                         : unreachable(p, p.timeNanos() + MS, SERVER, IcmpType.CODE_PORT_UNREACHABLE));
@@ -199,39 +203,11 @@ class TraceAssemblerTest {
         }
     }
 
-    @Test
-    void methodGuessesStayUnknownWithoutTheClues() {
-        // UDP with ports going up by 2: neither traceroute nor mtr labelling
-        List<Slot> odd = slots(udp(0, 1, 1, 33434, 1, 1), udp(MS, 2, 2, 33436, 2, 1), udp(MS, 3, 3, 33438, 3, 1));
-        assertEquals(new Method("udp", "unknown", "udp-destination-port"), TraceAssembler.method(17, odd));
-        // ICMP starting at sequence 5 that never cycles
-        List<Slot> icmp = slots(echo(0, 1, 1, 5, 1, 10), echo(MS, 2, 1, 6, 2, 11), echo(MS, 3, 1, 7, 3, 12));
-        assertEquals(new Method("icmp", "unknown", "icmp-sequence"), TraceAssembler.method(1, icmp));
-        // scamper icmp-paris: constant ICMP checksum
-        List<Slot> paris = slots(echo(0, 1, 1, 0, 1, 10), echo(MS, 2, 1, 1, 2, 10), echo(MS, 3, 1, 2, 3, 10));
-        assertEquals(new Method("icmp", "scamper", "icmp-sequence"), TraceAssembler.method(1, paris));
-        // TCP with one source port and a changing sequence number
-        List<Slot> tcp = slots(syn(0, 1, 5, 100, 1), syn(MS, 2, 5, 200, 2), syn(MS, 3, 5, 300, 3));
-        assertEquals(new Method("tcp", "unknown", "tcp-sequence"), TraceAssembler.method(6, tcp));
-        // fixed 5-tuple, changing IP ID, constant checksum
-        List<Slot> ipId = slots(udp(0, 1, 5, 6, 1, 9), udp(MS, 2, 5, 6, 2, 9), udp(MS, 3, 5, 6, 3, 9));
-        assertEquals(new Method("udp", "unknown", "ip-id"), TraceAssembler.method(17, ipId));
-        // scamper udp-paris: checksum = IP ID = probe number
-        List<Slot> scamper = slots(udp(0, 1, 5, 33435, 1, 1), udp(MS, 2, 5, 33435, 2, 2), udp(MS, 3, 5, 33435, 3, 3));
-        assertEquals(new Method("udp", "scamper", "udp-checksum"), TraceAssembler.method(17, scamper));
-    }
-
     private static Slot slot(SentProbe p, Classified reply) {
         Slot s = new Slot(p);
         s.reply = reply;
         return s;
     }
-
-    private static List<Slot> slots(SentProbe... probes) {
-        List<Slot> out = new ArrayList<>();
-        for (SentProbe p : probes) {
-            out.add(new Slot(p));
-        }
         return out;
     }
 }
