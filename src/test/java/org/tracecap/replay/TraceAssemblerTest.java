@@ -208,6 +208,4 @@ class TraceAssemblerTest {
         s.reply = reply;
         return s;
     }
-        return out;
-    }
 }
