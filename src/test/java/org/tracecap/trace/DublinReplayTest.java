@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.tracecap.match.FrameSink;
 import org.tracecap.model.Hop;
+import org.tracecap.model.Method;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.Trace;
 import org.tracecap.replay.Reconstructor;
@@ -85,8 +86,24 @@ class DublinReplayTest {
             assertEquals(live.size(), replayed.size(), replayed::toString);
             for (int f = 0; f < live.size(); f++) {
                 assertEquals(responders(live.get(f)), responders(replayed.get(f)), "flow " + f);
-                assertEquals("ip-id", replayed.get(f).method().probeIdentity());
+                // recognised as tracecap's own (ToolRecognizer rule 10), as the live run named itself
+                assertEquals(new Method("udp", "tracecap", "ip-id"), replayed.get(f).method());
+                assertEquals(live.get(f).method(), replayed.get(f).method());
             }
+        }
+    }
+
+    @Test
+    void aClassicRunReplaysNamedTracecap() throws IOException {
+        SimulatedNetwork net = diamond();
+        try (RecordingPort port = new RecordingPort(net.port())) {
+            Trace live = new Tracer(TraceOptions.builder().maxTtl(8).build(), LINK, port, net.clock(),
+                    new SplittableRandom(7)).run(hop -> { });
+            List<Trace> replayed = replay(port.frames);
+            assertEquals(1, replayed.size(), replayed::toString);
+            assertEquals(responders(live), responders(replayed.get(0)));
+            // ToolRecognizer rule 2: one source port, port and IP ID both base + n, zero payload
+            assertEquals(new Method("udp", "tracecap", "udp-destination-port"), replayed.get(0).method());
         }
     }
 
@@ -99,7 +116,8 @@ class DublinReplayTest {
             List<Trace> replayed = replay(port.frames);
             assertEquals(1, replayed.size(), replayed::toString);
             assertEquals(responders(live), responders(replayed.get(0)));
-            assertEquals("udp-checksum", replayed.get(0).method().probeIdentity());
+            // ToolRecognizer rule 9: checksum n + 1, IP ID base + n
+            assertEquals(new Method("udp", "tracecap", "udp-checksum"), replayed.get(0).method());
         }
     }
 
