@@ -49,7 +49,7 @@ final class ProbeClues {
     final boolean ipIdIsSequencePlusOne;
     /** ICMP checksum = ICMP identifier. */
     final boolean checksumIsIcmpId;
-    /** TCP sequence number = source port << 16 | destination port. */
+    /** TCP sequence number = source port << 16 | destination port, or the ports the other way round. */
     final boolean tcpSequenceIsPorts;
     /** The payload's first two bytes are the IP ID, in either byte order. */
     final boolean payloadCarriesIpId;
@@ -119,7 +119,8 @@ final class ProbeClues {
             idIsIcmpIdPlusSeq &= same(p.ipId(), p.icmpId() + p.icmpSequence());
             idIsSeqPlusOne &= same(p.ipId(), p.icmpSequence() + 1);
             sumIsIcmpId &= p.checksum() == p.icmpId();
-            tcpSeqIsPorts &= p.tcpSequence() == (((long) p.sourcePort() << 16) | p.destinationPort());
+            tcpSeqIsPorts &= p.tcpSequence() == (((long) p.sourcePort() << 16) | p.destinationPort())
+                    || p.tcpSequence() == (((long) p.destinationPort() << 16) | p.sourcePort());
             int first2 = p.payloadHead() >>> 16;
             carriesId &= first2 == p.ipId() || first2 == Integer.reverseBytes(p.ipId()) >>> 16;
             seqAndTtl &= (p.payloadHead() >>> 24) == ((p.ipId() - p.sourcePort()) & 0xff)

@@ -25,12 +25,13 @@ import org.tracecap.packet.IpProtocol;
  *       (so 32768 or more); destination port {@code port + seq} with {@code seq} = 1, 2, 3... one per probe across
  *       hops (the TTL follows the port); IP ID {@code ident + seq}; and either {@code port} is the default
  *       32768 + 666 = 33434 (IP ID = source port + destination port - 33434), or the payload starts with
- *       {@code struct outdata}'s {@code seq} byte and {@code ttl} byte (any {@code -p} base).</li>
+ *       {@code struct outdata}'s {@code seq} byte and {@code ttl} byte, as NetBSD's does (any {@code -p} base).</li>
  *   <li>{@value #TRACECAP} (classic): one source port; destination port {@code base + n} and IP ID
  *       {@code ipIdBase + n} for probe {@code n} (IP ID tracks the port; the TTL follows the port); all-zero
  *       payload (ClassicUdpIdentity, ProbeEncoder).</li>
  *   <li>{@value #LINUX} (Linux, default method): a new source port per probe (one socket each); destination
- *       port 33434 + probe index (the TTL follows the port); payload bytes {@code 0x40 + i}: "@ABC..." (mod-udp.c).</li>
+ *       port 33434 + probe index (the TTL follows the port); payload bytes {@code 0x40 + i}: "@ABC..."
+ *       (mod-udp.c).</li>
  *   <li>{@value #MTR}: one source port; destination port = mtr's sequence number, 33000 to 65535 (net.c
  *       MinSequence), + 1 per probe; all-zero payload (--bitpattern 0); and 64-byte packets (its default size) or
  *       TTLs going round after round.</li>
@@ -68,7 +69,9 @@ import org.tracecap.packet.IpProtocol;
  * <p>TCP SYN:
  * <ol start="18">
  *   <li>{@value #BSD} (-P tcp): one source port {@code ident} (32768 or more); destination port
- *       {@code port + seq}, the TTL follows it; sequence number {@code sport << 16 | dport}.</li>
+ *       {@code port + seq}, the TTL follows it; sequence number {@code th_sport << 16 | th_dport} computed on
+ *       the ports in network order and stored without {@code htonl}: {@code dport << 16 | sport} on the wire
+ *       from a little-endian host, {@code sport << 16 | dport} from a big-endian one.</li>
  *   <li>{@value #LINUX} (-T): a new source port per probe, one destination port, TTLs in order, no data.</li>
  * </ol>
  */

@@ -51,8 +51,8 @@ class ToolRecognizerTest {
         for (int ttl = 1; ttl <= 4; ttl++) {
             for (int q = 0; q < 3; q++) {
                 seq++;
-                // macOS / NetBSD / older FreeBSD put struct outdata {u_char seq; u_char ttl; timeval} first:
-                // 52-byte packets on a 64-bit host (24 data bytes)
+                // NetBSD copies struct outdata {u_char seq; u_char ttl; timeval} into the data (room for it
+                // makes 52-byte packets on a 64-bit host, as macOS's traceroute prints)
                 byte[] data = outdata ? startingWith(24, seq, ttl, 0, 0, 0, 0, 0, 0, 0x5f, 0x12, 0x34, 0x56)
                         : zeros(12);
                 out.add(udp(ttl, IDENT + seq + ipIdOffset, false, IDENT, port + seq, NATURAL, data));
@@ -65,7 +65,7 @@ class ToolRecognizerTest {
     void bsdTracerouteUdp() {
         assertEquals(new Method("udp", "traceroute-bsd", "udp-destination-port"),
                 recognise(UDP, bsdUdp(33434, 0, false)));
-        // macOS: outdata in the payload, and -p 40000: the seq and ttl bytes say it without the default port
+        // outdata in the payload, and -p 40000: the seq and ttl bytes say it without the default port
         assertEquals("traceroute-bsd", tool(UDP, bsdUdp(40000, 0, true)));
     }
 
@@ -79,7 +79,7 @@ class ToolRecognizerTest {
             random.add(udp(1 + (seq - 1) / 3, ids[seq - 1], false, IDENT, 33434 + seq, NATURAL, zeros(12)));
         }
         assertEquals("unknown", tool(UDP, random));
-        // macOS's outdata with -p 40000, but IP ID ident + seq + 1: the seq byte is not IP ID - ident
+        // outdata with -p 40000, but IP ID ident + seq + 1: the seq byte is not IP ID - ident
         assertEquals("unknown", tool(UDP, bsdUdp(40000, 1, true)));
     }
 
@@ -93,15 +93,22 @@ class ToolRecognizerTest {
         assertEquals(new Method("icmp", "traceroute-bsd", "icmp-sequence"), recognise(ICMP, out));
     }
 
-    /** TCP (-P tcp): source port ident, destination port port + seq, th_seq = sport << 16 | dport. */
+    /**
+     * TCP (-P tcp): source port ident, destination port port + seq, th_seq = th_sport << 16 | th_dport on the
+     * ports in network order, not byte-swapped again: from a little-endian host the wire holds dport, sport.
+     */
     @Test
     void bsdTracerouteTcp() {
-        List<byte[]> out = new ArrayList<>();
+        List<byte[]> littleEndian = new ArrayList<>();
+        List<byte[]> bigEndian = new ArrayList<>();
         for (int seq = 1; seq <= 9; seq++) {
             int dport = 33434 + seq;
-            out.add(syn(1 + (seq - 1) / 3, IDENT + seq, IDENT, dport, ((long) IDENT << 16) | dport, 0));
+            int ttl = 1 + (seq - 1) / 3;
+            littleEndian.add(syn(ttl, IDENT + seq, IDENT, dport, ((long) dport << 16) | IDENT, 0));
+            bigEndian.add(syn(ttl, IDENT + seq, IDENT, dport, ((long) IDENT << 16) | dport, 0));
         }
-        assertEquals("traceroute-bsd", tool(TCP, out));
+        assertEquals(new Method("tcp", "traceroute-bsd", "tcp-sequence"), recognise(TCP, littleEndian));
+        assertEquals("traceroute-bsd", tool(TCP, bigEndian));
     }
 
     // --- Windows tracert ---
@@ -148,7 +155,8 @@ class ToolRecognizerTest {
 
     @Test
     void linuxTraceroute() {
-        assertEquals(new Method("udp", "traceroute", "udp-destination-port"), recognise(UDP, linuxUdp(ascending(0x40, 32))));
+        assertEquals(new Method("udp", "traceroute", "udp-destination-port"),
+                recognise(UDP, linuxUdp(ascending(0x40, 32))));
         // -I (mod-icmp.c): identifier getpid() & 0xffff, sequence from 1, data 0x40 + i counted from the ICMP
         // header's start ("HIJK..."); the kernel's sequential IP IDs
         List<byte[]> icmp = new ArrayList<>();
