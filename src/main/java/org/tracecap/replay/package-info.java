@@ -1,6 +1,8 @@
 /**
  * Offline replay: rebuilds the traceroutes found in a capture, whichever tool made them (Linux traceroute
- * UDP/ICMP/TCP, mtr, scamper, dublin-traceroute, tracecap), as {@link org.tracecap.model.Trace}s.
+ * UDP/ICMP/TCP, BSD and macOS traceroute, Windows tracert, mtr, scamper, paris-traceroute, dublin-traceroute,
+ * tracecap), as {@link org.tracecap.model.Trace}s, each named after the tool whose probe signature it shows
+ * ({@link org.tracecap.replay.ToolRecognizer}'s numbered rules).
  *
  * <p>{@link org.tracecap.replay.Reconstructor} is a {@link org.tracecap.match.FrameSink}: the capture layer
  * feeds it frames in capture order, it classifies them and attributes replies through the same
