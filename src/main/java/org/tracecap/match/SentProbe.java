@@ -19,10 +19,10 @@ package org.tracecap.match;
  * @param checksum        the L4 checksum field as sent (UDP, ICMP or TCP)
  * @param tcpSequence     TCP sequence number; 0 for UDP/ICMP
  * @param payloadHead     the first 4 bytes of the payload after the UDP, ICMP Echo or TCP header, big-endian,
- *                        missing bytes read as 0 ({@link ProbePayload#head}); what tells the tools apart
- *                        (org.tracecap.replay.ToolRecognizer)
- * @param payloadFlags    {@link #DONT_FRAGMENT}, {@link #ZERO_TAIL} ({@link ProbePayload#flags}); 0 when not
- *                        known (a probe built by a live trace)
+ *                        missing bytes read as 0 ({@link ProbePayload#head}); with the flags, what a replay tells
+ *                        the tools apart by (org.tracecap.replay.ToolRecognizer)
+ * @param payloadFlags    {@link #DONT_FRAGMENT} (the IP DF flag) and {@link #ZERO_TAIL} ({@link ProbePayload#flags});
+ *                        0 when not known (a probe built by a live trace)
  */
 public record SentProbe(
         long timeNanos,
