@@ -9,8 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tracecap.capture.CapturedFrames;
+import org.tracecap.packet.Bytes;
+import org.tracecap.packet.Checksum;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.Ipv4Address;
+import org.tracecap.packet.LinkLayer;
+import org.tracecap.packet.RealFrames;
 
 /**
  * Probes captured on a host sending with transmit checksum offload: the classifier gives them the checksum
@@ -61,6 +65,28 @@ class OffloadAttributionTest {
         assertEquals(SentProbe.CHECKSUM_AS_CAPTURED, p.checksumState());
         assertEquals(p.capturedChecksum(), p.checksum());
         assertFalse(p.checksumPartial());
+    }
+
+    @Test
+    void aTcpSynWithAPartialChecksumIsCompletedToItsRealOne() {
+        // RealFrames.TCP_SYN (straight-traceroute-tcp.pcap frame 27) carries its real checksum 0xe0bc; Linux
+        // traceroute -T computes its own, so offload never shows in its captures. Synthetic: the same frame
+        // with the field set to the TCP pseudo-header sum, as a kernel TCP socket behind offload leaves it.
+        byte[] f = RealFrames.bytes(RealFrames.TCP_SYN);
+        FrameClassifier classifier = new FrameClassifier();
+        SentProbe real = assertInstanceOf(SentProbe.class, classifier.classify(0, LinkLayer.ETHERNET, f, f.length,
+                f.length));
+        assertEquals(0xe0bc, real.checksum());
+        assertEquals(SentProbe.CHECKSUM_AS_CAPTURED, real.checksumState());
+        int tcpAt = 14 + 20;
+        int pseudo = Checksum.pseudoHeaderSum(real.source(), real.destination(), IpProtocol.TCP, 40);
+        Bytes.put16(f, tcpAt + 16, pseudo);
+        SentProbe partial = assertInstanceOf(SentProbe.class, classifier.classify(0, LinkLayer.ETHERNET, f,
+                f.length, f.length));
+        assertEquals(0xe0bc, partial.checksum());
+        assertEquals(pseudo, partial.capturedChecksum());
+        assertEquals(SentProbe.CHECKSUM_COMPLETED, partial.checksumState());
+        assertEquals(real.tcpSequence(), partial.tcpSequence());
     }
 
     @Test
