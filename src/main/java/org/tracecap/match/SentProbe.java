@@ -16,9 +16,10 @@ package org.tracecap.match;
  * @param destinationPort UDP/TCP destination port; 0 for ICMP
  * @param icmpId          Echo identifier; 0 for UDP/TCP
  * @param icmpSequence    Echo sequence; 0 for UDP/TCP
- * @param checksum        the L4 checksum (UDP, ICMP or TCP) the probe left the host with: the field as captured,
- *                        or, when the capture holds a partial checksum (transmit checksum offload) and the
- *                        whole segment, the checksum worked out from it ({@link org.tracecap.packet.Checksum#offloaded})
+ * @param checksum        the L4 checksum (UDP, ICMP or TCP) the probe left the host with: the field as
+ *                        captured, or, when the capture holds a partial checksum (transmit checksum offload)
+ *                        and the whole segment, the checksum worked out from it
+ *                        ({@link org.tracecap.packet.Checksum#offloaded})
  * @param tcpSequence     TCP sequence number; 0 for UDP/ICMP
  * @param capturedChecksum the checksum field as captured (equal to {@code checksum} unless completed)
  * @param checksumState   {@link #CHECKSUM_AS_CAPTURED}, {@link #CHECKSUM_COMPLETED} or {@link #CHECKSUM_PARTIAL}

@@ -84,7 +84,7 @@ public final class ProbeResult {
     /** Which optional fields are present (the bits above). */
     private final int present;
 
-    /** Every field but {@code capturedUdpChecksum} (absent); a null optional field is absent (see the class comment). */
+    /** Every field but {@code capturedUdpChecksum} (absent); a null optional field is absent (class comment). */
     public ProbeResult(int ttl, long sendTimeNanos, int ipId, Integer sourcePort, Integer destinationPort,
             Integer icmpId, Integer icmpSequence, Integer udpChecksum, int size, Long rttNanos, Integer responder,
             Integer icmpType, Integer icmpCode, Integer tcpFlags, String annotation, Integer replyTtl,
@@ -352,8 +352,8 @@ public final class ProbeResult {
         return o instanceof ProbeResult r && r.present == present && r.ttl == ttl
                 && r.sendTimeNanos == sendTimeNanos && r.ipId == ipId && r.sourcePort == sourcePort
                 && r.destinationPort == destinationPort && r.icmpId == icmpId && r.icmpSequence == icmpSequence
-                && r.udpChecksum == udpChecksum && r.capturedUdpChecksum == capturedUdpChecksum && r.size == size && r.rttNanos == rttNanos
-                && r.responder == responder && r.icmpType == icmpType && r.icmpCode == icmpCode
+                && r.udpChecksum == udpChecksum && r.capturedUdpChecksum == capturedUdpChecksum && r.size == size
+                && r.rttNanos == rttNanos && r.responder == responder && r.icmpType == icmpType && r.icmpCode == icmpCode
                 && r.tcpFlags == tcpFlags && Objects.equals(r.annotation, annotation) && r.replyTtl == replyTtl
                 && r.quotedTtl == quotedTtl && r.quotedIpId == quotedIpId
                 && r.quotedUdpChecksum == quotedUdpChecksum && r.replySize == replySize
@@ -363,8 +363,8 @@ public final class ProbeResult {
     @Override
     public int hashCode() {
         return Objects.hash(ttl, sendTimeNanos, ipId, sourcePort, destinationPort, icmpId, icmpSequence,
-                udpChecksum, capturedUdpChecksum, size, rttNanos, responder, icmpType, icmpCode, tcpFlags, annotation, replyTtl,
-                quotedTtl, quotedIpId, quotedUdpChecksum, replySize, extensions, present);
+                udpChecksum, capturedUdpChecksum, size, rttNanos, responder, icmpType, icmpCode, tcpFlags, annotation,
+                replyTtl, quotedTtl, quotedIpId, quotedUdpChecksum, replySize, extensions, present);
     }
 
     @Override
