@@ -84,23 +84,15 @@ public final class ProbeResult {
     /** Which optional fields are present (the bits above). */
     private final int present;
 
-    /** Every field but {@code capturedUdpChecksum} (absent); a null optional field is absent (class comment). */
+    /**
+     * Every field but {@code capturedUdpChecksum}, left absent (a {@link Builder} sets it); a null optional
+     * field is absent (see the class comment).
+     */
     public ProbeResult(int ttl, long sendTimeNanos, int ipId, Integer sourcePort, Integer destinationPort,
             Integer icmpId, Integer icmpSequence, Integer udpChecksum, int size, Long rttNanos, Integer responder,
             Integer icmpType, Integer icmpCode, Integer tcpFlags, String annotation, Integer replyTtl,
             Integer quotedTtl, Integer quotedIpId, Integer quotedUdpChecksum, Integer replySize,
             List<IcmpExtension> extensions) {
-        this(ttl, sendTimeNanos, ipId, sourcePort, destinationPort, icmpId, icmpSequence, udpChecksum, null, size,
-                rttNanos, responder, icmpType, icmpCode, tcpFlags, annotation, replyTtl, quotedTtl, quotedIpId,
-                quotedUdpChecksum, replySize, extensions);
-    }
-
-    /** Every field; a null optional field is absent (see the class comment). */
-    public ProbeResult(int ttl, long sendTimeNanos, int ipId, Integer sourcePort, Integer destinationPort,
-            Integer icmpId, Integer icmpSequence, Integer udpChecksum, Integer capturedUdpChecksum, int size,
-            Long rttNanos, Integer responder, Integer icmpType, Integer icmpCode, Integer tcpFlags,
-            String annotation, Integer replyTtl, Integer quotedTtl, Integer quotedIpId, Integer quotedUdpChecksum,
-            Integer replySize, List<IcmpExtension> extensions) {
         this.ttl = ttl;
         this.sendTimeNanos = sendTimeNanos;
         this.ipId = ipId;
@@ -118,8 +110,7 @@ public final class ProbeResult {
         mask |= icmpSequence == null ? 0 : HAS_ICMP_SEQUENCE;
         this.udpChecksum = udpChecksum == null ? 0 : udpChecksum;
         mask |= udpChecksum == null ? 0 : HAS_UDP_CHECKSUM;
-        this.capturedUdpChecksum = capturedUdpChecksum == null ? 0 : capturedUdpChecksum;
-        mask |= capturedUdpChecksum == null ? 0 : HAS_CAPTURED_UDP_CHECKSUM;
+        this.capturedUdpChecksum = 0;
         this.rttNanos = rttNanos == null ? 0 : rttNanos;
         mask |= rttNanos == null ? 0 : HAS_RTT;
         this.responder = responder == null ? 0 : responder;
