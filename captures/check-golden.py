@@ -1,7 +1,8 @@
 """Cross-check a golden hop JSON file against tshark's dissection of the same capture.
 
 For every probe in the golden file: find the frame tshark shows at send_time (same ns), check its IP ID,
-TTL, ports or ICMP id/seq, UDP checksum and IP length. For every answered probe: find the frame at
+TTL, ports or ICMP id/seq, UDP checksum and IP length (with a partial checksum, udp_checksum_partial: the
+captured field, tshark's "bad" verdict and the checksum tshark calculates). For every answered probe: find the frame at
 send_time + rtt_ms, check responder, ICMP type/code or TCP flags, reply TTL, reply size, and for ICMP errors
 the quoted TTL, IP ID and UDP checksum (tshark's inner IP/UDP header). Also: the summary's packets_read
 equals tshark's frame count. Prints a line per problem and a count."""
@@ -11,10 +12,12 @@ from datetime import datetime, timezone
 
 F = ["frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ip.ttl", "ip.id", "ip.len", "udp.srcport",
      "udp.dstport", "udp.checksum", "icmp.type", "icmp.code", "icmp.ident", "icmp.seq", "tcp.srcport",
-     "tcp.dstport", "tcp.flags", "frame.time_epoch"]
+     "tcp.dstport", "tcp.flags", "udp.checksum.status", "udp.checksum_calculated", "frame.time_epoch"]
 
 def tshark(path):
-    cmd = ["tshark", "-r", path, "-T", "fields", "-E", "separator=\t"]
+    # UDP checksum validation on: for a probe captured with a partial checksum (transmit checksum offload)
+    # tshark says "bad" (status 0) and shows the checksum it calculates, which must be the golden's.
+    cmd = ["tshark", "-r", path, "-o", "udp.check_checksum:TRUE", "-T", "fields", "-E", "separator=\t"]
     for f in F:
         cmd += ["-e", f]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
@@ -68,7 +71,12 @@ def main(capture, golden):
                     dp = f["udp.dstport"] or f["tcp.dstport"]
                     check(where + " source_port", p["source_port"], num(sp[0]))
                     check(where + " destination_port", p["destination_port"], num(dp[0]))
-                if "udp_checksum" in p:
+                if p.get("udp_checksum_partial"):
+                    check(where + " captured_udp_checksum", p["captured_udp_checksum"], num(f["udp.checksum"][0]))
+                    check(where + " partial checksum bad for tshark", "0", f["udp.checksum.status"][0])
+                    if "udp_checksum" in p:
+                        check(where + " udp_checksum", p["udp_checksum"], num(f["udp.checksum_calculated"][0]))
+                elif "udp_checksum" in p:
                     check(where + " udp_checksum", p["udp_checksum"], num(f["udp.checksum"][0]))
                 if "icmp_id" in p:
                     check(where + " icmp_id", p["icmp_id"], num(f["icmp.ident"][0]))

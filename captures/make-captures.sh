@@ -283,6 +283,38 @@ build_ecmp() {
     rt r4 198.18.0.0/15 via 198.18.4.1
 }
 
+# ---------------------------------------- NAT and offload on the wire ---
+# nat: the chain, and r2 (hop 2) masquerades everything it sends to r3 behind
+# its own 198.18.3.1 (conntrack: it translates the ICMP errors of r3, r4 and
+# the server back, quoted header included).
+build_nat() {
+    build_chain
+    nsx r2 iptables -t nat -A POSTROUTING -o to-r3 -j MASQUERADE
+}
+
+# OFFLOAD=wire (after the case's topology is built): the client sends with tx
+# checksum offload, as a host with a NIC does, and the wire carries complete
+# checksums. The capture on the client's to-r1 shows each probe's partial
+# checksum (the pseudo-header sum the kernel leaves for the NIC), while r1 and
+# every router past it get the real one, so they quote the real one. The NIC
+# is a bridge in namespace 'wire' between cli and r1: its port towards r1 has
+# tx offload off, so the kernel completes the checksum when the bridge sends
+# the frame on (validate_xmit_skb -> skb_checksum_help). Layer 2 only: the
+# hops and addresses are those of the topology.
+#   cli:to-r1 (tx on) <-> wire:to-cli ==br0== wire:to-r1 (tx off) <-> r1:to-cli
+offload_wire() {
+    mknode wire host
+    ip -n "${PFX}r1" link set to-cli netns "${PFX}wire"
+    veth wire to-r1 "$(mac 1 32)" r1 to-cli "$(mac 1 2)"
+    nsx r1 ip addr add 198.18.1.2/24 dev to-cli
+    nsx wire ip link set to-cli address "$(mac 1 31)"   # r1's new to-cli has r1's MAC
+    nsx wire ip link add name br0 type bridge
+    nsx wire ip link set to-cli master br0 up
+    nsx wire ip link set to-r1 master br0
+    nsx wire ip link set br0 up
+    nsx cli ethtool -K to-r1 tx on >/dev/null
+}
+
 build_case() {
     case "$1" in
         straight|multi) build_chain ;;
@@ -299,6 +331,7 @@ build_case() {
                 nsx srv iptables -A INPUT -p "$p" -j REJECT --reject-with icmp-admin-prohibited
             done ;;
         ecmp) build_ecmp ;;
+        nat) build_nat ;;
         *) die "unknown case $1" ;;
     esac
 }
@@ -311,6 +344,7 @@ describe_case() {
         silent)   echo "chain, r2 drops its outgoing ICMP time-exceeded (iptables OUTPUT)" ;;
         prohibited) echo "chain, srv INPUT rejects udp/icmp/tcp with icmp-admin-prohibited" ;;
         ecmp)     echo "ECMP diamond cli-r1-{r2a|r2b}-r3-r4-srv, r1 fib_multipath_hash_policy=1 seed=$ECMP_SEED" ;;
+        nat)      echo "chain cli-r1-r2-r3-r4-srv, r2 masquerades what leaves to-r3 (iptables MASQUERADE, conntrack)" ;;
     esac
 }
 
@@ -382,6 +416,7 @@ run_once() {
     rm -rf "$work"; mkdir -p "$work"; chmod 755 "$work"
     teardown
     build_case "$case"
+    if [ "${OFFLOAD:-0}" = wire ]; then offload_wire; fi
     if [ "${CLI_DEFAULT:-0}" = 1 ]; then
         # dublin-traceroute (libtins) insists on a default route to pick its
         # interface; it still leads only into the topology (r1 has no default).
@@ -414,6 +449,9 @@ run_once() {
         fi
         if [ "${OFFLOAD:-0}" = 1 ]; then
             echo "# veth tx checksum offload left on: sent UDP/TCP probes carry partial checksums"
+        fi
+        if [ "${OFFLOAD:-0}" = wire ]; then
+            echo "# client tx checksum offload on, a bridge between cli and r1 completes the checksums (OFFLOAD=wire): captured probes carry partial checksums, routers quote the real ones"
         fi
     } >>"$work/cmd"
 }
@@ -502,6 +540,14 @@ run ecmp-tracecap-multipath  ecmp $IF "" "$TRACECAP trace --multipath -n $SRV"
 # multi: three traces in one capture (server, r3, server)
 EXPECT="$REACHED&&^traceroute to 198\.18\.3\.2 &&^ 3  198\.18\.3\.2 "
 run multi-traceroute-udp multi $IF "" "$TR_UDP $SRV" "$TR_UDP $R3" "$TR_UDP $SRV"
+EXPECT=
+
+# checksum offload and NAT: the client captures partial checksums, the routers
+# quote the real ones; behind r2's MASQUERADE (hop 2) or not (issue 12)
+EXPECT=$REACHED
+OFFLOAD=wire run straight-traceroute-udp-offload-wire straight $IF "" "$TR_UDP $SRV"
+run nat-traceroute-udp                nat $IF "" "$TR_UDP $SRV"
+OFFLOAD=wire run nat-traceroute-udp-offload nat $IF "" "$TR_UDP $SRV"
 EXPECT=
 
 # pcapng copy of one capture (same .txt/.cmd as its .pcap)

@@ -3,6 +3,7 @@ package org.tracecap.match;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.tracecap.packet.Checksum;
 import org.tracecap.packet.IcmpExtension;
 import org.tracecap.packet.IcmpExtensions;
 import org.tracecap.packet.IcmpType;
@@ -24,7 +25,10 @@ import org.tracecap.packet.UdpView;
  *   <li>A non-first IPv4 fragment is Ignored: only first fragments carry the transport header.</li>
  *   <li>UDP, ICMP Echo Request and TCP SYN without ACK are {@link SentProbe}s (probe candidates; whether
  *       one is a probe is known only when something quotes or answers it), with the payload's first bytes
- *       and whether the rest is zero ({@link ProbePayload}: what tells the tools apart).</li>
+ *       and whether the rest is zero ({@link ProbePayload}: what tells the tools apart). A UDP or TCP
+ *       checksum field that holds a partial checksum (captured on a host sending with transmit checksum
+ *       offload) is recognised, and the probe carries the checksum it left with when the segment was captured
+ *       whole ({@link Checksum#offloaded}).</li>
  *   <li>ICMP errors (Destination Unreachable, Time Exceeded, Parameter Problem, Source Quench, Redirect)
  *       whose quote holds at least the inner IP header + 8 bytes are {@link IcmpReply}s with the dissected
  *       {@link QuotedProbe}; RFC 4884 extensions are decoded when the datagram was captured whole.</li>
@@ -96,28 +100,43 @@ public final class FrameClassifier {
 
     private static Classified udp(long time, Ipv4View ip, byte[] b) {
         UdpView udp = UdpView.of(b, ip.payloadOffset(), ip.payloadLength());
-        int data = udp.payloadOffset();
-        int dataLength = udp.payloadLength();
-        return new SentProbe(time, ip.source(), ip.destination(), IpProtocol.UDP, ip.ttl(), ip.identification(),
-                ip.totalLength(), ip.tos(), udp.sourcePort(), udp.destinationPort(), 0, 0, udp.checksum(), 0,
-                ProbePayload.head(b, data, dataLength), ProbePayload.flags(b, data, dataLength, ip.dontFragment()));
+        int length = udp.length();
+        boolean whole = ip.isComplete() && !ip.moreFragments() && length <= ip.payloadLength();
+        return probe(time, ip, b, udp.payloadOffset(), udp.payloadLength(), IpProtocol.UDP, udp.sourcePort(),
+                udp.destinationPort(), udp.checksum(), 0,
+                Checksum.offloaded(b, udp.offset(), length, whole, ip.source(), ip.destination(), IpProtocol.UDP,
+                        udp.checksum()));
     }
 
     private static Classified tcp(long time, Ipv4View ip, byte[] b) {
         TcpView tcp = TcpView.of(b, ip.payloadOffset(), ip.payloadLength());
         if (tcp.isSyn() && !tcp.isAck() && !tcp.isRst()) {
-            int data = tcp.offset() + tcp.dataOffset() * 4;
-            int dataLength = ip.payloadLength() - tcp.dataOffset() * 4;
-            return new SentProbe(time, ip.source(), ip.destination(), IpProtocol.TCP, ip.ttl(), ip.identification(),
-                    ip.totalLength(), ip.tos(), tcp.sourcePort(), tcp.destinationPort(), 0, 0, tcp.checksum(),
-                    tcp.sequence(), ProbePayload.head(b, data, dataLength),
-                    ProbePayload.flags(b, data, dataLength, ip.dontFragment()));
+            int length = ip.totalLength() - ip.headerLength();
+            int real = length < TcpView.MIN_HEADER ? Checksum.NOT_PARTIAL
+                    : Checksum.offloaded(b, tcp.offset(), length, ip.isComplete() && !ip.moreFragments(),
+                            ip.source(), ip.destination(), IpProtocol.TCP, tcp.checksum());
+            return probe(time, ip, b, tcp.offset() + tcp.dataOffset() * 4, ip.payloadLength() - tcp.dataOffset() * 4,
+                    IpProtocol.TCP, tcp.sourcePort(), tcp.destinationPort(), tcp.checksum(), tcp.sequence(), real);
         }
         if ((tcp.isSyn() && tcp.isAck()) || tcp.isRst()) {
             return new TcpReply(time, ip.source(), ip.destination(), ip.ttl(), ip.totalLength(), tcp.sourcePort(),
                     tcp.destinationPort(), tcp.sequence(), tcp.acknowledgment(), tcp.flags());
         }
         return IGNORED_TCP;
+    }
+
+    /**
+     * A UDP or TCP probe; {@code real} is {@link Checksum#offloaded}'s answer for its checksum field: the
+     * probe carries the checksum it left with, and says when the captured one was partial.
+     */
+    private static SentProbe probe(long time, Ipv4View ip, byte[] b, int data, int dataLength, int protocol,
+            int sourcePort, int destinationPort, int field, long tcpSequence, int real) {
+        int checksum = real >= 0 ? real : field;
+        int state = real >= 0 ? SentProbe.CHECKSUM_COMPLETED
+                : real == Checksum.PARTIAL_CUT ? SentProbe.CHECKSUM_PARTIAL : SentProbe.CHECKSUM_AS_CAPTURED;
+        return new SentProbe(time, ip.source(), ip.destination(), protocol, ip.ttl(), ip.identification(),
+                ip.totalLength(), ip.tos(), sourcePort, destinationPort, 0, 0, checksum, tcpSequence, field, state,
+                ProbePayload.head(b, data, dataLength), ProbePayload.flags(b, data, dataLength, ip.dontFragment()));
     }
 
     private Classified icmp(long time, Ipv4View ip, byte[] b) {
@@ -128,7 +147,8 @@ public final class FrameClassifier {
             int dataLength = icmp.bodyLength();
             return new SentProbe(time, ip.source(), ip.destination(), IpProtocol.ICMP, ip.ttl(), ip.identification(),
                     ip.totalLength(), ip.tos(), 0, 0, icmp.identifier(), icmp.sequence(), icmp.checksum(), 0,
-                    ProbePayload.head(b, data, dataLength), ProbePayload.flags(b, data, dataLength, ip.dontFragment()));
+                    icmp.checksum(), SentProbe.CHECKSUM_AS_CAPTURED, ProbePayload.head(b, data, dataLength),
+                    ProbePayload.flags(b, data, dataLength, ip.dontFragment()));
         }
         if (type == IcmpType.ECHO_REPLY) {
             return new IcmpReply(time, ip.source(), ip.destination(), ip.ttl(), ip.totalLength(), type, icmp.code(),

@@ -14,9 +14,12 @@ import org.tracecap.packet.IpProtocol;
  * <p>An ICMP error is attributed by its quote, trying these rules in order and, within a rule, taking the
  * most recent probe sent no later than the reply:
  * <ol>
- *   <li>exact: same flow, same IP ID, same discriminator (UDP or ICMP checksum; TCP sequence number);</li>
- *   <li>discriminator differs (outgoing checksum offload leaves wrong checksums in captures; NAT rewrites
- *       the checksum): same flow, same IP ID;</li>
+ *   <li>exact: same flow, same IP ID, same discriminator (UDP or ICMP checksum; TCP sequence number). A
+ *       probe captured with a partial checksum (transmit checksum offload) matches by the checksum it left
+ *       with, worked out by the classifier, or by the partial one, which routers behind a link that never
+ *       completes it (virtual links) quote ({@link SentProbe#checksumQuotedUnchanged});</li>
+ *   <li>discriminator differs (a NAT rewrote the checksum; a partial checksum whose real value the capture
+ *       cannot tell, the probe being cut by the snap length): same flow, same IP ID;</li>
  *   <li>IP ID differs too (rewritten on the way): same flow;</li>
  *   <li>source address and port (or ICMP id) rewritten by a NAT: same NAT flow and same IP ID;</li>
  *   <li>same NAT flow.</li>
@@ -216,7 +219,8 @@ public final class ProbeTable {
                     continue;
                 }
                 if (p.ipId() == q.ipId()) {
-                    if (discriminator(p) == discriminator) {
+                    if (protocol == IpProtocol.TCP ? p.tcpSequence() == discriminator
+                            : p.checksumQuotedUnchanged((int) discriminator)) {
                         return p;
                     }
                     if (sameId == null) {
@@ -290,10 +294,6 @@ public final class ProbeTable {
             }
         }
         return null;
-    }
-
-    private static long discriminator(SentProbe p) {
-        return p.protocol() == IpProtocol.TCP ? p.tcpSequence() : p.checksum();
     }
 
     /** The lookup key set to {@code p}'s flow (valid until the next lookup). */

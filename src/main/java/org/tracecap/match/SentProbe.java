@@ -16,8 +16,13 @@ package org.tracecap.match;
  * @param destinationPort UDP/TCP destination port; 0 for ICMP
  * @param icmpId          Echo identifier; 0 for UDP/TCP
  * @param icmpSequence    Echo sequence; 0 for UDP/TCP
- * @param checksum        the L4 checksum field as sent (UDP, ICMP or TCP)
+ * @param checksum        the L4 checksum (UDP, ICMP or TCP) the probe left the host with: the field as
+ *                        captured, or, when the capture holds a partial checksum (transmit checksum offload)
+ *                        and the whole segment, the checksum worked out from it
+ *                        ({@link org.tracecap.packet.Checksum#offloaded})
  * @param tcpSequence     TCP sequence number; 0 for UDP/ICMP
+ * @param capturedChecksum the checksum field as captured (equal to {@code checksum} unless completed)
+ * @param checksumState   {@link #CHECKSUM_AS_CAPTURED}, {@link #CHECKSUM_COMPLETED} or {@link #CHECKSUM_PARTIAL}
  * @param payloadHead     the first 4 bytes of the payload after the UDP, ICMP Echo or TCP header, big-endian,
  *                        missing bytes read as 0 ({@link ProbePayload#head}); with the flags, what a replay tells
  *                        the tools apart by (org.tracecap.replay.ToolRecognizer)
@@ -39,19 +44,35 @@ public record SentProbe(
         int icmpSequence,
         int checksum,
         long tcpSequence,
+        int capturedChecksum,
+        int checksumState,
         int payloadHead,
         int payloadFlags) implements Classified {
+
+    /** The captured checksum field is what the probe left with. */
+    public static final int CHECKSUM_AS_CAPTURED = 0;
+    /** The captured field was a partial checksum; {@code checksum} is the real one, worked out from the bytes. */
+    public static final int CHECKSUM_COMPLETED = 1;
+    /**
+     * The captured field was a partial checksum and the segment was not captured whole: the real checksum is
+     * unknown, {@code checksum} holds the partial one (which only a path that never completes it quotes).
+     */
+    public static final int CHECKSUM_PARTIAL = 2;
+
     /** {@link #payloadFlags} bit: the IP Don't Fragment flag was set. */
     public static final int DONT_FRAGMENT = 1;
     /** {@link #payloadFlags} bit: the payload's bytes from its third to the last captured one are all zero. */
     public static final int ZERO_TAIL = 2;
 
-    /** A probe whose payload was not looked at: {@link #payloadHead} and {@link #payloadFlags} 0. */
+    /**
+     * A probe whose checksum is the field as captured (no offload) and whose payload was not looked at
+     * ({@link #payloadHead} and {@link #payloadFlags} 0).
+     */
     public SentProbe(long timeNanos, int source, int destination, int protocol, int ttl, int ipId, int totalLength,
-                     int tos, int sourcePort, int destinationPort, int icmpId, int icmpSequence, int checksum,
-                     long tcpSequence) {
+            int tos, int sourcePort, int destinationPort, int icmpId, int icmpSequence, int checksum,
+            long tcpSequence) {
         this(timeNanos, source, destination, protocol, ttl, ipId, totalLength, tos, sourcePort, destinationPort,
-                icmpId, icmpSequence, checksum, tcpSequence, 0, 0);
+                icmpId, icmpSequence, checksum, tcpSequence, checksum, CHECKSUM_AS_CAPTURED, 0, 0);
     }
 
     public boolean dontFragment() {
@@ -61,5 +82,23 @@ public record SentProbe(
     /** True when the payload past its first two bytes is all zero (as far as it was captured). */
     public boolean zeroTail() {
         return (payloadFlags & ZERO_TAIL) != 0;
+    }
+
+    /** Whether the captured checksum field was a partial checksum (transmit checksum offload). */
+    public boolean checksumPartial() {
+        return checksumState != CHECKSUM_AS_CAPTURED;
+    }
+
+    /** Whether {@link #checksum()} is the checksum the probe left with (false: a partial one, real unknown). */
+    public boolean checksumKnown() {
+        return checksumState != CHECKSUM_PARTIAL;
+    }
+
+    /**
+     * Whether a quote's checksum is this probe's unchanged: the one it left with, or the partial one as
+     * captured (a virtual link never completes it, and the routers behind it quote it as it is).
+     */
+    public boolean checksumQuotedUnchanged(int quoted) {
+        return quoted == checksum || (checksumPartial() && quoted == capturedChecksum);
     }
 }

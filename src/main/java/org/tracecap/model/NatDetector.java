@@ -17,6 +17,12 @@ import java.util.List;
  * show. Feed hops in TTL order to {@link #mark}: a hop is marked {@link Hop#nat()} when its change differs
  * from the last answered hop's (0 before the first). Hops with no answered quote change nothing. Not
  * thread-safe.
+ *
+ * <p>Transmit checksum offload: a probe captured on the sending host may hold a partial checksum
+ * ({@link ProbeResult#udpChecksumPartial()}). Its sent checksum is then the one worked out from the captured
+ * datagram; a quote equal to the partial one as captured shows no change (a virtual link never completed it,
+ * so the routers got it as captured); and when the real one is unknown (the datagram was cut by the snap
+ * length) any other quote tells nothing: the probe changes nothing.
  */
 public final class NatDetector {
     private int last;
@@ -41,8 +47,8 @@ public final class NatDetector {
         int from = 0;
         for (; from < size; from++) {
             ProbeResult p = probes.get(from);
-            if (p.has(ProbeResult.HAS_UDP_CHECKSUM | ProbeResult.HAS_QUOTED_UDP_CHECKSUM)) {
-                int d = difference(p.quotedUdpChecksumOr(0), p.udpChecksumOr(0));
+            int d = change(p);
+            if (d != NONE) {
                 if (first == NONE) {
                     first = d;
                 } else if (d != first) {
@@ -60,10 +66,10 @@ public final class NatDetector {
         int change = NONE;
         int best = 0;
         for (ProbeResult p : probes) {
-            if (!p.has(ProbeResult.HAS_UDP_CHECKSUM | ProbeResult.HAS_QUOTED_UDP_CHECKSUM)) {
+            int d = change(p);
+            if (d == NONE) {
                 continue;
             }
-            int d = difference(p.quotedUdpChecksumOr(0), p.udpChecksumOr(0));
             int k = 0;
             while (k < distinct && changes[k] != d) {
                 k++;
@@ -78,6 +84,18 @@ public final class NatDetector {
             }
         }
         return change;
+    }
+
+    /** One probe's change, quoted − sent; {@link #NONE} when it has no quote or its sent checksum is unknown. */
+    private static int change(ProbeResult p) {
+        if (!p.has(ProbeResult.HAS_QUOTED_UDP_CHECKSUM)) {
+            return NONE;
+        }
+        int quoted = p.quotedUdpChecksumOr(0);
+        if (p.udpChecksumPartial() && quoted == p.capturedUdpChecksumOr(0)) {
+            return 0;
+        }
+        return p.has(ProbeResult.HAS_UDP_CHECKSUM) ? difference(quoted, p.udpChecksumOr(0)) : NONE;
     }
 
     /** No change seen yet in a hop: differences are 0..0xfffe. */

@@ -14,7 +14,10 @@ import org.tracecap.packet.IcmpExtension;
  *   <li>{@code ipId}: the probe's IP identification</li>
  *   <li>{@code sourcePort}, {@code destinationPort}: UDP/TCP ports, null for ICMP</li>
  *   <li>{@code icmpId}, {@code icmpSequence}: ICMP Echo identifier and sequence number, null for UDP/TCP</li>
- *   <li>{@code udpChecksum}: the probe's UDP checksum as sent, null for ICMP/TCP</li>
+ *   <li>{@code udpChecksum}: the UDP checksum the probe left with, null for ICMP/TCP, and null when the
+ *       capture holds a partial checksum (transmit checksum offload) of a datagram it did not capture whole</li>
+ *   <li>{@code capturedUdpChecksum}: the UDP checksum field as captured, only when it was a partial checksum
+ *       (then {@code udpChecksum}, when known, is the one worked out from the datagram); null otherwise</li>
  *   <li>{@code size}: the probe's IP total length in bytes</li>
  *   <li>{@code rttNanos}: reply capture time minus probe capture time, null when unanswered</li>
  *   <li>{@code responder}: the reply's IPv4 source address (as int), null when unanswered</li>
@@ -54,6 +57,7 @@ public final class ProbeResult {
     public static final int HAS_QUOTED_IP_ID = 1 << 12;
     public static final int HAS_QUOTED_UDP_CHECKSUM = 1 << 13;
     public static final int HAS_REPLY_SIZE = 1 << 14;
+    public static final int HAS_CAPTURED_UDP_CHECKSUM = 1 << 15;
 
     private final int ttl;
     private final long sendTimeNanos;
@@ -63,6 +67,7 @@ public final class ProbeResult {
     private final int icmpId;
     private final int icmpSequence;
     private final int udpChecksum;
+    private final int capturedUdpChecksum;
     private final int size;
     private final long rttNanos;
     private final int responder;
@@ -79,7 +84,10 @@ public final class ProbeResult {
     /** Which optional fields are present (the bits above). */
     private final int present;
 
-    /** Every field; a null optional field is absent (see the class comment). */
+    /**
+     * Every field but {@code capturedUdpChecksum}, left absent (a {@link Builder} sets it); a null optional
+     * field is absent (see the class comment).
+     */
     public ProbeResult(int ttl, long sendTimeNanos, int ipId, Integer sourcePort, Integer destinationPort,
             Integer icmpId, Integer icmpSequence, Integer udpChecksum, int size, Long rttNanos, Integer responder,
             Integer icmpType, Integer icmpCode, Integer tcpFlags, String annotation, Integer replyTtl,
@@ -102,6 +110,7 @@ public final class ProbeResult {
         mask |= icmpSequence == null ? 0 : HAS_ICMP_SEQUENCE;
         this.udpChecksum = udpChecksum == null ? 0 : udpChecksum;
         mask |= udpChecksum == null ? 0 : HAS_UDP_CHECKSUM;
+        this.capturedUdpChecksum = 0;
         this.rttNanos = rttNanos == null ? 0 : rttNanos;
         mask |= rttNanos == null ? 0 : HAS_RTT;
         this.responder = responder == null ? 0 : responder;
@@ -134,6 +143,7 @@ public final class ProbeResult {
         icmpId = b.icmpId;
         icmpSequence = b.icmpSequence;
         udpChecksum = b.udpChecksum;
+        capturedUdpChecksum = b.capturedUdpChecksum;
         size = b.size;
         rttNanos = b.rttNanos;
         responder = b.responder;
@@ -192,6 +202,15 @@ public final class ProbeResult {
 
     public Integer udpChecksum() {
         return boxed(HAS_UDP_CHECKSUM, udpChecksum);
+    }
+
+    public Integer capturedUdpChecksum() {
+        return boxed(HAS_CAPTURED_UDP_CHECKSUM, capturedUdpChecksum);
+    }
+
+    /** Whether the UDP checksum field was captured as a partial checksum (transmit checksum offload). */
+    public boolean udpChecksumPartial() {
+        return (present & HAS_CAPTURED_UDP_CHECKSUM) != 0;
     }
 
     public Long rttNanos() {
@@ -254,6 +273,10 @@ public final class ProbeResult {
 
     public int udpChecksumOr(int absent) {
         return or(HAS_UDP_CHECKSUM, udpChecksum, absent);
+    }
+
+    public int capturedUdpChecksumOr(int absent) {
+        return or(HAS_CAPTURED_UDP_CHECKSUM, capturedUdpChecksum, absent);
     }
 
     public long rttNanosOr(long absent) {
@@ -320,8 +343,8 @@ public final class ProbeResult {
         return o instanceof ProbeResult r && r.present == present && r.ttl == ttl
                 && r.sendTimeNanos == sendTimeNanos && r.ipId == ipId && r.sourcePort == sourcePort
                 && r.destinationPort == destinationPort && r.icmpId == icmpId && r.icmpSequence == icmpSequence
-                && r.udpChecksum == udpChecksum && r.size == size && r.rttNanos == rttNanos
-                && r.responder == responder && r.icmpType == icmpType && r.icmpCode == icmpCode
+                && r.udpChecksum == udpChecksum && r.capturedUdpChecksum == capturedUdpChecksum && r.size == size
+                && r.rttNanos == rttNanos && r.responder == responder && r.icmpType == icmpType && r.icmpCode == icmpCode
                 && r.tcpFlags == tcpFlags && Objects.equals(r.annotation, annotation) && r.replyTtl == replyTtl
                 && r.quotedTtl == quotedTtl && r.quotedIpId == quotedIpId
                 && r.quotedUdpChecksum == quotedUdpChecksum && r.replySize == replySize
@@ -331,15 +354,16 @@ public final class ProbeResult {
     @Override
     public int hashCode() {
         return Objects.hash(ttl, sendTimeNanos, ipId, sourcePort, destinationPort, icmpId, icmpSequence,
-                udpChecksum, size, rttNanos, responder, icmpType, icmpCode, tcpFlags, annotation, replyTtl,
-                quotedTtl, quotedIpId, quotedUdpChecksum, replySize, extensions, present);
+                udpChecksum, capturedUdpChecksum, size, rttNanos, responder, icmpType, icmpCode, tcpFlags, annotation,
+                replyTtl, quotedTtl, quotedIpId, quotedUdpChecksum, replySize, extensions, present);
     }
 
     @Override
     public String toString() {
         return "ProbeResult[ttl=" + ttl + ", sendTimeNanos=" + sendTimeNanos + ", ipId=" + ipId
                 + ", sourcePort=" + sourcePort() + ", destinationPort=" + destinationPort() + ", icmpId=" + icmpId()
-                + ", icmpSequence=" + icmpSequence() + ", udpChecksum=" + udpChecksum() + ", size=" + size
+                + ", icmpSequence=" + icmpSequence() + ", udpChecksum=" + udpChecksum()
+                + ", capturedUdpChecksum=" + capturedUdpChecksum() + ", size=" + size
                 + ", rttNanos=" + rttNanos() + ", responder=" + responder() + ", icmpType=" + icmpType()
                 + ", icmpCode=" + icmpCode() + ", tcpFlags=" + tcpFlags() + ", annotation=" + annotation
                 + ", replyTtl=" + replyTtl() + ", quotedTtl=" + quotedTtl() + ", quotedIpId=" + quotedIpId()
@@ -360,6 +384,7 @@ public final class ProbeResult {
         private int icmpId;
         private int icmpSequence;
         private int udpChecksum;
+        private int capturedUdpChecksum;
         private int size;
         private long rttNanos;
         private int responder;
@@ -400,10 +425,17 @@ public final class ProbeResult {
             return this;
         }
 
-        /** A UDP probe's checksum as sent. */
+        /** The UDP checksum a probe left with. */
         public Builder udpChecksum(int udpChecksum) {
             this.udpChecksum = udpChecksum;
             present |= HAS_UDP_CHECKSUM;
+            return this;
+        }
+
+        /** The UDP checksum field as captured, when it was a partial checksum (transmit checksum offload). */
+        public Builder capturedUdpChecksum(int capturedUdpChecksum) {
+            this.capturedUdpChecksum = capturedUdpChecksum;
+            present |= HAS_CAPTURED_UDP_CHECKSUM;
             return this;
         }
 
@@ -458,7 +490,7 @@ public final class ProbeResult {
         /** The result, and a cleared builder. */
         public ProbeResult build() {
             ProbeResult r = new ProbeResult(this);
-            sourcePort = destinationPort = icmpId = icmpSequence = udpChecksum = 0;
+            sourcePort = destinationPort = icmpId = icmpSequence = udpChecksum = capturedUdpChecksum = 0;
             rttNanos = 0;
             responder = icmpType = icmpCode = tcpFlags = replyTtl = quotedTtl = quotedIpId = 0;
             quotedUdpChecksum = replySize = 0;

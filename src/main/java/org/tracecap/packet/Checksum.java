@@ -1,6 +1,9 @@
 package org.tracecap.packet;
 
-/** The Internet checksum (RFC 1071): one's complement of the one's complement sum of 16-bit words. */
+/**
+ * The Internet checksum (RFC 1071): one's complement of the one's complement sum of 16-bit words; and the
+ * partial checksums of transmit checksum offload ({@link #offloaded}).
+ */
 public final class Checksum {
     private Checksum() {
     }
@@ -39,5 +42,60 @@ public final class Checksum {
     /** True when the bytes, checksum field included, sum to 0xffff (a valid checksum). */
     public static boolean verify(byte[] b, int off, int len) {
         return sum(b, off, len, 0) == 0xffff;
+    }
+
+    /** {@link #offloaded}: the checksum field is no partial checksum; it is what the segment left with. */
+    public static final int NOT_PARTIAL = -1;
+    /** {@link #offloaded}: the field is a partial checksum, and the segment was not captured whole. */
+    public static final int PARTIAL_CUT = -2;
+
+    /**
+     * Whether {@code field} is the partial checksum Linux leaves in a UDP or TCP packet it sends with transmit
+     * checksum offload (CHECKSUM_PARTIAL): the pseudo-header sum, folded and not complemented
+     * ({@code uh->check = ~csum_tcpudp_magic(saddr, daddr, len, proto, 0)} in udp4_hwcsum, the same in
+     * __tcp_v4_send_check), which the NIC completes with the segment's sum. 0x0000 and 0xffff are both zero in
+     * one's complement and compare equal.
+     */
+    public static boolean isPartial(int field, int pseudoHeaderSum) {
+        return (field & 0xffff) % 0xffff == (pseudoHeaderSum & 0xffff) % 0xffff;
+    }
+
+    /**
+     * The checksum a captured UDP or TCP segment really left with when its field holds a partial checksum
+     * ({@link #isPartial}): RFC 768 / RFC 9293 3.1 over the pseudo-header and the whole segment (a UDP result
+     * of 0 is sent as 0xffff, RFC 768). {@link #NOT_PARTIAL} when the field is not partial: a segment captured
+     * whole whose checksum verifies is right whatever it equals (a real checksum equals the pseudo-header sum
+     * once in 65536), and a UDP checksum of 0 means none was computed. {@link #PARTIAL_CUT} when the field
+     * equals the pseudo-header sum and the segment was not captured whole, so it can neither be verified nor
+     * completed.
+     *
+     * @param off      offset of the UDP/TCP header in {@code b}
+     * @param length   the segment's length as the pseudo-header counts it (UDP length; IP total length minus
+     *                 the IP header for TCP)
+     * @param whole    whether all {@code length} bytes are in {@code b} from {@code off}
+     * @param protocol {@link IpProtocol#UDP} or {@link IpProtocol#TCP}
+     * @param field    the checksum field as captured
+     */
+    public static int offloaded(byte[] b, int off, int length, boolean whole, int source, int destination,
+            int protocol, int field) {
+        if (protocol == IpProtocol.UDP && field == 0) {
+            return NOT_PARTIAL;
+        }
+        int pseudo = pseudoHeaderSum(source, destination, protocol, length);
+        if (!isPartial(field, pseudo)) {
+            return NOT_PARTIAL;
+        }
+        if (!whole) {
+            return PARTIAL_CUT;
+        }
+        int withField = sum(b, off, length, pseudo);
+        if (withField == 0xffff) {
+            return NOT_PARTIAL;
+        }
+        // Take the field back out of the sum (adding its one's complement), then complement.
+        int without = withField + (~field & 0xffff);
+        without = (without & 0xffff) + (without >>> 16);
+        int real = ~without & 0xffff;
+        return protocol == IpProtocol.UDP && real == 0 ? 0xffff : real;
     }
 }

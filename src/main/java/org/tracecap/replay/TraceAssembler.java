@@ -254,7 +254,13 @@ final class TraceAssembler {
             b.ports(p.sourcePort(), p.destinationPort());
         }
         if (protocol == IpProtocol.UDP) {
-            b.udpChecksum(p.checksum());
+            // The checksum it left with; a partial one (offload) whose real value is unknown is not that.
+            if (p.checksumKnown()) {
+                b.udpChecksum(p.checksum());
+            }
+            if (p.checksumPartial()) {
+                b.capturedUdpChecksum(p.capturedChecksum());
+            }
         }
         if (s.reply instanceof IcmpReply r) {
             b.reply(r.timeNanos() - p.timeNanos(), r.source(), r.replyTtl(), r.totalLength())

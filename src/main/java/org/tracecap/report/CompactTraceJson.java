@@ -52,6 +52,8 @@ final class CompactTraceJson {
     private static final byte[] ICMP_ID = ascii(",\"icmp_id\":");
     private static final byte[] ICMP_SEQUENCE = ascii(",\"icmp_sequence\":");
     private static final byte[] UDP_CHECKSUM = ascii(",\"udp_checksum\":");
+    private static final byte[] PARTIAL_CAPTURED_UDP_CHECKSUM =
+            ascii(",\"udp_checksum_partial\":true,\"captured_udp_checksum\":");
     private static final byte[] SIZE = ascii(",\"size\":");
     private static final byte[] ANSWERED_TRUE = ascii(",\"answered\":true");
     private static final byte[] ANSWERED_FALSE = ascii(",\"answered\":false");
@@ -205,6 +207,10 @@ final class CompactTraceJson {
         putOptional(ICMP_ID, p.has(ProbeResult.HAS_ICMP_ID), p.icmpIdOr(0));
         putOptional(ICMP_SEQUENCE, p.has(ProbeResult.HAS_ICMP_SEQUENCE), p.icmpSequenceOr(0));
         putOptional(UDP_CHECKSUM, p.has(ProbeResult.HAS_UDP_CHECKSUM), p.udpChecksumOr(0));
+        if (p.udpChecksumPartial()) {
+            raw(PARTIAL_CAPTURED_UDP_CHECKSUM);
+            number(p.capturedUdpChecksumOr(0));
+        }
         put(SIZE);
         putNumber(p.size());
         if (!p.answered()) {

@@ -97,6 +97,8 @@ public final class JsonReport {
     private static final SerializedString F_TYPE = new SerializedString("type");
     private static final SerializedString F_TYPE_NAME = new SerializedString("type_name");
     private static final SerializedString F_UDP_CHECKSUM = new SerializedString("udp_checksum");
+    private static final SerializedString F_UDP_CHECKSUM_PARTIAL = new SerializedString("udp_checksum_partial");
+    private static final SerializedString F_CAPTURED_UDP_CHECKSUM = new SerializedString("captured_udp_checksum");
 
     private JsonReport() {
     }
@@ -215,6 +217,11 @@ public final class JsonReport {
         optional(g, F_ICMP_ID, p.icmpId());
         optional(g, F_ICMP_SEQUENCE, p.icmpSequence());
         optional(g, F_UDP_CHECKSUM, p.udpChecksum());
+        if (p.udpChecksumPartial()) {
+            g.writeFieldName(F_UDP_CHECKSUM_PARTIAL);
+            g.writeBoolean(true);
+            optional(g, F_CAPTURED_UDP_CHECKSUM, p.capturedUdpChecksum());
+        }
         g.writeFieldName(F_SIZE);
         g.writeNumber(p.size());
         g.writeFieldName(F_ANSWERED);

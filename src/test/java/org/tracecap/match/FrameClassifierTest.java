@@ -46,7 +46,7 @@ class FrameClassifierTest {
         SentProbe p = assertInstanceOf(SentProbe.class, ethernet(RealFrames.UDP_PROBE));
         // Linux traceroute's payload "@ABC..." (0x40 + i), no DF
         assertEquals(new SentProbe(T, CLIENT, SERVER, IpProtocol.UDP, 1, 0x54d3, 60, 0, 37888, 33434, 0, 0, 0x61d6, 0,
-                0x40414243, 0), p);
+                0x61d6, SentProbe.CHECKSUM_AS_CAPTURED, 0x40414243, 0), p);
     }
 
     @Test
@@ -63,11 +63,11 @@ class FrameClassifierTest {
         SentProbe echo = assertInstanceOf(SentProbe.class, ethernet(RealFrames.ECHO_REQUEST));
         // traceroute -I fills its data with 0x40 + i counted from the ICMP header's start: "HIJK..."
         assertEquals(new SentProbe(T, CLIENT, SERVER, IpProtocol.ICMP, 5, 0x3690, 60, 0, 0, 0, 0x6724, 13, 0x1b49, 0,
-                0x48494a4b, 0), echo);
+                0x1b49, SentProbe.CHECKSUM_AS_CAPTURED, 0x48494a4b, 0), echo);
         SentProbe syn = assertInstanceOf(SentProbe.class, ethernet(RealFrames.TCP_SYN));
         // a SYN carries no data after its 40-byte header (options included): head 0, nothing non-zero
         assertEquals(new SentProbe(T, CLIENT, SERVER, IpProtocol.TCP, 5, 0x1ec9, 60, 0, 39547, 80, 0, 0, 0xe0bc,
-                1598006561L, 0, SentProbe.ZERO_TAIL), syn);
+                1598006561L, 0xe0bc, SentProbe.CHECKSUM_AS_CAPTURED, 0, SentProbe.ZERO_TAIL), syn);
     }
 
     @Test

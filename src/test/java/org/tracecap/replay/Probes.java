@@ -40,7 +40,7 @@ final class Probes {
     static SentProbe withPayload(SentProbe p, int head, int flags) {
         return new SentProbe(p.timeNanos(), p.source(), p.destination(), p.protocol(), p.ttl(), p.ipId(),
                 p.totalLength(), p.tos(), p.sourcePort(), p.destinationPort(), p.icmpId(), p.icmpSequence(),
-                p.checksum(), p.tcpSequence(), head, flags);
+                p.checksum(), p.tcpSequence(), p.capturedChecksum(), p.checksumState(), head, flags);
     }
 
     static QuotedProbe quote(SentProbe p) {
