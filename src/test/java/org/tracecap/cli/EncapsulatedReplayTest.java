@@ -31,8 +31,8 @@ import org.tracecap.packet.MplsEntry;
 /**
  * Replay of a SYNTHETIC capture of a provider link: captures/straight-traceroute-udp.pcap (a real Linux
  * traceroute through four Linux routers) rewritten frame by frame by this test, because this kernel forwards
- * neither MPLS nor PPPoE and Linux routers write the RFC 4884 length field right. Every probe and reply is
- * carried in a 2-label MPLS stack, except one probe and its reply in a PPPoE session; every reply is rebuilt
+ * neither MPLS nor PPPoE and Linux routers write no garbage into the RFC 4884 length field. Every probe and
+ * reply is carried in a 2-label MPLS stack, except one probe and its reply in a PPPoE session; every reply is rebuilt
  * (same addresses, TTL, TOS, IP ID, quote, timestamps) with garbage in its length field, as routers that copy
  * the probe's IP ID there or write 1 do; r2 (198.18.2.2) also appends an MPLS label stack object in the
  * non-compliant layout of RFC 4884 section 5.5 (structure at offset 128, length field 0 or garbage).
