@@ -55,7 +55,7 @@ package org.tracecap.packet;
  * <p>Every header is checked against the captured length before it is read: a header cut by the capture,
  * an MPLS stack without its bottom-of-stack entry before the frame ends, or a payload nibble past the end,
  * is "link header truncated". The tag and label walks advance 4 bytes a step and stop at the captured
- * length, so they are bounded by it. Plain Ethernet and IPv4 returns after one comparison; nothing is
+ * length, so they are bounded by it. Plain Ethernet + IPv4 is decided with one comparison; nothing is
  * allocated.
  */
 public final class LinkLayer {
