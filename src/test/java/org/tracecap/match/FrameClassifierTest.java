@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tracecap.packet.Bytes;
 import org.tracecap.packet.Checksum;
+import org.tracecap.packet.Encapsulation;
 import org.tracecap.packet.IcmpErrorEncoder;
 import org.tracecap.packet.IcmpExtensions;
 import org.tracecap.packet.IcmpType;
@@ -54,6 +55,23 @@ class FrameClassifierTest {
         SentProbe s = assertInstanceOf(SentProbe.class, classify(LinkLayer.LINUX_SLL2, bytes(RealFrames.SLL2_UDP_PROBE)));
         assertEquals(37555, s.sourcePort());
         assertEquals(0xedd7, s.ipId());
+    }
+
+    @Test
+    void udpProbeBehindMplsAndPppoe() {
+        // SYNTHETIC framing (no MPLS or PPPoE forwarding in this kernel) around a real probe's IPv4 bytes.
+        byte[] ip = Arrays.copyOfRange(bytes(RealFrames.UDP_PROBE), 14, 74);
+        SentProbe plain = assertInstanceOf(SentProbe.class, ethernet(RealFrames.UDP_PROBE));
+        byte[] mpls = Encapsulation.ethernet(Encapsulation.ROUTER_MAC, Encapsulation.HOST_MAC)
+                .tag(LinkLayer.ETHERTYPE_VLAN, 100).u16(LinkLayer.ETHERTYPE_MPLS).labels(Encapsulation.stack(3)).then(ip);
+        assertEquals(plain, classify(LinkLayer.ETHERNET, mpls));
+        byte[] pppoe = Encapsulation.ethernet(Encapsulation.ROUTER_MAC, Encapsulation.HOST_MAC)
+                .u16(LinkLayer.ETHERTYPE_PPPOE_SESSION).pppoe(7, LinkLayer.PPP_IPV4, ip.length).then(ip);
+        assertEquals(plain, classify(LinkLayer.ETHERNET, pppoe));
+        assertEquals("link header truncated", malformed(LinkLayer.ETHERNET, Arrays.copyOf(mpls, 14 + 4 + 8)));
+        byte[] lcp = Encapsulation.ethernet(Encapsulation.ROUTER_MAC, Encapsulation.HOST_MAC)
+                .u16(LinkLayer.ETHERTYPE_PPPOE_SESSION).pppoe(7, LinkLayer.PPP_LCP, 10).then(new byte[10]);
+        assertEquals(new Classified.Ignored(FrameClassifier.NOT_IPV4), classify(LinkLayer.ETHERNET, lcp));
     }
 
     @Test
