@@ -105,7 +105,8 @@ final class ClassicPcapReader {
      */
     static int dlt(int linkType) {
         return switch (linkType) {
-            case 0, 1, 108, 113, 228, 276 -> linkType;
+            // NULL, EN10MB, PPP, PPP_SERIAL, PPP_ETHER, C_HDLC, LOOP, LINUX_SLL, IPV4, LINUX_SLL2: same number
+            case 0, 1, 9, 50, 51, 104, 108, 113, 228, 276 -> linkType;
             // LINKTYPE_RAW is DLT_RAW, 12 on Linux
             case 101 -> 12;
             default -> -1;

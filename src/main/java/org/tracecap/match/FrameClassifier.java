@@ -31,14 +31,18 @@ import org.tracecap.packet.UdpView;
  *       whole ({@link Checksum#offloaded}).</li>
  *   <li>ICMP errors (Destination Unreachable, Time Exceeded, Parameter Problem, Source Quench, Redirect)
  *       whose quote holds at least the inner IP header + 8 bytes are {@link IcmpReply}s with the dissected
- *       {@link QuotedProbe}; RFC 4884 extensions are decoded when the datagram was captured whole.</li>
+ *       {@link QuotedProbe}, always: where the quote ends and whether RFC 4884 extensions follow it (compliant
+ *       or at the non-compliant offset 128) is decided by {@link IcmpExtensions#parse(IcmpView, int)}, which
+ *       ignores a garbage length field and drops an unreadable extension, each with a warning, never making
+ *       the reply malformed.</li>
  *   <li>ICMP Echo Reply is an {@link IcmpReply} with no quote; TCP SYN-ACK or RST is a {@link TcpReply}.</li>
  *   <li>Everything else is Ignored with a reason.</li>
  * </ol>
  *
- * <p>Extension problems that leave the reply usable (bad extension checksum, version, datagram field
- * shorter than 128 bytes) drop the extensions and are counted in {@link #warnings()}. An instance is not
- * thread-safe because of that counter; use one per replay or per trace.
+ * <p>RFC 4884 problems that leave the reply usable (a length field ignored as implausible; an extension
+ * dropped for its version, checksum or object lengths) are counted in {@link #warnings()}, at most one a
+ * reply, and only for replies kept. An instance is not thread-safe because of that counter; use one per
+ * replay or per trace.
  */
 public final class FrameClassifier {
     public static final String NOT_IPV4 = "not IPv4";
@@ -93,7 +97,7 @@ public final class FrameClassifier {
         }
     }
 
-    /** Counts of extension problems that dropped the extensions but kept the reply, by reason. */
+    /** Counts of RFC 4884 warnings (length field ignored, extension dropped) of replies kept, by reason. */
     public SortedMap<String, Long> warnings() {
         return new TreeMap<>(warnings);
     }
@@ -157,21 +161,20 @@ public final class FrameClassifier {
         if (!IcmpType.isError(type)) {
             return IGNORED_ICMP;
         }
-        // The datagram field ends where the RFC 4884 length says when it is set, else at the message's end.
+        // Where the quote ends and what follows it: IcmpExtensions' rules (the RFC 4884 length field is used
+        // only when plausible). Nothing there makes the reply malformed; only the quote itself can.
         int field = icmp.bodyLength();
-        int words = icmp.rfc4884Length();
-        if (words != 0 && words * 4 < field) {
-            field = words * 4;
+        List<IcmpExtension> extensions = List.of();
+        String warning = null;
+        if (icmp.hasRfc4884Length()) {
+            IcmpExtensions.Parsed layout = IcmpExtensions.parse(icmp, ip.totalLength() - ip.headerLength());
+            field = Math.min(field, layout.datagramField());
+            extensions = layout.extensions();
+            warning = layout.warning();
         }
         QuotedProbe quote = quote(b, icmp.bodyOffset(), field);
-        List<IcmpExtension> extensions = List.of();
-        // Extensions sit at the end of the message: look only when the datagram was captured whole.
-        if (ip.isComplete() && icmp.hasRfc4884Length()) {
-            IcmpExtensions.Parsed parsed = IcmpExtensions.parse(b, icmp.offset(), icmp.length());
-            if (parsed.warning() != null) {
-                warnings.merge(parsed.warning(), 1L, Long::sum);
-            }
-            extensions = parsed.extensions();
+        if (warning != null) {
+            warnings.merge(warning, 1L, Long::sum);
         }
         return new IcmpReply(time, ip.source(), ip.destination(), ip.ttl(), ip.totalLength(), type, icmp.code(),
                 icmp.nextHopMtu(), quote, 0, 0, extensions);

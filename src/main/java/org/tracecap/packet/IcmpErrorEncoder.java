@@ -16,9 +16,9 @@ import java.util.List;
  * <p>Usage: {@code IcmpErrorEncoder.timeExceeded(router, prober, probe, 0, probeLength).ttl(254)
  * .encode(buf, 0)}. Without extensions the quote is the first {@link #quoteLimit} bytes of the datagram
  * (default 548: Linux fills a 576-byte error, RFC 1812 4.3.2.3). With extensions the quote is cut to 128
- * bytes and zero-padded to 128 (RFC 4884 5.1, as Linux does with ICMP extensions), and the length field
+ * bytes and zero-padded to 128 (RFC 4884 section 4, as Linux does with ICMP extensions), and the length field
  * says so in 32-bit words, unless {@link #compatibilityLayout()} asks for the pre-RFC 4884 layout (length
- * field 0, structure at offset 128, RFC 4884 5.5).
+ * field 0, structure at offset 128, RFC 4884 5.5); {@link #lengthField} writes any value there.
  */
 public final class IcmpErrorEncoder {
     public static final int DEFAULT_QUOTE_LIMIT = 576 - Ipv4View.MIN_HEADER - IcmpView.HEADER;
@@ -42,6 +42,7 @@ public final class IcmpErrorEncoder {
     private byte[] sourceMac;
     private List<IcmpExtension> extensions = List.of();
     private boolean compatibility;
+    private int lengthField = -1;
 
     private IcmpErrorEncoder(int type, int code, int source, int destination, byte[] datagram, int off, int len) {
         if (off < 0 || len < 0 || off + len > datagram.length) {
@@ -136,6 +137,18 @@ public final class IcmpErrorEncoder {
         return this;
     }
 
+    /**
+     * Write {@code words} into the RFC 4884 length field whatever the layout, as routers that put garbage there
+     * do (the probe's IP ID, 1...).
+     */
+    public IcmpErrorEncoder lengthField(int words) {
+        if (words < 0 || words > 0xff) {
+            throw new IllegalArgumentException("length field " + words);
+        }
+        this.lengthField = words;
+        return this;
+    }
+
     private boolean hasExtensions() {
         return !extensions.isEmpty() && type != IcmpType.ECHO_REPLY;
     }
@@ -185,7 +198,9 @@ public final class IcmpErrorEncoder {
             if (type == IcmpType.DEST_UNREACHABLE) {
                 Bytes.put16(buf, icmp + IcmpView.NEXT_HOP_MTU, mtu);
             }
-            if (hasExtensions() && !compatibility) {
+            if (lengthField >= 0) {
+                Bytes.put8(buf, icmp + IcmpView.RFC4884_LENGTH, lengthField);
+            } else if (hasExtensions() && !compatibility) {
                 Bytes.put8(buf, icmp + IcmpView.RFC4884_LENGTH, datagramField() / 4);
             }
         }

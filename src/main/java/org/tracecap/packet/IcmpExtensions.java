@@ -26,110 +26,163 @@ import java.util.List;
  *
  * <p>Version is 2; the checksum covers the whole structure (header and objects) up to the end of the ICMP
  * message; an object length counts its own 4-byte header.
+ *
+ * <p>Where the quote ends and what follows it: the rules of {@link #parse(IcmpView, int)}. Routers get the
+ * RFC 4884 length field wrong in the wild (some copy the probe's IP ID there, some write 1), and the
+ * layout RFC 4884 section 5 calls non-compliant (structure at offset 128, length field 0) is still common on
+ * MPLS routers, so the field is trusted only when it is plausible, and nothing about extensions ever makes a
+ * reply malformed: the quote alone decides that.
  */
 public final class IcmpExtensions {
     public static final int VERSION = 2;
     public static final int HEADER = 4;
     public static final int OBJECT_HEADER = 4;
-    /** RFC 4884 5.1: with extensions, the original datagram field is zero-padded to at least 128 bytes. */
+    /** RFC 4884 section 4: with extensions, the original datagram field holds at least 128 bytes (zero-padded). */
     public static final int MIN_DATAGRAM_FIELD = 128;
 
     static final int OBJECT_LENGTH = 0;
     static final int OBJECT_CLASS = 2;
     static final int OBJECT_CTYPE = 3;
 
-    /** Parse warnings that drop the extensions but keep the reply (counter keys). */
+    /** Warnings: the reply is kept, the length field ignored or the extensions dropped (counter keys). */
     public static final String BAD_CHECKSUM = "ICMP extension checksum";
     public static final String BAD_VERSION = "ICMP extension version";
+    public static final String BAD_OBJECT_LENGTH = "ICMP extension object length";
     public static final String SHORT_DATAGRAM_FIELD = "ICMP extension datagram field < 128";
+    public static final String LENGTH_PAST_END = "ICMP extension length past end";
 
     private IcmpExtensions() {
     }
 
     /**
-     * What {@link #parse} found: the objects (empty when none) and, when extensions were announced but
-     * dropped, a short counter key saying why (else null).
+     * What {@link #parse} found: the length of the original datagram field (the quote, padding included;
+     * may exceed what was captured), the extension objects (empty when none) and, when something was
+     * ignored or dropped, a short counter key saying why (else null).
      */
-    public record Parsed(List<IcmpExtension> extensions, String warning) {
-        public static final Parsed NONE = new Parsed(List.of(), null);
-
+    public record Parsed(int datagramField, List<IcmpExtension> extensions, String warning) {
         public Parsed {
             extensions = List.copyOf(extensions);
         }
     }
 
+    /** {@link #parse(IcmpView, int)} for a message captured whole at {@code icmpOffset}, {@code icmpLength} bytes. */
+    public static Parsed parse(byte[] b, int icmpOffset, int icmpLength) {
+        return parse(IcmpView.of(b, icmpOffset, icmpLength), icmpLength);
+    }
+
     /**
-     * Finds and decodes the extension structure of the complete ICMP message at {@code icmpOffset} of
-     * {@code icmpLength} bytes (header included).
+     * Finds the end of the original datagram field and decodes the extension structure of an ICMP message.
+     * {@code messageLength} is the message's length as its IP header declares it (header included);
+     * {@code icmp} holds the bytes captured. L is the length field in bytes (4 * words), B the body (the
+     * message after its 8-byte header, as declared).
      *
      * <ol>
-     *   <li>Only for Destination Unreachable, Time Exceeded and Parameter Problem.</li>
-     *   <li>Length field non-zero (RFC 4884 section 5): the structure starts at 8 + length*4. A datagram
-     *       field shorter than 128 bytes (RFC 4884 5.1), a version other than 2 or a bad checksum drop the
-     *       extensions with a warning; an object length below 4 or past the end is malformed.</li>
-     *   <li>Length field zero (RFC 4884 5.5, compatibility with pre-4884 MPLS routers): when the message is
-     *       longer than 8 + 128 + 4 bytes, try offset 8 + 128 and accept only version 2 with a valid
-     *       checksum and well-formed objects; otherwise there are no extensions, silently.</li>
+     *   <li>Types without a length field (RFC 4884 section 4 gives one to Destination Unreachable, Time
+     *       Exceeded and Parameter Problem only): the quote is the whole body, no extensions.</li>
+     *   <li>L = B: the quote is the whole body, no extensions, whatever L is.</li>
+     *   <li>L is plausible when L &ge; 128 (RFC 4884 section 4: with extensions the original datagram field
+     *       holds at least 128 bytes) and L + 4 &le; B (the field lies inside the message with room for the
+     *       extension header after it, section 7). Then the quote is L bytes and the structure at L is read
+     *       when the message was captured whole (it ends the message): a version other than 2, a bad checksum
+     *       (over the whole structure) or object lengths that do not tile it exactly drop the extensions with
+     *       a warning ({@link #BAD_VERSION}, {@link #BAD_CHECKSUM}, {@link #BAD_OBJECT_LENGTH}).</li>
+     *   <li>Any other non-zero L is garbage: it is ignored, as if it were 0, with a warning
+     *       ({@link #SHORT_DATAGRAM_FIELD} when L &lt; 128, else {@link #LENGTH_PAST_END}); the reply is
+     *       kept.</li>
+     *   <li>L zero or ignored, Time Exceeded or Destination Unreachable, captured whole and B &ge; 128 + 8: the
+     *       non-compliant layout of RFC 4884 section 5.5 (128 bytes of datagram, no length field, structure
+     *       at the 137th byte of the message) is tried. It is accepted only when well-formed: version 2,
+     *       valid checksum over the whole rest of the message, and one or more objects exactly tiling it, so
+     *       that quoted payload bytes are not taken for extensions; then the quote is 128 bytes.</li>
+     *   <li>Otherwise the quote is the whole body, except when the quoted datagram is shorter than 128 bytes
+     *       (its IPv4 total length) and zero-padded up to 128, the padding of RFC 4884 section 4: then the
+     *       quote is 128 bytes, and if rule 5 was tried, what follows is a structure that cannot be read: a
+     *       warning (the rule 3 reasons) unless rule 4 counted one already. At most one warning a
+     *       message; without the padding a failed rule 5 is silent (the bytes are quoted payload).</li>
      * </ol>
-     *
-     * @throws PacketException "ICMP extension length past end" when the length field points past the
-     *                         message, "ICMP extension object length" for a bad object length
      */
-    public static Parsed parse(byte[] b, int icmpOffset, int icmpLength) {
-        IcmpView icmp = IcmpView.of(b, icmpOffset, icmpLength);
+    public static Parsed parse(IcmpView icmp, int messageLength) {
+        byte[] b = icmp.bytes();
+        int body = Math.max(messageLength, icmp.length()) - IcmpView.HEADER;
         if (!icmp.hasRfc4884Length()) {
-            return Parsed.NONE;
+            return new Parsed(body, List.of(), null);
         }
-        int end = icmpOffset + icmp.length();
-        int words = icmp.rfc4884Length();
-        if (words != 0) {
-            int start = icmp.bodyOffset() + words * 4;
-            if (start > end) {
-                throw new PacketException("ICMP extension", icmpOffset, "ICMP extension length past end",
-                        "datagram field " + words * 4 + " bytes, only " + icmp.bodyLength() + " present");
-            }
-            if (start == end) {
-                return Parsed.NONE;
-            }
-            if (words * 4 < MIN_DATAGRAM_FIELD) {
-                return new Parsed(List.of(), SHORT_DATAGRAM_FIELD);
-            }
-            if (end - start < HEADER || (Bytes.u8(b, start) >>> 4) != VERSION) {
-                return new Parsed(List.of(), BAD_VERSION);
-            }
-            if (!checksumValid(b, start, end - start)) {
-                return new Parsed(List.of(), BAD_CHECKSUM);
-            }
-            return new Parsed(objects(b, start, end), null);
+        int field = icmp.rfc4884Length() * 4;
+        if (field == body) {
+            return new Parsed(body, List.of(), null);
         }
-        int start = icmp.bodyOffset() + MIN_DATAGRAM_FIELD;
-        if (end - start <= HEADER || (Bytes.u8(b, start) >>> 4) != VERSION || !checksumValid(b, start, end - start)) {
-            return Parsed.NONE;
+        boolean complete = icmp.length() >= messageLength;
+        int start = icmp.bodyOffset();
+        int end = icmp.offset() + messageLength;
+        String warning = null;
+        if (field != 0) {
+            if (field >= MIN_DATAGRAM_FIELD && field + HEADER <= body) {
+                return complete ? structure(b, start + field, end, field) : new Parsed(field, List.of(), null);
+            }
+            warning = field < MIN_DATAGRAM_FIELD ? SHORT_DATAGRAM_FIELD : LENGTH_PAST_END;
         }
-        try {
-            return new Parsed(objects(b, start, end), null);
-        } catch (PacketException e) {
-            // Compatibility guess at offset 128 (RFC 4884 5.5) that is not really a structure: no extensions.
-            return Parsed.NONE;
+        boolean padded = paddedTo128(b, start, icmp.bodyLength());
+        int type = icmp.type();
+        if ((type == IcmpType.TIME_EXCEEDED || type == IcmpType.DEST_UNREACHABLE) && complete
+                && body >= MIN_DATAGRAM_FIELD + HEADER + OBJECT_HEADER) {
+            Parsed guess = structure(b, start + MIN_DATAGRAM_FIELD, end, MIN_DATAGRAM_FIELD);
+            if (guess.warning() == null) {
+                return warning == null ? guess : new Parsed(MIN_DATAGRAM_FIELD, guess.extensions(), warning);
+            }
+            if (padded && warning == null) {
+                warning = guess.warning();
+            }
         }
+        return new Parsed(padded ? MIN_DATAGRAM_FIELD : body, List.of(), warning);
     }
 
-    private static boolean checksumValid(byte[] b, int off, int len) {
-        return Checksum.verify(b, off, len);
+    /**
+     * True when the {@code present} bytes at {@code off} start with an IPv4 datagram shorter than 128 bytes
+     * (by its total length) followed by zeros up to byte 128: the zero padding RFC 4884 section 4 asks for
+     * before an extension structure, which no router quoting a datagram as it was would write.
+     */
+    static boolean paddedTo128(byte[] b, int off, int present) {
+        if (present <= MIN_DATAGRAM_FIELD || (Bytes.u8(b, off) >>> 4) != 4) {
+            return false;
+        }
+        int total = Bytes.u16(b, off + 2);
+        if (total < Ipv4View.MIN_HEADER || total >= MIN_DATAGRAM_FIELD) {
+            return false;
+        }
+        for (int i = off + total; i < off + MIN_DATAGRAM_FIELD; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
+    /**
+     * Reads the structure filling {@code [start, end)} (at least its 4-byte header) behind a datagram field
+     * of {@code field} bytes: its objects, or no objects and the warning saying why it cannot be read.
+     */
+    private static Parsed structure(byte[] b, int start, int end, int field) {
+        if ((Bytes.u8(b, start) >>> 4) != VERSION) {
+            return new Parsed(field, List.of(), BAD_VERSION);
+        }
+        if (!Checksum.verify(b, start, end - start)) {
+            return new Parsed(field, List.of(), BAD_CHECKSUM);
+        }
+        List<IcmpExtension> objects = objects(b, start, end);
+        return objects == null ? new Parsed(field, List.of(), BAD_OBJECT_LENGTH) : new Parsed(field, objects, null);
+    }
+
+    /** The objects after the header at {@code start}, or null unless their lengths tile {@code [start + 4, end)}. */
     private static List<IcmpExtension> objects(byte[] b, int start, int end) {
         List<IcmpExtension> out = new ArrayList<>(2);
         int at = start + HEADER;
         while (at < end) {
             if (end - at < OBJECT_HEADER) {
-                throw new PacketException("ICMP extension", at, "ICMP extension object length",
-                        "object header needs 4 bytes, only " + (end - at) + " left");
+                return null;
             }
             int length = Bytes.u16(b, at + OBJECT_LENGTH);
-            if (length < OBJECT_HEADER || at + length > end) {
-                throw new PacketException("ICMP extension", at, "ICMP extension object length",
-                        "object length " + length + ", " + (end - at) + " bytes left");
+            if (length < OBJECT_HEADER || length > end - at) {
+                return null;
             }
             int classNum = Bytes.u8(b, at + OBJECT_CLASS);
             int cType = Bytes.u8(b, at + OBJECT_CTYPE);

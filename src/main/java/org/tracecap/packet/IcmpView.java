@@ -23,7 +23,9 @@ package org.tracecap.packet;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  *
- * <p>Length (RFC 4884 section 4) is the length of the padded "original datagram" field in 32-bit words.
+ * <p>Length (RFC 4884 section 4) is the length of the padded "original datagram" field in 32-bit words, 0
+ * when the sender does not say. Routers write garbage there (the probe's IP ID, 1): it is a claim, used only
+ * when plausible, see {@link IcmpExtensions#parse(IcmpView, int)}.
  */
 public final class IcmpView {
     public static final int HEADER = 8;
@@ -60,6 +62,11 @@ public final class IcmpView {
 
     public int offset() {
         return off;
+    }
+
+    /** The underlying array (for the RFC 4884 layout rules in {@link IcmpExtensions}). */
+    byte[] bytes() {
+        return b;
     }
 
     /** Bytes of the message present, header included. */
@@ -113,7 +120,10 @@ public final class IcmpView {
         return t == IcmpType.DEST_UNREACHABLE || t == IcmpType.TIME_EXCEEDED || t == IcmpType.PARAMETER_PROBLEM;
     }
 
-    /** RFC 4884 length of the original-datagram field in 32-bit words (byte 5); 0 for other types. */
+    /**
+     * RFC 4884 length of the original-datagram field in 32-bit words (byte 5), as written (possibly garbage);
+     * 0 for other types.
+     */
     public int rfc4884Length() {
         return hasRfc4884Length() ? Bytes.u8(b, off + RFC4884_LENGTH) : 0;
     }

@@ -2,7 +2,8 @@
  * Wire formats as views over bytes, and the encoder that writes probes: no I/O at all.
  *
  * <p>Views read a caller's {@code byte[]} at an offset without copying: Ethernet II with IEEE 802.1Q
- * tags, Linux cooked capture (SLL, SLL2), BSD loopback and raw IP ({@link org.tracecap.packet.LinkLayer}),
+ * and 802.1ad tags, MPLS label stacks (RFC 3032) and PPPoE sessions (RFC 2516), Linux cooked capture (SLL,
+ * SLL2), PPP, Cisco HDLC, BSD loopback and raw IP ({@link org.tracecap.packet.LinkLayer}),
  * IPv4 (RFC 791, {@link org.tracecap.packet.Ipv4View}), UDP (RFC 768, {@link org.tracecap.packet.UdpView}),
  * TCP (RFC 9293, {@link org.tracecap.packet.TcpView}), ICMP (RFC 792, RFC 1191 next-hop MTU, RFC 4884
  * extended messages: {@link org.tracecap.packet.IcmpView}, {@link org.tracecap.packet.IcmpExtensions}, with

@@ -20,8 +20,8 @@ import java.util.TreeMap;
  * @param repliesAttributed   ICMP errors, Echo Replies, TCP SYN-ACK/RST that the probe table matched to a probe
  * @param repliesUnattributed the same kinds of reply for which no probe was found
  * @param malformed           frames skipped because their bytes contradict themselves, by reason
- * @param warnings            replies kept without their RFC 4884 extensions, by reason (bad extension
- *                            checksum, version...; {@link org.tracecap.match.FrameClassifier#warnings()})
+ * @param warnings            replies kept with an RFC 4884 problem, by reason (length field ignored,
+ *                            extension dropped; {@link org.tracecap.match.FrameClassifier#warnings()})
  */
 public record ReplaySummary(long packetsRead, long traces, long probesFound, long probesPastStop,
                             long repliesAttributed, long repliesUnattributed, SortedMap<String, Long> malformed,

@@ -16,7 +16,8 @@ import java.util.TreeMap;
  *                            traffic that formed no trace)
  * @param repliesUnattributed replies that quoted or answered no known probe
  * @param malformed           frames skipped as malformed, by reason
- * @param warnings            replies kept without their RFC 4884 extensions, by reason
+ * @param warnings            replies kept with an RFC 4884 problem (length field ignored, extension dropped),
+ *                            by reason
  * @param unattributed        the unattributed replies by reason (a live trace: they add up to
  *                            {@code repliesUnattributed}), or null when not counted by reason (a replay):
  *                            then the JSON has no {@code unattributed} field

@@ -109,10 +109,10 @@ class ClassicPcapReaderTest {
     }
 
     @Test
-    void linuxCookedAndRawLinkTypes(@TempDir Path dir) throws IOException {
+    void linuxCookedRawAndPppLinkTypes(@TempDir Path dir) throws IOException {
         byte[] data = new byte[40];
         data[0] = 0x45;
-        for (int linkType : new int[] {0, 101, 108, 113, 228, 276}) {
+        for (int linkType : new int[] {0, 9, 50, 51, 101, 104, 108, 113, 228, 276}) {
             Path file = dir.resolve("lt" + linkType + ".pcap");
             Files.write(file, pcap(ByteOrder.LITTLE_ENDIAN, false, 65535, linkType,
                     record(ByteOrder.LITTLE_ENDIAN, 1_800_000_000, 7, data.length, 60, data)));

@@ -15,6 +15,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.tracecap.capture.CapturedFrames;
+import org.tracecap.packet.Encapsulation;
 import org.tracecap.packet.IcmpErrorEncoder;
 import org.tracecap.packet.IcmpExtensions;
 import org.tracecap.packet.Ipv4Address;
@@ -28,7 +29,7 @@ import org.tracecap.packet.RealFrames;
  * A "decoder error" reason would mean an unexpected runtime exception inside a decoder: it must not occur.
  */
 class DecoderProperties {
-    static final int[] LINK_TYPES = {0, 1, 12, 14, 101, 108, 113, 228, 276, 147};
+    static final int[] LINK_TYPES = {0, 1, 9, 12, 14, 50, 51, 101, 104, 108, 113, 228, 276, 147};
 
     static final List<byte[]> REAL = realFrames();
 
@@ -52,6 +53,13 @@ class DecoderProperties {
         out.add(IcmpErrorEncoder.timeExceeded(Ipv4Address.parse("198.18.2.2"), Ipv4Address.parse("198.18.1.1"),
                 probe, 14, 60).ethernet(mac, mac).compatibilityLayout()
                 .extensions(List.of(IcmpExtensions.mplsObject(List.of(new MplsEntry(100, 1, true, 1))))).toBytes());
+        // SYNTHETIC MPLS and PPPoE frames (this kernel forwards neither): a probe behind a VLAN tag and a
+        // 3-label stack, and the same behind a PPPoE session header.
+        byte[] ip = Arrays.copyOfRange(probe, 14, probe.length);
+        out.add(Encapsulation.ethernet(mac, mac).tag(LinkLayer.ETHERTYPE_VLAN, 100).u16(LinkLayer.ETHERTYPE_MPLS)
+                .labels(Encapsulation.stack(3)).then(ip));
+        out.add(Encapsulation.ethernet(mac, mac).u16(LinkLayer.ETHERTYPE_PPPOE_SESSION)
+                .pppoe(1, LinkLayer.PPP_IPV4, ip.length).then(ip));
         return out;
     }
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tracecap.packet.Bytes;
 import org.tracecap.packet.Checksum;
+import org.tracecap.packet.Encapsulation;
 import org.tracecap.packet.IcmpErrorEncoder;
 import org.tracecap.packet.IcmpExtensions;
 import org.tracecap.packet.IcmpType;
@@ -56,6 +57,23 @@ class FrameClassifierTest {
         SentProbe s = assertInstanceOf(SentProbe.class, classify(LinkLayer.LINUX_SLL2, bytes(RealFrames.SLL2_UDP_PROBE)));
         assertEquals(37555, s.sourcePort());
         assertEquals(0xedd7, s.ipId());
+    }
+
+    @Test
+    void udpProbeBehindMplsAndPppoe() {
+        // SYNTHETIC framing (no MPLS or PPPoE forwarding in this kernel) around a real probe's IPv4 bytes.
+        byte[] ip = Arrays.copyOfRange(bytes(RealFrames.UDP_PROBE), 14, 74);
+        SentProbe plain = assertInstanceOf(SentProbe.class, ethernet(RealFrames.UDP_PROBE));
+        byte[] mpls = Encapsulation.ethernet(Encapsulation.ROUTER_MAC, Encapsulation.HOST_MAC)
+                .tag(LinkLayer.ETHERTYPE_VLAN, 100).u16(LinkLayer.ETHERTYPE_MPLS).labels(Encapsulation.stack(3)).then(ip);
+        assertEquals(plain, classify(LinkLayer.ETHERNET, mpls));
+        byte[] pppoe = Encapsulation.ethernet(Encapsulation.ROUTER_MAC, Encapsulation.HOST_MAC)
+                .u16(LinkLayer.ETHERTYPE_PPPOE_SESSION).pppoe(7, LinkLayer.PPP_IPV4, ip.length).then(ip);
+        assertEquals(plain, classify(LinkLayer.ETHERNET, pppoe));
+        assertEquals("link header truncated", malformed(LinkLayer.ETHERNET, Arrays.copyOf(mpls, 14 + 4 + 8)));
+        byte[] lcp = Encapsulation.ethernet(Encapsulation.ROUTER_MAC, Encapsulation.HOST_MAC)
+                .u16(LinkLayer.ETHERTYPE_PPPOE_SESSION).pppoe(7, LinkLayer.PPP_LCP, 10).then(new byte[10]);
+        assertEquals(new Classified.Ignored(FrameClassifier.NOT_IPV4), classify(LinkLayer.ETHERNET, lcp));
     }
 
     @Test
@@ -142,14 +160,102 @@ class FrameClassifierTest {
     }
 
     @Test
-    void extensionObjectLengthPastTheEndIsMalformed() {
+    void extensionObjectLengthPastTheEndDropsTheExtensionOnly() {
         byte[] te = IcmpErrorEncoder.timeExceeded(R1, CLIENT, bytes(RealFrames.UDP_PROBE), 14, 60)
                 .extensions(List.of(IcmpExtensions.mplsObject(List.of(new MplsEntry(1, 0, true, 1))))).toBytes();
         int ext = 20 + 8 + 128;
         Bytes.put16(te, ext + 4, 40);
         Bytes.put16(te, ext + 2, 0);
         Bytes.put16(te, ext + 2, Checksum.compute(te, ext, te.length - ext));
-        assertEquals("ICMP extension object length", malformed(LinkLayer.IPV4, te));
+        IcmpReply r = assertInstanceOf(IcmpReply.class, classify(LinkLayer.IPV4, te));
+        assertTrue(r.extensions().isEmpty());
+        assertEquals(37888, r.quote().sourcePort());
+        assertEquals(Map.of(IcmpExtensions.BAD_OBJECT_LENGTH, 1L), classifier.warnings());
+    }
+
+    // ---- Routers that write garbage into the RFC 4884 length field (SYNTHETIC: Linux routers write it
+    // right, so these replies are built with the project's encoder, quoting a real probe) ----
+
+    private static IcmpErrorEncoder realProbeTimeExceeded() {
+        return IcmpErrorEncoder.timeExceeded(R1, CLIENT, bytes(RealFrames.UDP_PROBE), 14, 60);
+    }
+
+    /** The reply is kept, quotes the whole 60-byte probe, has no extensions, and one warning says why. */
+    private void assertKeptWhole(byte[] te, String warning) {
+        IcmpReply r = assertInstanceOf(IcmpReply.class, classify(LinkLayer.IPV4, te));
+        assertEquals(new QuotedProbe(CLIENT, SERVER, IpProtocol.UDP, 1, 0x54d3, 60, 0, 37888, 33434, 0, 0, 0x61d6, 0, 60),
+                r.quote());
+        assertTrue(r.extensions().isEmpty());
+        assertEquals(warning == null ? Map.of() : Map.of(warning, 1L), classifier.warnings());
+    }
+
+    @Test
+    void lengthFieldHoldingTheProbesIpId() {
+        // The probe's IP ID 0x54d3: either byte of it in the length field is past the 60-byte body.
+        assertKeptWhole(realProbeTimeExceeded().lengthField(0x54d3 & 0xff).toBytes(), IcmpExtensions.LENGTH_PAST_END);
+        FrameClassifier other = new FrameClassifier();
+        byte[] high = realProbeTimeExceeded().lengthField(0x54d3 >>> 8).toBytes();
+        assertEquals(60, assertInstanceOf(IcmpReply.class, other.classify(T, LinkLayer.IPV4, high, high.length,
+                high.length)).quote().quotedLength());
+        assertEquals(Map.of(IcmpExtensions.LENGTH_PAST_END, 1L), other.warnings());
+    }
+
+    @Test
+    void lengthFieldOfOneWord() {
+        // Before: the quote was cut to 4 bytes and the reply dropped as malformed (the hop printed *).
+        assertKeptWhole(realProbeTimeExceeded().lengthField(1).toBytes(), IcmpExtensions.SHORT_DATAGRAM_FIELD);
+    }
+
+    @Test
+    void lengthFieldTooLargeOnADestinationUnreachable() {
+        byte[] du = IcmpErrorEncoder.destinationUnreachable(SERVER, CLIENT, IcmpType.CODE_PORT_UNREACHABLE,
+                bytes(RealFrames.UDP_PROBE), 14, 60).lengthField(255).toBytes();
+        IcmpReply r = assertInstanceOf(IcmpReply.class, classify(LinkLayer.IPV4, du));
+        assertEquals(60, r.quote().quotedLength());
+        assertEquals(Map.of(IcmpExtensions.LENGTH_PAST_END, 1L), classifier.warnings());
+    }
+
+    @Test
+    void lengthZeroWithAValidStructureAt128DecodesTheMplsStack() {
+        List<MplsEntry> stack = List.of(new MplsEntry(16005, 0, false, 254), new MplsEntry(24001, 0, true, 1));
+        byte[] te = realProbeTimeExceeded().extensions(List.of(IcmpExtensions.mplsObject(stack)))
+                .compatibilityLayout().toBytes();
+        assertEquals(0, te[20 + 5]);
+        IcmpReply r = assertInstanceOf(IcmpReply.class, classify(LinkLayer.IPV4, te));
+        assertEquals(stack, r.extensions().get(0).mpls());
+        assertEquals(60, r.quote().quotedLength());
+        assertTrue(classifier.warnings().isEmpty());
+        // The same stack from a router that also writes garbage into the length field: decoded, one warning.
+        byte[] garbage = realProbeTimeExceeded().extensions(List.of(IcmpExtensions.mplsObject(stack)))
+                .compatibilityLayout().lengthField(0xd3).toBytes();
+        IcmpReply g = assertInstanceOf(IcmpReply.class, classify(LinkLayer.IPV4, garbage));
+        assertEquals(r.extensions(), g.extensions());
+        assertEquals(Map.of(IcmpExtensions.LENGTH_PAST_END, 1L), classifier.warnings());
+    }
+
+    @Test
+    void lengthZeroWithRandomBytesAt128IsNoExtension() {
+        // A 300-byte probe quoted as Linux quotes (548 bytes max): bytes 128.. are the probe's own payload.
+        byte[] probe = Arrays.copyOf(Arrays.copyOfRange(bytes(RealFrames.UDP_PROBE), 14, 74), 300);
+        java.util.Random random = new java.util.Random(4884);
+        for (int i = 60; i < probe.length; i++) {
+            probe[i] = (byte) random.nextInt(256);
+        }
+        probe[128] = 0x20; // even a version 2 nibble at 128 of the quote
+        Bytes.put16(probe, 2, 300);
+        byte[] te = IcmpErrorEncoder.timeExceeded(R1, CLIENT, probe, 0, 300).toBytes();
+        IcmpReply r = assertInstanceOf(IcmpReply.class, classify(LinkLayer.IPV4, te));
+        assertTrue(r.extensions().isEmpty());
+        assertEquals(300, r.quote().quotedLength());
+        assertTrue(classifier.warnings().isEmpty());
+    }
+
+    @Test
+    void compliantLengthWithABadChecksumKeepsTheReply() {
+        byte[] te = realProbeTimeExceeded()
+                .extensions(List.of(IcmpExtensions.mplsObject(List.of(new MplsEntry(24001, 0, true, 1))))).toBytes();
+        te[te.length - 2] ^= 0x40;
+        assertKeptWhole(te, IcmpExtensions.BAD_CHECKSUM);
     }
 
     @Test

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -54,7 +56,6 @@ class HostileFrameProperties {
     static final String QUOTED_IHL = "quoted IPv4 IHL < 5";
     static final String QUOTED_PAST = "quoted IPv4 header past capture";
     static final String OBJECT_LENGTH = "ICMP extension object length";
-    static final String LENGTH_PAST_END = "ICMP extension length past end";
 
     /** A UDP probe as sent: its IPv4 bytes and what the classifier makes of them. */
     record Probe(byte[] ip, SentProbe sent) {
@@ -286,7 +287,13 @@ class HostileFrameProperties {
         byte[] frame = withMpls(probe.ip(), STACK);
         Bytes.put16(frame, EXTENSIONS + IcmpExtensions.HEADER, length);
         fixExtensionChecksum(frame);
-        new Run(probe, frame).malformed(OBJECT_LENGTH);
+        // Only the extension that cannot be read is dropped: the reply is kept and attributed.
+        Run run = new Run(probe, frame);
+        IcmpReply r = run.reply();
+        assertEquals(List.of(), r.extensions());
+        assertQuotes(probe, r.quote());
+        assertSame(probe.sent(), run.attributed);
+        assertEquals(Map.of(OBJECT_LENGTH, 1L), run.classifier.warnings());
     }
 
     @Property(tries = 500)
@@ -330,27 +337,32 @@ class HostileFrameProperties {
         frame[QUOTE - 8 + 5] = (byte) words;
         Run run = new Run(probe, frame);
         int field = words * 4;
-        if (field > body) {
-            run.malformed(LENGTH_PAST_END);
-        } else if (words != 0 && field < 28) {
-            run.malformed(FrameClassifier.SHORT_QUOTE);
-        } else if (words == 0 || field == IcmpExtensions.MIN_DATAGRAM_FIELD) {
-            // 0: the compatibility guess at 128 finds the structure where it is (RFC 4884 5.5).
-            IcmpReply r = run.reply();
-            assertEquals(List.of(IcmpExtensions.mplsObject(STACK)), r.extensions());
-            assertQuotes(probe, r.quote());
-            assertTrue(run.classifier.warnings().isEmpty());
-        } else if (field < IcmpExtensions.MIN_DATAGRAM_FIELD) {
-            IcmpReply r = run.reply();
-            assertEquals(List.of(), r.extensions());
-            assertEquals(1L, run.classifier.warnings().get(IcmpExtensions.SHORT_DATAGRAM_FIELD));
-            assertEquals(probe.sent().destinationPort(), r.quote().destinationPort());
+        // Whatever the length field says, the reply is kept: the quote holds the IP header + 8 bytes.
+        IcmpReply r = run.reply();
+        assertQuotes(probe, r.quote());
+        assertSame(probe.sent(), run.attributed);
+        List<IcmpExtension> mpls = List.of(IcmpExtensions.mplsObject(STACK));
+        if (words == 0 || field == IcmpExtensions.MIN_DATAGRAM_FIELD) {
+            // 0: the non-compliant layout at 128 is found where it is (RFC 4884 section 5.5).
+            assertEquals(mpls, r.extensions());
+            assertEquals(Map.of(), run.classifier.warnings());
         } else if (field == body) {
-            IcmpReply r = run.reply();
             assertEquals(List.of(), r.extensions());
-            assertTrue(run.classifier.warnings().isEmpty());
+            assertEquals(Map.of(), run.classifier.warnings());
+        } else if (field < IcmpExtensions.MIN_DATAGRAM_FIELD) {
+            // Garbage, ignored: the structure at 128 is still found.
+            assertEquals(mpls, r.extensions());
+            assertEquals(Map.of(IcmpExtensions.SHORT_DATAGRAM_FIELD, 1L), run.classifier.warnings());
+        } else if (field + IcmpExtensions.HEADER > body) {
+            assertEquals(mpls, r.extensions());
+            assertEquals(Map.of(IcmpExtensions.LENGTH_PAST_END, 1L), run.classifier.warnings());
+        } else {
+            // Plausible, so trusted, but it points inside the real structure: nothing readable there.
+            assertEquals(List.of(), r.extensions());
+            assertEquals(1, run.classifier.warnings().size());
+            assertTrue(Set.of(IcmpExtensions.BAD_VERSION, IcmpExtensions.BAD_CHECKSUM, OBJECT_LENGTH)
+                    .containsAll(run.classifier.warnings().keySet()), run.classifier.warnings().toString());
         }
-        // Else the structure would start inside the real one: whatever it is, no throw (checked by Run).
     }
 
     // ---- (3) IPv4 options, outer and quoted ----

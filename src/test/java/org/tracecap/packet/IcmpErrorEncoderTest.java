@@ -39,6 +39,25 @@ class IcmpErrorEncoderTest {
     }
 
     @Test
+    void garbageLengthFieldIsWrittenAsAskedWithTheChecksumRight() {
+        // SYNTHETIC: a router copying the probe's IP ID (0x54d3) low byte into the RFC 4884 length field.
+        byte[] probe = bytes(RealFrames.UDP_PROBE);
+        byte[] te = IcmpErrorEncoder.timeExceeded(Ipv4Address.parse("198.18.1.2"), CLIENT, probe, 14, 60)
+                .lengthField(0xd3).toBytes();
+        assertEquals("0b00", Bytes.hex(te, 20, 2));
+        assertEquals("00d30000", Bytes.hex(te, 24, 4));
+        assertEquals(20 + 8 + 60, te.length, "the layout is unchanged: only the field lies");
+        assertTrue(Checksum.verify(te, 20, te.length - 20));
+        // With the non-compliant layout: structure at 128, and the garbage in the field.
+        byte[] nc = IcmpErrorEncoder.timeExceeded(Ipv4Address.parse("198.18.1.2"), CLIENT, probe, 14, 60)
+                .extensions(java.util.List.of(IcmpExtensions.mplsObject(java.util.List.of(new MplsEntry(1, 0, true, 1)))))
+                .compatibilityLayout().lengthField(1).toBytes();
+        assertEquals(1, nc[20 + 5]);
+        assertEquals(0x20, nc[20 + 8 + 128] & 0xff);
+        assertTrue(Checksum.verify(nc, 20, nc.length - 20));
+    }
+
+    @Test
     void rfc792QuoteAndFragmentationNeededWithoutEthernet() {
         byte[] probe = bytes(RealFrames.UDP_PROBE);
         IcmpErrorEncoder e = IcmpErrorEncoder.destinationUnreachable(Ipv4Address.parse("198.18.3.2"), CLIENT,
