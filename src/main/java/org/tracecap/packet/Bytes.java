@@ -23,6 +23,11 @@ public final class Bytes {
         return ((b[i] & 0xff) << 24) | ((b[i + 1] & 0xff) << 16) | ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
     }
 
+    /** 64 bits as a Java long (the two halves of an IPv6 address). */
+    public static long u64(byte[] b, int i) {
+        return ((long) s32(b, i) << 32) | (s32(b, i + 4) & 0xffffffffL);
+    }
+
     public static int u16le(byte[] b, int i) {
         return (b[i] & 0xff) | ((b[i + 1] & 0xff) << 8);
     }
@@ -45,6 +50,11 @@ public final class Bytes {
         b[i + 1] = (byte) (v >>> 16);
         b[i + 2] = (byte) (v >>> 8);
         b[i + 3] = (byte) v;
+    }
+
+    public static void put64(byte[] b, int i, long v) {
+        put32(b, i, v >>> 32);
+        put32(b, i + 4, v);
     }
 
     /** Lower-case hex of {@code len} bytes from {@code off}, no separators. */
