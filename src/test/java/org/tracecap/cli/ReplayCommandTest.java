@@ -27,7 +27,7 @@ class ReplayCommandTest {
     private static final String MULTI = "captures/multi-traceroute-udp.pcap";
     private static final String SUMMARY = "tracecap: \\d+ packets? read, \\d+ probes? in \\d+ traces?"
             + "( \\(\\+\\d+ sent past the last hop, not shown\\))?, \\d+ repl(y|ies) attributed, \\d+ unattributed,"
-            + " \\d+ malformed(, \\d+ extension warnings?)?";
+            + " \\d+ malformed(, \\d+ extension warnings?)?(, \\d+ duplicate cop(y|ies) folded)?";
     private static final String WHAT_TO_GIVE = "give a .pcap or .pcapng file (tcpdump -w, tshark -w, Wireshark)";
     private static final ObjectMapper JSON = new ObjectMapper();
 

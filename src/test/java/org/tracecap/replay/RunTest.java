@@ -124,16 +124,6 @@ class RunTest {
     }
 
     @Test
-    void theSameFrameCapturedTwiceIsADuplicate() {
-        Run run = new Run(17);
-        SentProbe p = udp(0, 1, 5000, 33434, 1, 1);
-        run.add(p);
-        assertTrue(run.isDuplicate(udp(MS, 1, 5000, 33434, 1, 1)));
-        assertFalse(run.isDuplicate(udp(MS, 1, 5000, 33434, 2, 1)), "another IP ID");
-        assertFalse(run.isDuplicate(udp(S, 1, 5000, 33434, 1, 1)), "a second later: sent again");
-    }
-
-    @Test
     void ordinaryTrafficKeepsABoundedNumberOfProbes() {
         Run run = new Run(17);
         for (int i = 0; i < 100_000; i++) {

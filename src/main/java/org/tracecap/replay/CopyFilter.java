@@ -1,0 +1,183 @@
+package org.tracecap.replay;
+
+import org.tracecap.match.IcmpReply;
+import org.tracecap.match.KeyTable;
+import org.tracecap.match.QuotedProbe;
+import org.tracecap.match.SentProbe;
+import org.tracecap.match.TcpReply;
+
+/**
+ * Rule 4 of {@link Reconstructor}: the same packet captured more than once (a capture on several interfaces,
+ * {@code tcpdump -i any} on a host with a bridge or a VPN, or on a router that shows each packet coming in and
+ * going out) is one packet, the copy seen first.
+ *
+ * <p>A packet is a copy when a packet with the same identity was seen less than {@link #WINDOW_NANOS} before
+ * (counted from the first copy) with the same TTL (a bridge, a second capture point on the same host) or one
+ * more (a router decremented it on the way out); each copy's TTL becomes the one the next copy is compared to
+ * (bridge, then router). Identities:
+ * <ul>
+ *   <li>probe candidate: addresses, protocol, IP ID, ports (or Echo identifier and sequence), transport
+ *       checksum, TCP sequence number, IP total length and TOS;</li>
+ *   <li>ICMP error: addresses, type, code and the quoted probe's identity (addresses, protocol, IP ID, ports or
+ *       Echo identifier and sequence, checksum, TCP sequence) (the reply's own IP ID is not kept by
+ *       {@link IcmpReply}; two errors about one probe from one router are copies anyway);</li>
+ *   <li>Echo Reply: addresses, identifier, sequence and total length;</li>
+ *   <li>TCP SYN-ACK or RST: addresses, ports, flags, sequence and acknowledgment numbers.</li>
+ * </ul>
+ *
+ * <p>Why {@value #WINDOW_NANOS} ns: forwarding through a bridge or a router takes micro- to milliseconds (tens of
+ * ms through a loaded queue), while a prober sends the same probe at the same TTL again only after giving up
+ * on its reply (traceroute and tracert wait seconds, mtr sends a round a second) and every tool gives each
+ * probe its own identity anyway; a probe sent again after the window is a probe of its own.
+ *
+ * <p>The per-frame path allocates nothing once the working set is reached: identities are open-addressing
+ * entries ({@link KeyTable}) kept in a ring in the order they were seen, forgotten (and reused) once older
+ * than the window, and at most {@link #MAX_ENTRIES} at a time (the oldest forgotten first). Not thread-safe.
+ */
+final class CopyFilter {
+    /** Copies of one packet are seen within this time of its first copy. */
+    static final long WINDOW_NANOS = 50_000_000L;
+    /** Identities remembered at most (1.3 M frames/s for 50 ms is 65 000). */
+    static final int MAX_ENTRIES = 1 << 17;
+
+    private static final int KIND_PROBE = 1;
+    private static final int KIND_ERROR = 2;
+    private static final int KIND_ECHO_REPLY = 3;
+    private static final int KIND_TCP_REPLY = 4;
+
+    /** One identity seen: when its first copy was, the TTL of its latest copy, fields checked beyond the key. */
+    private static final class Seen extends KeyTable.Keyed {
+        long time;
+        int ttl;
+        long check0;
+        long check1;
+        boolean filed;
+        Seen nextFree;
+
+        void set(int k0, int k1, int k2, int k3, int k4) {
+            key(k0, k1, k2, k3, k4);
+        }
+
+        void keyFrom(Seen other) {
+            keyOf(other);
+        }
+    }
+
+    private final KeyTable<Seen> table = new KeyTable<>();
+    private final Seen lookup = new Seen();
+    private Seen[] ring = new Seen[256];
+    private int head;
+    private int size;
+    private Seen free;
+    private long now = Long.MIN_VALUE;
+    private long copies;
+
+    /** Identities remembered now. */
+    int size() {
+        return size;
+    }
+
+    /** Copies folded so far (probes and replies). */
+    long copies() {
+        return copies;
+    }
+
+    /** True when {@code p} is a copy of a probe candidate seen just before (and counts it); else remembers it. */
+    boolean isCopy(SentProbe p) {
+        lookup.set(p.source(), p.destination(), (p.protocol() << 16) | p.ipId(),
+                (p.sourcePort() << 16 | p.destinationPort()) ^ (p.icmpId() << 16 | p.icmpSequence()),
+                (KIND_PROBE << 24) | p.checksum());
+        return seen(p.timeNanos(), p.ttl(), p.tcpSequence(), ((long) p.totalLength() << 8) | p.tos());
+    }
+
+    /** As {@link #isCopy(SentProbe)} for an ICMP error or Echo Reply. */
+    boolean isCopy(IcmpReply r) {
+        QuotedProbe q = r.quote();
+        int typeCode = (r.type() << 24) | (r.code() << 16);
+        if (q == null) {
+            lookup.set(r.source(), r.destination(), typeCode, (r.echoId() << 16) | r.echoSequence(),
+                    KIND_ECHO_REPLY << 24);
+            return seen(r.timeNanos(), r.replyTtl(), r.totalLength(), 0);
+        }
+        lookup.set(r.source(), r.destination(), typeCode | q.ipId(),
+                (q.sourcePort() << 16 | q.destinationPort()) ^ (q.icmpId() << 16 | q.icmpSequence()),
+                (KIND_ERROR << 24) | (q.protocol() << 16) | q.checksum());
+        return seen(r.timeNanos(), r.replyTtl(), ((long) q.source() << 32) | (q.destination() & 0xffffffffL),
+                q.tcpSequence());
+    }
+
+    /** As {@link #isCopy(SentProbe)} for a TCP SYN-ACK or RST. */
+    boolean isCopy(TcpReply r) {
+        lookup.set(r.source(), r.destination(), r.flags(), (r.sourcePort() << 16) | r.destinationPort(),
+                KIND_TCP_REPLY << 24);
+        return seen(r.timeNanos(), r.replyTtl(), r.sequence(), r.acknowledgment());
+    }
+
+    /** The packet whose identity is in {@link #lookup}: a copy, or remembered as a first copy. */
+    private boolean seen(long time, int ttl, long check0, long check1) {
+        if (time > now) {
+            now = time;
+            forgetBefore(time - WINDOW_NANOS);
+        }
+        Seen s = table.get(lookup);
+        if (s != null) {
+            if (s.check0 == check0 && s.check1 == check1 && Math.abs(time - s.time) <= WINDOW_NANOS
+                    && (ttl == s.ttl || ttl == s.ttl - 1)) {
+                s.ttl = ttl;
+                copies++;
+                return true;
+            }
+            // the same identity again, but sent anew: it replaces the old one
+            table.remove(s);
+            s.filed = false;
+        }
+        if (size == MAX_ENTRIES) {
+            forgetOldest();
+        }
+        Seen e = free;
+        if (e != null) {
+            free = e.nextFree;
+            e.nextFree = null;
+        } else {
+            e = new Seen();
+        }
+        e.keyFrom(lookup);
+        e.time = time;
+        e.ttl = ttl;
+        e.check0 = check0;
+        e.check1 = check1;
+        e.filed = true;
+        table.add(e);
+        if (size == ring.length) {
+            Seen[] bigger = new Seen[ring.length * 2];
+            for (int i = 0; i < size; i++) {
+                bigger[i] = ring[(head + i) & (ring.length - 1)];
+            }
+            ring = bigger;
+            head = 0;
+        }
+        ring[(head + size) & (ring.length - 1)] = e;
+        size++;
+        return false;
+    }
+
+    /** Forgets the identities first seen before {@code time} (oldest first; the ring is in the order seen). */
+    private void forgetBefore(long time) {
+        while (size > 0 && ring[head].time < time) {
+            forgetOldest();
+        }
+    }
+
+    private void forgetOldest() {
+        Seen e = ring[head];
+        ring[head] = null;
+        head = (head + 1) & (ring.length - 1);
+        size--;
+        if (e.filed) {
+            table.remove(e);
+            e.filed = false;
+        }
+        e.nextFree = free;
+        free = e;
+    }
+}
