@@ -299,6 +299,31 @@ build_case() {
                 nsx srv iptables -A INPUT -p "$p" -j REJECT --reject-with icmp-admin-prohibited
             done ;;
         ecmp) build_ecmp ;;
+        # --- issue 12 items 5 and 6: copies, traffic that is not a probe ---
+        routercap|resolver) build_chain ;;
+        bridge)
+            build_chain
+            # Docker-like: the client's address sits on a bridge whose port is the veth to r1, so
+            # 'tcpdump -i any' sees every frame twice with the same TTL (on br0 and on to-r1)
+            nsx cli ip addr del 198.18.1.1/24 dev to-r1
+            nsx cli ip link add br0 address "$(mac 1 1)" type bridge
+            nsx cli ip link set to-r1 master br0
+            nsx cli ip link set br0 up
+            nsx cli ip addr add 198.18.1.1/24 dev br0
+            nsx cli ip route replace 198.18.0.0/15 via 198.18.1.2 dev br0 ;;
+        listening)
+            build_chain
+            # a web server on the destination: traceroute -T's SYN to port 80 gets a SYN-ACK, which the
+            # client's kernel answers with a RST (no socket of its own expects it)
+            ip netns exec "${PFX}srv" python3 -m http.server 80 --bind 198.18.5.2 >/dev/null 2>&1 &
+            disown $!    # ended by teardown (it kills what runs inside tcap-* namespaces)
+            local i
+            for i in $(seq 1 100); do
+                nsx srv ss -Hltn 'sport = :80' | grep -q . && break
+                sleep 0.05
+            done
+            nsx srv ss -Hltn 'sport = :80' | grep -q . || die "http.server in srv did not start" ;;
+        # --- end of issue 12 items 5 and 6 ---
         *) die "unknown case $1" ;;
     esac
 }
@@ -311,6 +336,10 @@ describe_case() {
         silent)   echo "chain, r2 drops its outgoing ICMP time-exceeded (iptables OUTPUT)" ;;
         prohibited) echo "chain, srv INPUT rejects udp/icmp/tcp with icmp-admin-prohibited" ;;
         ecmp)     echo "ECMP diamond cli-r1-{r2a|r2b}-r3-r4-srv, r1 fib_multipath_hash_policy=1 seed=$ECMP_SEED" ;;
+        routercap) echo "chain cli-r1-r2-r3-r4-srv, captured on r1 on all its interfaces: each packet in and out (TTL one lower)" ;;
+        bridge)   echo "chain cli-r1-r2-r3-r4-srv, the client's address on bridge br0 whose port is to-r1: each frame captured on br0 and to-r1" ;;
+        resolver) echo "chain cli-r1-r2-r3-r4-srv, the client's resolver is the destination 198.18.5.2, where no DNS server listens" ;;
+        listening) echo "chain cli-r1-r2-r3-r4-srv, srv listens on TCP port 80 (python3 -m http.server)" ;;
     esac
 }
 
@@ -320,7 +349,7 @@ start_capture() {   # start_capture FILE IFACE [tcpdump options...]
     local errf="$TMP/tcpdump.err" i
     : >"$errf"
     CAPTURE_CMD="tcpdump -i $iface -n -U${*:+ $*} -w FILE"
-    ip netns exec "${PFX}cli" tcpdump -i "$iface" -n -U "$@" -w "$file" 2>"$errf" &
+    ip netns exec "${PFX}${CAPTURE_NS:-cli}" tcpdump -i "$iface" -n -U "$@" -w "$file" 2>"$errf" &
     TCPDUMP_PID=$!
     for i in $(seq 1 100); do
         grep -q "listening on" "$errf" && break
@@ -391,6 +420,12 @@ run_once() {
     start_capture "$work/cap.pcap" "$iface" $topts
     : >"$work/out.txt"
     : >"$work/cmd"
+    # RESOLVER=ADDR: the tool's /etc/resolv.conf names ADDR instead of the client's loopback
+    local resolv="$TMP/resolv.conf"
+    if [ -n "${RESOLVER:-}" ]; then
+        resolv="$TMP/resolv-$name.conf"
+        echo "nameserver $RESOLVER" >"$resolv"
+    fi
     for c in "$@"; do
         echo "ip netns exec ${PFX}cli $c" >>"$work/cmd"
         rc=0
@@ -399,16 +434,16 @@ run_once() {
         #   makes: a reverse lookup (dublin-traceroute always does them) dies on
         #   the client's loopback instead of putting a query on the link
         (cd "$work" && timeout 120 ip netns exec "${PFX}cli" unshare --uts bash -c \
-            "mount --bind $TMP/resolv.conf /etc/resolv.conf && hostname ${PFX}cli && exec $c" \
+            "mount --bind $resolv /etc/resolv.conf && hostname ${PFX}cli && exec $c" \
             >>"$work/out.txt" 2>"$work/err.txt") || rc=$?
         [ "$rc" -eq 0 ] || { log "warning: '$c' exited $rc"; sed 's/^/  | /' "$work/err.txt" >&2; }
     done
     stop_capture
     teardown
     {
-        echo "# capture: ip netns exec ${PFX}cli ${CAPTURE_CMD/FILE/$name.pcap}"
+        echo "# capture: ip netns exec ${PFX}${CAPTURE_NS:-cli} ${CAPTURE_CMD/FILE/$name.pcap}"
         echo "# topology: $(describe_case "$case")"
-        echo "# tool ran with: own UTS namespace (hostname ${PFX}cli), /etc/resolv.conf bind-mounted to 'nameserver 127.0.0.1'"
+        echo "# tool ran with: own UTS namespace (hostname ${PFX}cli), /etc/resolv.conf bind-mounted to 'nameserver ${RESOLVER:-127.0.0.1}'"
         if [ "${CLI_DEFAULT:-0}" = 1 ]; then
             echo "# client has an extra 'default via 198.18.1.2' (needed by dublin-traceroute)"
         fi
@@ -503,6 +538,21 @@ run ecmp-tracecap-multipath  ecmp $IF "" "$TRACECAP trace --multipath -n $SRV"
 EXPECT="$REACHED&&^traceroute to 198\.18\.3\.2 &&^ 3  198\.18\.3\.2 "
 run multi-traceroute-udp multi $IF "" "$TR_UDP $SRV" "$TR_UDP $R3" "$TR_UDP $SRV"
 EXPECT=
+
+# --- issue 12 items 5 and 6: the same packet captured twice, traffic that is not a probe ---
+EXPECT=$REACHED
+# on the first router, all interfaces: probes and replies seen coming in and going out, TTL one lower
+CAPTURE_NS=r1 run routercap-traceroute-udp routercap any "" "$TR_UDP $SRV"
+# on a bridge and its port in the client (as Docker's veth and docker0): every frame twice, same TTL
+run bridge-traceroute-udp bridge any "" "$TR_UDP $SRV"
+# without -n, the destination is also the resolver: PTR queries to 198.18.5.2:53 (TTL 64), Port Unreachable
+EXPECT="$REACHED&&^ 1  198\.18\.1\.2 \(198\.18\.1\.2\)"
+RESOLVER=$SRV run resolver-traceroute-udp resolver $IF "" "traceroute -q 3 -m 8 $SRV"
+# traceroute -T to a listening port: the client's kernel resets each SYN-ACK
+EXPECT=$REACHED
+run listening-traceroute-tcp listening $IF "" "$TR_TCP $SRV"
+EXPECT=
+# --- end of issue 12 items 5 and 6 ---
 
 # pcapng copy of one capture (same .txt/.cmd as its .pcap)
 if [ -f "$OUT/straight-traceroute-udp.pcap" ] && { [ -z "$ONLY" ] || [[ straight-traceroute-udp =~ $ONLY ]]; }; then

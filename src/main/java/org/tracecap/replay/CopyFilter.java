@@ -5,6 +5,7 @@ import org.tracecap.match.KeyTable;
 import org.tracecap.match.QuotedProbe;
 import org.tracecap.match.SentProbe;
 import org.tracecap.match.TcpReply;
+import org.tracecap.packet.IpProtocol;
 
 /**
  * Rule 4 of {@link Reconstructor}: the same packet captured more than once (a capture on several interfaces,
@@ -17,7 +18,10 @@ import org.tracecap.match.TcpReply;
  * (bridge, then router). Identities:
  * <ul>
  *   <li>probe candidate: addresses, protocol, IP ID, ports (or Echo identifier and sequence), transport
- *       checksum, TCP sequence number, IP total length and TOS;</li>
+ *       checksum, TCP sequence number, IP total length and TOS. A UDP or TCP checksum may differ when one of
+ *       the two copies holds the partial checksum of transmit offload (the pseudo-header sum that the NIC
+ *       completes): on a host, the copy on the bridge (or the offloading veth) carries it, the copy on a port
+ *       that does not offload carries the sum the kernel completed in software;</li>
  *   <li>ICMP error: addresses, type, code and the quoted probe's identity (addresses, protocol, IP ID, ports or
  *       Echo identifier and sequence, checksum, TCP sequence) (the reply's own IP ID is not kept by
  *       {@link IcmpReply}; two errors about one probe from one router are copies anyway);</li>
@@ -51,6 +55,8 @@ final class CopyFilter {
         int ttl;
         long check0;
         long check1;
+        int checksum;
+        boolean partial;
         boolean filed;
         Seen nextFree;
 
@@ -86,8 +92,26 @@ final class CopyFilter {
     boolean isCopy(SentProbe p) {
         lookup.set(p.source(), p.destination(), (p.protocol() << 16) | p.ipId(),
                 (p.sourcePort() << 16 | p.destinationPort()) ^ (p.icmpId() << 16 | p.icmpSequence()),
-                (KIND_PROBE << 24) | p.checksum());
-        return seen(p.timeNanos(), p.ttl(), p.tcpSequence(), ((long) p.totalLength() << 8) | p.tos());
+                KIND_PROBE << 24);
+        boolean partial = (p.protocol() == IpProtocol.UDP || p.protocol() == IpProtocol.TCP)
+                && p.checksum() == partialChecksum(p);
+        return seen(p.timeNanos(), p.ttl(), p.tcpSequence(), ((long) p.totalLength() << 8) | p.tos(), p.checksum(),
+                partial);
+    }
+
+    /**
+     * What a host leaves in the UDP or TCP checksum field of a datagram whose checksum the NIC completes
+     * (Linux CHECKSUM_PARTIAL): the one's complement sum of the pseudo-header (RFC 768, RFC 793 3.1), folded,
+     * not complemented. The transport length is taken as the total length less a 20-byte IP header (a probe
+     * with IP options is then never taken for partial, and its copies must agree on the checksum).
+     */
+    static int partialChecksum(SentProbe p) {
+        long sum = (p.source() >>> 16) + (p.source() & 0xffff) + (p.destination() >>> 16)
+                + (p.destination() & 0xffff) + p.protocol() + ((p.totalLength() - 20) & 0xffff);
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        return (int) sum;
     }
 
     /** As {@link #isCopy(SentProbe)} for an ICMP error or Echo Reply. */
@@ -97,31 +121,32 @@ final class CopyFilter {
         if (q == null) {
             lookup.set(r.source(), r.destination(), typeCode, (r.echoId() << 16) | r.echoSequence(),
                     KIND_ECHO_REPLY << 24);
-            return seen(r.timeNanos(), r.replyTtl(), r.totalLength(), 0);
+            return seen(r.timeNanos(), r.replyTtl(), r.totalLength(), 0, 0, false);
         }
         lookup.set(r.source(), r.destination(), typeCode | q.ipId(),
                 (q.sourcePort() << 16 | q.destinationPort()) ^ (q.icmpId() << 16 | q.icmpSequence()),
                 (KIND_ERROR << 24) | (q.protocol() << 16) | q.checksum());
         return seen(r.timeNanos(), r.replyTtl(), ((long) q.source() << 32) | (q.destination() & 0xffffffffL),
-                q.tcpSequence());
+                q.tcpSequence(), 0, false);
     }
 
     /** As {@link #isCopy(SentProbe)} for a TCP SYN-ACK or RST. */
     boolean isCopy(TcpReply r) {
         lookup.set(r.source(), r.destination(), r.flags(), (r.sourcePort() << 16) | r.destinationPort(),
                 KIND_TCP_REPLY << 24);
-        return seen(r.timeNanos(), r.replyTtl(), r.sequence(), r.acknowledgment());
+        return seen(r.timeNanos(), r.replyTtl(), r.sequence(), r.acknowledgment(), 0, false);
     }
 
     /** The packet whose identity is in {@link #lookup}: a copy, or remembered as a first copy. */
-    private boolean seen(long time, int ttl, long check0, long check1) {
+    private boolean seen(long time, int ttl, long check0, long check1, int checksum, boolean partial) {
         if (time > now) {
             now = time;
             forgetBefore(time - WINDOW_NANOS);
         }
         Seen s = table.get(lookup);
         if (s != null) {
-            if (s.check0 == check0 && s.check1 == check1 && Math.abs(time - s.time) <= WINDOW_NANOS
+            if (s.check0 == check0 && s.check1 == check1 && (s.checksum == checksum || s.partial || partial)
+                    && Math.abs(time - s.time) <= WINDOW_NANOS
                     && (ttl == s.ttl || ttl == s.ttl - 1)) {
                 s.ttl = ttl;
                 copies++;
@@ -146,6 +171,8 @@ final class CopyFilter {
         e.ttl = ttl;
         e.check0 = check0;
         e.check1 = check1;
+        e.checksum = checksum;
+        e.partial = partial;
         e.filed = true;
         table.add(e);
         if (size == ring.length) {

@@ -40,6 +40,23 @@ class CopyFilterTest {
     }
 
     @Test
+    void theCopyWithThePartialChecksumOfTransmitOffloadIsACopy() {
+        // as in captures/bridge-traceroute-udp.pcap: on br0 [bad udp cksum 0x9261 -> 0x4697], on to-r1 0x4697
+        SentProbe onBridge = udp(0, 1, 44863, 33434, 45434, 0x9261);
+        assertEquals(0x9261, CopyFilter.partialChecksum(onBridge));
+        assertFalse(copies.isCopy(onBridge));
+        assertTrue(copies.isCopy(udp(1000, 1, 44863, 33434, 45434, 0x4697)), "completed in software on the port");
+        SentProbe full = udp(0, 2, 44864, 33435, 45435, 0x4696);
+        assertFalse(copies.isCopy(full));
+        assertTrue(copies.isCopy(withTtl(udp(0, 2, 44864, 33435, 45435, CopyFilter.partialChecksum(full)), 900, 2)),
+                "the other way round");
+        SentProbe other = udp(0, 3, 44865, 33436, 45436, 0x4695);
+        assertFalse(copies.isCopy(other));
+        assertFalse(copies.isCopy(udp(800, 3, 44865, 33436, 45436, 0x4694)), "two full checksums that differ");
+        assertEquals(2, copies.copies());
+    }
+
+    @Test
     void aRouterForwardingItShowsItWithTheTtlOneLowerThenLowerAgain() {
         SentProbe p = udp(0, 5, 40000, 33440, 7, 0x1234);
         assertFalse(copies.isCopy(p));
