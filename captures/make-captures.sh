@@ -301,6 +301,30 @@ build_case() {
         ecmp) build_ecmp ;;
         # --- issue 12 items 5 and 6: copies, traffic that is not a probe ---
         routercap|resolver) build_chain ;;
+        lateresolver)
+            build_chain
+            # a DNS server on the destination that answers every query 1.5 s late (NXDOMAIN): past the
+            # client's resolver timeout of 1 s, so the client's kernel answers each late answer with
+            # Port Unreachable
+            ip netns exec "${PFX}srv" python3 - <<'PY' >/dev/null 2>&1 &
+import socket, threading
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("198.18.5.2", 53))
+def answer(query, addr):
+    # header: same id, QR + RD + RA, RCODE 3 (NXDOMAIN), the question copied, no records
+    s.sendto(query[:2] + b"\x81\x83" + query[4:6] + b"\x00\x00\x00\x00\x00\x00" + query[12:], addr)
+while True:
+    query, addr = s.recvfrom(512)
+    if len(query) >= 12:
+        threading.Timer(1.5, answer, (query, addr)).start()
+PY
+            disown $!    # ended by teardown (it kills what runs inside tcap-* namespaces)
+            local i
+            for i in $(seq 1 100); do
+                nsx srv ss -Hlun 'sport = :53' | grep -q . && break
+                sleep 0.05
+            done
+            nsx srv ss -Hlun 'sport = :53' | grep -q . || die "DNS responder in srv did not start" ;;
         bridge)
             build_chain
             # Docker-like: the client's address sits on a bridge whose port is the veth to r1, so
@@ -339,6 +363,7 @@ describe_case() {
         routercap) echo "chain cli-r1-r2-r3-r4-srv, captured on r1 on all its interfaces: each packet in and out (TTL one lower)" ;;
         bridge)   echo "chain cli-r1-r2-r3-r4-srv, the client's address on bridge br0 whose port is to-r1: each frame captured on br0 and to-r1" ;;
         resolver) echo "chain cli-r1-r2-r3-r4-srv, the client's resolver is the destination 198.18.5.2, where no DNS server listens" ;;
+        lateresolver) echo "chain cli-r1-r2-r3-r4-srv, the client's resolver is the destination 198.18.5.2, whose DNS server answers 1.5 s late (client resolver timeout 1 s)" ;;
         listening) echo "chain cli-r1-r2-r3-r4-srv, srv listens on TCP port 80 (python3 -m http.server)" ;;
     esac
 }
@@ -425,6 +450,7 @@ run_once() {
     if [ -n "${RESOLVER:-}" ]; then
         resolv="$TMP/resolv-$name.conf"
         echo "nameserver $RESOLVER" >"$resolv"
+        if [ -n "${RESOLV_OPTIONS:-}" ]; then echo "options $RESOLV_OPTIONS" >>"$resolv"; fi
     fi
     for c in "$@"; do
         echo "ip netns exec ${PFX}cli $c" >>"$work/cmd"
@@ -443,7 +469,7 @@ run_once() {
     {
         echo "# capture: ip netns exec ${PFX}${CAPTURE_NS:-cli} ${CAPTURE_CMD/FILE/$name.pcap}"
         echo "# topology: $(describe_case "$case")"
-        echo "# tool ran with: own UTS namespace (hostname ${PFX}cli), /etc/resolv.conf bind-mounted to 'nameserver ${RESOLVER:-127.0.0.1}'"
+        echo "# tool ran with: own UTS namespace (hostname ${PFX}cli), /etc/resolv.conf bind-mounted to 'nameserver ${RESOLVER:-127.0.0.1}${RESOLV_OPTIONS:+; options $RESOLV_OPTIONS}'"
         if [ "${CLI_DEFAULT:-0}" = 1 ]; then
             echo "# client has an extra 'default via 198.18.1.2' (needed by dublin-traceroute)"
         fi
@@ -548,6 +574,9 @@ run bridge-traceroute-udp bridge any "" "$TR_UDP $SRV"
 # without -n, the destination is also the resolver: PTR queries to 198.18.5.2:53 (TTL 64), Port Unreachable
 EXPECT="$REACHED&&^ 1  198\.18\.1\.2 \(198\.18\.1\.2\)"
 RESOLVER=$SRV run resolver-traceroute-udp resolver $IF "" "traceroute -q 3 -m 8 $SRV"
+# the same with a DNS server that answers too late: the client's kernel sends Port Unreachable for each answer
+RESOLVER=$SRV RESOLV_OPTIONS="timeout:1 attempts:1" \
+    run lateresolver-traceroute-udp lateresolver $IF "" "traceroute -q 3 -m 8 $SRV"
 # traceroute -T to a listening port: the client's kernel resets each SYN-ACK
 EXPECT=$REACHED
 run listening-traceroute-tcp listening $IF "" "$TR_TCP $SRV"

@@ -151,7 +151,13 @@ class GoldenReplayTest {
         assertEquals(1, resolver.probesPastStop());
         assertEquals(16 + 10, resolver.repliesAttributed());
         assertEquals(0, resolver.copiesFolded());
-        // 12 SYNs at TTL 5 and above drew a SYN-ACK, and the client's kernel reset each
+        // one PTR query per hop, each answered 1.5 s late (NXDOMAIN), after the client's resolver gave up: the
+        // client's kernel answers each late answer with Port Unreachable
+        ReplaySummary late = Replays.replay("lateresolver-traceroute-udp.pcap").summary();
+        assertEquals(Map.of(Reconstructor.OUTSIDE_PATTERN, 5L, Reconstructor.SENT_BY_PROBER, 5L), late.setAside());
+        assertEquals(16, late.repliesAttributed());
+        assertEquals(0, late.repliesUnattributed());
+                // 12 SYNs at TTL 5 and above drew a SYN-ACK, and the client's kernel reset each
         ReplaySummary listening = Replays.replay("listening-traceroute-tcp.pcap").summary();
         assertEquals(Map.of(Reconstructor.SENT_BY_PROBER, 12L), listening.setAside());
         assertEquals(12 + 12, listening.repliesAttributed());
