@@ -47,6 +47,21 @@ class ReplayCommandTest {
     }
 
     @Test
+    void copiesFoldedAndFramesSetAsideAreInTheSummary() {
+        CliRun router = CliRun.of("replay", "-n", "captures/routercap-traceroute-udp.pcap");
+        assertEquals(0, router.status(), router.err());
+        assertEquals(List.of("tracecap: 62 packets read, 15 probes in 1 trace (+1 sent past the last hop, not shown),"
+                + " 16 replies attributed, 0 unattributed, 0 malformed, 26 duplicate copies folded"), router.errLines());
+        assertTrue(router.errLines().get(0).matches(SUMMARY), router.err());
+        CliRun late = CliRun.of("replay", "-n", "captures/lateresolver-traceroute-udp.pcap");
+        assertEquals(0, late.status(), late.err());
+        assertEquals(List.of("tracecap: 51 packets read, 15 probes in 1 trace (+1 sent past the last hop, not shown),"
+                + " 16 replies attributed, 0 unattributed, 0 malformed",
+                "tracecap: set aside: outside its run's TTLs and identities (not a probe)=5,"
+                + " sent by the prober (not a reply)=5"), late.errLines());
+    }
+
+    @Test
     void optionsMayFollowTheFile() {
         assertEquals(CliRun.of("replay", "-n", STRAIGHT).out(), CliRun.of("replay", STRAIGHT, "--numeric").out());
     }
