@@ -22,6 +22,7 @@ final class Run {
     static final int SEQUENTIAL_STEP_MAX = 64;
     /** Probes kept for a run that does not look like a trace yet; the older half is dropped past this. */
     static final int UNCONFIRMED_LIMIT = 64;
+
     final int protocol;
     private Slot[] slots = new Slot[8];
     private int size;
@@ -84,10 +85,10 @@ final class Run {
 
     /**
      * Whether {@code p} does not fit this run's pattern (rule 10 of {@link Reconstructor}): the run is a trace
-     * already, {@code p}'s TTL is more than one above every TTL of the run, and its identity is not the next
-     * step of the run's sequence (a run whose identities count up, or one without an identity field: any
-     * jump of the TTL). Traceroute's reverse-DNS queries to a resolver that is also its destination go out at
-     * the system's default TTL from another source port: not probes.
+     * already, {@code p}'s TTL is more than one above every TTL of the run, and, when the run's identities
+     * count up one probe after another, {@code p}'s identity is not the next step (when they do not, or the
+     * run shows no identity field, the jump of the TTL alone). Traceroute's reverse-DNS queries to a resolver
+     * that is also its destination go out at the system's default TTL from a port of their own: not probes.
      */
     boolean outsidePattern(SentProbe p) {
         if (size == 0 || p.ttl() <= maxTtl + 1 || !confirmed()) {
