@@ -96,7 +96,13 @@ def main(capture, golden):
                 r = rc[0]
                 check(where + " reply_ttl", p.get("reply_ttl"), num(r["ip.ttl"][0]))
                 check(where + " reply_size", p.get("reply_size"), num(r["ip.len"][0]))
-                check(where + " reply to", t["source"], r["ip.dst"][0])
+                to = r["ip.dst"][0]
+                if to != t["source"] and any(f["ip.src"] and f["ip.src"][0] == to
+                                             and num(f["ip.id"][0]) == p["ip_id"] for f in frames):
+                    # the first copy of the reply came back to the address a source NAT gave the probe
+                    # (the capture also holds the probe leaving the NAT from there, same IP ID)
+                    to = t["source"]
+                check(where + " reply to", t["source"], to)
                 if "icmp" in p:
                     check(where + " icmp type", p["icmp"]["type"], num(r["icmp.type"][0]))
                     check(where + " icmp code", p["icmp"]["code"], num(r["icmp.code"][0]))

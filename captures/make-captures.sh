@@ -301,6 +301,20 @@ build_case() {
         ecmp) build_ecmp ;;
         # --- issue 12 items 5 and 6: copies, traffic that is not a probe ---
         routercap|resolver) build_chain ;;
+        docker)
+            build_chain
+            # Docker on the client: a 'container' namespace ctr (198.19.17.2) on bridge docker0
+            # (198.19.17.1) of the client, which routes and masquerades its traffic out of to-r1
+            mknode ctr host
+            sysctl_ns cli net.ipv4.ip_forward=1
+            veth ctr eth0 "$(mac 17 2)" cli veth-ctr "$(mac 17 3)"
+            nsx cli ip link add docker0 address "$(mac 17 1)" type bridge
+            nsx cli ip link set veth-ctr master docker0
+            nsx cli ip link set docker0 up
+            nsx cli ip addr add 198.19.17.1/24 dev docker0
+            nsx ctr ip addr add 198.19.17.2/24 dev eth0
+            rt ctr 198.18.0.0/15 via 198.19.17.1
+            nsx cli iptables -t nat -A POSTROUTING -s 198.19.17.0/24 ! -o docker0 -j MASQUERADE ;;
         lateresolver)
             build_chain
             # a DNS server on the destination that answers every query 1.5 s late (NXDOMAIN): past the
@@ -360,6 +374,7 @@ describe_case() {
         silent)   echo "chain, r2 drops its outgoing ICMP time-exceeded (iptables OUTPUT)" ;;
         prohibited) echo "chain, srv INPUT rejects udp/icmp/tcp with icmp-admin-prohibited" ;;
         ecmp)     echo "ECMP diamond cli-r1-{r2a|r2b}-r3-r4-srv, r1 fib_multipath_hash_policy=1 seed=$ECMP_SEED" ;;
+        docker)   echo "chain cli-r1-r2-r3-r4-srv, plus namespace ctr 198.19.17.2 on the client's bridge docker0 198.19.17.1 (veth-ctr its port), the client routing and masquerading it out of to-r1 (as Docker does)" ;;
         routercap) echo "chain cli-r1-r2-r3-r4-srv, captured on r1 on all its interfaces: each packet in and out (TTL one lower)" ;;
         bridge)   echo "chain cli-r1-r2-r3-r4-srv, the client's address on bridge br0 whose port is to-r1: each frame captured on br0 and to-r1" ;;
         resolver) echo "chain cli-r1-r2-r3-r4-srv, the client's resolver is the destination 198.18.5.2, where no DNS server listens" ;;
@@ -453,13 +468,14 @@ run_once() {
         if [ -n "${RESOLV_OPTIONS:-}" ]; then echo "options $RESOLV_OPTIONS" >>"$resolv"; fi
     fi
     for c in "$@"; do
-        echo "ip netns exec ${PFX}cli $c" >>"$work/cmd"
+        echo "ip netns exec ${PFX}${TOOL_NS:-cli} $c" >>"$work/cmd"
         rc=0
         # - own UTS namespace with hostname tcap-cli, so mtr's report header is stable
         # - /etc/resolv.conf -> 127.0.0.1 in the mount namespace that 'ip netns exec'
         #   makes: a reverse lookup (dublin-traceroute always does them) dies on
         #   the client's loopback instead of putting a query on the link
-        (cd "$work" && timeout 120 ip netns exec "${PFX}cli" unshare --uts bash -c \
+        # TOOL_NS=NODE runs the tool in another namespace than the client's (still hostname tcap-cli)
+        (cd "$work" && timeout 120 ip netns exec "${PFX}${TOOL_NS:-cli}" unshare --uts bash -c \
             "mount --bind $resolv /etc/resolv.conf && hostname ${PFX}cli && exec $c" \
             >>"$work/out.txt" 2>"$work/err.txt") || rc=$?
         [ "$rc" -eq 0 ] || { log "warning: '$c' exited $rc"; sed 's/^/  | /' "$work/err.txt" >&2; }
@@ -571,6 +587,12 @@ EXPECT=$REACHED
 CAPTURE_NS=r1 run routercap-traceroute-udp routercap any "" "$TR_UDP $SRV"
 # on a bridge and its port in the client (as Docker's veth and docker0): every frame twice, same TTL
 run bridge-traceroute-udp bridge any "" "$TR_UDP $SRV"
+# Docker: traceroute in a container namespace, tcpdump -i any on the host: each probe on veth-ctr and
+# docker0, then masqueraded out of to-r1 one TTL lower; each reply in on to-r1, then out of docker0 and
+# veth-ctr one TTL lower, its destination and quote rewritten back
+EXPECT='^ 1  198\.19\.17\.1 &&(^| )6[ .|-]+198\.18\.5\.2( |$)'
+TOOL_NS=ctr run docker-traceroute-udp docker any "" "$TR_UDP $SRV"
+EXPECT=$REACHED
 # without -n, the destination is also the resolver: PTR queries to 198.18.5.2:53 (TTL 64), Port Unreachable
 EXPECT="$REACHED&&^ 1  198\.18\.1\.2 \(198\.18\.1\.2\)"
 RESOLVER=$SRV run resolver-traceroute-udp resolver $IF "" "traceroute -q 3 -m 8 $SRV"

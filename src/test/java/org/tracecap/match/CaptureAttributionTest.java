@@ -83,7 +83,7 @@ class CaptureAttributionTest {
             assertNotNull(p, () -> file + ": unattributed " + reply);
             assertTrue(r.probes().stream().anyMatch(x -> x == p), "the very instance that was added");
             if (reply instanceof IcmpReply ir) {
-                assertEquals(CLIENT, ir.destination());
+                assertEquals(p.source(), ir.destination(), "a reply goes back to the probe's source");
                 assertTrue(p.timeNanos() <= ir.timeNanos());
                 if (ir.quote() != null) {
                     QuotedProbe q = ir.quote();

@@ -102,6 +102,33 @@ class CopyFilterTest {
     }
 
     @Test
+    void theCopyASourceNatRewroteOnItsWayOutIsACopy() {
+        // Docker's MASQUERADE, a home router: the probe leaves from another address and port, checksum redone
+        int host = org.tracecap.packet.Ipv4Address.parse("198.18.1.1");
+        SentProbe inside = new SentProbe(0, org.tracecap.packet.Ipv4Address.parse("198.19.17.2"), Probes.SERVER, 17, 3,
+                777, 60, 0, 41000, 33440, 0, 0, 0x1111, 0);
+        assertFalse(copies.isCopy(inside));
+        SentProbe outside = new SentProbe(20_000, host, Probes.SERVER, 17, 2, 777, 60, 0, 52000, 33440, 0, 0, 0x2222, 0);
+        assertTrue(copies.isCopy(outside));
+        // another host's probe to the same port with another IP ID, or the same IP ID two TTLs lower, is none
+        assertFalse(copies.isCopy(new SentProbe(30_000, host, Probes.SERVER, 17, 3, 778, 60, 0, 52001, 33440, 0, 0,
+                0x2223, 0)));
+        SentProbe again = new SentProbe(40_000, Probes.CLIENT, Probes.SERVER, 17, 5, 900, 60, 0, 41000, 33441, 0, 0,
+                0x1111, 0);
+        assertFalse(copies.isCopy(again));
+        assertFalse(copies.isCopy(new SentProbe(50_000, host + 1, Probes.SERVER, 17, 3, 900, 60, 0, 41000, 33441, 0,
+                0, 0x1111, 0)));
+        // and the reply, to the NAT's address first, then to the prober with the quote rewritten back
+        IcmpReply toNat = new IcmpReply(60_000, Probes.router(2), host, 63, 56, 11, 0, 0, Probes.quote(outside), 0, 0,
+                java.util.List.of());
+        assertFalse(copies.isCopy(toNat));
+        IcmpReply toProber = new IcmpReply(70_000, Probes.router(2), inside.source(), 62, 56, 11, 0, 0,
+                Probes.quote(inside), 0, 0, java.util.List.of());
+        assertTrue(copies.isCopy(toProber));
+        assertEquals(2, copies.copies());
+    }
+
+    @Test
     void repliesSeenTwiceCountOnce() {
         SentProbe p = udp(0, 3, 40000, 33440, 7, 0x1234);
         IcmpReply te = timeExceeded(p, MS);
@@ -130,7 +157,7 @@ class CopyFilterTest {
         }
         // and they are forgotten once older than the window: the first again is no copy
         assertFalse(copies.isCopy(udp(10 * S, 64, 40000, 53, 0, 0)));
-        assertEquals(1, copies.size());
+        assertEquals(2, copies.size(), "its identity and its NAT identity");
         assertEquals(0, copies.copies());
     }
 }

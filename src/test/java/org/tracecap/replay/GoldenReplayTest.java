@@ -42,6 +42,8 @@ import org.tracecap.report.ReverseDns;
  */
 class GoldenReplayTest {
     private static final String CLIENT = "198.18.1.1";
+    /** The prober of docker-*: a namespace behind the client's bridge and NAT (captures/README.md). */
+    private static final String CONTAINER = "198.19.17.2";
     private static final double PRINT_SLACK_MS = 0.0005;
     private static final double MTR_SLACK_MS = 0.05;
 
@@ -83,7 +85,7 @@ class GoldenReplayTest {
         }
         for (Trace t : traces) {
             assertEquals(expectedMethod(name), t.method(), dump);
-            assertEquals(CLIENT, Ipv4Address.format(t.source()), dump);
+            assertEquals(name.startsWith("docker-") ? CONTAINER : CLIENT, Ipv4Address.format(t.source()), dump);
             assertTrue(t.startTimeNanos() <= t.endTimeNanos(), dump);
         }
         ReplaySummary s = replay.summary();
@@ -151,6 +153,13 @@ class GoldenReplayTest {
         assertEquals(1, resolver.probesPastStop());
         assertEquals(16 + 10, resolver.repliesAttributed());
         assertEquals(0, resolver.copiesFolded());
+        // Docker: 18 probes, on veth-ctr and docker0, then (but the 3 at TTL 1) out of to-r1 masqueraded; 18
+        // replies, in on to-r1 masqueraded, then out of docker0 and veth-ctr (but the client's own 3 at TTL 1)
+        ReplaySummary docker = Replays.replay("docker-traceroute-udp.pcap").summary();
+        assertEquals(3 + 15 * 2 + 3 + 15 * 2, docker.copiesFolded());
+        assertEquals(18, docker.probesFound());
+        assertEquals(18, docker.repliesAttributed());
+        assertEquals(Map.of(), docker.setAside());
         // one PTR query per hop, each answered 1.5 s late (NXDOMAIN), after the client's resolver gave up: the
         // client's kernel answers each late answer with Port Unreachable
         ReplaySummary late = Replays.replay("lateresolver-traceroute-udp.pcap").summary();
