@@ -44,7 +44,8 @@ import org.tracecap.packet.IpProtocol;
  *       with a bridge, a VPN or Docker's veth and bridge, a capture on a router that shows each packet coming
  *       in and going out) is one packet: a probe candidate or a reply seen again with the same identity and the
  *       same TTL or one less (a router forwarded it) within {@link CopyFilter#WINDOW_NANOS} of its first copy
- *       is a copy, and the first copy (its time, its TTL) is the packet. Copies are counted
+ *       is a copy, and the first copy (its time, its TTL) is the packet; so is one that a source NAT on the way
+ *       rewrote (Docker's MASQUERADE, a home router's capture), what a NAT leaves alone being the same. Copies are counted
  *       ({@link ReplaySummary#copiesFolded()}) and go no further. {@link CopyFilter} lists the identities and
  *       why the window is what it is; a probe sent again after the window, or at a higher TTL, is a probe.</li>
  *   <li>A UDP/TCP run made of two or more fixed 5-tuples each probed at two or more TTLs (dublin-traceroute's
