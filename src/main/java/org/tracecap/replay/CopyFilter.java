@@ -30,8 +30,8 @@ import org.tracecap.packet.IpProtocol;
  * </ul>
  * A source NAT on the capturing host or router (Docker's MASQUERADE, a home router) rewrites the probe's
  * source address, source port or Echo identifier, and checksum on its way out, and the reply's destination
- * and quote on its way back. So a packet whose address a NAT rewrites (a probe's source, a reply's
- * destination) is another is also a copy when what a NAT leaves alone is the same: for a probe, destination,
+ * and quote on its way back. So a packet is also a copy when the address a NAT rewrites (a probe's source, a
+ * reply's destination) differs but what a NAT leaves alone is the same: for a probe, destination,
  * protocol, destination port or Echo sequence, IP ID, TCP sequence, total length and TOS; for an ICMP error, its
  * source, type, code and the quote's destination, protocol, destination port or Echo sequence, IP ID and TCP
  * sequence; for an Echo Reply, its source, sequence and length; for a TCP reply, its source and source port,
