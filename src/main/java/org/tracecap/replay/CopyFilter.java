@@ -14,8 +14,8 @@ import org.tracecap.packet.IpProtocol;
  *
  * <p>A packet is a copy when a packet with the same identity was seen less than {@link #WINDOW_NANOS} before
  * (counted from the first copy) with the same TTL (a bridge, a second capture point on the same host) or one
- * more (a router decremented it on the way out); each copy's TTL becomes the one the next copy is compared to
- * (bridge, then router). Identities:
+ * more (a router decremented it on the way out); each copy becomes the one the next copy is compared to
+ * (bridge, then router; NAT, then bridge). Identities:
  * <ul>
  *   <li>probe candidate: addresses, protocol, IP ID, ports (or Echo identifier and sequence), transport
  *       checksum, TCP sequence number, IP total length and TOS. A UDP or TCP checksum may differ when one of
@@ -30,8 +30,9 @@ import org.tracecap.packet.IpProtocol;
  * </ul>
  * A source NAT on the capturing host or router (Docker's MASQUERADE, a home router) rewrites the probe's
  * source address, source port or Echo identifier, and checksum on its way out, and the reply's destination
- * and quote on its way back. So a packet is also a copy when the address a NAT rewrites (a probe's source, a
- * reply's destination) differs but what a NAT leaves alone is the same: for a probe, destination,
+ * and quote on its way back, and forwards it (the TTL one lower). So a packet is also a copy when the address
+ * a NAT rewrites (a probe's source, a reply's destination) differs, its TTL is one lower and what a NAT leaves
+ * alone is the same: for a probe, destination,
  * protocol, destination port or Echo sequence, IP ID, TCP sequence, total length and TOS; for an ICMP error, its
  * source, type, code and the quote's destination, protocol, destination port or Echo sequence, IP ID and TCP
  * sequence; for an Echo Reply, its source, sequence and length; for a TCP reply, its source and source port,
@@ -165,12 +166,19 @@ final class CopyFilter {
         }
         Seen s = table.get(lookup);
         if (s != null) {
-            if (s.check0 == check0 && s.check1 == check1
-                    && (s.rewritten != rewritten // through a source NAT
-                        || (s.sameOnly == sameOnly && (s.checksum == checksum || s.partial || partial)))
-                    && Math.abs(time - s.time) <= WINDOW_NANOS
-                    && (ttl == s.ttl || ttl == s.ttl - 1)) {
+            boolean sameTtlOrForwarded = ttl == s.ttl || ttl == s.ttl - 1;
+            if (s.check0 == check0 && s.check1 == check1 && Math.abs(time - s.time) <= WINDOW_NANOS
+                    && (s.rewritten != rewritten
+                        // through a source NAT, which forwards it: the TTL one lower
+                        ? ttl == s.ttl - 1
+                        : sameTtlOrForwarded && s.sameOnly == sameOnly
+                            && (s.checksum == checksum || s.partial || partial))) {
+                // the next copy is compared to this one (a bridge after a NAT: the rewritten address again)
                 s.ttl = ttl;
+                s.rewritten = rewritten;
+                s.sameOnly = sameOnly;
+                s.checksum = checksum;
+                s.partial = partial;
                 copies++;
                 return true;
             }

@@ -109,6 +109,8 @@ class CopyFilterTest {
                 777, 60, 0, 41000, 33440, 0, 0, 0x1111, 0);
         assertFalse(copies.isCopy(inside));
         SentProbe outside = new SentProbe(20_000, host, Probes.SERVER, 17, 2, 777, 60, 0, 52000, 33440, 0, 0, 0x2222, 0);
+        assertFalse(copies.isCopy(new SentProbe(10_000, host, Probes.SERVER, 17, 3, 777, 60, 0, 52000, 33440, 0, 0,
+                0x2222, 0)), "from another address at the same TTL: another host's probe, not forwarded");
         assertTrue(copies.isCopy(outside));
         // another host's probe to the same port with another IP ID, or the same IP ID two TTLs lower, is none
         assertFalse(copies.isCopy(new SentProbe(30_000, host, Probes.SERVER, 17, 3, 778, 60, 0, 52001, 33440, 0, 0,
@@ -125,7 +127,9 @@ class CopyFilterTest {
         IcmpReply toProber = new IcmpReply(70_000, Probes.router(2), inside.source(), 62, 56, 11, 0, 0,
                 Probes.quote(inside), 0, 0, java.util.List.of());
         assertTrue(copies.isCopy(toProber));
-        assertEquals(2, copies.copies());
+        assertTrue(copies.isCopy(new IcmpReply(75_000, toProber.source(), toProber.destination(), 62, 56, 11, 0, 0,
+                toProber.quote(), 0, 0, java.util.List.of())), "then on the bridge's port: compared to the copy before");
+        assertEquals(3, copies.copies());
     }
 
     @Test
