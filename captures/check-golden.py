@@ -40,6 +40,11 @@ def ns(rfc3339):
 def num(x):
     return int(x, 16) if x.startswith("0x") else int(x)
 
+def narrow(frames, keep):
+    """The frames that pass keep, or all of them when none does (the checks below then say what differs)."""
+    kept = [f for f in frames if keep(f)]
+    return kept if kept else frames
+
 def main(capture, golden):
     frames = tshark(capture)
     by_time = {}
@@ -59,6 +64,12 @@ def main(capture, golden):
                 cands = [f for f in by_time.get(send, []) if f["ip.src"] and f["ip.src"][0] == t["source"]
                          and num(f["ip.id"][0]) == p["ip_id"]]
                 where = f"ttl {h['ttl']} probe at {p['send_time']}"
+                # copies of one packet captured twice in the same microsecond (a bridge and its port, a
+                # router's way in and out): the one with the probe's TTL and checksum, the first in the file
+                cands = narrow(cands, lambda f: num(f["ip.ttl"][0]) == h["ttl"])
+                if "udp_checksum" in p:
+                    cands = narrow(cands, lambda f: num(f["udp.checksum"][0]) == p["udp_checksum"])
+                cands = cands[:1]
                 if len(cands) != 1:
                     problems.append(f"{where}: {len(cands)} frames at that time with that IP ID")
                     continue
@@ -86,13 +97,20 @@ def main(capture, golden):
                 replies += 1
                 rtt_ns = int(Decimal(str(p["rtt_ms"])) * 1_000_000)
                 rc = [r for r in by_time.get(send + rtt_ns, []) if r["ip.src"] and r["ip.src"][0] == p["responder"]]
+                rc = narrow(rc, lambda r: num(r["ip.ttl"][0]) == p.get("reply_ttl"))[:1]
                 if len(rc) != 1:
                     problems.append(f"{where}: {len(rc)} frames from {p['responder']} at send + {p['rtt_ms']} ms")
                     continue
                 r = rc[0]
                 check(where + " reply_ttl", p.get("reply_ttl"), num(r["ip.ttl"][0]))
                 check(where + " reply_size", p.get("reply_size"), num(r["ip.len"][0]))
-                check(where + " reply to", t["source"], r["ip.dst"][0])
+                to = r["ip.dst"][0]
+                if to != t["source"] and any(f["ip.src"] and f["ip.src"][0] == to
+                                             and num(f["ip.id"][0]) == p["ip_id"] for f in frames):
+                    # the first copy of the reply came back to the address a source NAT gave the probe
+                    # (the capture also holds the probe leaving the NAT from there, same IP ID)
+                    to = t["source"]
+                check(where + " reply to", t["source"], to)
                 if "icmp" in p:
                     check(where + " icmp type", p["icmp"]["type"], num(r["icmp.type"][0]))
                     check(where + " icmp code", p["icmp"]["code"], num(r["icmp.code"][0]))

@@ -332,6 +332,69 @@ build_case() {
             done ;;
         ecmp) build_ecmp ;;
         nat) build_nat ;;
+        # --- issue 12 items 5 and 6: copies, traffic that is not a probe ---
+        routercap|resolver) build_chain ;;
+        docker)
+            build_chain
+            # Docker on the client: a 'container' namespace ctr (198.19.17.2) on bridge docker0
+            # (198.19.17.1) of the client, which routes and masquerades its traffic out of to-r1
+            mknode ctr host
+            sysctl_ns cli net.ipv4.ip_forward=1
+            veth ctr eth0 "$(mac 17 2)" cli veth-ctr "$(mac 17 3)"
+            nsx cli ip link add docker0 address "$(mac 17 1)" type bridge
+            nsx cli ip link set veth-ctr master docker0
+            nsx cli ip link set docker0 up
+            nsx cli ip addr add 198.19.17.1/24 dev docker0
+            nsx ctr ip addr add 198.19.17.2/24 dev eth0
+            rt ctr 198.18.0.0/15 via 198.19.17.1
+            nsx cli iptables -t nat -A POSTROUTING -s 198.19.17.0/24 ! -o docker0 -j MASQUERADE ;;
+        lateresolver)
+            build_chain
+            # a DNS server on the destination that answers every query 1.5 s late (NXDOMAIN): past the
+            # client's resolver timeout of 1 s, so the client's kernel answers each late answer with
+            # Port Unreachable
+            ip netns exec "${PFX}srv" python3 - <<'PY' >/dev/null 2>&1 &
+import socket, threading
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("198.18.5.2", 53))
+def answer(query, addr):
+    # header: same id, QR + RD + RA, RCODE 3 (NXDOMAIN), the question copied, no records
+    s.sendto(query[:2] + b"\x81\x83" + query[4:6] + b"\x00\x00\x00\x00\x00\x00" + query[12:], addr)
+while True:
+    query, addr = s.recvfrom(512)
+    if len(query) >= 12:
+        threading.Timer(1.5, answer, (query, addr)).start()
+PY
+            disown $!    # ended by teardown (it kills what runs inside tcap-* namespaces)
+            local i
+            for i in $(seq 1 100); do
+                nsx srv ss -Hlun 'sport = :53' | grep -q . && break
+                sleep 0.05
+            done
+            nsx srv ss -Hlun 'sport = :53' | grep -q . || die "DNS responder in srv did not start" ;;
+        bridge)
+            build_chain
+            # Docker-like: the client's address sits on a bridge whose port is the veth to r1, so
+            # 'tcpdump -i any' sees every frame twice with the same TTL (on br0 and on to-r1)
+            nsx cli ip addr del 198.18.1.1/24 dev to-r1
+            nsx cli ip link add br0 address "$(mac 1 1)" type bridge
+            nsx cli ip link set to-r1 master br0
+            nsx cli ip link set br0 up
+            nsx cli ip addr add 198.18.1.1/24 dev br0
+            nsx cli ip route replace 198.18.0.0/15 via 198.18.1.2 dev br0 ;;
+        listening)
+            build_chain
+            # a web server on the destination: traceroute -T's SYN to port 80 gets a SYN-ACK, which the
+            # client's kernel answers with a RST (no socket of its own expects it)
+            ip netns exec "${PFX}srv" python3 -m http.server 80 --bind 198.18.5.2 >/dev/null 2>&1 &
+            disown $!    # ended by teardown (it kills what runs inside tcap-* namespaces)
+            local i
+            for i in $(seq 1 100); do
+                nsx srv ss -Hltn 'sport = :80' | grep -q . && break
+                sleep 0.05
+            done
+            nsx srv ss -Hltn 'sport = :80' | grep -q . || die "http.server in srv did not start" ;;
+        # --- end of issue 12 items 5 and 6 ---
         *) die "unknown case $1" ;;
     esac
 }
@@ -345,6 +408,12 @@ describe_case() {
         prohibited) echo "chain, srv INPUT rejects udp/icmp/tcp with icmp-admin-prohibited" ;;
         ecmp)     echo "ECMP diamond cli-r1-{r2a|r2b}-r3-r4-srv, r1 fib_multipath_hash_policy=1 seed=$ECMP_SEED" ;;
         nat)      echo "chain cli-r1-r2-r3-r4-srv, r2 masquerades what leaves to-r3 (iptables MASQUERADE, conntrack)" ;;
+        docker)   echo "chain cli-r1-r2-r3-r4-srv, plus namespace ctr 198.19.17.2 on the client's bridge docker0 198.19.17.1 (veth-ctr its port), the client routing and masquerading it out of to-r1 (as Docker does)" ;;
+        routercap) echo "chain cli-r1-r2-r3-r4-srv, captured on r1 on all its interfaces: each packet in and out (TTL one lower)" ;;
+        bridge)   echo "chain cli-r1-r2-r3-r4-srv, the client's address on bridge br0 whose port is to-r1: each frame captured on br0 and to-r1" ;;
+        resolver) echo "chain cli-r1-r2-r3-r4-srv, the client's resolver is the destination 198.18.5.2, where no DNS server listens" ;;
+        lateresolver) echo "chain cli-r1-r2-r3-r4-srv, the client's resolver is the destination 198.18.5.2, whose DNS server answers 1.5 s late (client resolver timeout 1 s)" ;;
+        listening) echo "chain cli-r1-r2-r3-r4-srv, srv listens on TCP port 80 (python3 -m http.server)" ;;
     esac
 }
 
@@ -354,7 +423,7 @@ start_capture() {   # start_capture FILE IFACE [tcpdump options...]
     local errf="$TMP/tcpdump.err" i
     : >"$errf"
     CAPTURE_CMD="tcpdump -i $iface -n -U${*:+ $*} -w FILE"
-    ip netns exec "${PFX}cli" tcpdump -i "$iface" -n -U "$@" -w "$file" 2>"$errf" &
+    ip netns exec "${PFX}${CAPTURE_NS:-cli}" tcpdump -i "$iface" -n -U "$@" -w "$file" 2>"$errf" &
     TCPDUMP_PID=$!
     for i in $(seq 1 100); do
         grep -q "listening on" "$errf" && break
@@ -426,24 +495,32 @@ run_once() {
     start_capture "$work/cap.pcap" "$iface" $topts
     : >"$work/out.txt"
     : >"$work/cmd"
+    # RESOLVER=ADDR: the tool's /etc/resolv.conf names ADDR instead of the client's loopback
+    local resolv="$TMP/resolv.conf"
+    if [ -n "${RESOLVER:-}" ]; then
+        resolv="$TMP/resolv-$name.conf"
+        echo "nameserver $RESOLVER" >"$resolv"
+        if [ -n "${RESOLV_OPTIONS:-}" ]; then echo "options $RESOLV_OPTIONS" >>"$resolv"; fi
+    fi
     for c in "$@"; do
-        echo "ip netns exec ${PFX}cli $c" >>"$work/cmd"
+        echo "ip netns exec ${PFX}${TOOL_NS:-cli} $c" >>"$work/cmd"
         rc=0
         # - own UTS namespace with hostname tcap-cli, so mtr's report header is stable
         # - /etc/resolv.conf -> 127.0.0.1 in the mount namespace that 'ip netns exec'
         #   makes: a reverse lookup (dublin-traceroute always does them) dies on
         #   the client's loopback instead of putting a query on the link
-        (cd "$work" && timeout 120 ip netns exec "${PFX}cli" unshare --uts bash -c \
-            "mount --bind $TMP/resolv.conf /etc/resolv.conf && hostname ${PFX}cli && exec $c" \
+        # TOOL_NS=NODE runs the tool in another namespace than the client's (still hostname tcap-cli)
+        (cd "$work" && timeout 120 ip netns exec "${PFX}${TOOL_NS:-cli}" unshare --uts bash -c \
+            "mount --bind $resolv /etc/resolv.conf && hostname ${PFX}cli && exec $c" \
             >>"$work/out.txt" 2>"$work/err.txt") || rc=$?
         [ "$rc" -eq 0 ] || { log "warning: '$c' exited $rc"; sed 's/^/  | /' "$work/err.txt" >&2; }
     done
     stop_capture
     teardown
     {
-        echo "# capture: ip netns exec ${PFX}cli ${CAPTURE_CMD/FILE/$name.pcap}"
+        echo "# capture: ip netns exec ${PFX}${CAPTURE_NS:-cli} ${CAPTURE_CMD/FILE/$name.pcap}"
         echo "# topology: $(describe_case "$case")"
-        echo "# tool ran with: own UTS namespace (hostname ${PFX}cli), /etc/resolv.conf bind-mounted to 'nameserver 127.0.0.1'"
+        echo "# tool ran with: own UTS namespace (hostname ${PFX}cli), /etc/resolv.conf bind-mounted to 'nameserver ${RESOLVER:-127.0.0.1}${RESOLV_OPTIONS:+; options $RESOLV_OPTIONS}'"
         if [ "${CLI_DEFAULT:-0}" = 1 ]; then
             echo "# client has an extra 'default via 198.18.1.2' (needed by dublin-traceroute)"
         fi
@@ -549,6 +626,29 @@ OFFLOAD=wire run straight-traceroute-udp-offload-wire straight $IF "" "$TR_UDP $
 run nat-traceroute-udp                nat $IF "" "$TR_UDP $SRV"
 OFFLOAD=wire run nat-traceroute-udp-offload nat $IF "" "$TR_UDP $SRV"
 EXPECT=
+# --- issue 12 items 5 and 6: the same packet captured twice, traffic that is not a probe ---
+EXPECT=$REACHED
+# on the first router, all interfaces: probes and replies seen coming in and going out, TTL one lower
+CAPTURE_NS=r1 run routercap-traceroute-udp routercap any "" "$TR_UDP $SRV"
+# on a bridge and its port in the client (as Docker's veth and docker0): every frame twice, same TTL
+run bridge-traceroute-udp bridge any "" "$TR_UDP $SRV"
+# Docker: traceroute in a container namespace, tcpdump -i any on the host: each probe on veth-ctr and
+# docker0, then masqueraded out of to-r1 one TTL lower; each reply in on to-r1, then out of docker0 and
+# veth-ctr one TTL lower, its destination and quote rewritten back
+EXPECT='^ 1  198\.19\.17\.1 &&(^| )6[ .|-]+198\.18\.5\.2( |$)'
+TOOL_NS=ctr run docker-traceroute-udp docker any "" "$TR_UDP $SRV"
+EXPECT=$REACHED
+# without -n, the destination is also the resolver: PTR queries to 198.18.5.2:53 (TTL 64), Port Unreachable
+EXPECT="$REACHED&&^ 1  198\.18\.1\.2 \(198\.18\.1\.2\)"
+RESOLVER=$SRV run resolver-traceroute-udp resolver $IF "" "traceroute -q 3 -m 8 $SRV"
+# the same with a DNS server that answers too late: the client's kernel sends Port Unreachable for each answer
+RESOLVER=$SRV RESOLV_OPTIONS="timeout:1 attempts:1" \
+    run lateresolver-traceroute-udp lateresolver $IF "" "traceroute -q 3 -m 8 $SRV"
+# traceroute -T to a listening port: the client's kernel resets each SYN-ACK
+EXPECT=$REACHED
+run listening-traceroute-tcp listening $IF "" "$TR_TCP $SRV"
+EXPECT=
+# --- end of issue 12 items 5 and 6 ---
 
 # pcapng copy of one capture (same .txt/.cmd as its .pcap)
 if [ -f "$OUT/straight-traceroute-udp.pcap" ] && { [ -z "$ONLY" ] || [[ straight-traceroute-udp =~ $ONLY ]]; }; then

@@ -49,8 +49,9 @@ import org.tracecap.report.TraceWriter;
  *   <li>{@code -o FILE}: the hop JSON document (or JSON Lines with {@code --jsonl}), written to a temporary
  *       file beside FILE and renamed over it at the end;</li>
  *   <li>stderr: one summary line (packets read, probes and traces found, probes left out past a trace's
- *       stop, replies attributed and not, malformed frames), a line each with the malformed frames and the
- *       extension warnings by reason when there are any, and an error line if the capture broke.</li>
+ *       stop, replies attributed and not, malformed frames, duplicate copies folded), a line each with the
+ *       malformed frames, the extension warnings and the frames set aside by reason when there are any, and an
+ *       error line if the capture broke.</li>
  * </ol>
  *
  * <p>A capture that breaks part way (truncated, corrupt record) still gives the traces reconstructed from
@@ -252,7 +253,8 @@ final class ReplayCommand {
             ReplaySummary summary = reconstructor.finish(failure != null || interrupted);
             ReportSummary reportSummary = new ReportSummary(summary.packetsRead(), summary.traces(),
                     summary.probesFound(), summary.probesPastStop(), summary.repliesAttributed(),
-                    summary.repliesUnattributed(), summary.malformed(), summary.warnings());
+                    summary.repliesUnattributed(), summary.malformed(), summary.warnings(), null,
+                    summary.copiesFolded(), summary.setAside());
             List<Graph> built = kept == null ? List.of() : GraphBuilder.fromTraces(kept);
             if (graphs != null && !json) {
                 try (ReverseDns names = numeric ? ReverseDns.numeric() : ReverseDns.system()) {
@@ -432,8 +434,9 @@ final class ReplayCommand {
     /**
      * One line, {@code tracecap: 34 packets read, 15 probes in 1 trace (+1 sent past the last hop, not shown),
      * 16 replies attributed, 0 unattributed, 0 malformed} (the parenthesis only when probes were left out, a
-     * {@code , N extension warnings} only when there are any); then, when any, one line of malformed frames
-     * by reason and one of extension warnings by reason.
+     * {@code , N extension warnings} and {@code , N duplicate copies folded} only when there are any); then,
+     * when any, one line of malformed frames by reason, one of extension warnings by reason and one of the
+     * frames set aside (neither probes nor replies) by reason.
      */
     static void printSummary(ReplaySummary s, PrintStream err) {
         printSummary(s, false, err);
@@ -454,12 +457,17 @@ final class ReplayCommand {
         if (s.warningsTotal() > 0) {
             line.append(", ").append(Main.count(s.warningsTotal(), "extension warning"));
         }
+        if (s.copiesFolded() > 0) {
+            line.append(", ").append(Main.count(s.copiesFolded(), "duplicate copy", "duplicate copies"))
+                    .append(" folded");
+        }
         if (interrupted) {
             line.append(", interrupted");
         }
         err.println(line);
         printByReason("malformed", s.malformed(), err);
         printByReason("extension warnings", s.warnings(), err);
+        printByReason("set aside", s.setAside(), err);
     }
 
     private static void printByReason(String what, Map<String, Long> byReason, PrintStream err) {

@@ -40,7 +40,14 @@ import org.tracecap.packet.IpProtocol;
  *       33434, sequence 1); or the run so far only climbed TTLs and its identities do not count up by 1..64
  *       (traceroute -T's random source ports). mtr cycles TTL 1..n round after round with ever increasing
  *       ports or sequence numbers: that is one run.</li>
- *   <li>The same probe (every field but the time) captured twice within 50 ms is kept once.</li>
+ *   <li>The same packet captured more than once (a capture on two interfaces, {@code tcpdump -i any} on a host
+ *       with a bridge, a VPN or Docker's veth and bridge, a capture on a router that shows each packet coming
+ *       in and going out) is one packet: a probe candidate or a reply seen again with the same identity and the
+ *       same TTL or one less (a router forwarded it) within {@link CopyFilter#WINDOW_NANOS} of its first copy
+ *       is a copy, and the first copy (its time, its TTL) is the packet; so is one that a source NAT on the way
+ *       rewrote (Docker's MASQUERADE, a home router's capture), what a NAT leaves alone being the same. Copies are counted
+ *       ({@link ReplaySummary#copiesFolded()}) and go no further. {@link CopyFilter} lists the identities and
+ *       why the window is what it is; a probe sent again after the window, or at a higher TTL, is a probe.</li>
  *   <li>A UDP/TCP run made of two or more fixed 5-tuples each probed at two or more TTLs (dublin-traceroute's
  *       flows) gives one trace per 5-tuple, in order of their first probe: each flow is its own path.</li>
  *   <li>A trace stops at the lowest TTL where a probe got a final reply: Port Unreachable or any other
@@ -64,13 +71,26 @@ import org.tracecap.packet.IpProtocol;
  *       that long, and its run, unless it kept sending, is closed).
  *       Traces are emitted in start-time order: a closed trace waits while an open trace that started
  *       earlier can still be emitted (at most {@link #MAX_WAITING_TRACES} wait).</li>
+ *   <li>Only what fits a run's pattern is a probe of it: once a run is a trace (rule 2), a datagram of its flow
+ *       whose TTL is more than one above every TTL of the run and whose identity is not the next step of the
+ *       run's counting identities (or that jumps so in a run whose identities do not count up) is set aside
+ *       ({@link #OUTSIDE_PATTERN}): traceroute's reverse-DNS queries to a resolver that is also its destination
+ *       (UDP to port 53 at TTL 64). It is still filed for attribution, so that a reply to it (Port Unreachable
+ *       from a destination with no DNS server) is attributed to it and not to a probe.</li>
+ *   <li>Only what goes back to a prober is a reply: an ICMP error quoting UDP or TCP, or a TCP SYN-ACK or RST,
+ *       sent by a host that is probing the reply's destination (a run of that flow is a trace) is that
+ *       prober's own kernel answering something it received (a late DNS answer, the SYN-ACK that traceroute -T
+ *       drew: Linux resets it), not a reply: set aside ({@link #SENT_BY_PROBER}). A reply's destination is the
+ *       source of the probes it answers. (Two hosts tracing each other at once with the same protocol in one
+ *       capture would see each other's replies set aside.)</li>
  * </ol>
  *
  * <p>Counters ({@link ReplaySummary}): every frame is read; traces and their probes are counted as they
  * are closed, with the probes left out past each trace's stop; an ICMP error, Echo Reply, TCP SYN-ACK or
  * RST is attributed or unattributed by the probe table (an attributed reply may answer a probe left out
  * past the stop, or one of traffic that formed no trace); malformed frames are counted by reason, and
- * replies whose RFC 4884 extensions were dropped by the classifier's warning. Not thread-safe.
+ * replies whose RFC 4884 extensions were dropped by the classifier's warning; copies folded (rule 4) and
+ * frames set aside by rules 10 and 11 are counted apart and are neither probes nor replies. Not thread-safe.
  */
 public final class Reconstructor implements FrameSink {
     public static final int DEFAULT_TABLE_CAPACITY = 1 << 16;
@@ -81,6 +101,10 @@ public final class Reconstructor implements FrameSink {
     public static final int MAX_RUN_PROBES = 1 << 16;
     public static final int MAX_WAITING_TRACES = 4096;
     private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
+    /** {@link ReplaySummary#setAside()} reason of rule 10. */
+    public static final String OUTSIDE_PATTERN = "outside its run's TTLs and identities (not a probe)";
+    /** {@link ReplaySummary#setAside()} reason of rule 11. */
+    public static final String SENT_BY_PROBER = "sent by the prober (not a reply)";
 
     private final Consumer<Trace> onTrace;
     private final FrameClassifier classifier;
@@ -92,6 +116,9 @@ public final class Reconstructor implements FrameSink {
     private final List<Flow> emptied = new ArrayList<>();
     private final PriorityQueue<Waiting> waiting = new PriorityQueue<>();
     private final SortedMap<String, Long> malformed = new TreeMap<>();
+    private final CopyFilter copies = new CopyFilter();
+    private long outsidePattern;
+    private long sentByProber;
     private long packetsRead;
     private long traces;
     private long probesFound;
@@ -141,11 +168,25 @@ public final class Reconstructor implements FrameSink {
             now = timeNanos;
         }
         if (c instanceof SentProbe p) {
-            probe(p);
+            if (!copies.isCopy(p)) {
+                probe(p);
+            }
         } else if (c instanceof IcmpReply r) {
-            reply(table.attribute(r), r, r.timeNanos());
+            if (!copies.isCopy(r)) {
+                if (r.quote() != null && isProbing(r.source(), r.destination(), r.quote().protocol())) {
+                    sentByProber++;
+                } else {
+                    reply(table.attribute(r), r, r.timeNanos());
+                }
+            }
         } else if (c instanceof TcpReply r) {
-            reply(table.attribute(r), r, r.timeNanos());
+            if (!copies.isCopy(r)) {
+                if (isProbing(r.source(), r.destination(), IpProtocol.TCP)) {
+                    sentByProber++;
+                } else {
+                    reply(table.attribute(r), r, r.timeNanos());
+                }
+            }
         } else if (c instanceof Classified.Malformed m) {
             malformed.merge(m.reason(), 1L, Long::sum);
         }
@@ -185,8 +226,15 @@ public final class Reconstructor implements FrameSink {
 
     /** The counters so far. */
     public ReplaySummary summary() {
+        SortedMap<String, Long> setAside = new TreeMap<>();
+        if (outsidePattern > 0) {
+            setAside.put(OUTSIDE_PATTERN, outsidePattern);
+        }
+        if (sentByProber > 0) {
+            setAside.put(SENT_BY_PROBER, sentByProber);
+        }
         return new ReplaySummary(packetsRead, traces, probesFound, probesPastStop, repliesAttributed,
-                repliesUnattributed, malformed, classifier.warnings());
+                repliesUnattributed, malformed, classifier.warnings(), copies.copies(), setAside);
     }
 
     private void probe(SentProbe p) {
@@ -197,7 +245,11 @@ public final class Reconstructor implements FrameSink {
         }
         Run run = flow.current;
         if (run != null) {
-            if (run.isDuplicate(p)) {
+            if (run.outsidePattern(p)) {
+                // rule 10: not a probe of the run; filed for attribution all the same, so that a reply to it
+                // is taken for what it is (a reply to other traffic) rather than for a reply to a probe
+                outsidePattern++;
+                table.add(p);
                 return;
             }
             if (run.size() >= MAX_RUN_PROBES || run.startsNewRun(p, RESTART_GAP_NANOS)) {
@@ -236,6 +288,32 @@ public final class Reconstructor implements FrameSink {
                 }
             }
         }
+    }
+
+    /**
+     * Rule 11: whether {@code source} is probing {@code destination} with {@code protocol} (UDP or TCP): a run of
+     * that flow, current or taking late replies, is a trace. An ICMP error or TCP segment it sends there is its
+     * own kernel's answer to something it received, not a reply to a probe.
+     */
+    private boolean isProbing(int source, int destination, int protocol) {
+        if (protocol != IpProtocol.UDP && protocol != IpProtocol.TCP) {
+            return false;
+        }
+        Flow flow = flows.get(lookup.set(source, destination, protocol));
+        if (flow == null) {
+            return false;
+        }
+        if (flow.current != null && flow.current.confirmed()) {
+            return true;
+        }
+        if (flow.closing != null) {
+            for (int i = 0, n = flow.closing.size(); i < n; i++) {
+                if (flow.closing.get(i).confirmed()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Closes runs idle for the inactivity time, and closing runs past their grace; emits what may go. */
@@ -323,6 +401,12 @@ public final class Reconstructor implements FrameSink {
 
         Flow set(SentProbe p) {
             key(p.source(), p.destination(), p.protocol(), p.protocol() == IpProtocol.ICMP ? p.icmpId() : 0, 0);
+            return this;
+        }
+
+        /** The key of a UDP or TCP flow. */
+        Flow set(int source, int destination, int protocol) {
+            key(source, destination, protocol, 0, 0);
             return this;
         }
     }

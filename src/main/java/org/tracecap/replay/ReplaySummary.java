@@ -22,13 +22,23 @@ import java.util.TreeMap;
  * @param malformed           frames skipped because their bytes contradict themselves, by reason
  * @param warnings            replies kept with an RFC 4884 problem, by reason (length field ignored,
  *                            extension dropped; {@link org.tracecap.match.FrameClassifier#warnings()})
+ * @param copiesFolded        probes and replies captured again (a second interface, a router's way out) and
+ *                            folded into their first copy (rule 4 of {@link Reconstructor}); not counted above
+ * @param setAside            frames of the probing flows that are neither probes nor replies, by reason
+ *                            (rules 10 and 11 of {@link Reconstructor}); not counted above
  */
 public record ReplaySummary(long packetsRead, long traces, long probesFound, long probesPastStop,
                             long repliesAttributed, long repliesUnattributed, SortedMap<String, Long> malformed,
-                            SortedMap<String, Long> warnings) {
+                            SortedMap<String, Long> warnings, long copiesFolded, SortedMap<String, Long> setAside) {
     public ReplaySummary {
         malformed = Collections.unmodifiableSortedMap(new TreeMap<>(malformed));
         warnings = Collections.unmodifiableSortedMap(new TreeMap<>(warnings));
+        setAside = Collections.unmodifiableSortedMap(new TreeMap<>(setAside));
+    }
+
+    /** Frames set aside over all reasons. */
+    public long setAsideTotal() {
+        return total(setAside);
     }
 
     /** Malformed frames over all reasons. */

@@ -22,8 +22,6 @@ final class Run {
     static final int SEQUENTIAL_STEP_MAX = 64;
     /** Probes kept for a run that does not look like a trace yet; the older half is dropped past this. */
     static final int UNCONFIRMED_LIMIT = 64;
-    /** The same probe captured twice (two interfaces, a bridge) within this time is kept once. */
-    static final long DUPLICATE_WINDOW_NANOS = 50_000_000L;
 
     final int protocol;
     private Slot[] slots = new Slot[8];
@@ -85,19 +83,21 @@ final class Run {
         return distinctTtls >= 3 || timeExceeded || (answered && distinctTtls >= 2);
     }
 
-    /** The same probe (all fields but the capture time) seen again within {@link #DUPLICATE_WINDOW_NANOS}. */
-    boolean isDuplicate(SentProbe p) {
-        for (int i = size - 1, n = 0; i >= 0 && n < 4; i--, n++) {
-            SentProbe q = slots[i].probe;
-            if (p.timeNanos() - q.timeNanos() <= DUPLICATE_WINDOW_NANOS && q.ttl() == p.ttl()
-                    && q.ipId() == p.ipId() && q.sourcePort() == p.sourcePort()
-                    && q.destinationPort() == p.destinationPort() && q.icmpId() == p.icmpId()
-                    && q.icmpSequence() == p.icmpSequence() && q.checksum() == p.checksum()
-                    && q.tcpSequence() == p.tcpSequence() && q.totalLength() == p.totalLength()) {
-                return true;
-            }
+    /**
+     * Whether {@code p} does not fit this run's pattern (rule 10 of {@link Reconstructor}): the run is a trace
+     * already, {@code p}'s TTL is more than one above every TTL of the run, and, when the run's identities
+     * count up one probe after another, {@code p}'s identity is not the next step (when they do not, or the
+     * run shows no identity field, the jump of the TTL alone). Traceroute's reverse-DNS queries to a resolver
+     * that is also its destination go out at the system's default TTL from a port of their own: not probes.
+     */
+    boolean outsidePattern(SentProbe p) {
+        if (size == 0 || p.ttl() <= maxTtl + 1 || !confirmed()) {
+            return false;
         }
-        return false;
+        if (identityKind == UNKNOWN) {
+            return true;
+        }
+        return !(sequential && isSequentialStep(lastIdentity, identity(p, identityKind), identityKind));
     }
 
     /**

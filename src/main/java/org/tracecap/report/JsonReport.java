@@ -317,6 +317,8 @@ public final class JsonReport {
         g.writeNumberField("replies_unattributed", s.repliesUnattributed());
         writeCounts(g, "malformed", s.malformed());
         writeCounts(g, "warnings", s.warnings());
+        g.writeNumberField("copies_folded", s.copiesFolded());
+        writeCounts(g, "set_aside", s.setAside());
         if (s.unattributed() != null) {
             writeCounts(g, "unattributed", s.unattributed());
         }

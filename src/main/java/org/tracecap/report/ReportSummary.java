@@ -21,14 +21,28 @@ import java.util.TreeMap;
  * @param unattributed        the unattributed replies by reason (a live trace: they add up to
  *                            {@code repliesUnattributed}), or null when not counted by reason (a replay):
  *                            then the JSON has no {@code unattributed} field
+ * @param copiesFolded        probes and replies captured again and folded into their first copy (a replay;
+ *                            0 for a live trace, whose capture sees each frame once)
+ * @param setAside            frames of the probing flows that are neither probes nor replies, by reason (a
+ *                            replay; empty for a live trace)
  */
 public record ReportSummary(long packetsRead, long traces, long probesFound, long probesPastStop,
         long repliesAttributed, long repliesUnattributed, SortedMap<String, Long> malformed,
-        SortedMap<String, Long> warnings, SortedMap<String, Long> unattributed) {
+        SortedMap<String, Long> warnings, SortedMap<String, Long> unattributed, long copiesFolded,
+        SortedMap<String, Long> setAside) {
     public ReportSummary {
         malformed = counts(malformed);
         warnings = counts(warnings);
         unattributed = unattributed == null ? null : counts(unattributed);
+        setAside = counts(setAside);
+    }
+
+    /** A summary with the unattributed replies counted by reason (a live trace's): no copies, nothing set aside. */
+    public ReportSummary(long packetsRead, long traces, long probesFound, long probesPastStop,
+            long repliesAttributed, long repliesUnattributed, SortedMap<String, Long> malformed,
+            SortedMap<String, Long> warnings, SortedMap<String, Long> unattributed) {
+        this(packetsRead, traces, probesFound, probesPastStop, repliesAttributed, repliesUnattributed, malformed,
+                warnings, unattributed, 0, null);
     }
 
     /** A summary without the unattributed replies counted by reason (a replay's). */

@@ -27,7 +27,7 @@ class ReplayCommandTest {
     private static final String MULTI = "captures/multi-traceroute-udp.pcap";
     private static final String SUMMARY = "tracecap: \\d+ packets? read, \\d+ probes? in \\d+ traces?"
             + "( \\(\\+\\d+ sent past the last hop, not shown\\))?, \\d+ repl(y|ies) attributed, \\d+ unattributed,"
-            + " \\d+ malformed(, \\d+ extension warnings?)?";
+            + " \\d+ malformed(, \\d+ extension warnings?)?(, \\d+ duplicate cop(y|ies) folded)?";
     private static final String WHAT_TO_GIVE = "give a .pcap or .pcapng file (tcpdump -w, tshark -w, Wireshark)";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -44,6 +44,21 @@ class ReplayCommandTest {
         // Port Unreachable at TTL 5 came back, and was answered too.
         assertEquals("tracecap: 34 packets read, 15 probes in 1 trace (+1 sent past the last hop, not shown),"
                 + " 16 replies attributed, 0 unattributed, 0 malformed", run.errLines().get(0));
+    }
+
+    @Test
+    void copiesFoldedAndFramesSetAsideAreInTheSummary() {
+        CliRun router = CliRun.of("replay", "-n", "captures/routercap-traceroute-udp.pcap");
+        assertEquals(0, router.status(), router.err());
+        assertEquals(List.of("tracecap: 62 packets read, 15 probes in 1 trace (+1 sent past the last hop, not shown),"
+                + " 16 replies attributed, 0 unattributed, 0 malformed, 26 duplicate copies folded"), router.errLines());
+        assertTrue(router.errLines().get(0).matches(SUMMARY), router.err());
+        CliRun late = CliRun.of("replay", "-n", "captures/lateresolver-traceroute-udp.pcap");
+        assertEquals(0, late.status(), late.err());
+        assertEquals(List.of("tracecap: 51 packets read, 15 probes in 1 trace (+1 sent past the last hop, not shown),"
+                + " 16 replies attributed, 0 unattributed, 0 malformed",
+                "tracecap: set aside: outside its run's TTLs and identities (not a probe)=5,"
+                + " sent by the prober (not a reply)=5"), late.errLines());
     }
 
     @Test

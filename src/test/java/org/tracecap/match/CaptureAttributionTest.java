@@ -21,7 +21,8 @@ import org.tracecap.packet.Ipv4Address;
 
 /**
  * Every reply in every real capture of {@code captures/} (made by captures/make-captures.sh with the Debian
- * tools on Linux routers in namespaces) is attributed to a probe that the quote or the answer names.
+ * tools on Linux routers in namespaces) is attributed to a probe that the quote or the answer names; the
+ * ICMP errors and TCP RSTs that the client itself sends are no replies and are left out.
  */
 class CaptureAttributionTest {
     static final int CLIENT = Ipv4Address.parse("198.18.1.1");
@@ -73,10 +74,16 @@ class CaptureAttributionTest {
         for (int i = 0; i < r.replies().size(); i++) {
             Classified reply = r.replies().get(i);
             SentProbe p = r.attributed().get(i);
+            if ((reply instanceof IcmpReply ir && ir.source() == CLIENT)
+                    || (reply instanceof TcpReply tr && tr.source() == CLIENT)) {
+                // the prober's own kernel answering what it received (a late DNS answer, a SYN-ACK): no
+                // reply to a probe; the replay sets it aside (rule 11 of replay.Reconstructor)
+                continue;
+            }
             assertNotNull(p, () -> file + ": unattributed " + reply);
             assertTrue(r.probes().stream().anyMatch(x -> x == p), "the very instance that was added");
             if (reply instanceof IcmpReply ir) {
-                assertEquals(CLIENT, ir.destination());
+                assertEquals(p.source(), ir.destination(), "a reply goes back to the probe's source");
                 assertTrue(p.timeNanos() <= ir.timeNanos());
                 if (ir.quote() != null) {
                     QuotedProbe q = ir.quote();

@@ -42,6 +42,8 @@ import org.tracecap.report.ReverseDns;
  */
 class GoldenReplayTest {
     private static final String CLIENT = "198.18.1.1";
+    /** The prober of docker-*: a namespace behind the client's bridge and NAT (captures/README.md). */
+    private static final String CONTAINER = "198.19.17.2";
     private static final double PRINT_SLACK_MS = 0.0005;
     private static final double MTR_SLACK_MS = 0.05;
 
@@ -83,7 +85,7 @@ class GoldenReplayTest {
         }
         for (Trace t : traces) {
             assertEquals(expectedMethod(name), t.method(), dump);
-            assertEquals(CLIENT, Ipv4Address.format(t.source()), dump);
+            assertEquals(name.startsWith("docker-") ? CONTAINER : CLIENT, Ipv4Address.format(t.source()), dump);
             assertTrue(t.startTimeNanos() <= t.endTimeNanos(), dump);
         }
         ReplaySummary s = replay.summary();
@@ -95,9 +97,11 @@ class GoldenReplayTest {
         assertEquals(Map.of(), s.warnings(), dump);
         long answered = traces.stream().flatMap(t -> t.hops().stream())
                 .flatMap(h -> h.probes().stream()).filter(ProbeResult::answered).count();
-        // Every reply in these captures answers a probe of a trace: one shown, or one left out past the stop.
+        // Every reply in these captures answers a probe of a trace: one shown, or one left out past the stop;
+        // or a datagram set aside as no probe (a reverse-DNS query answered Port Unreachable).
         assertTrue(s.repliesAttributed() >= answered, dump);
-        assertTrue(s.repliesAttributed() <= answered + s.probesPastStop(), dump);
+        assertTrue(s.repliesAttributed() <= answered + s.probesPastStop()
+                + s.setAside().getOrDefault(Reconstructor.OUTSIDE_PATTERN, 0L), dump);
     }
 
     @Test
@@ -123,6 +127,55 @@ class GoldenReplayTest {
         for (Trace t : traces) {
             Set<Integer> ports = new LinkedHashSet<>(ports(t));
             assertEquals(1, ports.size(), "one flow per trace");
+        }
+    }
+
+    /**
+     * The captures of issue 12 items 5 and 6 (captures/README.md): copies folded, datagrams and replies set
+     * aside, and nothing else, as counted from tcpdump's own listing of each capture.
+     */
+    @Test
+    void copiesAreFoldedAndWhatIsNeitherProbeNorReplyIsSetAside() {
+        // on r1: the 16 probes but the 3 at TTL 1 (they expire there) and the 16 replies but r1's own 3, twice
+        ReplaySummary router = Replays.replay("routercap-traceroute-udp.pcap").summary();
+        assertEquals(13 + 13, router.copiesFolded());
+        assertEquals(15, router.probesFound());
+        assertEquals(1, router.probesPastStop());
+        assertEquals(Map.of(), router.setAside());
+        // on a bridge and its port: all 16 probes and 16 replies twice
+        ReplaySummary bridge = Replays.replay("bridge-traceroute-udp.pcap").summary();
+        assertEquals(16 + 16, bridge.copiesFolded());
+        assertEquals(15, bridge.probesFound());
+        assertEquals(1, bridge.probesPastStop());
+        // two PTR queries (glibc tries again) for each of the 5 hops, each answered Port Unreachable
+        ReplaySummary resolver = Replays.replay("resolver-traceroute-udp.pcap").summary();
+        assertEquals(Map.of(Reconstructor.OUTSIDE_PATTERN, 10L), resolver.setAside());
+        assertEquals(1, resolver.probesPastStop());
+        assertEquals(16 + 10, resolver.repliesAttributed());
+        assertEquals(0, resolver.copiesFolded());
+        // Docker: 18 probes, on veth-ctr and docker0, then (but the 3 at TTL 1) out of to-r1 masqueraded; 18
+        // replies, in on to-r1 masqueraded, then out of docker0 and veth-ctr (but the client's own 3 at TTL 1)
+        ReplaySummary docker = Replays.replay("docker-traceroute-udp.pcap").summary();
+        assertEquals(3 + 15 * 2 + 3 + 15 * 2, docker.copiesFolded());
+        assertEquals(18, docker.probesFound());
+        assertEquals(18, docker.repliesAttributed());
+        assertEquals(Map.of(), docker.setAside());
+        // one PTR query per hop, each answered 1.5 s late (NXDOMAIN), after the client's resolver gave up: the
+        // client's kernel answers each late answer with Port Unreachable
+        ReplaySummary late = Replays.replay("lateresolver-traceroute-udp.pcap").summary();
+        assertEquals(Map.of(Reconstructor.OUTSIDE_PATTERN, 5L, Reconstructor.SENT_BY_PROBER, 5L), late.setAside());
+        assertEquals(16, late.repliesAttributed());
+        assertEquals(0, late.repliesUnattributed());
+                // 12 SYNs at TTL 5 and above drew a SYN-ACK, and the client's kernel reset each
+        ReplaySummary listening = Replays.replay("listening-traceroute-tcp.pcap").summary();
+        assertEquals(Map.of(Reconstructor.SENT_BY_PROBER, 12L), listening.setAside());
+        assertEquals(12 + 12, listening.repliesAttributed());
+        assertEquals(0, listening.repliesUnattributed());
+        for (String plain : List.of("straight-traceroute-udp.pcap", "straight-traceroute-tcp.pcap",
+                "straight-traceroute-udp-any.pcap")) {
+            ReplaySummary s = Replays.replay(plain).summary();
+            assertEquals(0, s.copiesFolded(), plain);
+            assertEquals(Map.of(), s.setAside(), plain);
         }
     }
 

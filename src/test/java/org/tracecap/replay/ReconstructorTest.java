@@ -111,9 +111,11 @@ class ReconstructorTest {
 
     @Test
     void backToBackRunsComeOutInOrder() {
+        // Runs 1 and 3 send the very same probes (ports, IP IDs): a real tool started again takes longer than
+        // the copy window to do so (rule 4), and a new kernel-chosen source port and IP ID besides.
         long t = traceroute(T0, SERVER, 5, 0);
-        t = traceroute(t + MS, R3, 3, 0);
-        traceroute(t + MS, SERVER, 5, 0);
+        t = traceroute(t + 100 * MS, R3, 3, 0);
+        traceroute(t + 100 * MS, SERVER, 5, 0);
         replay.finish(false);
         assertEquals(List.of(SERVER, R3, SERVER), traces.stream().map(Trace::destination).toList());
         for (Trace trace : traces) {

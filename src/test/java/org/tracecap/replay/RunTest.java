@@ -124,13 +124,26 @@ class RunTest {
     }
 
     @Test
-    void theSameFrameCapturedTwiceIsADuplicate() {
-        Run run = new Run(17);
-        SentProbe p = udp(0, 1, 5000, 33434, 1, 1);
-        run.add(p);
-        assertTrue(run.isDuplicate(udp(MS, 1, 5000, 33434, 1, 1)));
-        assertFalse(run.isDuplicate(udp(MS, 1, 5000, 33434, 2, 1)), "another IP ID");
-        assertFalse(run.isDuplicate(udp(S, 1, 5000, 33434, 1, 1)), "a second later: sent again");
+    void aDatagramFarAboveTheRunAndOffItsSequenceIsOutsideItsPattern() {
+        Run run = tracerouteRun(33434); // TTL 1..5, ports 33434..33448: confirmed by its 5 TTLs
+        assertTrue(run.confirmed());
+        assertTrue(run.outsidePattern(udp(20 * MS, 64, 51234, 53, 5, 77)), "reverse DNS at TTL 64");
+        assertFalse(run.outsidePattern(udp(20 * MS, 6, 51234, 53, 5, 77)), "one above the highest TTL");
+        assertFalse(run.outsidePattern(udp(20 * MS, 2, 51234, 53, 5, 77)), "inside the run's TTLs");
+        assertFalse(run.outsidePattern(udp(20 * MS, 8, 51234, 33450, 5, 77)), "a jump, the port counting on");
+
+        Run young = new Run(17);
+        young.add(udp(0, 1, 40000, 33434, 1, 77));
+        assertFalse(young.confirmed());
+        assertFalse(young.outsidePattern(udp(MS, 64, 51234, 53, 5, 77)), "not a trace yet: no pattern");
+
+        Run tcp = new Run(6);
+        for (int ttl = 1; ttl <= 4; ttl++) {
+            tcp.add(syn(ttl * MS, ttl, 40000 + ttl * 7919 % 20000, 1000L * ttl, ttl));
+        }
+        assertTrue(tcp.confirmed());
+        assertTrue(tcp.outsidePattern(syn(10 * MS, 64, 40001, 5000, 9)), "random ports: the TTL jump alone");
+        assertFalse(tcp.outsidePattern(syn(10 * MS, 5, 40001, 5000, 9)));
     }
 
     @Test

@@ -27,7 +27,8 @@ class JsonReportTest {
 
     private static ReportSummary summary() {
         return new ReportSummary(84, 1, 15, 3, 16, 0, new TreeMap<>(Map.of("ipv4: header length 4 < 5", 1L)),
-                new TreeMap<>(Map.of("ICMP extension checksum", 2L)));
+                new TreeMap<>(Map.of("ICMP extension checksum", 2L)), null, 31,
+                new TreeMap<>(Map.of("sent by the prober (not a reply)", 3L)));
     }
 
     private static String document(List<Trace> traces, ReportSummary summary, boolean pretty) throws IOException {
@@ -88,8 +89,10 @@ class JsonReportTest {
         assertEquals(0, s.get("replies_unattributed").asLong());
         assertEquals(1, s.get("malformed").get("ipv4: header length 4 < 5").asLong());
         assertEquals(2, s.get("warnings").get("ICMP extension checksum").asLong());
+        assertEquals(31, s.get("copies_folded").asLong());
+        assertEquals("{\"sent by the prober (not a reply)\":3}", s.get("set_aside").toString());
         assertEquals(List.of("packets_read", "traces", "probes", "probes_past_stop", "replies_attributed",
-                "replies_unattributed", "malformed", "warnings"), fieldNames(s));
+                "replies_unattributed", "malformed", "warnings", "copies_folded", "set_aside"), fieldNames(s));
         assertEquals(List.of("version", "tool", "traces", "summary"), fieldNames(doc));
     }
 
@@ -100,7 +103,8 @@ class JsonReportTest {
         JsonNode doc = MAPPER.readTree(document(List.of(Samples.straight()), live, false));
         JsonNode s = doc.get("summary");
         assertEquals(List.of("packets_read", "traces", "probes", "probes_past_stop", "replies_attributed",
-                "replies_unattributed", "malformed", "warnings", "unattributed"), fieldNames(s));
+                "replies_unattributed", "malformed", "warnings", "copies_folded", "set_aside", "unattributed"),
+                fieldNames(s));
         assertEquals("{\"no such probe\":1,\"probe past the last hop\":9}", s.get("unattributed").toString());
         assertEquals(List.of(), HopJsonSchema.load().validate(doc, "#"));
         JsonNode none = MAPPER.readTree(document(List.of(), new ReportSummary(0, 0, 0, 0, 0, 0, null, null,
@@ -119,7 +123,7 @@ class JsonReportTest {
         assertEquals("{\n  \"version\": 1,\n  \"tool\": \"tracecap\",\n  \"traces\": [],\n  \"summary\": {\n"
                 + "    \"packets_read\": 0,\n    \"traces\": 0,\n    \"probes\": 0,\n    \"probes_past_stop\": 0,\n"
                 + "    \"replies_attributed\": 0,\n    \"replies_unattributed\": 0,\n    \"malformed\": {},\n"
-                + "    \"warnings\": {}\n  }\n}\n",
+                + "    \"warnings\": {},\n    \"copies_folded\": 0,\n    \"set_aside\": {}\n  }\n}\n",
                 document(List.of(), new ReportSummary(0, 0, 0, 0, 0, 0, null, null), true));
     }
 
