@@ -1,6 +1,6 @@
 package org.tracecap.cli;
 
-/** The text of {@code tracecap trace --help} (its golden copy: src/test/resources/golden/trace-help.txt). */
+/** The text of {@code tracecap trace --help}; its golden copy is src/test/resources/org/tracecap/cli/trace-help.txt. */
 final class TraceHelp {
     static final String TEXT = """
             usage: tracecap trace [OPTIONS] HOST [PACKET_LENGTH]

@@ -3,6 +3,7 @@ package org.tracecap.cli;
 import java.nio.file.Path;
 
 import org.tracecap.capture.MacAddress;
+import org.tracecap.report.ReverseDns;
 import org.tracecap.trace.TraceOptions;
 
 /**
@@ -15,6 +16,11 @@ import org.tracecap.trace.TraceOptions;
  */
 record TraceRequest(String host, TraceOptions options, String interfaceName, MacAddress gatewayMac, boolean numeric,
                     boolean json, boolean jsonl, Path output, Path savePcap, Multipath multipath) {
+
+    /** The names the output looks up: the system resolver's for the table without {@code -n}, else none. */
+    ReverseDns names() {
+        return !json && !numeric ? ReverseDns.system() : ReverseDns.numeric();
+    }
 
     /** {@code --multipath}: the MDA's confidence (95 or 99) and {@code --dot FILE} (or null). */
     record Multipath(int confidence, Path dot) {

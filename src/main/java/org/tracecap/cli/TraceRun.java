@@ -29,7 +29,7 @@ final class TraceRun {
             AtomicOutputFile outputFile, TraceInterruption interruption, PrintStream out, PrintStream err) {
         TraceOptions options = request.options();
         boolean text = !request.json();
-        ReverseDns names = text && !request.numeric() ? ReverseDns.system() : ReverseDns.numeric();
+        ReverseDns names = request.names();
         WatchedPort port = new WatchedPort(livePort, pcap, facts.sourceAddress(), names);
         FlowTracer tracer;
         try {
