@@ -2,17 +2,13 @@ package org.tracecap.trace;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 import org.tracecap.graph.Graph;
-import org.tracecap.graph.GraphBuilder;
 import org.tracecap.match.Classified;
 import org.tracecap.match.FrameClassifier;
 import org.tracecap.match.IcmpReply;
@@ -20,8 +16,6 @@ import org.tracecap.match.ProbeTable;
 import org.tracecap.match.QuotedProbe;
 import org.tracecap.match.SentProbe;
 import org.tracecap.match.TcpReply;
-import org.tracecap.model.Hop;
-import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.Bytes;
@@ -48,58 +42,11 @@ import org.tracecap.packet.ProbeEncoder;
  * every probe. Up to {@value #MAX_FLOWS} flows.
  *
  * <h2>Rules</h2>
- * A flow <em>reaches</em> a node at TTL {@code t}: the router that answered its (first answered) probe with
- * TTL {@code t}, or the TTL's silent node when neither its probe nor its one retry was answered.
- * A node is <em>final</em> when it is the destination or answered Destination Unreachable.
- * <ol>
- *   <li><b>Predecessors.</b> The predecessors of TTL {@code t} are the non-final nodes of TTL {@code t - 1}
- *       (for the first TTL: the source). A predecessor {@code v} is <em>the only one</em> when it is the
- *       source, or when TTL {@code t - 1} is complete (rule 6) and {@code v} is its one node.</li>
- *   <li><b>Stopping rule.</b> With {@code k} distinct routers (k ≥ 1) reached at {@code t} by the flows
- *       through {@code v} probed so far, {@code v} is done once {@code n(k)} such flows have been probed at
- *       {@code t} and none is in flight: n(1..16) = 6, 11, 16, 21, 27, 33, 38, 44, 51, 57, 63, 70, 76, 83, 90,
- *       96 at 95% confidence; 8, 15, 21, 28, 36, 43, 51, 58, 66, 74, 82, 90, 98, 106, 115, 123 at 99%
- *       (beyond 16, the last step again). The flows through the silent node of {@code t - 1} are probed at
- *       {@code t} as they are, without looking for more. Exceptions: at TTL 1 one flow (every frame goes
- *       to the one gateway MAC, so one router answers there); and one flow when all a predecessor's flows
- *       reached the destination (it answers whatever way a flow came; a longer path to it is not looked for,
- *       as in scamper's tracelb). When a TTL has several predecessors and none is known to reach two
- *       routers (paths side by side, or converging), {@code n(k)} flows in all suffice, k the routers of the
- *       TTL, spread evenly over the predecessors and at least one through each (MDA-Lite's hop-level rule,
- *       Vermeulen et al., IMC 2018); once one of them reaches two routers, the TTL goes back to the full
- *       rule for each predecessor.</li>
- *   <li><b>Flows.</b> A predecessor short of flows takes, in order: flows known to reach it at {@code t - 1}
- *       not yet probed at {@code t}; when it is the only one, new flows (they all cross it); else new flows
- *       sent at {@code t - 1} to find more that reach it (node control), at most {@value #NODE_CONTROL_LIMIT}
- *       per TTL. A predecessor that can get no more flows is done with what it has.</li>
- *   <li><b>Retries.</b> A probe not answered in time is sent again once (same flow, same TTL) before the flow
- *       counts as reaching the silent node.</li>
- *   <li><b>Per-packet load balancing.</b> When a TTL's predecessors are done and it has {@code k ≥ 2}
- *       routers, flows that reached its routers (one per router, in turn) are sent {@code m} more times, {@code m} the least with
- *       {@code (1/k)^m ≤ 1 − confidence} ({@link #perPacketResends}; a lost re-send is sent again): a per-flow
- *       balancer sends them all to the same router; any other answer marks the TTL as balanced per packet
- *       ({@link Graph#perPacketTtls()}).</li>
- *   <li><b>Completion.</b> TTL {@code t} is complete when TTL {@code t - 1} is, its predecessors are done,
- *       nothing sent at {@code t} (or for its node control) waits, and rule 5 is done. TTLs are worked on
- *       together: TTL {@code t + 1} starts as soon as some flow reaches a non-final node at {@code t}, with
- *       the flows known so far, so that the probes of a TTL whose routers must wait for rule 8 do not hold
- *       the others up.</li>
- *   <li><b>Stop.</b> Looking at complete TTLs in order: all of a TTL's nodes final: stop "reached" (or
- *       "unreachable" with the first router's code when the destination is not among them); the max TTL
- *       complete: "max-ttl"; {@value #GAP_LIMIT} TTLs in a row with only silent nodes (as scamper tracelb's
- *       gap limit): "gap-limit". {@link #stop()}: "interrupted", with probes in flight unanswered.
- *       A port failure: "incomplete" (the result holds the failure).</li>
- *   <li><b>Pacing.</b> Linux routers answer a source with a burst of 6 ICMP errors, then one per second
- *       (inet_peer_xrlim_allow; see {@link Tracer} rule 4). The tracer keeps that bucket for every router
- *       that has answered, taking a token for each answer. A probe that can only reach router {@code R}
- *       (a retry or re-send of a flow known to reach {@code R}) waits until {@code R} has a token left over
- *       its probes in flight; a probe of a new flow at {@code t}, which may reach any router of {@code t},
- *       waits until each of them has one left over every such probe in flight (at most 6 in flight while
- *       {@code t} has no router yet). Meanwhile other TTLs' probes go (rule 6). A router may not limit at
- *       all (icmp_ratelimit=0): when a probe is held only by the bucket of routers not yet known to
- *       limit, one such probe per TTL is sent anyway; a router that answers it with an empty bucket is known
- *       not to limit and no longer paced; when it goes unanswered the TTL is paced from then on, and its flow
- *       is sent again (not counted as rule 4's retry) once there is a token.</li>
+ * The rules are numbered as one list, each with the code that keeps it: 1 to 7 (predecessors, the stopping
+ * rule, flows, retries, per-packet load balancing, completion, stop) are {@link MdaPlanner}'s, over each TTL's
+ * {@link MdaTtlState}, with the stopping rule's numbers in {@link MdaStoppingRule}; 8 (pacing) is
+ * {@link MdaPacing}'s; 9 and 10 are this class's. {@link MdaResults} makes the result.
+ * <ol start="9">
  *   <li><b>Window and wait.</b> At most {@code -N} probes are in flight, {@code -z} apart. A probe is given
  *       up {@code MAX} seconds after it was sent, or {@code HERE × (rtt + 1 ms)} once its TTL has an answer
  *       (the largest RTT there), else {@code NEAR × (rtt + 1 ms)} of the largest RTT answered anywhere,
@@ -110,14 +57,8 @@ import org.tracecap.packet.ProbeEncoder;
  * <p>Not thread-safe apart from {@link #stop()}.
  */
 public final class MultipathTracer {
-    static final int[] PROBES_95 = {6, 11, 16, 21, 27, 33, 38, 44, 51, 57, 63, 70, 76, 83, 90, 96};
-    static final int[] PROBES_99 = {8, 15, 21, 28, 36, 43, 51, 58, 66, 74, 82, 90, 98, 106, 115, 123};
     /** Flows per run: destination ports basePort..basePort + 1023 (fewer when that passes 65535). */
     public static final int MAX_FLOWS = 1024;
-    static final int GAP_LIMIT = 3;
-    static final int NODE_CONTROL_LIMIT = 256;
-    private static final int RETRIES = 1;
-    private static final long SILENT = 1L << 32;
     /** What the run reports as its method: UDP, probes told apart by their checksum. */
     public static final org.tracecap.model.Method METHOD = MultipathUdpIdentity.METHOD;
 
@@ -134,19 +75,17 @@ public final class MultipathTracer {
     private final PacketPort port;
     private final Clock clock;
     private final MultipathUdpIdentity identity;
-    private final int maxFlows;
     private final FrameClassifier classifier = new FrameClassifier();
     private final ProbeTable table = new ProbeTable(MultipathUdpIdentity.MAX_PROBES);
-    private final List<Probe> probes = new ArrayList<>();
-    private final TtlState[] ttls;
-    private final Map<Integer, Bucket> buckets = new HashMap<>();
+    private final List<MdaProbe> probes = new ArrayList<>();
+    private final MdaPacing pacing = new MdaPacing();
+    private final MdaPlanner planner;
     private final SortedMap<String, Long> unattributed = new TreeMap<>();
     private final byte[] frame;
     private final long maxWaitNanos;
 
     private volatile boolean stopRequested;
     private boolean started;
-    private int flowsUsed;
     private int inFlight;
     private long lastSendNanos = Long.MIN_VALUE;
     private long latestCaptureNanos = Long.MIN_VALUE;
@@ -157,7 +96,7 @@ public final class MultipathTracer {
     }
 
     /**
-     * @param confidence 95 or 99 (rule 2)
+     * @param confidence 95 or 99 ({@link MdaPlanner} rule 2)
      * @param random     picks the source port (when the options leave it open) and the IP ID base
      * @throws IllegalArgumentException a confidence other than 95 or 99, a port that is not Ethernet, a source
      *                                  address other than the link's, or a packet length under 30 (two payload
@@ -186,12 +125,9 @@ public final class MultipathTracer {
         }
         int sourcePort = options.sourcePort() != null ? options.sourcePort()
                 : random.nextInt(Tracer.SOURCE_PORT_LOW, Tracer.SOURCE_PORT_HIGH + 1);
-        this.maxFlows = flowsFrom(options.basePort());
+        int maxFlows = flowsFrom(options.basePort());
         this.identity = new MultipathUdpIdentity(options.basePort(), maxFlows, sourcePort, random.nextInt(0x10000));
-        this.ttls = new TtlState[options.maxTtl() + 2];
-        for (int t = 0; t < ttls.length; t++) {
-            ttls[t] = new TtlState();
-        }
+        this.planner = new MdaPlanner(options, confidence, link.destinationAddress(), maxFlows, pacing, clock);
         this.frame = new byte[ProbeEncoder.ETHERNET_HEADER + options.packetLength()];
         this.maxWaitNanos = options.waiting().maxNanos();
     }
@@ -199,26 +135,6 @@ public final class MultipathTracer {
     /** How many flows a run from {@code basePort} may use: {@value #MAX_FLOWS}, fewer near port 65535. */
     public static int flowsFrom(int basePort) {
         return Math.min(MAX_FLOWS, 0xffff - basePort + 1);
-    }
-
-    /** Probes needed to rule out one more next hop once {@code k} were seen (rule 2). */
-    static int probesNeeded(int confidence, int k) {
-        int[] table = confidence == 99 ? PROBES_99 : PROBES_95;
-        if (k <= table.length) {
-            return table[Math.max(1, k) - 1];
-        }
-        int step = table[table.length - 1] - table[table.length - 2];
-        return table[table.length - 1] + (k - table.length) * step;
-    }
-
-    /**
-     * Rule 5: how many times to re-send one flow at a TTL with {@code routers} routers, so that a balancer
-     * spreading packets evenly over them is missed with a chance of at most 1 − confidence:
-     * {@code ceil(log(1/(1 - c)) / log(routers))}.
-     */
-    static int perPacketResends(int confidence, int routers) {
-        double miss = confidence == 99 ? 0.01 : 0.05;
-        return (int) Math.ceil(Math.log(1 / miss) / Math.log(Math.max(2, routers)) - 1e-9);
     }
 
     /** The UDP source port of every probe. */
@@ -231,7 +147,7 @@ public final class MultipathTracer {
         return new TreeMap<>(unattributed);
     }
 
-    /** Asks a running trace to stop (rule 7); safe from any thread, harmless after the end. */
+    /** Asks a running trace to stop ({@link MdaPlanner} rule 7); safe from any thread, harmless after the end. */
     public void stop() {
         stopRequested = true;
         port.wakeup();
@@ -253,8 +169,8 @@ public final class MultipathTracer {
         while (true) {
             long now = clock.nowNanos();
             expire(now);
-            List<Want> plan = plan();
-            stop = finished();
+            List<MdaPlanner.Want> plan = planner.plan();
+            stop = planner.finished();
             if (stop != null) {
                 break;
             }
@@ -280,334 +196,15 @@ public final class MultipathTracer {
                 break;
             }
         }
-        return result(stop, failure, startClock);
-    }
-
-    // ---- planning (rules 1-6) --------------------------------------------------------------------------
-
-    /** A probe to send: an existing flow, or a new one (flow -1), at a TTL. */
-    private record Want(int flow, int ttl, boolean perPacket, boolean nodeControl) {
-        Want(int flow, int ttl) {
-            this(flow, ttl, false, false);
-        }
-    }
-
-    /** What rules 1-5 want sent now, lowest TTL first; updates each TTL's completion. */
-    private List<Want> plan() {
-        List<Want> wants = new ArrayList<>();
-        int first = options.firstTtl();
-        for (TtlState s : ttls) {
-            s.complete = false;
-        }
-        for (int t = first; t <= options.maxTtl(); t++) {
-            if (t > first && !opens(t)) {
-                break;
-            }
-            planTtl(t, wants);
-        }
-        return wants;
-    }
-
-    /** Whether TTL {@code t} (above the first) has a predecessor yet and is not past a gap-limit run of silence. */
-    private boolean opens(int t) {
-        if (!ttls[t - 1].anyNonFinal()) {
-            return false;
-        }
-        int silent = 0;
-        for (int u = t - 1; u >= options.firstTtl() && ttls[u].complete && ttls[u].onlySilent(); u--) {
-            silent++;
-        }
-        return silent < GAP_LIMIT;
-    }
-
-    private void planTtl(int t, List<Want> wants) {
-        TtlState s = ttls[t];
-        boolean previousComplete = t == options.firstTtl() || ttls[t - 1].complete;
-        // Rule 4: retries.
-        for (FlowAtTtl f : s.flows.values()) {
-            if (f.wantsRetry()) {
-                wants.add(new Want(f.flow, t));
-            }
-        }
-        boolean done;
-        if (t == options.firstTtl()) {
-            done = planOnlyOne(t, s, List.of(), wants);
-        } else {
-            Map<Long, List<Integer>> preds = ttls[t - 1].groups(true);
-            if (previousComplete && preds.size() == 1 && ttls[t - 1].groups(false).size() == 1) {
-                done = planOnlyOne(t, s, preds.values().iterator().next(), wants);
-            } else {
-                if (!s.meshed && diverges(s, preds)) {
-                    s.meshed = true;
-                }
-                done = previousComplete & (s.meshed ? planEachPredecessor(t, s, preds, wants)
-                        : planHop(t, s, preds, wants));
-            }
-        }
-        if (t > options.firstTtl() && ttls[t - 1].nodeControlPending() > 0) {
-            done = false;
-        }
-        for (FlowAtTtl f : s.flows.values()) {
-            if (f.pending > 0 || f.wantsRetry()) {
-                done = false;
-            }
-        }
-        if (!done || s.flows.isEmpty()) {
-            return;
-        }
-        // Rule 5.
-        if (s.perPacketFlows == null) {
-            s.perPacketFlows = perPacketSamples(s, clock.nowNanos());
-        }
-        int resends = perPacketResends(confidence, s.routers().size());
-        // Re-sends lost (to a limit) are sent again, up to twice as many in all.
-        int missing = Math.min(resends - s.perPacketAnswered - s.perPacketPending, 2 * resends - s.perPacketSends);
-        if (!s.perPacketFlows.isEmpty() && missing > 0) {
-            for (int i = 0; i < missing; i++) {
-                int flow = s.perPacketFlows.get((s.perPacketSends + i) % s.perPacketFlows.size());
-                wants.add(new Want(flow, t, true, false));
-            }
-            return;
-        }
-        if (s.perPacketPending > 0) {
-            return;
-        }
-        s.complete = true;
-    }
-
-    /**
-     * Rule 2 when every flow at {@code t} crosses one predecessor (the source, or TTL {@code t - 1}'s only
-     * node): {@code n(k)} flows at {@code t}, first those known to cross it ({@code through}), then new ones.
-     * At TTL 1 one flow is enough: every probe goes to the one gateway MAC, so one router answers there.
-     * Returns whether the TTL's probing is done.
-     */
-    private boolean planOnlyOne(int t, TtlState s, List<Integer> through, List<Want> wants) {
-        List<Integer> routers = s.routers();
-        int need = t == 1 || onlyDestination(routers) ? 1 : probesNeeded(confidence, Math.max(1, routers.size()));
-        boolean waiting = s.flows.values().stream().anyMatch(f -> !f.resolved());
-        int have = s.flows.size();
-        if (have >= need) {
-            return !waiting;
-        }
-        int added = probeThrough(t, s, through, need - have, wants);
-        int fresh = Math.min(need - have - added, maxFlows - flowsUsed);
-        for (int i = 0; i < fresh; i++) {
-            wants.add(new Want(-1, t));
-        }
-        added += fresh;
-        return added == 0 && !waiting; // no flow left to be had: done with what there is
-    }
-
-    /**
-     * Rule 2's exception: flows that reached the destination need no company. The destination answers every
-     * flow that gets there, whichever way it came; another next hop would be a router on a longer path to it,
-     * which the MDA does not look for (as scamper's tracelb).
-     */
-    private boolean onlyDestination(List<Integer> routers) {
-        return routers.size() == 1 && routers.get(0) == link.destinationAddress();
-    }
-
-    /** Up to {@code count} of the flows {@code through} a predecessor not yet probed at {@code t}; how many. */
-    private static int probeThrough(int t, TtlState s, List<Integer> through, int count, List<Want> wants) {
-        int added = 0;
-        for (int f : through) {
-            if (added == count) {
-                break;
-            }
-            if (!s.flows.containsKey(f)) {
-                wants.add(new Want(f, t));
-                added++;
-            }
-        }
-        return added;
-    }
-
-    /** Whether some predecessor already reaches two routers or more at {@code t} (rule 2's full MDA then). */
-    private static boolean diverges(TtlState s, Map<Long, List<Integer>> preds) {
-        for (List<Integer> through : preds.values()) {
-            java.util.Set<Integer> routers = new java.util.HashSet<>();
-            for (int f : through) {
-                FlowAtTtl here = s.flows.get(f);
-                if (here != null && here.reached != null) {
-                    routers.add(here.reached);
-                }
-            }
-            if (routers.size() >= 2) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Rule 2 at a TTL with several predecessors none of which is known to reach two routers (paths that run
-     * side by side or converge): {@code n(k)} flows at {@code t} in all, k the routers of {@code t}, and at
-     * least one through each predecessor, spread evenly over them (MDA-Lite's hop-level rule, Vermeulen et
-     * al., IMC 2018). Returns whether the TTL's probing is done.
-     */
-    private boolean planHop(int t, TtlState s, Map<Long, List<Integer>> preds, List<Want> wants) {
-        List<Integer> routers = s.routers();
-        int need = Math.max(onlyDestination(routers) ? 1 : probesNeeded(confidence, Math.max(1, routers.size())),
-                preds.size());
-        List<List<Integer>> candidates = new ArrayList<>();
-        int[] have = new int[preds.size()];
-        int total = 0;
-        boolean waiting = false;
-        int i = 0;
-        for (List<Integer> through : preds.values()) {
-            List<Integer> free = new ArrayList<>();
-            for (int f : through) {
-                FlowAtTtl here = s.flows.get(f);
-                if (here == null) {
-                    free.add(f);
-                } else {
-                    have[i]++;
-                    waiting |= !here.resolved();
-                }
-            }
-            total += have[i];
-            candidates.add(free);
-            i++;
-        }
-        boolean everyOne = true;
-        for (int h : have) {
-            everyOne &= h > 0;
-        }
-        if (total >= need && everyOne) {
-            return !waiting;
-        }
-        // Round robin over the predecessors with the fewest flows at t.
-        int added = 0;
-        int short1 = 0;
-        while (true) {
-            int best = -1;
-            for (int p = 0; p < have.length; p++) {
-                if (!candidates.get(p).isEmpty() && (best < 0 || have[p] < have[best])) {
-                    best = p;
-                }
-            }
-            boolean stillShort = total + added < need;
-            boolean someEmpty = false;
-            for (int p = 0; p < have.length; p++) {
-                someEmpty |= have[p] == 0;
-            }
-            if (!stillShort && !someEmpty) {
-                break;
-            }
-            if (best < 0 || (!stillShort && have[best] > 0)) {
-                // A predecessor with no flow left to try: find more by node control.
-                short1 = stillShort ? need - total - added : 1;
-                break;
-            }
-            wants.add(new Want(candidates.get(best).remove(0), t));
-            have[best]++;
-            added++;
-        }
-        boolean controlling = short1 > 0 && nodeControl(t, s, short1, 0, wants) > 0;
-        return added == 0 && !controlling && !waiting;
-    }
-
-    /**
-     * Rule 3's node control for TTL {@code t}: new flows sent at {@code t - 1}, some of which will cross the
-     * predecessor short of flows; {@code wanted} flows beyond those already in flight for it and the
-     * {@code alreadyWanted} of this pass, within {@value #NODE_CONTROL_LIMIT} per TTL and the flows left.
-     * Returns how many node-control flows are wanted in this pass or in flight (0: none can be had).
-     */
-    private int nodeControl(int t, TtlState s, int wanted, int alreadyWanted, List<Want> wants) {
-        int pending = ttls[t - 1].nodeControlPending();
-        int left = Math.min(NODE_CONTROL_LIMIT - s.nodeControlSent - alreadyWanted,
-                maxFlows - flowsUsed - alreadyWanted);
-        int fresh = Math.max(0, Math.min(wanted - pending - alreadyWanted, left));
-        for (int n = 0; n < fresh; n++) {
-            wants.add(new Want(-1, t - 1, false, true));
-        }
-        return alreadyWanted + fresh + pending;
-    }
-
-    /**
-     * Rule 2 at a TTL where a predecessor reaches two routers or more among several predecessors (the full
-     * MDA, with node control): {@code n(k_v)} flows through each predecessor {@code v}. Returns whether the
-     * TTL's probing is done.
-     */
-    private boolean planEachPredecessor(int t, TtlState s, Map<Long, List<Integer>> preds, List<Want> wants) {
-        boolean done = true;
-        int nodeControl = 0;
-        for (Map.Entry<Long, List<Integer>> pred : preds.entrySet()) {
-            long v = pred.getKey();
-            List<Integer> through = pred.getValue();
-            boolean waiting = false;
-            java.util.Set<Integer> routers = new java.util.HashSet<>();
-            int have = 0;
-            for (int f : through) {
-                FlowAtTtl here = s.flows.get(f);
-                if (here == null) {
-                    continue;
-                }
-                have++;
-                if (here.reached != null) {
-                    routers.add(here.reached);
-                } else if (!here.silent) {
-                    waiting = true;
-                }
-            }
-            int need = onlyDestination(new ArrayList<>(routers)) ? 1
-                    : probesNeeded(confidence, Math.max(1, routers.size()));
-            if (v == SILENT) {
-                need = Math.min(need, through.size());
-            }
-            if (have >= need) {
-                done &= !waiting;
-                continue;
-            }
-            int added = probeThrough(t, s, through, need - have, wants);
-            boolean controlling = false;
-            if (have + added < need && v != SILENT) {
-                int underWay = nodeControl(t, s, need - have - added, nodeControl, wants);
-                nodeControl = underWay - ttls[t - 1].nodeControlPending();
-                controlling = underWay > 0;
-            }
-            // No more flows to be had (rule 3): v is done with what it has once they are answered.
-            done &= added == 0 && !controlling && !waiting;
-        }
-        return done;
-    }
-
-    /** Rule 7, on the complete TTLs in order; null while the run goes on. */
-    private StopReason finished() {
-        int silentRun = 0;
-        for (int t = options.firstTtl(); t <= options.maxTtl(); t++) {
-            TtlState s = ttls[t];
-            if (!s.complete) {
-                return null;
-            }
-            if (!s.anyNonFinal()) {
-                for (FlowAtTtl f : s.flows.values()) {
-                    if (f.reached != null && f.reached == link.destinationAddress()) {
-                        return StopReason.reached();
-                    }
-                }
-                for (FlowAtTtl f : s.flows.values()) {
-                    if (f.unreachableCode != null) {
-                        return f.unreachableCode == IcmpType.CODE_PORT_UNREACHABLE ? StopReason.reached()
-                                : StopReason.unreachable(f.unreachableCode);
-                    }
-                }
-                return StopReason.reached();
-            }
-            silentRun = s.onlySilent() ? silentRun + 1 : 0;
-            if (silentRun >= GAP_LIMIT) {
-                return StopReason.gapLimit();
-            }
-        }
-        return StopReason.maxTtl();
+        return MdaResults.build(link, confidence, stop, failure, startClock, probes, planner::ttl);
     }
 
     // ---- sending (rules 8 and 9) -----------------------------------------------------------------------
 
     /** Sends what the window, the interval and pacing allow; returns when a held probe may go (or MAX_VALUE). */
-    private long sendWhatMayGo(List<Want> wants, long now) throws IOException {
+    private long sendWhatMayGo(List<MdaPlanner.Want> wants, long now) throws IOException {
         long held = Long.MAX_VALUE;
-        for (Want w : wants) {
+        for (MdaPlanner.Want w : wants) {
             if (inFlight >= options.simultaneous() || stopRequested) {
                 break;
             }
@@ -619,54 +216,25 @@ public final class MultipathTracer {
                 held = Math.min(held, lastSendNanos + interval);
                 break;
             }
-            if (w.flow < 0 && flowsUsed >= maxFlows) {
+            if (w.flow() < 0 && !planner.freshFlowLeft()) {
                 continue;
             }
-            TtlState s = ttls[w.ttl];
-            FlowAtTtl known = w.flow < 0 ? null : s.flows.get(w.flow);
+            MdaTtlState s = planner.ttl(w.ttl());
+            MdaFlowAtTtl known = w.flow() < 0 ? null : s.flows.get(w.flow());
             // A re-send of rule 5 goes where its flow went, unless the balancer is per packet: then it may
             // meet an empty bucket elsewhere, and is sent again (rule 5).
             Integer target = known != null && known.reached != null ? known.reached : null;
             List<Integer> candidates = target != null ? List.of(target) : s.routers();
-            long readyAt = now;
-            List<Integer> blocking = new ArrayList<>();
-            boolean shallow = false;
-            for (int r : candidates) {
-                Bucket b = bucket(r);
-                if (b.unlimited) {
-                    continue;
-                }
-                int needed = b.pending + (target != null ? 0 : s.unknownPending) + 1;
-                long at = b.tokens.readyAt(needed, now);
-                if (at > now) {
-                    readyAt = Math.max(readyAt, at);
-                    if (b.tokens.readyAt(b.pending + 1, now) - now >= Tracer.ICMP_TOKEN_NANOS / 2) {
-                        // Its own bucket is half a second or more short, even if no probe of a new flow in
-                        // flight reaches it: an answer now would prove it does not limit (our model lags the
-                        // router's bucket by a round trip at most).
-                        blocking.add(r);
-                    } else {
-                        shallow = true;
-                    }
-                }
+            MdaPacing.Hold hold = pacing.hold(s, target, candidates, now);
+            if (hold.readyAt() > now && hold.verifying() == null) {
+                held = Math.min(held, hold.readyAt());
+                continue;
             }
-            if (candidates.isEmpty() && s.unknownPending >= Tracer.ICMP_BURST) {
-                readyAt = Long.MAX_VALUE;
-            }
-            boolean verify = false;
-            if (readyAt > now) {
-                if (!blocking.isEmpty() && !shallow && !s.limited && !s.verifyInFlight) {
-                    verify = true;
-                } else {
-                    held = Math.min(held, readyAt);
-                    continue;
-                }
-            }
-            int flow = w.flow;
+            int flow = w.flow();
             if (flow < 0) {
-                flow = flowsUsed++;
+                flow = planner.newFlow();
             }
-            send(flow, w.ttl, target, w.perPacket, w.nodeControl, verify ? blocking : null);
+            send(flow, w.ttl(), target, w.perPacket(), w.nodeControl(), hold.verifying());
             now = clock.nowNanos();
         }
         return held;
@@ -674,10 +242,10 @@ public final class MultipathTracer {
 
     private void send(int flow, int ttl, Integer target, boolean perPacket, boolean nodeControl,
                       List<Integer> verifying) throws IOException {
-        TtlState s = ttls[ttl];
-        FlowAtTtl f = s.flows.computeIfAbsent(flow, x -> new FlowAtTtl(flow));
+        MdaTtlState s = planner.ttl(ttl);
+        MdaFlowAtTtl f = s.flows.computeIfAbsent(flow, x -> new MdaFlowAtTtl(flow));
         int n = probes.size();
-        Probe p = new Probe(flow, ttl, target, perPacket, verifying);
+        MdaProbe p = new MdaProbe(flow, ttl, target, perPacket, verifying);
         probes.add(p);
         if (perPacket) {
             s.perPacketSends++;
@@ -686,7 +254,7 @@ public final class MultipathTracer {
             f.attempts++;
         }
         if (nodeControl) {
-            ttls[ttl + 1].nodeControlSent++;
+            planner.ttl(ttl + 1).nodeControlSent++;
             f.nodeControl = true;
         }
         f.probes.add(p);
@@ -695,7 +263,7 @@ public final class MultipathTracer {
             s.verifyInFlight = true;
         }
         if (target != null) {
-            bucket(target).pending++;
+            pacing.sent(target);
         } else {
             s.unknownPending++;
         }
@@ -714,10 +282,6 @@ public final class MultipathTracer {
         lastSendNanos = now;
         inFlight++;
         port.send(frame, length);
-    }
-
-    private Bucket bucket(int router) {
-        return buckets.computeIfAbsent(router, r -> new Bucket());
     }
 
     // ---- receiving -------------------------------------------------------------------------------------
@@ -764,7 +328,7 @@ public final class MultipathTracer {
             return;
         }
         int n = identity.sequenceOf(s);
-        Probe p = n < 0 || n >= probes.size() ? null : probes.get(n);
+        MdaProbe p = n < 0 || n >= probes.size() ? null : probes.get(n);
         if (p == null || p.sent != s) {
             unattributed(Tracer.NO_SUCH_PROBE);
             return;
@@ -775,17 +339,10 @@ public final class MultipathTracer {
         }
         p.reply = r;
         maxRttNanos = Math.max(maxRttNanos, p.rttNanos());
-        TtlState s2 = ttls[p.ttl];
+        MdaTtlState s2 = planner.ttl(p.ttl);
         s2.maxRttNanos = Math.max(s2.maxRttNanos, p.rttNanos());
-        Bucket b = bucket(r.source());
-        if (p.verifying != null && p.verifying.contains(r.source())) {
-            // Rule 8: it answered although its bucket, as Linux keeps it, was empty: it does not limit.
-            b.unlimited = true;
-        }
-        if (!b.unlimited) {
-            b.tokens.take(r.timeNanos());
-        }
-        FlowAtTtl f = s2.flows.get(p.flow);
+        pacing.answered(r.source(), p.verifying, r.timeNanos());
+        MdaFlowAtTtl f = s2.flows.get(p.flow);
         if (!p.perPacket && f.reached == null) {
             f.reached = r.source();
             boolean fin = r.source() == link.destinationAddress() || r.type() == IcmpType.DEST_UNREACHABLE;
@@ -798,14 +355,14 @@ public final class MultipathTracer {
     }
 
     /** A probe is answered or given up: the counts that held it are released. */
-    private void settle(Probe p, boolean timedOut) {
-        TtlState s = ttls[p.ttl];
-        FlowAtTtl f = s.flows.get(p.flow);
+    private void settle(MdaProbe p, boolean timedOut) {
+        MdaTtlState s = planner.ttl(p.ttl);
+        MdaFlowAtTtl f = s.flows.get(p.flow);
         p.timedOut = timedOut;
         inFlight--;
         f.pending--;
         if (p.target != null) {
-            bucket(p.target).pending--;
+            pacing.settled(p.target);
         } else {
             s.unknownPending--;
         }
@@ -821,7 +378,7 @@ public final class MultipathTracer {
                 s.perPacketAnswered++;
             }
         }
-        if (timedOut && !p.perPacket && f.reached == null && f.pending == 0 && f.attempts > RETRIES) {
+        if (timedOut && !p.perPacket && f.reached == null && f.pending == 0 && f.attempts > MdaFlowAtTtl.RETRIES) {
             f.silent = true;
         }
     }
@@ -829,7 +386,7 @@ public final class MultipathTracer {
     // ---- waiting ---------------------------------------------------------------------------------------
 
     private void expire(long now) {
-        for (Probe p : probes) {
+        for (MdaProbe p : probes) {
             if (!p.done() && now >= expiry(p)) {
                 settle(p, true);
             }
@@ -838,7 +395,7 @@ public final class MultipathTracer {
 
     private long nextDeadline() {
         long next = Long.MAX_VALUE;
-        for (Probe p : probes) {
+        for (MdaProbe p : probes) {
             if (!p.done()) {
                 next = Math.min(next, expiry(p));
             }
@@ -847,10 +404,10 @@ public final class MultipathTracer {
     }
 
     /** Rule 9. */
-    private long expiry(Probe p) {
+    private long expiry(MdaProbe p) {
         TraceOptions.Wait w = options.waiting();
         long timeout = maxWaitNanos;
-        long here = ttls[p.ttl].maxRttNanos;
+        long here = planner.ttl(p.ttl).maxRttNanos;
         if (w.here() > 0 && here > 0) {
             timeout = Math.min(timeout, scaled(here, w.here()));
         } else if (w.near() > 0 && maxRttNanos > 0) {
@@ -867,224 +424,5 @@ public final class MultipathTracer {
 
     private void unattributed(String reason) {
         unattributed.merge(reason, 1L, Long::sum);
-    }
-
-    // ---- results ---------------------------------------------------------------------------------------
-
-    private Result result(StopReason stop, IOException failure, long startClock) {
-        Map<String, String> live = new LinkedHashMap<>();
-        live.put("interface", link.interfaceName());
-        live.put("source_mac", LinkFacts.formatMac(link.sourceMac()));
-        live.put("gateway_mac", LinkFacts.formatMac(link.gatewayMac()));
-        // flow -> TTL -> results, in send order
-        SortedMap<Integer, SortedMap<Integer, List<ProbeResult>>> byFlow = new TreeMap<>();
-        for (Probe p : probes) {
-            byFlow.computeIfAbsent(p.flow, x -> new TreeMap<>()).computeIfAbsent(p.ttl, x -> new ArrayList<>())
-                    .add(p.result());
-        }
-        List<Trace> traces = new ArrayList<>();
-        for (Map.Entry<Integer, SortedMap<Integer, List<ProbeResult>>> e : byFlow.entrySet()) {
-            List<Hop> hops = new ArrayList<>();
-            long start = Long.MAX_VALUE;
-            long end = Long.MIN_VALUE;
-            StopReason flowStop = stop;
-            for (Map.Entry<Integer, List<ProbeResult>> h : e.getValue().entrySet()) {
-                hops.add(new Hop(h.getKey(), h.getValue()));
-                for (ProbeResult r : h.getValue()) {
-                    start = Math.min(start, r.sendTimeNanos());
-                    end = Math.max(end, r.rttNanos() == null ? r.sendTimeNanos() : r.sendTimeNanos() + r.rttNanos());
-                }
-            }
-            FlowAtTtl last = ttls[e.getValue().lastKey()].flows.get(e.getKey());
-            if (last.isFinal) {
-                flowStop = last.unreachableCode == null || last.unreachableCode == IcmpType.CODE_PORT_UNREACHABLE
-                        ? StopReason.reached() : StopReason.unreachable(last.unreachableCode);
-            }
-            traces.add(new Trace(link.sourceAddress(), link.destinationAddress(), MultipathUdpIdentity.METHOD, start,
-                    end, flowStop, hops, live));
-        }
-        Graph graph = GraphBuilder.build(link.sourceAddress(), link.destinationAddress(), MultipathUdpIdentity.METHOD,
-                confidence, stop, traces);
-        if (traces.isEmpty()) {
-            graph = new Graph(graph.source(), graph.destination(), graph.method(), confidence, startClock, startClock,
-                    stop, 0, List.of(), List.of(), List.of(), List.of());
-        }
-        return new Result(graph, traces, failure);
-    }
-
-    // ---- state -----------------------------------------------------------------------------------------
-
-    /** One flow at one TTL: its probes and the node it reached. */
-    private static final class FlowAtTtl {
-        final int flow;
-        final List<Probe> probes = new ArrayList<>();
-        int attempts;
-        int pending;
-        Integer reached;
-        Integer unreachableCode;
-        boolean isFinal;
-        boolean silent;
-        boolean nodeControl;
-
-        FlowAtTtl(int flow) {
-            this.flow = flow;
-        }
-
-        boolean resolved() {
-            return reached != null || silent;
-        }
-
-        /** Rules 4 and 8: unanswered, nothing in flight, and a send left (a lost pacing test is free). */
-        boolean wantsRetry() {
-            return reached == null && !silent && pending == 0 && attempts <= RETRIES && !probes.isEmpty();
-        }
-    }
-
-    /** One TTL. */
-    private final class TtlState {
-        final Map<Integer, FlowAtTtl> flows = new TreeMap<>();
-        int unknownPending;
-        boolean verifyInFlight;
-        boolean limited;
-        /** Rule 5's flows once chosen (empty: the TTL needs no test). */
-        List<Integer> perPacketFlows;
-        int perPacketSends;
-        int perPacketPending;
-        int perPacketAnswered;
-        int nodeControlSent;
-        /** Rule 2: a predecessor reaches two routers or more here, so each gets its own n(k). */
-        boolean meshed;
-        long maxRttNanos;
-        boolean complete;
-
-        /** The routers flows reached here so far, in first-answer order. */
-        List<Integer> routers() {
-            List<Integer> out = new ArrayList<>();
-            for (FlowAtTtl f : flows.values()) {
-                if (f.reached != null && !out.contains(f.reached)) {
-                    out.add(f.reached);
-                }
-            }
-            return out;
-        }
-
-        /**
-         * The resolved flows by the node they reached (key: unsigned address, or SILENT), optionally without
-         * the final nodes.
-         */
-        Map<Long, List<Integer>> groups(boolean nonFinalOnly) {
-            Map<Long, List<Integer>> out = new TreeMap<>();
-            for (FlowAtTtl f : flows.values()) {
-                if (!f.resolved() || (nonFinalOnly && f.isFinal)) {
-                    continue;
-                }
-                long key = f.silent ? SILENT : f.reached & 0xffffffffL;
-                out.computeIfAbsent(key, k -> new ArrayList<>()).add(f.flow);
-            }
-            return out;
-        }
-
-        boolean anyNonFinal() {
-            for (FlowAtTtl f : flows.values()) {
-                if (f.resolved() && !f.isFinal) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        boolean onlySilent() {
-            for (FlowAtTtl f : flows.values()) {
-                if (!f.silent) {
-                    return false;
-                }
-            }
-            return !flows.isEmpty();
-        }
-
-        int nodeControlPending() {
-            int n = 0;
-            for (FlowAtTtl f : flows.values()) {
-                if (f.nodeControl && !f.resolved()) {
-                    n++;
-                }
-            }
-            return n;
-        }
-
-    }
-
-    /**
-     * Rule 5's flows, when the TTL has two routers or more: for each router, the lowest flow that reached it,
-     * the routers with the most tokens left (rule 8) first. The re-sends take them in turn, so that they
-     * share the routers' buckets; each re-send, like a single flow's, finds another router with a chance of
-     * {@code 1 - 1/k} under a per-packet balancer. Empty when the TTL has one router.
-     */
-    private List<Integer> perPacketSamples(TtlState s, long now) {
-        List<Integer> routers = s.routers();
-        if (routers.size() < 2) {
-            return List.of();
-        }
-        Map<Integer, Integer> firstFlow = new LinkedHashMap<>();
-        for (FlowAtTtl f : s.flows.values()) {
-            if (f.reached != null) {
-                firstFlow.putIfAbsent(f.reached, f.flow);
-            }
-        }
-        List<Integer> byTokens = new ArrayList<>(firstFlow.keySet());
-        byTokens.sort(java.util.Comparator.comparingLong((Integer r) -> {
-            Bucket b = bucket(r);
-            return b.unlimited ? Long.MAX_VALUE : b.tokens.tokensAt(now) - b.pending * Tracer.ICMP_TOKEN_NANOS;
-        }).reversed());
-        List<Integer> flows = new ArrayList<>();
-        for (int r : byTokens) {
-            flows.add(firstFlow.get(r));
-        }
-        return flows;
-    }
-
-    /** A router's bucket (rule 8), with the probes in flight that can only reach it. */
-    private static final class Bucket {
-        final TokenBucket tokens = new TokenBucket();
-        int pending;
-        boolean unlimited;
-    }
-
-    /** One probe. */
-    private static final class Probe {
-        final int flow;
-        final int ttl;
-        final Integer target;
-        final boolean perPacket;
-        final List<Integer> verifying;
-        SentProbe sent;
-        long clockSendNanos;
-        Long captureSendNanos;
-        IcmpReply reply;
-        boolean timedOut;
-
-        Probe(int flow, int ttl, Integer target, boolean perPacket, List<Integer> verifying) {
-                        this.flow = flow;
-            this.ttl = ttl;
-            this.target = target;
-            this.perPacket = perPacket;
-            this.verifying = verifying;
-        }
-
-        boolean done() {
-            return reply != null || timedOut;
-        }
-
-        long sendNanos() {
-            return captureSendNanos != null ? captureSendNanos : clockSendNanos;
-        }
-
-        long rttNanos() {
-            return reply == null ? 0 : Math.max(0, reply.timeNanos() - sendNanos());
-        }
-
-        ProbeResult result() {
-            return ProbeResults.of(sent, sendNanos(), reply);
-        }
     }
 }

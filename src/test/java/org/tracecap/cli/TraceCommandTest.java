@@ -49,7 +49,7 @@ class TraceCommandTest {
 
     @Test
     void defaultsAreTraceroutes() throws Exception {
-        TraceCommand.Request r = TraceCommand.parse("198.18.5.2");
+        TraceRequest r = TraceOptionsParser.parse("198.18.5.2");
         assertEquals("198.18.5.2", r.host());
         assertEquals(TraceOptions.defaults(), r.options());
         assertNull(r.interfaceName());
@@ -61,7 +61,7 @@ class TraceCommandTest {
 
     @Test
     void everyOptionIsRead() throws Exception {
-        TraceCommand.Request r = TraceCommand.parse("-i", "eth1", "-f", "2", "-m", "12", "-q", "4", "-p", "40000",
+        TraceRequest r = TraceOptionsParser.parse("-i", "eth1", "-f", "2", "-m", "12", "-q", "4", "-p", "40000",
                 "-w", "2,1.5,4", "-N", "8", "-z", "50", "-s", "198.18.1.1", "-t", "16", "-F", "-n",
                 "--gateway-mac", "02:00:c6:12:01:02", "--json", "-o", "out.json", "--jsonl", "--save-pcap",
                 "t.pcap", "example.test", "100");
@@ -87,7 +87,7 @@ class TraceCommandTest {
 
     @Test
     void longOptionsAreTraceroutes() throws Exception {
-        TraceCommand.Request r = TraceCommand.parse("--first=3", "--max-hops=9", "--queries=1", "--port=50000",
+        TraceRequest r = TraceOptionsParser.parse("--first=3", "--max-hops=9", "--queries=1", "--port=50000",
                 "--wait=1", "--sim-queries=1", "--sendwait=0.2", "--tos=8", "--dont-fragment", "--numeric",
                 "--interface=eth0", "--source=198.18.1.1", "--output=x.json", "198.18.5.2");
         TraceOptions o = r.options();
@@ -108,7 +108,7 @@ class TraceCommandTest {
         "1/2/3, 1, 2, 3",
     })
     void waitTakesOneToThreeNumbers(String text, double max, double here, double near) throws Exception {
-        assertEquals(new TraceOptions.Wait(max, here, near), TraceCommand.waiting(text));
+        assertEquals(new TraceOptions.Wait(max, here, near), TraceOptionsParser.waiting(text));
     }
 
     @ParameterizedTest
@@ -122,7 +122,7 @@ class TraceCommandTest {
         "500, 500000000",
     })
     void sendWaitIsSecondsOrMillisecondsAboveTen(String text, long nanos) throws Exception {
-        assertEquals(nanos, TraceCommand.sendWait(text));
+        assertEquals(nanos, TraceOptionsParser.sendWait(text));
     }
 
     @ParameterizedTest
@@ -191,32 +191,33 @@ class TraceCommandTest {
 
     @Test
     void errorLinesNameTracecapOnce() {
-        assertEquals("tracecap: needs root or CAP_NET_RAW", TraceCommand.errorLine("tracecap needs root or CAP_NET_RAW"));
-        assertEquals("tracecap: no route to host 10.0.0.1", TraceCommand.errorLine("no route to host\n10.0.0.1"));
+        assertEquals("tracecap: needs root or CAP_NET_RAW",
+                TraceOutput.errorLine("tracecap needs root or CAP_NET_RAW"));
+        assertEquals("tracecap: no route to host 10.0.0.1", TraceOutput.errorLine("no route to host\n10.0.0.1"));
     }
 
     @Test
     void aFrameTooLongForTheLinkSaysWhy() {
         assertEquals("cannot send a 9014-byte frame on eth0: send: Message too long (tracecap does not fragment"
                 + " probes: packet length 9000 must fit the interface's MTU)",
-                TraceCommand.sendAdvice("cannot send a 9014-byte frame on eth0: send: Message too long", 9000));
-        assertEquals("cannot send: Network is down", TraceCommand.sendAdvice("cannot send: Network is down", 60));
+                TraceOutput.sendAdvice("cannot send a 9014-byte frame on eth0: send: Message too long", 9000));
+        assertEquals("cannot send: Network is down", TraceOutput.sendAdvice("cannot send: Network is down", 60));
     }
 
     @Test
     void parseReturnsNullForHelp() throws Exception {
-        assertNull(TraceCommand.parse("--help"));
-        assertThrows(TraceCommand.UsageException.class, () -> TraceCommand.parse("-q"));
+        assertNull(TraceOptionsParser.parse("--help"));
+        assertThrows(TraceOptionsParser.UsageException.class, () -> TraceOptionsParser.parse("-q"));
     }
 
     @Test
     void multipathOptions() throws Exception {
-        assertNull(TraceCommand.parse("198.18.5.2").multipath());
-        TraceCommand.Request r = TraceCommand.parse("--multipath", "198.18.5.2");
+        assertNull(TraceOptionsParser.parse("198.18.5.2").multipath());
+        TraceRequest r = TraceOptionsParser.parse("--multipath", "198.18.5.2");
         assertEquals(95, r.multipath().confidence());
         assertNull(r.multipath().dot());
-        r = TraceCommand.parse("--multipath", "--confidence", "99", "--dot", "graph.dot", "-m", "12", "-o", "g.json",
-                "198.18.5.2");
+        r = TraceOptionsParser.parse("--multipath", "--confidence", "99", "--dot", "graph.dot", "-m", "12", "-o",
+                "g.json", "198.18.5.2");
         assertEquals(99, r.multipath().confidence());
         assertEquals(java.nio.file.Path.of("graph.dot"), r.multipath().dot());
         assertEquals(12, r.options().maxTtl());
@@ -235,8 +236,8 @@ class TraceCommandTest {
             {"--multipath", "--json", "--jsonl", "198.18.5.2"},
         };
         for (String[] args : bad) {
-            TraceCommand.UsageException e = assertThrows(TraceCommand.UsageException.class,
-                    () -> TraceCommand.parse(args));
+            TraceOptionsParser.UsageException e = assertThrows(TraceOptionsParser.UsageException.class,
+                    () -> TraceOptionsParser.parse(args));
             assertTrue(e.getMessage().contains("--multipath") || e.getMessage().contains("--confidence"),
                     String.join(" ", args) + ": " + e.getMessage());
         }

@@ -119,25 +119,25 @@ class MultipathTracerTest {
 
     @Test
     void stoppingRuleTables() {
-        assertEquals(6, MultipathTracer.probesNeeded(95, 1));
-        assertEquals(11, MultipathTracer.probesNeeded(95, 2));
-        assertEquals(96, MultipathTracer.probesNeeded(95, 16));
-        assertEquals(102, MultipathTracer.probesNeeded(95, 17));
-        assertEquals(8, MultipathTracer.probesNeeded(99, 1));
-        assertEquals(123, MultipathTracer.probesNeeded(99, 16));
-        assertEquals(6, MultipathTracer.probesNeeded(95, 0));
+        assertEquals(6, MdaStoppingRule.probesNeeded(95, 1));
+        assertEquals(11, MdaStoppingRule.probesNeeded(95, 2));
+        assertEquals(96, MdaStoppingRule.probesNeeded(95, 16));
+        assertEquals(102, MdaStoppingRule.probesNeeded(95, 17));
+        assertEquals(8, MdaStoppingRule.probesNeeded(99, 1));
+        assertEquals(123, MdaStoppingRule.probesNeeded(99, 16));
+        assertEquals(6, MdaStoppingRule.probesNeeded(95, 0));
         assertEquals(List.of(8, 15, 21, 28, 36, 43, 51, 58, 66, 74, 82, 90, 98, 106, 115, 123),
-                java.util.stream.IntStream.rangeClosed(1, 16).map(k -> MultipathTracer.probesNeeded(99, k))
+                java.util.stream.IntStream.rangeClosed(1, 16).map(k -> MdaStoppingRule.probesNeeded(99, k))
                         .boxed().toList());
     }
 
     @Test
     void perPacketResendsMatchTheConfidence() {
-        assertEquals(5, MultipathTracer.perPacketResends(95, 2)); // (1/2)^5 = 3% <= 5%
-        assertEquals(3, MultipathTracer.perPacketResends(95, 4)); // (1/4)^3 = 1.6%
-        assertEquals(7, MultipathTracer.perPacketResends(99, 2)); // (1/2)^7 = 0.8% <= 1%
-        assertEquals(4, MultipathTracer.perPacketResends(99, 4));
-        assertEquals(2, MultipathTracer.perPacketResends(99, 10)); // exactly 1%
+        assertEquals(5, MdaStoppingRule.perPacketResends(95, 2)); // (1/2)^5 = 3% <= 5%
+        assertEquals(3, MdaStoppingRule.perPacketResends(95, 4)); // (1/4)^3 = 1.6%
+        assertEquals(7, MdaStoppingRule.perPacketResends(99, 2)); // (1/2)^7 = 0.8% <= 1%
+        assertEquals(4, MdaStoppingRule.perPacketResends(99, 4));
+        assertEquals(2, MdaStoppingRule.perPacketResends(99, 10)); // exactly 1%
     }
 
     @Test
@@ -237,7 +237,7 @@ class MultipathTracerTest {
         Map<Integer, Set<String>> nodes = nodes(r.graph());
         assertEquals(Set.of("*"), nodes.get(5));
         assertEquals(Set.of("*"), nodes.get(7));
-        assertFalse(nodes.containsKey(8), "stops after " + MultipathTracer.GAP_LIMIT + " silent TTLs: " + nodes);
+        assertFalse(nodes.containsKey(8), "stops after " + MdaPlanner.GAP_LIMIT + " silent TTLs: " + nodes);
     }
 
     @Test

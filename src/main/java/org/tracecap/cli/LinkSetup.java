@@ -1,0 +1,154 @@
+package org.tracecap.cli;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.tracecap.capture.Interfaces;
+import org.tracecap.capture.LinkInterface;
+import org.tracecap.capture.LiveCaptureException;
+import org.tracecap.capture.MacAddress;
+import org.tracecap.capture.NeighbourLookup;
+import org.tracecap.capture.Privilege;
+import org.tracecap.capture.Route;
+import org.tracecap.capture.RouteLookup;
+import org.tracecap.packet.Ipv4Address;
+import org.tracecap.trace.LinkFacts;
+
+/**
+ * The setup steps of {@code tracecap trace} before any probe, each a {@link SetupException} (or a
+ * {@link LiveCaptureException}) said in one line: HOST to an address, the output files' directories, and the
+ * link a trace goes out on (privilege, interface, route, source address, the gateway's MAC when known).
+ */
+final class LinkSetup {
+    private LinkSetup() {
+    }
+
+    /** A failed setup step, said in one line after {@code tracecap: }. */
+    static final class SetupException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        SetupException(String message) {
+            super(message);
+        }
+    }
+
+    /** HOST as an IPv4 address: dotted as is, else the first IPv4 address the system resolver gives. */
+    static int resolve(String host) throws SetupException {
+        try {
+            return Ipv4Address.parse(host);
+        } catch (IllegalArgumentException notDotted) {
+            // a name, then
+        }
+        InetAddress[] all;
+        try {
+            all = InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+            String why = e.getMessage() == null ? "unknown host" : e.getMessage();
+            if (why.startsWith(host + ": ")) {
+                why = why.substring(host.length() + 2);
+            } else if (why.equals(host)) {
+                why = "unknown host";
+            }
+            throw new SetupException("cannot resolve " + host + ": " + why);
+        } catch (SecurityException e) {
+            throw new SetupException("cannot resolve " + host + ": " + e.getMessage());
+        }
+        for (InetAddress a : all) {
+            if (a instanceof Inet4Address v4) {
+                return Ipv4Address.fromBytes(v4.getAddress());
+            }
+        }
+        throw new SetupException("cannot resolve " + host + ": it has no IPv4 address (tracecap traces IPv4 only)");
+    }
+
+    /** Where a file option can be created: fails early, before any probe, on a directory or a missing one. */
+    static void checkWritable(Path target) throws SetupException {
+        if (target == null) {
+            return;
+        }
+        if (Files.isDirectory(target)) {
+            throw new SetupException("cannot write " + target + ": is a directory");
+        }
+        Path directory = target.toAbsolutePath().getParent();
+        if (directory == null || !Files.isDirectory(directory)) {
+            throw new SetupException("cannot write " + target + ": no such directory");
+        }
+        if (!Files.isWritable(directory)) {
+            throw new SetupException("cannot write " + target + ": permission denied");
+        }
+    }
+
+    /**
+     * The link a trace goes out on, checked: the route, its interface, the source address, and the gateway's MAC
+     * when it is known without an ARP exchange (given, or in the neighbour table), else null.
+     */
+    record CheckedLink(Route route, LinkInterface link, int source, MacAddress gatewayMac) {
+        LinkFacts facts(MacAddress gateway) {
+            return new LinkFacts(link.name(), link.mac().bytes(), gateway.bytes(), source, route.destination());
+        }
+    }
+
+    /**
+     * The link a trace to {@code destination} goes out on: interface, MACs and addresses.
+     *
+     * @throws LiveCaptureException no privilege, unknown interface, no route
+     */
+    static CheckedLink link(TraceRequest request, int destination, TraceInterruption interruption)
+            throws LiveCaptureException, SetupException {
+        String asked = request.interfaceName();
+        // each listing is a pcap_findalldevs: list at most once, and no earlier than before
+        List<LinkInterface> interfaces = null;
+        if (asked != null) {
+            Privilege.check(asked);
+            interfaces = Interfaces.list();
+            Interfaces.find(asked, interfaces);
+        }
+        Integer source = request.options().sourceAddress();
+        if (source != null && interfaces == null) {
+            interfaces = Interfaces.list();
+        }
+        if (source != null && interfaces.stream().noneMatch(i -> i.hasAddress(source))) {
+            throw new SetupException("-s " + Ipv4Address.format(source) + " is not an address of this host: see"
+                    + " ip -4 address");
+        }
+        Route route = RouteLookup.lookup(destination, source, asked);
+        interruption.check();
+        if (route.local()) {
+            // Frames injected on lo towards the host itself never reach its UDP layer (they are counted in
+            // IpInReceives and go no further), so no Port Unreachable could come back.
+            throw new SetupException(Ipv4Address.format(destination) + " is an address of this host: tracecap"
+                    + " sends its probes as frames on a link and cannot trace the host itself");
+        }
+        if (asked == null) {
+            Privilege.check(route.interfaceName());
+        }
+        LinkInterface link = Interfaces.find(route.interfaceName(),
+                interfaces != null ? interfaces : Interfaces.list());
+        if (link.loopback()) {
+            throw new SetupException("interface " + link.name() + " is the loopback device: probes sent there"
+                    + " never leave this host; choose another with -i");
+        }
+        if (!link.up()) {
+            throw new SetupException("interface " + link.name() + " is down: bring it up with ip link set "
+                    + link.name() + " up");
+        }
+        int from = source != null ? source : route.source();
+        if (source != null && !link.hasAddress(source)) {
+            throw new SetupException("-s " + Ipv4Address.format(source) + " is not an address of " + link.name()
+                    + " (" + (link.addresses().isEmpty() ? "it has none" : "it has " + link.addresses().stream()
+                    .map(LinkInterface.Address::toString).collect(Collectors.joining(", "))) + ")");
+        }
+        if (link.mac() == null) {
+            throw new SetupException("interface " + link.name() + " has no Ethernet address: tracecap sends"
+                    + " Ethernet frames only");
+        }
+        MacAddress gateway = request.gatewayMac() != null ? request.gatewayMac()
+                : NeighbourLookup.known(route, link).orElse(null);
+        return new CheckedLink(route, link, from, gateway);
+    }
+}

@@ -1,0 +1,60 @@
+package org.tracecap.cli;
+
+/** The text of {@code tracecap trace --help}; its golden copy is src/test/resources/org/tracecap/cli/trace-help.txt. */
+final class TraceHelp {
+    static final String TEXT = """
+            usage: tracecap trace [OPTIONS] HOST [PACKET_LENGTH]
+
+            Traces the path to HOST (an IPv4 address or a name) live: builds UDP probes itself,
+            sends them on one interface with libpcap, captures the ICMP answers there and prints
+            each hop as soon as it is settled. Needs root, or CAP_NET_RAW and CAP_NET_ADMIN.
+            Options and defaults are traceroute's. Ctrl-C stops and prints what was learned.
+
+            options:
+              -i, --interface IFACE  send and capture on IFACE (default: the route's interface)
+              -f, --first TTL        first TTL probed, 1..255 (default 1)
+              -m, --max-hops TTL     highest TTL probed, up to 255 (default 30)
+              -q, --queries N        probes per hop, 1..10 (default 3)
+              -p, --port PORT        destination port of the first probe, the next probes
+                                     take the next ports (default 33434)
+              -w, --wait MAX[,HERE,NEAR]
+                                     wait at most MAX seconds for a reply, less once the same
+                                     hop (HERE x its RTT) or a later one (NEAR x its RTT)
+                                     answered; 0 turns a factor off (default 5,3,10)
+              -N, --sim-queries N    probes in flight at once, 1..1024 (default 16)
+              -z, --sendwait TIME    least time between two probes: seconds, or milliseconds
+                                     when above 10 (default 0)
+              -s, --source ADDR      send from ADDR, an address of the interface
+              -t, --tos TOS          IP type of service byte, 0..255 (default 0)
+              -F, --dont-fragment    set the IP Don't Fragment flag
+              -n, --numeric          print addresses only, no reverse DNS lookups
+                  --method METHOD    classic (a destination port per probe), paris (one flow,
+                                     probes told apart by UDP checksum and IP ID) or dublin
+                                     (one flow per destination port, IP ID) (default classic)
+                  --flows N          dublin: trace N flows, to ports PORT..PORT+N-1, one after
+                                     another, each printed as its own trace, 1..64 (default 1)
+                  --multipath        map every path with the Multipath Detection Algorithm (MDA,
+                                     as scamper tracelb): flows to ports PORT, PORT+1..., probes
+                                     told apart by UDP checksum and IP ID; prints the graph of
+                                     routers per TTL and their links (docs/multipath.md)
+                  --confidence C     multipath: 95 or 99, the chance that no next hop is missed
+                                     at each router (default 95)
+                  --dot FILE         multipath: also write the graph for Graphviz to FILE
+                  --gateway-mac MAC  send the probes to MAC, not to the next hop looked up
+                  --json             print hop JSON (docs/hop-json.md) instead of the table
+              -o, --output FILE      also write hop JSON to FILE (replaced once it is complete)
+                  --jsonl            write JSON Lines (the trace on one line), not a document
+                  --save-pcap FILE   save every frame sent and captured to FILE (pcap), which
+                                     'tracecap replay FILE' reads back
+              -h, --help             show this help
+
+            PACKET_LENGTH is the probes' IP length in bytes, 28..65535 (default 60). tracecap
+            does not fragment probes: the length must fit the interface's MTU.
+
+            exit status: 0 done (reached or not), 2 bad usage or a setup error (no privilege,
+            unknown interface, unresolvable host, no route, no ARP answer).
+            """;
+
+    private TraceHelp() {
+    }
+}
