@@ -166,4 +166,32 @@ class Ipv6EncoderTest {
         assertThrows(IllegalArgumentException.class,
                 () -> IcmpErrorEncoder.timeExceeded(r1, CLIENT, probe, 14, 60));
     }
+
+    /**
+     * Checksums tshark 3.x -V calls correct, for frames these calls wrote (text2pcap of their hex): the UDP
+     * probe with pattern 01 02 03 (0x8289), Packet Too Big quoting the forced Echo Request (0x033b), Time
+     * Exceeded quoting it with an MPLS object (0xf6ee, extension structure 0x8a0d).
+     */
+    @Test
+    void checksumsTsharkVerified() {
+        byte[] mac1 = Bytes.fromHex("020000000001");
+        byte[] mac2 = Bytes.fromHex("020000000002");
+        ProbeEncoder.Udp6Probe u = new ProbeEncoder.Udp6Probe(mac2, mac1, CLIENT, SERVER, 5, 0, 0, 33000, 33434, 30,
+                ProbeEncoder.NATURAL_CHECKSUM, new byte[] {1, 2, 3});
+        byte[] b = new byte[u.frameLength()];
+        ProbeEncoder.encode(u, b, 0);
+        assertEquals(0x8289, Bytes.u16(b, 14 + 40 + UdpView.CHECKSUM));
+        ProbeEncoder.Echo6Probe e = new ProbeEncoder.Echo6Probe(mac2, mac1, CLIENT, SERVER, 5, 0, 0, 7, 9, 16, 0xbeef,
+                null);
+        byte[] echo = new byte[e.frameLength()];
+        ProbeEncoder.encode(e, echo, 0);
+        byte[] ptb = IcmpErrorEncoder.packetTooBig(ROUTER, CLIENT, 1280, echo, 14, echo.length - 14)
+                .ethernet(mac1, mac2).toBytes();
+        assertEquals(0x033b, Bytes.u16(ptb, 14 + 40 + IcmpView.CHECKSUM));
+        byte[] te = IcmpErrorEncoder.timeExceeded(ROUTER, CLIENT, echo, 14, echo.length - 14).ethernet(mac1, mac2)
+                .extensions(List.of(IcmpExtensions.mplsObject(List.of(new MplsEntry(16005, 0, true, 1)))))
+                .toBytes();
+        assertEquals(0xf6ee, Bytes.u16(te, 14 + 40 + IcmpView.CHECKSUM));
+        assertEquals(0x8a0d, Bytes.u16(te, 14 + 40 + 8 + 128 + 2));
+    }
 }
