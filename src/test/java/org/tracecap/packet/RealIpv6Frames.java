@@ -42,7 +42,7 @@ public final class RealIpv6Frames {
             "3333ff000002b2a89e7fac8186dd6000000000203aff20010db8000100000000000000000001ff0200000000000000000001"
             + "ff0000028700207c0000000020010db80001000000000000000000020101b2a89e7fac81";
 
-    /** Frame 6: Neighbor Advertisement (solicited, override) for 2001:db8:1::2, target link-layer option. */
+    /** Frame 6: Neighbor Advertisement (router, solicited, override) for 2001:db8:1::2, target link-layer option. */
     public static final String NEIGHBOR_ADVERTISEMENT =
             "b2a89e7fac814e0a23e28deb86dd6000000000203aff20010db800010000000000000000000220010db80001000000000000"
             + "0000000188000c98e000000020010db800010000000000000000000202014e0a23e28deb";
