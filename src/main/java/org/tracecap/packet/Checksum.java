@@ -39,6 +39,35 @@ public final class Checksum {
         return (int) s;
     }
 
+    /**
+     * Sum of the IPv6 pseudo-header used by UDP, TCP and ICMPv6 (RFC 8200 section 8.1): source and
+     * destination addresses (as {@link IpAddress#high()}/{@link IpAddress#low()} hold them), the 32-bit
+     * upper-layer packet length and the next header value of the upper layer.
+     */
+    public static int pseudoHeaderSumIpv6(long sourceHigh, long sourceLow, long destinationHigh,
+            long destinationLow, int nextHeader, int upperLayerLength) {
+        long s = words(sourceHigh) + words(sourceLow) + words(destinationHigh) + words(destinationLow)
+                + (upperLayerLength >>> 16) + (upperLayerLength & 0xffff) + nextHeader;
+        while ((s >>> 16) != 0) {
+            s = (s & 0xffff) + (s >>> 16);
+        }
+        return (int) s;
+    }
+
+    /** The pseudo-header sum of either family: {@link #pseudoHeaderSum} or {@link #pseudoHeaderSumIpv6}. */
+    public static int pseudoHeaderSum(IpAddress source, IpAddress destination, int protocol, int l4Length) {
+        if (source.isIpv4()) {
+            return pseudoHeaderSum((int) source.low(), (int) destination.low(), protocol, l4Length);
+        }
+        return pseudoHeaderSumIpv6(source.high(), source.low(), destination.high(), destination.low(), protocol,
+                l4Length);
+    }
+
+    /** The four 16-bit words of {@code v}, added (at most 4 * 0xffff: no overflow). */
+    private static long words(long v) {
+        return (v >>> 48) + ((v >>> 32) & 0xffff) + ((v >>> 16) & 0xffff) + (v & 0xffff);
+    }
+
     /** True when the bytes, checksum field included, sum to 0xffff (a valid checksum). */
     public static boolean verify(byte[] b, int off, int len) {
         return sum(b, off, len, 0) == 0xffff;
@@ -81,7 +110,29 @@ public final class Checksum {
         if (protocol == IpProtocol.UDP && field == 0) {
             return NOT_PARTIAL;
         }
-        int pseudo = pseudoHeaderSum(source, destination, protocol, length);
+        return offloaded(b, off, length, whole, pseudoHeaderSum(source, destination, protocol, length), protocol,
+                field);
+    }
+
+    /**
+     * {@link #offloaded} for a UDP or TCP segment over IPv6: Linux leaves the IPv6 pseudo-header sum the same way
+     * ({@code ~csum_ipv6_magic(saddr, daddr, len, proto, 0)} in udp6_hwcsum_outgoing and __tcp_v6_send_check).
+     * Over IPv6 a UDP checksum of 0 is not "none" (RFC 8200 section 8.1: it is mandatory), but it is never
+     * sent either (0 goes out as 0xffff), so a 0 field is not partial here, as over IPv4.
+     *
+     * @param length the upper-layer length as the pseudo-header counts it
+     */
+    public static int offloadedIpv6(byte[] b, int off, int length, boolean whole, long sourceHigh, long sourceLow,
+            long destinationHigh, long destinationLow, int protocol, int field) {
+        if (protocol == IpProtocol.UDP && field == 0) {
+            return NOT_PARTIAL;
+        }
+        return offloaded(b, off, length, whole,
+                pseudoHeaderSumIpv6(sourceHigh, sourceLow, destinationHigh, destinationLow, protocol, length),
+                protocol, field);
+    }
+
+    private static int offloaded(byte[] b, int off, int length, boolean whole, int pseudo, int protocol, int field) {
         if (!isPartial(field, pseudo)) {
             return NOT_PARTIAL;
         }

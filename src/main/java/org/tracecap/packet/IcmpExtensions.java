@@ -73,7 +73,8 @@ public final class IcmpExtensions {
     /**
      * Finds the end of the original datagram field and decodes the extension structure of an ICMP message.
      * {@code messageLength} is the message's length as its IP header declares it (header included);
-     * {@code icmp} holds the bytes captured. L is the length field in bytes (4 * words), B the body (the
+     * {@code icmp} holds the bytes captured. L is the length field in bytes (4 * words; ICMPv6, RFC 4884 section
+     * 4.1: 8 * words, and only Destination Unreachable and Time Exceeded have it), B the body (the
      * message after its 8-byte header, as declared).
      *
      * <ol>
@@ -95,7 +96,7 @@ public final class IcmpExtensions {
      *       valid checksum over the whole rest of the message, and one or more objects exactly tiling it, so
      *       that quoted payload bytes are not taken for extensions; then the quote is 128 bytes.</li>
      *   <li>Otherwise the quote is the whole body, except when the quoted datagram is shorter than 128 bytes
-     *       (its IPv4 total length) and zero-padded up to 128, the padding of RFC 4884 section 4: then the
+     *       (its IPv4 total length; IPv6: 40 + payload length) and zero-padded up to 128, the padding of RFC 4884 section 4: then the
      *       quote is 128 bytes, and if rule 5 was tried, what follows is a structure that cannot be read: a
      *       warning (the rule 3 reasons) unless rule 4 counted one already. At most one warning a
      *       message; without the padding a failed rule 5 is silent (the bytes are quoted payload).</li>
@@ -107,7 +108,7 @@ public final class IcmpExtensions {
         if (!icmp.hasRfc4884Length()) {
             return new Parsed(body, List.of(), null);
         }
-        int field = icmp.rfc4884Length() * 4;
+        int field = icmp.rfc4884Length() * icmp.rfc4884Unit();
         if (field == body) {
             return new Parsed(body, List.of(), null);
         }
@@ -122,8 +123,7 @@ public final class IcmpExtensions {
             warning = field < MIN_DATAGRAM_FIELD ? SHORT_DATAGRAM_FIELD : LENGTH_PAST_END;
         }
         boolean padded = paddedTo128(b, start, icmp.bodyLength());
-        int type = icmp.type();
-        if ((type == IcmpType.TIME_EXCEEDED || type == IcmpType.DEST_UNREACHABLE) && complete
+        if ((icmp.isTimeExceeded() || icmp.isDestUnreachable()) && complete
                 && body >= MIN_DATAGRAM_FIELD + HEADER + OBJECT_HEADER) {
             Parsed guess = structure(b, start + MIN_DATAGRAM_FIELD, end, MIN_DATAGRAM_FIELD);
             if (guess.warning() == null) {
@@ -142,10 +142,19 @@ public final class IcmpExtensions {
      * before an extension structure, which no router quoting a datagram as it was would write.
      */
     static boolean paddedTo128(byte[] b, int off, int present) {
-        if (present <= MIN_DATAGRAM_FIELD || (Bytes.u8(b, off) >>> 4) != 4) {
+        if (present <= MIN_DATAGRAM_FIELD) {
             return false;
         }
-        int total = Bytes.u16(b, off + 2);
+        int version = Bytes.u8(b, off) >>> 4;
+        int total;
+        if (version == 4) {
+            total = Bytes.u16(b, off + 2);
+        } else if (version == 6) {
+            // An IPv6 packet's length is its 40-byte header plus the payload length (RFC 8200 section 3).
+            total = Ipv6View.HEADER + Bytes.u16(b, off + Ipv6View.PAYLOAD_LENGTH);
+        } else {
+            return false;
+        }
         if (total < Ipv4View.MIN_HEADER || total >= MIN_DATAGRAM_FIELD) {
             return false;
         }

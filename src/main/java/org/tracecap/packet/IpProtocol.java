@@ -5,16 +5,19 @@ public final class IpProtocol {
     public static final int ICMP = 1;
     public static final int TCP = 6;
     public static final int UDP = 17;
+    /** ICMPv6 (RFC 4443), IPv6's next header 58. */
+    public static final int ICMPV6 = 58;
 
     private IpProtocol() {
     }
 
-    /** "udp", "icmp", "tcp", or "proto-N" for any other number: never fails on an unknown value. */
+    /** "udp", "icmp", "tcp", "icmpv6", or "proto-N" for any other number: never fails on an unknown value. */
     public static String name(int protocol) {
         return switch (protocol) {
             case ICMP -> "icmp";
             case TCP -> "tcp";
             case UDP -> "udp";
+            case ICMPV6 -> "icmpv6";
             default -> "proto-" + protocol;
         };
     }
