@@ -22,9 +22,9 @@ import org.tracecap.model.NatDetector;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
-import org.tracecap.packet.Bytes;
 import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.IpProtocol;
+import org.tracecap.packet.Ipv4ProbeEncoder;
 import org.tracecap.packet.LinkLayer;
 import org.tracecap.packet.ProbeEncoder;
 
@@ -212,8 +212,10 @@ public final class Tracer {
         if (options.sourceAddress() != null && options.sourceAddress() != link.sourceAddress()) {
             throw new IllegalArgumentException("source address asked for differs from the link's");
         }
+        // A -U trace sends each probe from its own port, from the one picked up.
+        int ports = options.protocol().sourcePorts(options.method(), options.probeCount());
         this.sourcePort = options.sourcePort() != null ? options.sourcePort()
-                : random.nextInt(SOURCE_PORT_LOW, SOURCE_PORT_HIGH + 1);
+                : random.nextInt(SOURCE_PORT_LOW, SOURCE_PORT_HIGH + 2 - ports);
         this.identity = options.method().identity(options, sourcePort, random.nextInt(0x10000));
         int count = options.probeCount();
         this.table = new ProbeTable(count);
@@ -227,11 +229,12 @@ public final class Tracer {
             throw new IllegalArgumentException("an ICMP budget of " + this.budget.hops() + " TTLs for "
                     + hops);
         }
-        this.frame = new byte[ProbeEncoder.ETHERNET_HEADER + options.packetLength()];
+        this.frame = new byte[ProbeEncoder.ETHERNET_HEADER
+                + Math.max(options.packetLength(), Ipv4ProbeEncoder.SYN_TOTAL_LENGTH)];
         this.maxWaitNanos = options.waiting().maxNanos();
     }
 
-    /** The UDP source port of this trace's probes. */
+    /** The source port of this trace's (first) probe; for ICMP, the Echo identifier. */
     public int sourcePort() {
         return sourcePort;
     }
@@ -330,16 +333,12 @@ public final class Tracer {
     }
 
     private void send(Probe p) throws IOException {
-        ProbeIdentity.ProbeFields f = identity.fields(p.number);
-        ProbeEncoder.UdpProbe udp = new ProbeEncoder.UdpProbe(link.gatewayMac(), link.sourceMac(),
-                link.sourceAddress(), link.destinationAddress(), p.ttl, f.ipId(), options.tos(),
-                options.dontFragment(), options.packetLength(), f.sourcePort(), f.destinationPort(),
-                f.udpChecksum(), null);
-        int length = ProbeEncoder.encode(udp, frame, 0);
-        int checksum = Bytes.u16(frame, ProbeEncoder.ETHERNET_HEADER + ProbeEncoder.IPV4_HEADER + 6);
+        ProbeIdentity.Envelope envelope = new ProbeIdentity.Envelope(link.gatewayMac(), link.sourceMac(),
+                link.sourceAddress(), link.destinationAddress(), p.ttl, options.tos(), options.dontFragment(),
+                options.packetLength());
         long now = clock.nowNanos();
-        p.sent = new SentProbe(now, link.sourceAddress(), link.destinationAddress(), IpProtocol.UDP, p.ttl, f.ipId(),
-                options.packetLength(), options.tos(), f.sourcePort(), f.destinationPort(), 0, 0, checksum, 0);
+        p.sent = identity.write(p.number, envelope, frame, now);
+        int length = envelope.linkHeader() + p.sent.totalLength();
         p.clockSendNanos = now;
         table.add(p.sent);
         lastSendNanos = now;
@@ -370,13 +369,13 @@ public final class Tracer {
         } else if (c instanceof IcmpReply r) {
             reply(r);
         } else if (c instanceof TcpReply r && r.destination() == link.sourceAddress()) {
-            unattributed(NOT_OUR_QUOTE); // every probe is UDP
+            tcpReply(r);
         }
     }
 
     /** Rules 7 and 8: our own probe seen by the capture gives its send time. */
     private void ownProbe(SentProbe s) {
-        if (s.protocol() != IpProtocol.UDP || s.source() != link.sourceAddress()
+        if (s.protocol() != identity.protocol() || s.source() != link.sourceAddress()
                 || s.destination() != link.destinationAddress()) {
             return;
         }
@@ -392,7 +391,17 @@ public final class Tracer {
         if (r.destination() != link.sourceAddress()) {
             return;
         }
-        if (q == null || q.protocol() != IpProtocol.UDP || q.destination() != link.destinationAddress()) {
+        if (q == null) {
+            // An Echo Reply: the table pairs it with the Echo Request of its identifier and sequence.
+            SentProbe s = r.source() == link.destinationAddress() ? table.attribute(r) : null;
+            if (s == null) {
+                unattributed(NOT_OUR_QUOTE);
+            } else {
+                answer(s, r, r.source());
+            }
+            return;
+        }
+        if (q.protocol() != identity.protocol() || q.destination() != link.destinationAddress()) {
             unattributed(NOT_OUR_QUOTE);
             return;
         }
@@ -411,6 +420,27 @@ public final class Tracer {
             unattributed(rejection(q, s));
             return;
         }
+        answer(s, r, r.source());
+        if (r.type() == IcmpType.DEST_UNREACHABLE) {
+            Probe p = probes[identity.sequenceOf(s)];
+            if (p.reply == r) {
+                markFinal(p.ttl);
+            }
+        }
+    }
+
+    /** A SYN-ACK or RST: the table pairs it with the SYN it acknowledges (ports swapped, ack = sequence + 1). */
+    private void tcpReply(TcpReply r) {
+        SentProbe s = r.source() == link.destinationAddress() ? table.attribute(r) : null;
+        if (s == null) {
+            unattributed(NOT_OUR_QUOTE);
+            return;
+        }
+        answer(s, r, r.source());
+    }
+
+    /** Gives probe {@code s} its answer {@code r} from {@code responder}, unless it no longer waits (stop rule 1). */
+    private void answer(SentProbe s, Classified r, int responder) {
         int n = identity.sequenceOf(s);
         Probe p = n < 0 ? null : probes[n];
         if (p == null || p.sent != s) {
@@ -423,8 +453,7 @@ public final class Tracer {
         }
         p.reply = r;
         inFlight--;
-        boolean fromDestination = r.source() == link.destinationAddress();
-        if (fromDestination || r.type() == IcmpType.DEST_UNREACHABLE) {
+        if (responder == link.destinationAddress()) {
             markFinal(p.ttl);
         }
     }
@@ -640,7 +669,8 @@ public final class Tracer {
         long clockSendNanos;
         long deadlineNanos;
         Long captureSendNanos;
-        IcmpReply reply;
+        /** The {@link IcmpReply} or {@link TcpReply} attributed to it, or null. */
+        Classified reply;
         boolean timedOut;
         boolean forgotten;
 
@@ -659,7 +689,7 @@ public final class Tracer {
 
         /** The reply's RTT, or 0 when unanswered (or, oddly, not positive: traceroute skips those too). */
         long rttNanos() {
-            return reply == null ? 0 : Math.max(0, reply.timeNanos() - sendNanos());
+            return reply == null ? 0 : Math.max(0, ProbeResults.timeNanos(reply) - sendNanos());
         }
     }
 }
