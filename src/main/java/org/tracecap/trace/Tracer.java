@@ -70,12 +70,15 @@ import org.tracecap.packet.ProbeEncoder;
  *       Hop {@code t} goes to the {@link HopListener} as soon as it and every lower hop are settled, so the
  *       listener sees hops in TTL order, each once. Each is marked {@link Hop#nat()} by a
  *       {@link NatDetector} when its quoted UDP checksums show a NAT between it and the hop before.</li>
- *   <li><b>Ownership.</b> Captured frames of both directions arrive. An outgoing UDP frame from the source
- *       to the destination whose fields the {@link ProbeIdentity} recognises is this trace's own probe: its
- *       capture time becomes the probe's send time. An ICMP error to the source quoting a UDP datagram to the
+ *   <li><b>Ownership.</b> Captured frames of both directions arrive. An outgoing frame of the identity's protocol
+ *       ({@link ProbeIdentity#protocol}: UDP, ICMP Echo Request or TCP SYN) from the source to the destination
+ *       whose fields the {@link ProbeIdentity} recognises is this trace's own probe: its capture time becomes
+ *       the probe's send time. An ICMP error to the source quoting a probe of that protocol to the
  *       destination is attributed by the {@link ProbeTable}, then kept only if {@link ProbeIdentity#owns}
  *       confirms the quote carries this trace's identity, so that two traces in one network namespace never
- *       take each other's replies. The quote's source address is not required to be ours: a NAT that
+ *       take each other's replies. The destination's own answer, an Echo Reply (same identifier and sequence) or a
+ *       SYN-ACK or RST (ports swapped, acknowledgment = sequence + 1), is paired with its probe by the table.
+ *       The quote's source address is not required to be ours: a NAT that
  *       rewrites it without translating ICMP quotes back (a stateless rewrite) leaves its own address there,
  *       and the table's NAT rules and the identity still find the probe.</li>
  *   <li><b>Times.</b> A probe's send time is its outgoing frame's capture time, or the clock's time just
@@ -111,8 +114,8 @@ import org.tracecap.packet.ProbeEncoder;
  * the trace's hops is counted under the first reason that applies ({@link #unattributed()}), checked in this
  * order (frames to other addresses are not counted):
  * <ol>
- *   <li>{@value #NOT_OUR_QUOTE}: no quote (Echo Reply, TCP, an ICMP error too short to quote), or a quote of
- *       another protocol or to another destination;</li>
+ *   <li>{@value #NOT_OUR_QUOTE}: no quote and no probe it answers (an Echo Reply or TCP segment from another
+ *       host, or answering no probe of ours), or a quote of another protocol or to another destination;</li>
  *   <li>{@value #NO_SUCH_PROBE}: the {@link ProbeTable} holds no probe of this trace the quote could be (no probe
  *       to the quoted destination port sent before the reply was captured);</li>
  *   <li>{@value #QUOTED_TTL_ABOVE}: the quoted TTL is above the probe's (a router quotes what arrived, and
