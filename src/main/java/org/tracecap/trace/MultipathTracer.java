@@ -18,9 +18,8 @@ import org.tracecap.match.SentProbe;
 import org.tracecap.match.TcpReply;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
-import org.tracecap.packet.Bytes;
 import org.tracecap.packet.IcmpType;
-import org.tracecap.packet.IpProtocol;
+import org.tracecap.packet.Ipv4ProbeEncoder;
 import org.tracecap.packet.LinkLayer;
 import org.tracecap.packet.ProbeEncoder;
 
@@ -59,8 +58,10 @@ import org.tracecap.packet.ProbeEncoder;
 public final class MultipathTracer {
     /** Flows per run: destination ports basePort..basePort + 1023 (fewer when that passes 65535). */
     public static final int MAX_FLOWS = 1024;
-    /** What the run reports as its method: UDP, probes told apart by their checksum. */
+    /** What a UDP run reports as its method: probes told apart by their checksum. */
     public static final org.tracecap.model.Method METHOD = MultipathUdpIdentity.METHOD;
+    /** What a TCP run ({@code -T}) reports: probes told apart by their sequence number. */
+    public static final org.tracecap.model.Method TCP_METHOD = MultipathTcpIdentity.METHOD;
 
     /** What a run gives: the graph, each flow's trace, and the port's failure if it failed (else null). */
     public record Result(Graph graph, List<Trace> flows, IOException failure) {
@@ -74,9 +75,10 @@ public final class MultipathTracer {
     private final LinkFacts link;
     private final PacketPort port;
     private final Clock clock;
-    private final MultipathUdpIdentity identity;
+    private final MultipathIdentity identity;
+    private final int sourcePort;
     private final FrameClassifier classifier = new FrameClassifier();
-    private final ProbeTable table = new ProbeTable(MultipathUdpIdentity.MAX_PROBES);
+    private final ProbeTable table;
     private final List<MdaProbe> probes = new ArrayList<>();
     private final MdaPacing pacing = new MdaPacing();
     private final MdaPlanner planner;
@@ -119,16 +121,25 @@ public final class MultipathTracer {
         if (options.sourceAddress() != null && options.sourceAddress() != link.sourceAddress()) {
             throw new IllegalArgumentException("source address asked for differs from the link's");
         }
-        if (options.packetLength() < ProbeEncoder.IPV4_HEADER + 8 + 2) {
+        boolean tcp = options.protocol() == ProbeProtocol.TCP;
+        if (!tcp && options.protocol() != ProbeProtocol.UDP) {
+            throw new IllegalArgumentException("the MDA probes with UDP or TCP only, not " + options.protocol());
+        }
+        if (!tcp && options.packetLength() < ProbeEncoder.IPV4_HEADER + 8 + 2) {
             throw new IllegalArgumentException("multipath probes carry their number in the UDP checksum: the"
                     + " packet length must be at least 30, got " + options.packetLength());
         }
-        int sourcePort = options.sourcePort() != null ? options.sourcePort()
-                : random.nextInt(Tracer.SOURCE_PORT_LOW, Tracer.SOURCE_PORT_HIGH + 1);
-        int maxFlows = flowsFrom(options.basePort());
-        this.identity = new MultipathUdpIdentity(options.basePort(), maxFlows, sourcePort, random.nextInt(0x10000));
+        // UDP flows are destination ports from -p; TCP flows source ports from the one picked (scamper's tcp).
+        int maxFlows = tcp ? MAX_FLOWS : flowsFrom(options.basePort());
+        this.sourcePort = options.sourcePort() != null ? options.sourcePort()
+                : random.nextInt(Tracer.SOURCE_PORT_LOW, Tracer.SOURCE_PORT_HIGH + 2 - (tcp ? maxFlows : 1));
+        int ipIdBase = random.nextInt(0x10000);
+        this.identity = tcp ? new MultipathTcpIdentity(options.basePort(), maxFlows, sourcePort, random.nextLong(),
+                ipIdBase) : new MultipathUdpIdentity(options.basePort(), maxFlows, sourcePort, ipIdBase);
+        this.table = new ProbeTable(identity.maxProbes());
         this.planner = new MdaPlanner(options, confidence, link.destinationAddress(), maxFlows, pacing, clock);
-        this.frame = new byte[ProbeEncoder.ETHERNET_HEADER + options.packetLength()];
+        this.frame = new byte[ProbeEncoder.ETHERNET_HEADER
+                + Math.max(options.packetLength(), Ipv4ProbeEncoder.SYN_TOTAL_LENGTH)];
         this.maxWaitNanos = options.waiting().maxNanos();
     }
 
@@ -137,9 +148,14 @@ public final class MultipathTracer {
         return Math.min(MAX_FLOWS, 0xffff - basePort + 1);
     }
 
-    /** The UDP source port of every probe. */
+    /** The source port of every probe (UDP), of flow 0's probes (TCP). */
     public int sourcePort() {
-        return identity.sourcePort();
+        return sourcePort;
+    }
+
+    /** What the run reports as its method. */
+    public org.tracecap.model.Method method() {
+        return identity.method();
     }
 
     /** The replies to the source not attributed to a probe of the run, by {@link Tracer}'s reasons. */
@@ -196,7 +212,7 @@ public final class MultipathTracer {
                 break;
             }
         }
-        return MdaResults.build(link, confidence, stop, failure, startClock, probes, planner::ttl);
+        return MdaResults.build(link, identity.method(), confidence, stop, failure, startClock, probes, planner::ttl);
     }
 
     // ---- sending (rules 8 and 9) -----------------------------------------------------------------------
@@ -267,16 +283,12 @@ public final class MultipathTracer {
         } else {
             s.unknownPending++;
         }
-        int dport = identity.destinationPort(flow);
-        int ipId = identity.ipId(n);
-        ProbeEncoder.UdpProbe udp = new ProbeEncoder.UdpProbe(link.gatewayMac(), link.sourceMac(),
-                link.sourceAddress(), link.destinationAddress(), ttl, ipId, options.tos(), options.dontFragment(),
-                options.packetLength(), identity.sourcePort(), dport, identity.udpChecksum(n), null);
-        int length = ProbeEncoder.encode(udp, frame, 0);
-        int checksum = Bytes.u16(frame, ProbeEncoder.ETHERNET_HEADER + ProbeEncoder.IPV4_HEADER + 6);
+        ProbeIdentity.Envelope envelope = new ProbeIdentity.Envelope(link.gatewayMac(), link.sourceMac(),
+                link.sourceAddress(), link.destinationAddress(), ttl, options.tos(), options.dontFragment(),
+                options.packetLength());
         long now = clock.nowNanos();
-        p.sent = new SentProbe(now, link.sourceAddress(), link.destinationAddress(), IpProtocol.UDP, ttl, ipId,
-                options.packetLength(), options.tos(), identity.sourcePort(), dport, 0, 0, checksum, 0);
+        p.sent = identity.write(n, flow, envelope, frame, now);
+        int length = envelope.linkHeader() + p.sent.totalLength();
         p.clockSendNanos = now;
         table.add(p.sent);
         lastSendNanos = now;
@@ -290,7 +302,7 @@ public final class MultipathTracer {
         latestCaptureNanos = Math.max(latestCaptureNanos, timeNanos);
         Classified c = classifier.classify(timeNanos, linkType, bytes, caplen, wireLength);
         if (c instanceof SentProbe s) {
-            if (s.protocol() == IpProtocol.UDP && s.source() == link.sourceAddress()
+            if (s.protocol() == identity.protocol() && s.source() == link.sourceAddress()
                     && s.destination() == link.destinationAddress()) {
                 int n = identity.sequenceOf(s);
                 if (n >= 0 && n < probes.size() && probes.get(n).captureSendNanos == null) {
@@ -300,7 +312,13 @@ public final class MultipathTracer {
         } else if (c instanceof IcmpReply r) {
             reply(r);
         } else if (c instanceof TcpReply r && r.destination() == link.sourceAddress()) {
-            unattributed(Tracer.NOT_OUR_QUOTE);
+            // A SYN-ACK or RST from the destination: the table pairs it with its SYN (ack = sequence + 1).
+            SentProbe s = r.source() == link.destinationAddress() ? table.attribute(r) : null;
+            if (s == null) {
+                unattributed(Tracer.NOT_OUR_QUOTE);
+            } else {
+                answer(s, r, r.source(), -1, 0);
+            }
         }
     }
 
@@ -309,7 +327,7 @@ public final class MultipathTracer {
         if (r.destination() != link.sourceAddress()) {
             return;
         }
-        if (q == null || q.protocol() != IpProtocol.UDP || q.destination() != link.destinationAddress()) {
+        if (q == null || q.protocol() != identity.protocol() || q.destination() != link.destinationAddress()) {
             unattributed(Tracer.NOT_OUR_QUOTE);
             return;
         }
@@ -327,6 +345,11 @@ public final class MultipathTracer {
                     : q.sourcePort() != s.sourcePort() ? Tracer.SOURCE_PORT : Tracer.NOT_OUR_IDENTITY);
             return;
         }
+        answer(s, r, r.source(), r.type(), r.code());
+    }
+
+    /** Gives probe {@code s} its answer {@code r} from {@code source}, of ICMP {@code type} and code (or -1: TCP). */
+    private void answer(SentProbe s, Classified r, int source, int type, int code) {
         int n = identity.sequenceOf(s);
         MdaProbe p = n < 0 || n >= probes.size() ? null : probes.get(n);
         if (p == null || p.sent != s) {
@@ -341,14 +364,14 @@ public final class MultipathTracer {
         maxRttNanos = Math.max(maxRttNanos, p.rttNanos());
         MdaTtlState s2 = planner.ttl(p.ttl);
         s2.maxRttNanos = Math.max(s2.maxRttNanos, p.rttNanos());
-        pacing.answered(r.source(), p.verifying, r.timeNanos());
+        pacing.answered(source, p.verifying, ProbeResults.timeNanos(r));
         MdaFlowAtTtl f = s2.flows.get(p.flow);
         if (!p.perPacket && f.reached == null) {
-            f.reached = r.source();
-            boolean fin = r.source() == link.destinationAddress() || r.type() == IcmpType.DEST_UNREACHABLE;
+            f.reached = source;
+            boolean fin = source == link.destinationAddress() || type == IcmpType.DEST_UNREACHABLE;
             f.isFinal = fin;
-            if (r.type() == IcmpType.DEST_UNREACHABLE) {
-                f.unreachableCode = r.code();
+            if (type == IcmpType.DEST_UNREACHABLE) {
+                f.unreachableCode = code;
             }
         }
         settle(p, false);

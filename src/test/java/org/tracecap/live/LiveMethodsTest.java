@@ -97,6 +97,28 @@ class LiveMethodsTest {
         }
     }
 
+    /**
+     * The MDA with SYNs ({@code --multipath -T}): flows of source ports find both branches of the diamond (r1
+     * hashes L4 ports), and the saved capture replays to the same graph, node line by node line.
+     */
+    @Test
+    void multipathTcpFindsBothBranchesAndReplays() throws Exception {
+        try (LiveNet net = LiveNet.ecmp(7)) {
+            Path pcap = dir.resolve("mda-tcp.pcap");
+            Tracecap.Result live = Tracecap.ok(net.client(), "trace", "--multipath", "-T", "-n", "--save-pcap",
+                    pcap.toString(), LiveNet.SERVER);
+            assertTrue(live.out().startsWith("multipath to " + LiveNet.SERVER), live::toString);
+            assertTrue(live.out().contains("tcp (tracecap, probes told apart by tcp-sequence)"), live::toString);
+            assertTrue(live.out().contains(" " + LiveNet.R2A + " ") && live.out().contains(" " + LiveNet.R2B + " "),
+                    live::toString);
+            Tracecap.Result replay = Tracecap.runHere("replay", "--multipath", "-n", pcap.toString());
+            assertEquals(0, replay.exit(), replay::toString);
+            List<String> a = live.out().lines().toList();
+            List<String> b = replay.out().lines().toList();
+            assertEquals(a.subList(1, a.size()), b.subList(1, b.size()), () -> live + "\nreplay:\n" + replay);
+        }
+    }
+
     /** traceroute -I and -T on the same chain name the same responders per hop as tracecap -I and -T. */
     @Test
     void sameRespondersAsTracerouteIcmpAndTcp() throws Exception {
