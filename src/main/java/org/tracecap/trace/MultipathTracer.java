@@ -38,7 +38,10 @@ import org.tracecap.packet.ProbeEncoder;
  * ephemeral range) to destination port {@code basePort + f}; a per-flow load balancer (Linux with
  * fib_multipath_hash_policy=1) sends all of a flow's probes one way. Probe {@code n} carries UDP checksum
  * {@code n + 1} and IP ID {@code ipIdBase + n} ({@link MultipathUdpIdentity}); TOS and length are the same for
- * every probe. Up to {@value #MAX_FLOWS} flows.
+ * every probe. Up to {@value #MAX_FLOWS} flows. With {@link ProbeProtocol#TCP} ({@code -T}) flow {@code f} is
+ * the SYN from source port {@code sourcePort + f} to {@code basePort}, probe {@code n} told apart by its
+ * sequence number and IP ID ({@link MultipathTcpIdentity}); the destination's SYN-ACK or RST, paired with its
+ * SYN by the {@link ProbeTable}, marks the flow's node final as a Port Unreachable does.
  *
  * <h2>Rules</h2>
  * The rules are numbered as one list, each with the code that keeps it: 1 to 7 (predecessors, the stopping
@@ -56,7 +59,7 @@ import org.tracecap.packet.ProbeEncoder;
  * <p>Not thread-safe apart from {@link #stop()}.
  */
 public final class MultipathTracer {
-    /** Flows per run: destination ports basePort..basePort + 1023 (fewer when that passes 65535). */
+    /** Flows per run: destination ports basePort..basePort + 1023 (fewer when that passes 65535), or TCP source ports. */
     public static final int MAX_FLOWS = 1024;
     /** What a UDP run reports as its method: probes told apart by their checksum. */
     public static final org.tracecap.model.Method METHOD = MultipathUdpIdentity.METHOD;
