@@ -45,7 +45,7 @@ final class TraceHelp {
                                      as scamper tracelb): flows to ports PORT, PORT+1..., probes
                                      told apart by UDP checksum and IP ID; prints the graph of
                                      routers per TTL and their links (docs/multipath.md); with
-                                     -T, flows of source ports
+                                     -T flows of source ports, with -I of Echo identifiers
                   --confidence C     multipath: 95 or 99, the chance that no next hop is missed
                                      at each router (default 95)
                   --dot FILE         multipath: also write the graph for Graphviz to FILE

@@ -93,9 +93,8 @@ final class TraceOptionsParser {
         }
         TraceRequest.Multipath multipath = multipath(line);
         ProbeProtocol protocol = protocol(line);
-        if (multipath != null && protocol != ProbeProtocol.UDP && protocol != ProbeProtocol.TCP) {
-            throw new UsageException("--multipath probes with UDP (flows of destination ports) or -T (flows of"
-                    + " source ports) only, not -" + (protocol == ProbeProtocol.ICMP ? "I" : "U"));
+        if (multipath != null && protocol == ProbeProtocol.UDP_PORT) {
+            throw new UsageException("--multipath needs many flows: UDP to many ports, -I or -T, not -U");
         }
         TraceOptions.Builder b = TraceOptions.builder().protocol(protocol);
         int first = integer(line, "f", "first TTL", TraceOptions.DEFAULT_FIRST_TTL, 1, 255);

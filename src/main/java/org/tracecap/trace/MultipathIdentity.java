@@ -8,7 +8,7 @@ import org.tracecap.model.Method;
  * How the probes of a {@link MultipathTracer} run are written and recognised: as a {@link ProbeIdentity}, with
  * a flow beside the probe number. Flow {@code f} is one 5-tuple a per-flow balancer hashes ({@link
  * MultipathUdpIdentity}: destination port {@code base + f}; {@link MultipathTcpIdentity}: source port
- * {@code base + f}); probe {@code n}, whatever its flow, carries its number where no flow hash reads.
+ * {@code base + f}; {@link MultipathIcmpIdentity}: Echo identifier {@code base + f} and its held checksum); probe {@code n}, whatever its flow, carries its number where no flow hash reads.
  */
 interface MultipathIdentity {
     /** What the run reports as its method. */

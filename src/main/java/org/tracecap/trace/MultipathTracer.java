@@ -41,7 +41,10 @@ import org.tracecap.packet.ProbeEncoder;
  * every probe. Up to {@value #MAX_FLOWS} flows. With {@link ProbeProtocol#TCP} ({@code -T}) flow {@code f} is
  * the SYN from source port {@code sourcePort + f} to {@code basePort}, probe {@code n} told apart by its
  * sequence number and IP ID ({@link MultipathTcpIdentity}); the destination's SYN-ACK or RST, paired with its
- * SYN by the {@link ProbeTable}, marks the flow's node final as a Port Unreachable does.
+ * SYN by the {@link ProbeTable}, marks the flow's node final as a Port Unreachable does. With
+ * {@link ProbeProtocol#ICMP} ({@code -I}) flow {@code f} is an Echo identifier with its own held checksum,
+ * probe {@code n} told apart by sequence number and IP ID ({@link MultipathIcmpIdentity}); the Echo Reply ends
+ * a flow.
  *
  * <h2>Rules</h2>
  * The rules are numbered as one list, each with the code that keeps it: 1 to 7 (predecessors, the stopping
@@ -63,6 +66,8 @@ public final class MultipathTracer {
     public static final int MAX_FLOWS = 1024;
     /** What a UDP run reports as its method: probes told apart by their checksum. */
     public static final org.tracecap.model.Method METHOD = MultipathUdpIdentity.METHOD;
+    /** What an ICMP run ({@code -I}) reports: probes told apart by their Echo sequence number. */
+    public static final org.tracecap.model.Method ICMP_METHOD = MultipathIcmpIdentity.METHOD;
     /** What a TCP run ({@code -T}) reports: probes told apart by their sequence number. */
     public static final org.tracecap.model.Method TCP_METHOD = MultipathTcpIdentity.METHOD;
 
@@ -124,21 +129,25 @@ public final class MultipathTracer {
         if (options.sourceAddress() != null && options.sourceAddress() != link.sourceAddress()) {
             throw new IllegalArgumentException("source address asked for differs from the link's");
         }
-        boolean tcp = options.protocol() == ProbeProtocol.TCP;
-        if (!tcp && options.protocol() != ProbeProtocol.UDP) {
-            throw new IllegalArgumentException("the MDA probes with UDP or TCP only, not " + options.protocol());
+        ProbeProtocol protocol = options.protocol();
+        if (protocol == ProbeProtocol.UDP_PORT) {
+            throw new IllegalArgumentException("the MDA probes with UDP to many ports, ICMP or TCP, not UDP to one port");
         }
-        if (!tcp && options.packetLength() < ProbeEncoder.IPV4_HEADER + 8 + 2) {
-            throw new IllegalArgumentException("multipath probes carry their number in the UDP checksum: the"
+        if (protocol != ProbeProtocol.TCP && options.packetLength() < ProbeEncoder.IPV4_HEADER + 8 + 2) {
+            throw new IllegalArgumentException("multipath probes hold a checksum through two data bytes: the"
                     + " packet length must be at least 30, got " + options.packetLength());
         }
-        // UDP flows are destination ports from -p; TCP flows source ports from the one picked (scamper's tcp).
-        int maxFlows = tcp ? MAX_FLOWS : flowsFrom(options.basePort());
-        this.sourcePort = options.sourcePort() != null ? options.sourcePort()
-                : random.nextInt(Tracer.SOURCE_PORT_LOW, Tracer.SOURCE_PORT_HIGH + 2 - (tcp ? maxFlows : 1));
+        // UDP flows are destination ports from -p; TCP flows source ports from the one picked (scamper's tcp);
+        // ICMP flows identifier/checksum pairs from it (scamper's icmp-echo).
+        int maxFlows = protocol == ProbeProtocol.UDP ? flowsFrom(options.basePort()) : MAX_FLOWS;
+        this.sourcePort = options.sourcePort() != null ? options.sourcePort() : random.nextInt(Tracer.SOURCE_PORT_LOW,
+                Tracer.SOURCE_PORT_HIGH + 2 - (protocol == ProbeProtocol.UDP ? 1 : maxFlows));
         int ipIdBase = random.nextInt(0x10000);
-        this.identity = tcp ? new MultipathTcpIdentity(options.basePort(), maxFlows, sourcePort, random.nextLong(),
-                ipIdBase) : new MultipathUdpIdentity(options.basePort(), maxFlows, sourcePort, ipIdBase);
+        this.identity = switch (protocol) {
+            case TCP -> new MultipathTcpIdentity(options.basePort(), maxFlows, sourcePort, random.nextLong(), ipIdBase);
+            case ICMP -> new MultipathIcmpIdentity(maxFlows, sourcePort, random.nextInt(0xffff), ipIdBase);
+            default -> new MultipathUdpIdentity(options.basePort(), maxFlows, sourcePort, ipIdBase);
+        };
         this.table = new ProbeTable(identity.maxProbes());
         this.planner = new MdaPlanner(options, confidence, link.destinationAddress(), maxFlows, pacing, clock);
         this.frame = new byte[ProbeEncoder.ETHERNET_HEADER
@@ -330,7 +339,17 @@ public final class MultipathTracer {
         if (r.destination() != link.sourceAddress()) {
             return;
         }
-        if (q == null || q.protocol() != identity.protocol() || q.destination() != link.destinationAddress()) {
+        if (q == null) {
+            // An Echo Reply from the destination: the table pairs it with its request (identifier, sequence).
+            SentProbe s = r.source() == link.destinationAddress() ? table.attribute(r) : null;
+            if (s == null) {
+                unattributed(Tracer.NOT_OUR_QUOTE);
+            } else {
+                answer(s, r, r.source(), r.type(), r.code());
+            }
+            return;
+        }
+        if (q.protocol() != identity.protocol() || q.destination() != link.destinationAddress()) {
             unattributed(Tracer.NOT_OUR_QUOTE);
             return;
         }

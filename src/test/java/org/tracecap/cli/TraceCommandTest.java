@@ -160,8 +160,8 @@ class TraceCommandTest {
         "-q|tracecap: trace: missing argument for option: q",
         "-I -T 198.18.5.2|tracecap: trace: -I, -T and -U each choose the probes: give one",
         "-I --method dublin 198.18.5.2|tracecap: trace: --method dublin probes UDP only, not icmp",
-        "-I --multipath 198.18.5.2|tracecap: trace: --multipath probes with UDP (flows of destination ports) or"
-            + " -T (flows of source ports) only, not -I",
+        "-U --multipath 198.18.5.2|tracecap: trace: --multipath needs many flows: UDP to many ports, -I or -T,"
+            + " not -U",
         "-T 198.18.5.2 100|tracecap: trace: TCP probes are 60 bytes (a SYN with Linux's options), not 100",
         "-T -p 0 198.18.5.2|tracecap: trace: -p: port must be 1..65535, got 0",
         "-I -p 65536 198.18.5.2|tracecap: trace: -p: first ICMP sequence number must be 0..65535, got 65536",

@@ -99,23 +99,34 @@ class LiveMethodsTest {
 
     /**
      * The MDA with SYNs ({@code --multipath -T}): flows of source ports find both branches of the diamond (r1
-     * hashes L4 ports), and the saved capture replays to the same graph, node line by node line.
+     * hashes L4 ports); with Echo Requests ({@code -I}) one branch, Linux hashing no ICMP field. Each saved
+     * capture replays to the same graph, node line by node line.
      */
     @Test
-    void multipathTcpFindsBothBranchesAndReplays() throws Exception {
+    void multipathTcpFindsBothBranchesIcmpOneAndBothReplay() throws Exception {
         try (LiveNet net = LiveNet.ecmp(7)) {
-            Path pcap = dir.resolve("mda-tcp.pcap");
-            Tracecap.Result live = Tracecap.ok(net.client(), "trace", "--multipath", "-T", "-n", "--save-pcap",
-                    pcap.toString(), LiveNet.SERVER);
-            assertTrue(live.out().startsWith("multipath to " + LiveNet.SERVER), live::toString);
-            assertTrue(live.out().contains("tcp (tracecap, probes told apart by tcp-sequence)"), live::toString);
-            assertTrue(live.out().contains(" " + LiveNet.R2A + " ") && live.out().contains(" " + LiveNet.R2B + " "),
-                    live::toString);
-            Tracecap.Result replay = Tracecap.runHere("replay", "--multipath", "-n", pcap.toString());
-            assertEquals(0, replay.exit(), replay::toString);
-            List<String> a = live.out().lines().toList();
-            List<String> b = replay.out().lines().toList();
-            assertEquals(a.subList(1, a.size()), b.subList(1, b.size()), () -> live + "\nreplay:\n" + replay);
+            for (String protocol : List.of("-T", "-I")) {
+                Path pcap = dir.resolve("mda" + protocol + ".pcap");
+                Tracecap.Result live = Tracecap.ok(net.client(), "trace", "--multipath", protocol, "-n",
+                        "--save-pcap", pcap.toString(), LiveNet.SERVER);
+                assertTrue(live.out().startsWith("multipath to " + LiveNet.SERVER), live::toString);
+                boolean a = live.out().contains(" " + LiveNet.R2A + " ");
+                boolean b = live.out().contains(" " + LiveNet.R2B + " ");
+                if (protocol.equals("-T")) {
+                    assertTrue(live.out().contains("tcp (tracecap, probes told apart by tcp-sequence)"), live::toString);
+                    assertTrue(a && b, live::toString);
+                } else {
+                    assertTrue(live.out().contains("icmp (tracecap, probes told apart by icmp-sequence)"),
+                            live::toString);
+                    assertTrue(a != b, () -> "one branch for ICMP: " + live);
+                    assertTrue(live.out().contains(" " + LiveNet.SERVER + " "), live::toString);
+                }
+                Tracecap.Result replay = Tracecap.runHere("replay", "--multipath", "-n", pcap.toString());
+                assertEquals(0, replay.exit(), replay::toString);
+                List<String> x = live.out().lines().toList();
+                List<String> y = replay.out().lines().toList();
+                assertEquals(x.subList(1, x.size()), y.subList(1, y.size()), () -> live + "\nreplay:\n" + replay);
+            }
         }
     }
 

@@ -22,8 +22,11 @@ import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 
-/** The MDA with TCP SYN probes ({@code --multipath -T}): flows are source ports, the destination answers RST. */
-class MultipathTcpTest {
+/**
+ * The MDA with TCP SYN probes ({@code --multipath -T}: flows are source ports, the destination answers RST) and
+ * ICMP Echo probes ({@code --multipath -I}: flows are identifier/checksum pairs, the destination answers).
+ */
+class MultipathMethodsTest {
     static TraceOptions tcp() {
         return TraceOptions.builder().protocol(ProbeProtocol.TCP).basePort(80).sourcePort(61000).build();
     }
@@ -55,13 +58,41 @@ class MultipathTcpTest {
     }
 
     @Test
-    void icmpIsRefused() {
+    void icmpFlowsAreIdentifiersWithAHeldChecksumAndTheEchoReplyEndsThem() {
+        TraceOptions icmp = TraceOptions.builder().protocol(ProbeProtocol.ICMP).basePort(1).sourcePort(61000).build();
+        MultipathTracerTest.Run r = MultipathTracerTest.run(MultipathTracerTest.diamondOfTwo(), icmp, 95, 7);
+        Graph g = r.graph();
+        assertEquals(StopReason.reached(), g.stop());
+        assertEquals("icmp", g.method().protocol());
+        // The simulator hashes as Linux does: addresses and ports, none for ICMP, so one branch only.
+        Set<String> hop2 = MultipathTracerTest.nodes(g).get(2);
+        assertEquals(1, hop2.size(), hop2::toString);
+        assertEquals(Set.of(a(DST)), MultipathTracerTest.nodes(g).get(4));
+        Set<Integer> identifiers = new HashSet<>();
+        for (Trace flow : r.result().flows()) {
+            Set<Integer> ids = new HashSet<>();
+            for (Hop h : flow.hops()) {
+                for (ProbeResult p : h.probes()) {
+                    ids.add(p.icmpId());
+                    if (org.tracecap.packet.IpAddress.ipv4(DST).equals(p.responder())) {
+                        assertEquals(0, p.icmpType(), "an Echo Reply");
+                    }
+                }
+            }
+            assertEquals(1, ids.size(), "one identifier per flow");
+            identifiers.addAll(ids);
+        }
+        assertEquals(r.result().flows().size(), identifiers.size());
+    }
+
+    @Test
+    void udpToOnePortIsRefused() {
         SimulatedNetwork net = MultipathTracerTest.diamondOfTwo();
         try (PacketPort port = net.port()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MultipathTracer(
-                    TraceOptions.builder().protocol(ProbeProtocol.ICMP).basePort(1).build(), 95, LINK, port,
+                    TraceOptions.builder().protocol(ProbeProtocol.UDP_PORT).basePort(53).build(), 95, LINK, port,
                     net.clock()));
-            assertTrue(e.getMessage().contains("UDP or TCP only"), e.getMessage());
+            assertTrue(e.getMessage().contains("not UDP to one port"), e.getMessage());
         }
     }
 }
