@@ -130,24 +130,19 @@ public final class MultipathTracer {
             throw new IllegalArgumentException("source address asked for differs from the link's");
         }
         ProbeProtocol protocol = options.protocol();
-        if (protocol == ProbeProtocol.UDP_PORT) {
-            throw new IllegalArgumentException("the MDA probes with UDP to many ports, ICMP or TCP, not UDP to one port");
-        }
-        if (protocol != ProbeProtocol.TCP && options.packetLength() < ProbeEncoder.IPV4_HEADER + 8 + 2) {
+        if (options.packetLength() < protocol.minLength(ProbeMethod.PARIS)) {
             throw new IllegalArgumentException("multipath probes hold a checksum through two data bytes: the"
-                    + " packet length must be at least 30, got " + options.packetLength());
+                    + " packet length must be at least " + protocol.minLength(ProbeMethod.PARIS) + ", got "
+                    + options.packetLength());
         }
         // UDP flows are destination ports from -p; TCP flows source ports from the one picked (scamper's tcp);
         // ICMP flows identifier/checksum pairs from it (scamper's icmp-echo).
-        int maxFlows = protocol == ProbeProtocol.UDP ? flowsFrom(options.basePort()) : MAX_FLOWS;
-        this.sourcePort = options.sourcePort() != null ? options.sourcePort() : random.nextInt(Tracer.SOURCE_PORT_LOW,
-                Tracer.SOURCE_PORT_HIGH + 2 - (protocol == ProbeProtocol.UDP ? 1 : maxFlows));
+        int maxFlows = protocol.multipathFlows(options.basePort());
+        int sourcePorts = protocol.multipathSourcePorts(maxFlows);
+        this.sourcePort = options.sourcePort() != null ? options.sourcePort()
+                : random.nextInt(Tracer.SOURCE_PORT_LOW, Tracer.SOURCE_PORT_HIGH + 2 - sourcePorts);
         int ipIdBase = random.nextInt(0x10000);
-        this.identity = switch (protocol) {
-            case TCP -> new MultipathTcpIdentity(options.basePort(), maxFlows, sourcePort, random.nextLong(), ipIdBase);
-            case ICMP -> new MultipathIcmpIdentity(maxFlows, sourcePort, random.nextInt(0xffff), ipIdBase);
-            default -> new MultipathUdpIdentity(options.basePort(), maxFlows, sourcePort, ipIdBase);
-        };
+        this.identity = protocol.multipathIdentity(options, maxFlows, sourcePort, ipIdBase, random.nextLong());
         this.table = new ProbeTable(identity.maxProbes());
         this.planner = new MdaPlanner(options, confidence, link.destinationAddress(), maxFlows, pacing, clock);
         this.frame = new byte[ProbeEncoder.ETHERNET_HEADER

@@ -21,6 +21,21 @@ public enum ProbeProtocol {
                 case DUBLIN -> new DublinUdpIdentity(o.basePort(), o.probeCount(), sourcePort, ipIdBase);
             };
         }
+
+        @Override
+        MultipathIdentity multipathIdentity(TraceOptions o, int flows, int sourcePort, int ipIdBase, long salt) {
+            return new MultipathUdpIdentity(o.basePort(), flows, sourcePort, ipIdBase);
+        }
+
+        @Override
+        public int multipathFlows(int basePort) {
+            return MultipathTracer.flowsFrom(basePort);
+        }
+
+        @Override
+        int multipathSourcePorts(int flows) {
+            return 1;
+        }
     },
     /** {@code -U}: UDP to the one port {@code -p} (53), a source port per probe; with paris, one flow. */
     UDP_PORT(53, "udp", IpProtocol.UDP) {
@@ -33,6 +48,11 @@ public enum ProbeProtocol {
         @Override
         public int sourcePorts(ProbeMethod m, int probes) {
             return m == ProbeMethod.PARIS ? 1 : probes;
+        }
+
+        @Override
+        public int multipathFlows(int basePort) {
+            return 0; // one destination port, a source port per probe: no flows to choose from
         }
     },
     /** {@code -I}: ICMP Echo, first sequence number {@code -p} (1); with paris, one checksum. */
@@ -49,6 +69,11 @@ public enum ProbeProtocol {
         public int minLength(ProbeMethod m) {
             return m == ProbeMethod.PARIS ? Ipv4ProbeEncoder.MIN_ECHO_LENGTH_PARIS : Ipv4ProbeEncoder.MIN_ECHO_LENGTH;
         }
+
+        @Override
+        MultipathIdentity multipathIdentity(TraceOptions o, int flows, int sourcePort, int ipIdBase, long salt) {
+            return new MultipathIcmpIdentity(flows, sourcePort, (int) Long.remainderUnsigned(salt, 0xffff), ipIdBase);
+        }
     },
     /** {@code -T}: TCP SYN to port {@code -p} (80); one 5-tuple whatever the method. */
     TCP(80, "tcp", IpProtocol.TCP) {
@@ -61,6 +86,11 @@ public enum ProbeProtocol {
         @Override
         public int minLength(ProbeMethod m) {
             return Ipv4ProbeEncoder.SYN_TOTAL_LENGTH;
+        }
+
+        @Override
+        MultipathIdentity multipathIdentity(TraceOptions o, int flows, int sourcePort, int ipIdBase, long salt) {
+            return new MultipathTcpIdentity(o.basePort(), flows, sourcePort, salt, ipIdBase);
         }
     };
 
@@ -76,6 +106,29 @@ public enum ProbeProtocol {
 
     /** The identity of one trace's probes; {@code m} must be {@link #accepts accepted}. */
     abstract ProbeIdentity identity(ProbeMethod m, TraceOptions o, int sourcePort, int ipIdBase);
+
+    /**
+     * The identity of a {@link MultipathTracer} run's probes: {@code flows} flows from {@code sourcePort} (UDP:
+     * destination ports from {@code -p} instead), {@code salt} a random value for what the protocol picks.
+     *
+     * @throws IllegalArgumentException for a protocol without flows ({@code -U})
+     */
+    MultipathIdentity multipathIdentity(TraceOptions o, int flows, int sourcePort, int ipIdBase, long salt) {
+        throw new IllegalArgumentException("the MDA probes with UDP to many ports, ICMP or TCP, not UDP to one port");
+    }
+
+    /**
+     * How many flows a {@code --multipath} run may use: UDP destination ports from {@code basePort} (fewer near
+     * 65535); TCP source ports and ICMP identifiers from the picked source port, {@link MultipathTracer#MAX_FLOWS}.
+     */
+    public int multipathFlows(int basePort) {
+        return MultipathTracer.MAX_FLOWS;
+    }
+
+    /** How many source ports from the picked one a {@code --multipath} run of {@code flows} flows uses. */
+    int multipathSourcePorts(int flows) {
+        return Math.max(1, flows);
+    }
 
     /** {@code -p}'s default: base port, fixed port or first ICMP sequence number, as traceroute's. */
     public int defaultPort() {
