@@ -166,7 +166,7 @@ public final class Tracer {
     private final int sourcePort;
     private final FrameClassifier classifier = new FrameClassifier();
     private final ProbeTable table;
-    private final Probe[] probes;
+    private final TracerProbe[] probes;
     private final IcmpBudget budget;
     private final NatDetector nat = new NatDetector();
     private final byte[] frame;
@@ -222,9 +222,9 @@ public final class Tracer {
         this.identity = options.method().identity(options, sourcePort, random.nextInt(0x10000));
         int count = options.probeCount();
         this.table = new ProbeTable(count);
-        this.probes = new Probe[count];
+        this.probes = new TracerProbe[count];
         for (int n = 0; n < count; n++) {
-            probes[n] = new Probe(n, options.firstTtl() + n / options.probesPerHop());
+            probes[n] = new TracerProbe(n, options.firstTtl() + n / options.probesPerHop());
         }
         int hops = options.maxTtl() - options.firstTtl() + 1;
         this.budget = budget != null ? budget : new IcmpBudget(hops);
@@ -315,7 +315,7 @@ public final class Tracer {
             firstUnsent++;
         }
         for (int n = firstUnsent; n < limit && inFlight < options.simultaneous(); n++) {
-            Probe p = probes[n];
+            TracerProbe p = probes[n];
             if (p.sent != null) {
                 continue;
             }
@@ -335,7 +335,7 @@ public final class Tracer {
         return heldUntil;
     }
 
-    private void send(Probe p) throws IOException {
+    private void send(TracerProbe p) throws IOException {
         ProbeIdentity.Envelope envelope = new ProbeIdentity.Envelope(link.gatewayMac(), link.sourceMac(),
                 link.sourceAddress(), link.destinationAddress(), p.ttl, options.tos(), options.dontFragment(),
                 options.packetLength());
@@ -425,7 +425,7 @@ public final class Tracer {
         }
         answer(s, r, r.source());
         if (r.type() == IcmpType.DEST_UNREACHABLE) {
-            Probe p = probes[identity.sequenceOf(s)];
+            TracerProbe p = probes[identity.sequenceOf(s)];
             if (p.reply == r) {
                 markFinal(p.ttl);
             }
@@ -445,7 +445,7 @@ public final class Tracer {
     /** Gives probe {@code s} its answer {@code r} from {@code responder}, unless it no longer waits (stop rule 1). */
     private void answer(SentProbe s, Classified r, int responder) {
         int n = identity.sequenceOf(s);
-        Probe p = n < 0 ? null : probes[n];
+        TracerProbe p = n < 0 ? null : probes[n];
         if (p == null || p.sent != s) {
             unattributed(NO_SUCH_PROBE);
             return;
@@ -490,7 +490,7 @@ public final class Tracer {
         }
         int previous = finalTtl;
         finalTtl = ttl;
-        for (Probe p : probes) {
+        for (TracerProbe p : probes) {
             if (p.ttl > ttl && p.sent != null && !p.done()) {
                 p.forgotten = true;
                 inFlight--;
@@ -504,8 +504,8 @@ public final class Tracer {
     // ---- waiting and settling --------------------------------------------------------------------------
 
     private void expire(long now) {
-        computeDeadlines();
-        for (Probe p : probes) {
+        TracerProbe.computeDeadlines(probes, options, maxWaitNanos);
+        for (TracerProbe p : probes) {
             if (p.sent != null && !p.done() && now >= expiry(p)) {
                 p.timedOut = true;
                 inFlight--;
@@ -514,9 +514,9 @@ public final class Tracer {
     }
 
     private long nextDeadline() {
-        computeDeadlines();
+        TracerProbe.computeDeadlines(probes, options, maxWaitNanos);
         long next = Long.MAX_VALUE;
-        for (Probe p : probes) {
+        for (TracerProbe p : probes) {
             if (p.sent != null && !p.done()) {
                 next = Math.min(next, expiry(p));
             }
@@ -529,45 +529,8 @@ public final class Tracer {
      * frame captured at or after it has arrived, else once the port's delivery lag has passed too, so that
      * a reply captured in time but still on its way is not lost.
      */
-    private long expiry(Probe p) {
+    private long expiry(TracerProbe p) {
         return latestCaptureNanos >= p.deadlineNanos ? p.deadlineNanos : p.deadlineNanos + Math.max(0, port.deliveryLagNanos());
-    }
-
-    /**
-     * Rule 5, as traceroute's get_timeout, for every probe in flight in one backward pass: HERE takes the
-     * first answered probe of the hop in number order, NEAR the answered probe with the next higher number.
-     */
-    private void computeDeadlines() {
-        TraceOptions.Wait w = options.waiting();
-        int q = options.probesPerHop();
-        long nearRtt = 0;
-        for (int first = probes.length - q; first >= 0; first -= q) {
-            long hereRtt = 0;
-            for (int n = first; n < first + q && hereRtt == 0; n++) {
-                hereRtt = probes[n].rttNanos();
-            }
-            for (int n = first + q - 1; n >= first; n--) {
-                Probe p = probes[n];
-                if (p.sent != null && !p.done()) {
-                    long timeout = maxWaitNanos;
-                    if (w.here() > 0 && hereRtt > 0) {
-                        timeout = Math.min(timeout, scaled(hereRtt, w.here()));
-                    } else if (w.near() > 0 && nearRtt > 0) {
-                        timeout = Math.min(timeout, scaled(nearRtt, w.near()));
-                    }
-                    p.deadlineNanos = p.clockSendNanos + timeout;
-                }
-                long rtt = p.rttNanos();
-                if (rtt > 0) {
-                    nearRtt = rtt;
-                }
-            }
-        }
-    }
-
-    private static long scaled(long rttNanos, double factor) {
-        double v = (rttNanos + WAIT_PRECISION_NANOS) * factor;
-        return v >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) v;
     }
 
     /** The highest TTL that can still be reported: the final TTL, else the max TTL. */
@@ -593,7 +556,7 @@ public final class Tracer {
     private void emitRemaining(HopListener listener) {
         int q = options.probesPerHop();
         int highest = 0;
-        for (Probe p : probes) {
+        for (TracerProbe p : probes) {
             if (p.sent != null && p.ttl <= lastReportedTtl()) {
                 highest = Math.max(highest, p.ttl);
             }
@@ -618,7 +581,7 @@ public final class Tracer {
 
     // ---- results -------------------------------------------------------------------------------------
 
-    private ProbeResult result(Probe p) {
+    private ProbeResult result(TracerProbe p) {
         return ProbeResults.of(p.sent, p.sendNanos(), p.reply);
     }
 
@@ -662,37 +625,5 @@ public final class Tracer {
             }
         }
         return StopReason.reached();
-    }
-
-    /** One probe slot and what happened to it. */
-    private static final class Probe {
-        final int number;
-        final int ttl;
-        SentProbe sent;
-        long clockSendNanos;
-        long deadlineNanos;
-        Long captureSendNanos;
-        /** The {@link IcmpReply} or {@link TcpReply} attributed to it, or null. */
-        Classified reply;
-        boolean timedOut;
-        boolean forgotten;
-
-        Probe(int number, int ttl) {
-            this.number = number;
-            this.ttl = ttl;
-        }
-
-        boolean done() {
-            return reply != null || timedOut || forgotten;
-        }
-
-        long sendNanos() {
-            return captureSendNanos != null ? captureSendNanos : clockSendNanos;
-        }
-
-        /** The reply's RTT, or 0 when unanswered (or, oddly, not positive: traceroute skips those too). */
-        long rttNanos() {
-            return reply == null ? 0 : Math.max(0, ProbeResults.timeNanos(reply) - sendNanos());
-        }
     }
 }
