@@ -48,20 +48,10 @@ final class ClassicPcapReader {
 
     private static final int MAGIC_MICROS = 0xA1B2C3D4;
     private static final int MAGIC_NANOS = 0xA1B23C4D;
+    private static final long MAGIC_KUZNETZOV = 0xA1B2CD34L;
 
     /** What the file header says: byte order, timestamp resolution, snapshot length, libpcap DLT. */
     record Header(ByteOrder order, boolean nanos, int snaplen, int linkType) {
-    }
-
-    /** The frames read before a fault, and libpcap's wording of the fault. */
-    static final class Fault extends Exception {
-        private static final long serialVersionUID = 1L;
-        final long delivered;
-
-        Fault(String detail, long delivered, Throwable cause) {
-            super(detail, cause);
-            this.delivered = delivered;
-        }
     }
 
     private ClassicPcapReader() {
@@ -100,6 +90,23 @@ final class ClassicPcapReader {
     }
 
     /**
+     * Whether the file starts with a classic pcap magic in either byte order (micro- or nanosecond, or the
+     * Kuznetzov 0xA1B2CD34), whether or not {@link #header} takes it.
+     */
+    static boolean isClassicMagic(byte[] bytes, int length) {
+        if (length < 4) {
+            return false;
+        }
+        for (long magic : new long[] {Bytes.u32(bytes, 0), Bytes.u32le(bytes, 0)}) {
+            if (magic == (MAGIC_MICROS & 0xffff_ffffL) || magic == (MAGIC_NANOS & 0xffff_ffffL)
+                    || magic == MAGIC_KUZNETZOV) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * libpcap's DLT for a file's LINKTYPE ({@code linktype_to_dlt}), for the link types tracecap decodes;
      * -1 for the others, which libpcap reads.
      */
@@ -116,10 +123,10 @@ final class ClassicPcapReader {
      * Delivers every record after the file header, whose 24 bytes have been consumed from {@code in}.
      *
      * @return how many frames were delivered
-     * @throws Fault a record is cut short or impossible, or a read failed; the frames before it were
+     * @throws ReadFault a record is cut short or impossible, or a read failed; the frames before it were
      *               delivered
      */
-    static long read(ReadableByteChannel in, Header header, FrameSink sink) throws Fault {
+    static long read(ReadableByteChannel in, Header header, FrameSink sink) throws ReadFault {
         // A heap buffer: the record headers are read from its array byte by byte and the frames copied
         // out with System.arraycopy (a direct buffer's getInt goes through ScopedMemoryAccess, which the
         // launcher's C1 does not inline; the channel's copy into the array costs less).
@@ -146,7 +153,7 @@ final class ClassicPcapReader {
                     return count;
                 }
                 if (got < RECORD_HEADER) {
-                    throw new Fault("truncated dump file; tried to read " + RECORD_HEADER + " header bytes, only got "
+                    throw new ReadFault("truncated dump file; tried to read " + RECORD_HEADER + " header bytes, only got "
                             + got, count, null);
                 }
             }
@@ -167,7 +174,7 @@ final class ClassicPcapReader {
             }
             at += RECORD_HEADER;
             if (caplen > MAX_SNAPLEN) {
-                throw new Fault("invalid packet capture length " + caplen + ", bigger than "
+                throw new ReadFault("invalid packet capture length " + caplen + ", bigger than "
                         + (caplen > snaplen ? "snaplen of " + snaplen : "maximum of " + MAX_SNAPLEN), count, null);
             }
             int length = (int) caplen;
@@ -179,7 +186,7 @@ final class ClassicPcapReader {
                 if (got < length) {
                     // libpcap names the snaplen when even that much was not there, else the whole caplen
                     int tried = length > snaplen && got < snaplen ? snaplen : length;
-                    throw new Fault("truncated dump file; tried to read " + tried + " captured bytes, only got "
+                    throw new ReadFault("truncated dump file; tried to read " + tried + " captured bytes, only got "
                             + got, count, null);
                 }
             }
@@ -196,7 +203,7 @@ final class ClassicPcapReader {
      *
      * @return the bytes now available (less than {@code wanted} only at the end of the file)
      */
-    private static int fill(ReadableByteChannel in, ByteBuffer buf, int wanted, long delivered) throws Fault {
+    private static int fill(ReadableByteChannel in, ByteBuffer buf, int wanted, long delivered) throws ReadFault {
         buf.compact();
         try {
             while (buf.position() < wanted) {
@@ -205,7 +212,7 @@ final class ClassicPcapReader {
                 }
             }
         } catch (IOException e) {
-            throw new Fault("error reading dump file: " + e.getMessage(), delivered, e);
+            throw ReadFault.reading(e, delivered);
         }
         buf.flip();
         return buf.remaining();

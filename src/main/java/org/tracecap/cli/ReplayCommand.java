@@ -67,8 +67,10 @@ final class ReplayCommand {
             usage: tracecap replay [-n] [--json] [-o FILE] [--jsonl] [--multipath] [--dot FILE] CAPTURE
 
             Reconstructs every traceroute in CAPTURE (a .pcap or .pcapng file made by any tool:
-            traceroute, mtr, scamper, dublin-traceroute...) and prints one traceroute table per
-            trace, each as soon as it is complete. A summary of what was read goes to stderr.
+            traceroute, mtr, scamper, dublin-traceroute...; also gzipped, .pcap.gz or .pcapng.gz)
+            and prints one traceroute table per trace, each as soon as it is complete. CAPTURE -
+            reads the capture from standard input as it arrives (tcpdump -U -w - | tracecap
+            replay -). A summary of what was read goes to stderr.
 
             options:
               -n, --numeric       print addresses only, no reverse DNS lookups
@@ -202,10 +204,10 @@ final class ReplayCommand {
             // Opened on the first trace (or at the end): a capture that cannot be opened prints nothing.
             // A regular file is read as fast as the disk goes: stdout is flushed after a trace once
             // STDOUT_FLUSH_NANOS have passed since the last flush (and at the end), not with a write(2) per
-            // trace. A pipe (tcpdump -w - | tracecap replay /dev/stdin) may pause for as long as the network
+            // trace. A pipe (tcpdump -U -w - | tracecap replay -) may pause for as long as the network
             // does: each trace is flushed as it completes. The output file appears only once complete
             // (AtomicOutputFile), so flushing it before the end would serve nobody.
-            long stdoutFlush = Files.isRegularFile(capture) ? STDOUT_FLUSH_NANOS : 0;
+            long stdoutFlush = isRegularFile(capture) ? STDOUT_FLUSH_NANOS : 0;
             // Each output is written on a thread of its own (BackgroundTraceWriter), while this one reads and
             // reconstructs: writing is most of a replay's work, and the machine has more than one core. From
             // a regular file traces go over in batches (fewer thread wake-ups), from a pipe one by one.
@@ -238,7 +240,11 @@ final class ReplayCommand {
             CaptureException failure = null;
             boolean interrupted = false;
             try {
-                PcapFileSource.read(capture, interruption.guard(reconstructor));
+                if (isStandardInput(capture)) {
+                    PcapFileSource.readStandardInput(interruption.guard(reconstructor));
+                } else {
+                    PcapFileSource.read(capture, interruption.guard(reconstructor));
+                }
             } catch (CaptureException e) {
                 failure = e;
             } catch (Interruption.Stop e) {
@@ -401,6 +407,20 @@ final class ReplayCommand {
             if (writer != null) {
                 writer.close();
             }
+        }
+    }
+
+    /** {@code tracecap replay -}: the capture comes on standard input. */
+    static boolean isStandardInput(Path capture) {
+        return capture.toString().equals("-");
+    }
+
+    /** A regular file, also when it is standard input redirected from one ({@code < FILE}). */
+    private static boolean isRegularFile(Path capture) {
+        try {
+            return Files.isRegularFile(isStandardInput(capture) ? Path.of("/dev/stdin") : capture);
+        } catch (InvalidPathException | SecurityException e) {
+            return false;
         }
     }
 
