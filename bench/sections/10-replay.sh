@@ -1,5 +1,7 @@
 # Replay throughput: a capture of about $PACKETS packets of real traces, whole process, beside the peers.
 #   tracecap replay -n --jsonl -o OUT FILE  every trace reconstructed into hop JSON Lines (tables to /dev/null)
+#   the same, FILE.pcapng                    the same packets as pcapng (editcap -F pcapng: one section, one
+#                                           interface, Enhanced Packet Blocks): must be as fast as classic pcap
 #   tshark -T fields -e ...                 the same fields: addresses, protocol, TTL, IP ID, ports, UDP
 #                                           checksum, TCP sequence, ICMP type, code, id and sequence
 #   tcpdump -nr FILE                        decode and print every packet
@@ -7,6 +9,8 @@
 # Sourced by bench/run (WORK, RUNS, PACKETS and the helpers of bench/lib.sh are set).
 big="$WORK/big-$PACKETS.pcap"
 [ -s "$big" ] || python3 bench/make-big-capture.py --packets "$PACKETS" "$big"
+bigng="$WORK/big-$PACKETS.pcapng"
+[ -s "$bigng" ] || editcap -F pcapng "$big" "$bigng"
 count=$(capinfos -M -c "$big" | awk -F: '/Number of packets/ {gsub(/ /, "", $2); print $2}')
 fields=(-e frame.time_epoch -e ip.src -e ip.dst -e ip.proto -e ip.ttl -e ip.id -e udp.srcport -e udp.dstport
     -e udp.checksum -e tcp.srcport -e tcp.dstport -e tcp.seq_raw -e icmp.type -e icmp.code -e icmp.ident
@@ -25,6 +29,8 @@ MEASURE_BEFORE=$fresh measure ./tracecap replay -n --jsonl -o "$WORK/out.jsonl" 
 base=$WALL
 tracecap_rss=$RSS_MB
 throughput_row "tracecap replay --jsonl" "$WALL" "$count" "$RSS_MB" "$base"
+MEASURE_BEFORE=$fresh measure ./tracecap replay -n --jsonl -o "$WORK/out.jsonl" "$bigng"
+throughput_row "tracecap replay --jsonl, pcapng" "$WALL" "$count" "$RSS_MB" "$base"
 measure tshark -n -r "$big" -T fields "${fields[@]}"
 throughput_row "tshark -T fields" "$WALL" "$count" "$RSS_MB" "$base"
 measure tcpdump -nr "$big"

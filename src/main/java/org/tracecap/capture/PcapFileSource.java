@@ -117,7 +117,7 @@ public final class PcapFileSource {
         } catch (ReadFault fault) {
             throw brokenAt(name, fault.delivered, fault.source, fault.getMessage(), fault.cutShort, fault);
         }
-        if (plainFile != null && !gzip) {
+        if (plainFile != null && !gzip && ClassicPcapReader.isClassicMagic(start, length)) {
             return readWithLibpcap(plainFile, sink);
         }
         if (ClassicPcapReader.isClassicMagic(start, length) && length < ClassicPcapReader.FILE_HEADER) {

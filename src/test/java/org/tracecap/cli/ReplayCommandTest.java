@@ -28,7 +28,8 @@ class ReplayCommandTest {
     private static final String SUMMARY = "tracecap: \\d+ packets? read, \\d+ probes? in \\d+ traces?"
             + "( \\(\\+\\d+ sent past the last hop, not shown\\))?, \\d+ repl(y|ies) attributed, \\d+ unattributed,"
             + " \\d+ malformed(, \\d+ extension warnings?)?";
-    private static final String WHAT_TO_GIVE = "give a .pcap or .pcapng file (tcpdump -w, tshark -w, Wireshark)";
+    private static final String WHAT_TO_GIVE = "give a .pcap or .pcapng file, or either gzipped (tcpdump -w,"
+            + " tshark -w, Wireshark)";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
@@ -111,7 +112,7 @@ class ReplayCommandTest {
         Path capture = dir.resolve("notes.txt");
         Files.writeString(capture, "not a capture at all\n");
         assertFailsWithOneLine(CliRun.of("replay", capture.toString()), "tracecap: " + capture + ": not a pcap or"
-                + " pcapng capture (libpcap: unknown file format): " + WHAT_TO_GIVE);
+                + " pcapng capture: " + WHAT_TO_GIVE);
     }
 
     @Test
