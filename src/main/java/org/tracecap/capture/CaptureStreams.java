@@ -134,7 +134,8 @@ final class CaptureStreams {
         if (e instanceof GzipException g) {
             return g;
         }
-        String detail = e.getMessage() == null ? "no details" : e.getMessage();
+        String detail = e.getMessage() != null ? e.getMessage()
+                : e instanceof EOFException ? "unexpected end of the stream" : "no details";
         if (e instanceof EOFException) {
             return new GzipException("stream cut short: " + detail, true, e);
         }
