@@ -23,9 +23,9 @@ import org.tracecap.packet.Bytes;
  * </pre>
  *
  * <p>Only what this reader gives exactly as libpcap would is taken ({@link #header}): version 2.4 in either
- * byte order and resolution, and a link type whose libpcap DLT number is known here. Anything else (pcapng,
- * older versions whose length fields may be swapped, the Kuznetzov magic, other link types) is left to
- * libpcap. Per record it follows libpcap 1.10 {@code pcap_next_packet}:
+ * byte order and resolution, and a link type whose libpcap DLT number is known here. Older versions whose
+ * length fields may be swapped, the Kuznetzov magic and other link types are left to libpcap (pcapng has
+ * its own reader, {@link PcapngReader}). Per record it follows libpcap 1.10 {@code pcap_next_packet}:
  * <ol>
  *   <li>caplen above {@link #MAX_SNAPLEN} is corrupt ("invalid packet capture length N, bigger than snaplen
  *       of S" when also above the file's snaplen, else "... bigger than maximum of 262144");</li>

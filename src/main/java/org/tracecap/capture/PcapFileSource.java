@@ -23,17 +23,20 @@ import org.pcap4j.core.RawPacketListener;
 import org.tracecap.match.FrameSink;
 
 /**
- * Reads a pcap or pcapng file (whatever libpcap opens) and hands every frame to a {@link FrameSink}, in file
- * order, with its capture time in nanoseconds.
+ * Reads a capture (a file, or standard input) and hands every frame to a {@link FrameSink}, in file order,
+ * with its capture time in nanoseconds.
  *
- * <p>A regular file in classic pcap format (version 2.4, either byte order, micro- or nanosecond timestamps,
- * a link type tracecap decodes) is read in Java by {@link ClassicPcapReader}, more than ten times faster
- * than through a JNA callback per packet, with the same frames and the same messages. Everything else (pcapng, pipes, other link types or
- * versions) goes to libpcap's {@code pcap_loop} with pcap4j's raw-packet listener, opened at nanosecond
- * precision ({@code pcap_open_offline_with_tstamp_precision}): libpcap scales microsecond files up, so
- * nanosecond files keep their nanoseconds. No pcap4j packet objects are built.
+ * <p>The first bytes say how ({@link #read(String, ReadableByteChannel, Path, FrameSink)}): gzip (RFC 1952)
+ * is unpacked as it is read ({@link CaptureStreams}); then a pcapng is read by {@link PcapngReader} and a
+ * classic pcap (version 2.4, either byte order, micro- or nanosecond timestamps, a link type tracecap
+ * decodes) by {@link ClassicPcapReader}, both in Java, more than ten times faster than through a JNA
+ * callback per packet. Only a classic pcap that reader leaves (other versions, the Kuznetzov magic, other
+ * link types), in a plain uncompressed file, still goes to libpcap's {@code pcap_loop} with pcap4j's
+ * raw-packet listener, opened at nanosecond precision ({@code pcap_open_offline_with_tstamp_precision}):
+ * libpcap scales microsecond files up, so nanosecond files keep their nanoseconds. No pcap4j packet objects
+ * are built.
  *
- * <p>Every way a file can fail becomes a {@link CaptureException} with a one-line message; when the file
+ * <p>Every way a capture can fail becomes a {@link CaptureException} with a one-line message; when it
  * breaks part way, the frames before the fault have been delivered.
  */
 public final class PcapFileSource {
