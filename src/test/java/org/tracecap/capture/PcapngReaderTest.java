@@ -66,6 +66,28 @@ class PcapngReaderTest {
         return e;
     }
 
+    @Test
+    void theBundledPcapngGivesWhatLibpcapGivesAndWhatItsPcapGives() throws Exception {
+        Path pcapng = CapturedFrames.CAPTURES.resolve("straight-traceroute-udp.pcapng");
+        Recorder java = new Recorder();
+        Recorder libpcap = new Recorder();
+        PcapFileSource.read(pcapng, java);
+        PcapFileSource.readWithLibpcap(pcapng, libpcap);
+        List<Frame> classic = CapturedFrames.read("straight-traceroute-udp.pcap");
+        assertEquals(34, java.frames().size());
+        for (List<Frame> other : List.of(libpcap.frames(), classic)) {
+            assertEquals(other.size(), java.frames().size());
+            for (int i = 0; i < other.size(); i++) {
+                Frame a = java.frames().get(i);
+                Frame b = other.get(i);
+                assertEquals(b.timeNanos(), a.timeNanos());
+                assertEquals(b.linkType(), a.linkType());
+                assertEquals(b.wireLength(), a.wireLength());
+                assertArrayEquals(b.bytes(), a.bytes());
+            }
+        }
+    }
+
     private static PcapngBuilder twoFrames(PcapngBuilder b) {
         return b.section().iface(ETHERNET, 65535)
                 .epb(0, SECONDS * 1_000_000 + 250_000, frame(60, 1))

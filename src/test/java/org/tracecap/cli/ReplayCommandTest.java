@@ -205,12 +205,16 @@ class ReplayCommandTest {
     }
 
     @Test
-    void missingLibpcapIsOneLineWithTheInstallCommand() throws Exception {
+    void missingLibpcapIsOneLineWithTheInstallCommand(@TempDir Path dir) throws Exception {
         // A separate JVM told to load a libpcap that does not exist (pcap4j's org.pcap4j.core.pcapLibName),
-        // reading a pcapng file: classic pcap files are read in Java, pcapng needs libpcap.
+        // reading a version 2.3 classic pcap: pcap 2.4 and pcapng are read in Java, 2.3 still needs libpcap.
+        byte[] v23 = Files.readAllBytes(Path.of(STRAIGHT));
+        v23[6] = 3; // version minor, little-endian file
+        Path old = dir.resolve("v23.pcap");
+        Files.write(old, v23);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-Dorg.pcap4j.core.pcapLibName=tracecap-no-such-libpcap",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "replay", STRAIGHT + "ng")
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "replay", old.toString())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         byte[] out = p.getInputStream().readAllBytes();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
