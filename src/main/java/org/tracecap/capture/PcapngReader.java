@@ -49,8 +49,8 @@ final class PcapngReader {
     private static final int BYTE_ORDER_MAGIC = 0x1A2B3C4D;
     /** The largest block read into the buffer (a section, interface or packet block); others are skipped. */
     static final int MAX_PARSED_BLOCK = 1 << 20;
-    /** The buffer: a parsed block always fits, with room for many packets per read. */
-    private static final int CHUNK = 2 * MAX_PARSED_BLOCK;
+    /** The buffer: a parsed block always fits (fill moves what is left to the front first). */
+    private static final int CHUNK = MAX_PARSED_BLOCK;
     private static final int MIN_BLOCK = 12;
     private static final int EPB_HEADER = 28;
     private static final int OPT_END = 0;
@@ -116,6 +116,53 @@ final class PcapngReader {
                 }
             }
             int type = (int) (little ? Bytes.u32le(c, at) : Bytes.u32(c, at));
+            if (type == ENHANCED_PACKET) {
+                // The common case on its own path: a whole Enhanced Packet Block in the buffer, both its
+                // lengths the same. (No section yet means no interface: the interface check stops it.)
+                long total = little ? Bytes.u32le(c, at + 4) : Bytes.u32(c, at + 4);
+                if (total <= end - at && total >= EPB_HEADER + 4 && (total & 3) == 0) {
+                    int t = (int) total;
+                    long id;
+                    long timestamp;
+                    long caplen;
+                    long wire;
+                    long trailer;
+                    if (little) {
+                        trailer = Bytes.u32le(c, at + t - 4);
+                        id = Bytes.u32le(c, at + 8);
+                        timestamp = Bytes.u32le(c, at + 12) << 32 | Bytes.u32le(c, at + 16);
+                        caplen = Bytes.u32le(c, at + 20);
+                        wire = Bytes.u32le(c, at + 24);
+                    } else {
+                        trailer = Bytes.u32(c, at + t - 4);
+                        id = Bytes.u32(c, at + 8);
+                        timestamp = Bytes.u32(c, at + 12) << 32 | Bytes.u32(c, at + 16);
+                        caplen = Bytes.u32(c, at + 20);
+                        wire = Bytes.u32(c, at + 24);
+                    }
+                    if (trailer != total) {
+                        throw corrupt(name(type) + " has total length " + total + " at its start and " + trailer
+                                + " at its end", at);
+                    }
+                    if (id >= interfaces || caplen > t - EPB_HEADER - 4) {
+                        deliver(type, at, t, id, timestamp, caplen, wire); // says what is wrong
+                    }
+                    int length = (int) caplen;
+                    int options = at + EPB_HEADER + ((length + 3) & ~3);
+                    if (options < at + t - 4) {
+                        packetOptions(options, at + t - 4, at);
+                    }
+                    int i = (int) id;
+                    long m = multiplier[i];
+                    long nanos = (m > 0 ? timestamp * m : TimeUnits.nanos(timestamp, resolution[i])) + offsetNanos[i];
+                    int kept = Math.min(length, ClassicPcapReader.MAX_SNAPLEN);
+                    System.arraycopy(c, at + EPB_HEADER, frame, 0, kept);
+                    count++;
+                    sink.frame(nanos, linkType[i], frame, kept, (int) Math.min(wire, Integer.MAX_VALUE));
+                    at += t;
+                    continue;
+                }
+            }
             if (type == SECTION_HEADER) {
                 little = byteOrder(c, at);
             } else if (!sectionSeen) {
@@ -126,9 +173,9 @@ final class PcapngReader {
                 throw corrupt(name(type) + " has total length " + total + (total < MIN_BLOCK ? ", less than 12"
                         : ", not a multiple of 4"), at);
             }
-            boolean parsed = type == ENHANCED_PACKET || type == SECTION_HEADER || type == INTERFACE_DESCRIPTION
-                    || type == SIMPLE_PACKET || type == PACKET;
             if (end - at < total) {
+                boolean parsed = type == ENHANCED_PACKET || type == SECTION_HEADER
+                        || type == INTERFACE_DESCRIPTION || type == SIMPLE_PACKET || type == PACKET;
                 if (!parsed) {
                     at = skip(at, end, total);
                     end = buf.limit();
