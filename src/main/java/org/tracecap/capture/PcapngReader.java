@@ -140,93 +140,100 @@ final class PcapngReader {
                         caplen = Bytes.u32(c, at + 20);
                         wire = Bytes.u32(c, at + 24);
                     }
-                    if (trailer != total) {
-                        throw corrupt(name(type) + " has total length " + total + " at its start and " + trailer
-                                + " at its end", at);
+                    if (trailer == total && id < interfaces && caplen <= t - EPB_HEADER - 4) {
+                        int length = (int) caplen;
+                        int options = at + EPB_HEADER + ((length + 3) & ~3);
+                        if (options < at + t - 4) {
+                            packetOptions(options, at + t - 4, at);
+                        }
+                        int i = (int) id;
+                        long m = multiplier[i];
+                        long nanos = (m > 0 ? timestamp * m : TimeUnits.nanos(timestamp, resolution[i]))
+                                + offsetNanos[i];
+                        int kept = Math.min(length, ClassicPcapReader.MAX_SNAPLEN);
+                        System.arraycopy(c, at + EPB_HEADER, frame, 0, kept);
+                        count++;
+                        sink.frame(nanos, linkType[i], frame, kept, (int) Math.min(wire, Integer.MAX_VALUE));
+                        at += t;
+                        continue;
                     }
-                    if (id >= interfaces || caplen > t - EPB_HEADER - 4) {
-                        deliver(type, at, t, id, timestamp, caplen, wire); // says what is wrong
-                    }
-                    int length = (int) caplen;
-                    int options = at + EPB_HEADER + ((length + 3) & ~3);
-                    if (options < at + t - 4) {
-                        packetOptions(options, at + t - 4, at);
-                    }
-                    int i = (int) id;
-                    long m = multiplier[i];
-                    long nanos = (m > 0 ? timestamp * m : TimeUnits.nanos(timestamp, resolution[i])) + offsetNanos[i];
-                    int kept = Math.min(length, ClassicPcapReader.MAX_SNAPLEN);
-                    System.arraycopy(c, at + EPB_HEADER, frame, 0, kept);
-                    count++;
-                    sink.frame(nanos, linkType[i], frame, kept, (int) Math.min(wire, Integer.MAX_VALUE));
-                    at += t;
-                    continue;
                 }
             }
-            if (type == SECTION_HEADER) {
-                little = byteOrder(c, at);
-            } else if (!sectionSeen) {
-                throw corrupt("block of type " + type + " before the section header block", at);
-            }
-            long total = little ? Bytes.u32le(c, at + 4) : Bytes.u32(c, at + 4);
-            if (total < MIN_BLOCK || (total & 3) != 0) {
-                throw corrupt(name(type) + " has total length " + total + (total < MIN_BLOCK ? ", less than 12"
-                        : ", not a multiple of 4"), at);
-            }
-            if (end - at < total) {
-                boolean parsed = type == ENHANCED_PACKET || type == SECTION_HEADER
-                        || type == INTERFACE_DESCRIPTION || type == SIMPLE_PACKET || type == PACKET;
-                if (!parsed) {
-                    at = skip(at, end, total);
-                    end = buf.limit();
-                    continue;
-                }
-                if (total > MAX_PARSED_BLOCK) {
-                    throw corrupt(name(type) + " has total length " + total + ", more than the " + MAX_PARSED_BLOCK
-                            + " bytes any " + name(type) + " needs", at);
-                }
-                end = fill(at, (int) total);
-                at = 0;
-                if (end < total) {
-                    throw cut(name(type) + " of " + total + " bytes has only " + end + " bytes before the end of"
-                            + " the file", at);
-                }
-            }
-            int t = (int) total;
-            long trailer = little ? Bytes.u32le(c, at + t - 4) : Bytes.u32(c, at + t - 4);
-            if (trailer != total) {
-                throw corrupt(name(type) + " has total length " + total + " at its start and " + trailer
-                        + " at its end", at);
-            }
-            if (type == ENHANCED_PACKET) {
-                if (t < EPB_HEADER + 4) {
-                    throw corrupt(name(type) + " of " + t + " bytes, less than its 32-byte minimum", at);
-                }
-                long id = little ? Bytes.u32le(c, at + 8) : Bytes.u32(c, at + 8);
-                long high = little ? Bytes.u32le(c, at + 12) : Bytes.u32(c, at + 12);
-                long low = little ? Bytes.u32le(c, at + 16) : Bytes.u32(c, at + 16);
-                long caplen = little ? Bytes.u32le(c, at + 20) : Bytes.u32(c, at + 20);
-                long wire = little ? Bytes.u32le(c, at + 24) : Bytes.u32(c, at + 24);
-                deliver(type, at, t, id, (high << 32) | low, caplen, wire);
-            } else if (type == SECTION_HEADER) {
-                section(at, t);
-            } else if (type == INTERFACE_DESCRIPTION) {
-                interfaceDescription(at, t);
-            } else if (type == SIMPLE_PACKET) {
-                simplePacket(at, t);
-            } else if (type == PACKET) {
-                if (t < EPB_HEADER + 4) {
-                    throw corrupt(name(type) + " of " + t + " bytes, less than its 32-byte minimum", at);
-                }
-                int id = little ? Bytes.u16le(c, at + 8) : Bytes.u16(c, at + 8);
-                long high = little ? Bytes.u32le(c, at + 12) : Bytes.u32(c, at + 12);
-                long low = little ? Bytes.u32le(c, at + 16) : Bytes.u32(c, at + 16);
-                long caplen = little ? Bytes.u32le(c, at + 20) : Bytes.u32(c, at + 20);
-                long wire = little ? Bytes.u32le(c, at + 24) : Bytes.u32(c, at + 24);
-                deliver(type, at, t, id, (high << 32) | low, caplen, wire);
-            }
-            at += t;
+            // Every other block, and an Enhanced Packet Block not whole in the buffer or whose lengths lie.
+            at = block(at, end, type);
+            end = buf.limit();
         }
+    }
+
+    /**
+     * The block at {@code at} (its type read, at least its 12-byte header in the buffer, which ends at
+     * {@code end}): checked, read or skipped, in the buffer filled further when it does not hold it whole.
+     *
+     * @return where the next block starts; the buffer's limit is where its data ends
+     */
+    private int block(int at, int end, int type) throws ReadFault {
+        byte[] c = chunk;
+        if (type == SECTION_HEADER) {
+            little = byteOrder(c, at);
+        } else if (!sectionSeen) {
+            throw corrupt("block of type " + type + " before the section header block", at);
+        }
+        long total = little ? Bytes.u32le(c, at + 4) : Bytes.u32(c, at + 4);
+        if (total < MIN_BLOCK || (total & 3) != 0) {
+            throw corrupt(name(type) + " has total length " + total + (total < MIN_BLOCK ? ", less than 12"
+                    : ", not a multiple of 4"), at);
+        }
+        if (end - at < total) {
+            boolean parsed = type == ENHANCED_PACKET || type == SECTION_HEADER
+                    || type == INTERFACE_DESCRIPTION || type == SIMPLE_PACKET || type == PACKET;
+            if (!parsed) {
+                return skip(at, end, total);
+            }
+            if (total > MAX_PARSED_BLOCK) {
+                throw corrupt(name(type) + " has total length " + total + ", more than the " + MAX_PARSED_BLOCK
+                        + " bytes any " + name(type) + " needs", at);
+            }
+            end = fill(at, (int) total);
+            at = 0;
+            if (end < total) {
+                throw cut(name(type) + " of " + total + " bytes has only " + end + " bytes before the end of"
+                        + " the file", at);
+            }
+        }
+        int t = (int) total;
+        long trailer = little ? Bytes.u32le(c, at + t - 4) : Bytes.u32(c, at + t - 4);
+        if (trailer != total) {
+            throw corrupt(name(type) + " has total length " + total + " at its start and " + trailer
+                    + " at its end", at);
+        }
+        if (type == ENHANCED_PACKET) {
+            if (t < EPB_HEADER + 4) {
+                throw corrupt(name(type) + " of " + t + " bytes, less than its 32-byte minimum", at);
+            }
+            long id = little ? Bytes.u32le(c, at + 8) : Bytes.u32(c, at + 8);
+            long high = little ? Bytes.u32le(c, at + 12) : Bytes.u32(c, at + 12);
+            long low = little ? Bytes.u32le(c, at + 16) : Bytes.u32(c, at + 16);
+            long caplen = little ? Bytes.u32le(c, at + 20) : Bytes.u32(c, at + 20);
+            long wire = little ? Bytes.u32le(c, at + 24) : Bytes.u32(c, at + 24);
+            deliver(type, at, t, id, (high << 32) | low, caplen, wire);
+        } else if (type == SECTION_HEADER) {
+            section(at, t);
+        } else if (type == INTERFACE_DESCRIPTION) {
+            interfaceDescription(at, t);
+        } else if (type == SIMPLE_PACKET) {
+            simplePacket(at, t);
+        } else if (type == PACKET) {
+            if (t < EPB_HEADER + 4) {
+                throw corrupt(name(type) + " of " + t + " bytes, less than its 32-byte minimum", at);
+            }
+            int id = little ? Bytes.u16le(c, at + 8) : Bytes.u16(c, at + 8);
+            long high = little ? Bytes.u32le(c, at + 12) : Bytes.u32(c, at + 12);
+            long low = little ? Bytes.u32le(c, at + 16) : Bytes.u32(c, at + 16);
+            long caplen = little ? Bytes.u32le(c, at + 20) : Bytes.u32(c, at + 20);
+            long wire = little ? Bytes.u32le(c, at + 24) : Bytes.u32(c, at + 24);
+            deliver(type, at, t, id, (high << 32) | low, caplen, wire);
+        }
+        return at + t;
     }
 
     /**
