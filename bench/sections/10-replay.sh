@@ -25,12 +25,14 @@ printf '  %-30s %8s %12s %9s %13s\n' command "wall s" "packets/s" "RSS MB" "wall
 # discard), which the peers, writing to /dev/null, never pay. The figure with the old file in place is
 # printed too.
 fresh="rm -f '$WORK/out.jsonl'; sync"
-MEASURE_BEFORE=$fresh measure ./tracecap replay -n --jsonl -o "$WORK/out.jsonl" "$big"
-base=$WALL
-tracecap_rss=$RSS_MB
-throughput_row "tracecap replay --jsonl" "$WALL" "$count" "$RSS_MB" "$base"
-MEASURE_BEFORE=$fresh measure ./tracecap replay -n --jsonl -o "$WORK/out.jsonl" "$bigng"
-throughput_row "tracecap replay --jsonl, pcapng" "$WALL" "$count" "$RSS_MB" "$base"
+# The classic pcap and the pcapng of the same packets alternately, run after run: the comparison between
+# the two stays fair when the machine's load changes during the runs.
+MEASURE_BEFORE=$fresh measure_pair ./tracecap replay -n --jsonl -o "$WORK/out.jsonl" "$big" \
+    -- ./tracecap replay -n --jsonl -o "$WORK/out.jsonl" "$bigng"
+base=$WALL_A
+tracecap_rss=$RSS_MB_A
+throughput_row "tracecap replay --jsonl" "$WALL_A" "$count" "$RSS_MB_A" "$base"
+throughput_row "tracecap replay --jsonl, pcapng" "$WALL_B" "$count" "$RSS_MB_B" "$base"
 measure tshark -n -r "$big" -T fields "${fields[@]}"
 throughput_row "tshark -T fields" "$WALL" "$count" "$RSS_MB" "$base"
 measure tcpdump -nr "$big"
