@@ -207,6 +207,47 @@ class CaptureFormatsReplayTest {
         assertEquals(expected.err(), err.get());
     }
 
+    /**
+     * Ctrl-C while {@code tracecap replay -} waits for more input (the writer still has the pipe open): the
+     * read is interrupted at once, the traces reconstructed so far are printed, the summary says
+     * "interrupted" and the exit status is 130, well before the shutdown hook's grace time.
+     */
+    @Test
+    void ctrlCWhileStandardInputWaitsPrintsWhatWasRead() throws Exception {
+        CliRun expected = replay(MULTI);
+        // SIGINT reset to its default before java starts (a background job may have it ignored)
+        List<String> command = new ArrayList<>(List.of("python3", "-c",
+                "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL);"
+                        + " os.execv(sys.argv[1], sys.argv[1:])",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "replay", "-n", "-"));
+        Process p = new ProcessBuilder(command).start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+        OutputStream in = p.getOutputStream();
+        in.write(Files.readAllBytes(MULTI));
+        in.flush();
+        // the traces wait for the capture to go on (or end): give the JVM time to start and read the frames
+        Thread.sleep(3000);
+        assertTrue(p.isAlive(), "still waiting for input");
+        long signalled = System.nanoTime();
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "still running after SIGINT");
+        long ms = (System.nanoTime() - signalled) / 1_000_000;
+        in.close();
+        String said = err.get(10, TimeUnit.SECONDS);
+        assertEquals(130, p.exitValue(), said);
+        assertTrue(ms < ReplayCommand.INTERRUPT_GRACE_MILLIS / 2, "took " + ms + " ms");
+        List<String> lines = said.lines().toList();
+        assertEquals(1, lines.size(), said);
+        assertTrue(lines.get(0).startsWith("tracecap: 98 packets read, ") && lines.get(0).endsWith(", interrupted"),
+                said);
+        // the traces as far as they got: their hops are all there, the last marked as the capture ended
+        assertTrue(out.get(10, TimeUnit.SECONDS).startsWith(expected.out().lines().findFirst().orElseThrow()),
+                out.get());
+        assertEquals(expected.out().lines().count(), out.get().lines().count(), out.get());
+    }
+
     @Test
     void standardInputThatIsNotACaptureIsOneLine() throws Exception {
         Process p = replayStdin("-n");
