@@ -40,7 +40,7 @@ import org.tracecap.report.ReverseDns;
 import org.tracecap.report.TraceWriter;
 
 /**
- * {@code tracecap replay [-n] [--json] [-o FILE] [--jsonl] FILE}: reads a capture, reconstructs its traces
+ * {@code tracecap replay [-n] [-e] [--json] [-o FILE] [--jsonl] FILE}: reads a capture, reconstructs its traces
  * and writes each as soon as it is complete.
  *
  * <ol>
