@@ -8,9 +8,9 @@ import org.tracecap.packet.InterfaceInformation;
 import org.tracecap.packet.MplsEntry;
 
 /**
- * The text {@code -e} prints between angle brackets after a responder, as Linux traceroute 2.1's {@code -e}
- * writes it ({@code try_extension} and {@code print_iface_info} in its extension.c): the objects of one reply
- * in order, separated by {@code ;}, each as
+ * The text {@code -e} prints between angle brackets after a responder, as Linux traceroute's {@code -e}
+ * writes it ({@code try_extension}, and {@code print_iface_info} since 2.1.5, in its extension.c): the
+ * objects of one reply in order, separated by {@code ;}, each as
  *
  * <ol>
  *   <li>an MPLS label stack (RFC 4950: class 1, c-type 1, at least one entry): {@code MPLS:} then each entry,

@@ -72,7 +72,8 @@ class InterfaceInformationTest {
         InterfaceInformation longest = new InterfaceInformation(0, null, null, "x".repeat(63), null);
         assertEquals(64, longest.payload().length);
         assertEquals(longest, decode(Bytes.hex(longest.payload(), 0, 64), 0x02));
-        assertThrows(IllegalArgumentException.class, () -> new InterfaceInformation(0, null, null, "x".repeat(64), null));
+        assertThrows(IllegalArgumentException.class,
+                () -> new InterfaceInformation(0, null, null, "x".repeat(64), null));
     }
 
     @Test

@@ -67,6 +67,16 @@ class ExtensionTextTest {
     }
 
     @Test
+    void asTheLinuxKernelSelftestExpectsOfTraceroute() {
+        // tools/testing/selftests/net/traceroute.sh greps traceroute -e (2.1.5+) for '<INC:IFINDEX,"eth1",mtu=1500>'
+        // from a router whose incoming interface has no IPv4 address (ifIndex, name, MTU: c-type 0x0b)
+        IcmpExtension linux = new InterfaceInformation(InterfaceInformation.ROLE_INCOMING, 5L, null, "eth1", 1500L)
+                .toExtension();
+        assertEquals(0x0b, linux.cType());
+        assertEquals("INC:5,\"eth1\",mtu=1500", ExtensionText.of(List.of(linux)));
+    }
+
+    @Test
     void interfaceInformationPrintsOnlyWhatWasSent() {
         assertEquals("NXT:2001:db8::2", ExtensionText.of(List.of(new InterfaceInformation(
                 InterfaceInformation.ROLE_NEXT_HOP, null, IpAddress.parse("2001:db8::2"), null, null).toExtension())));
