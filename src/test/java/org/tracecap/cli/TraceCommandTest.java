@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tracecap.capture.MacAddress;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.trace.TraceOptions;
 
@@ -73,7 +74,7 @@ class TraceCommandTest {
         assertEquals(new TraceOptions.Wait(2, 1.5, 4), o.waiting());
         assertEquals(8, o.simultaneous());
         assertEquals(50_000_000L, o.sendIntervalNanos());
-        assertEquals(Ipv4Address.parse("198.18.1.1"), o.sourceAddress());
+        assertEquals(IpAddress.parse("198.18.1.1"), o.sourceAddress());
         assertEquals(16, o.tos());
         assertTrue(o.dontFragment());
         assertEquals(100, o.packetLength());
