@@ -180,8 +180,10 @@ final class CopyFilter {
         Seen s = table.get(lookup);
         if (s != null) {
             boolean sameTtlOrForwarded = ttl == s.ttl || ttl == s.ttl - 1;
+            // the classifier interns addresses: equal ones are mostly the same object
+            boolean otherAddress = s.rewritten != rewritten && !s.rewritten.equals(rewritten);
             if (s.check0 == check0 && s.check1 == check1 && Math.abs(time - s.time) <= WINDOW_NANOS
-                    && (!s.rewritten.equals(rewritten)
+                    && (otherAddress
                         // through a source NAT, which forwards it: the TTL one lower
                         ? ttl == s.ttl - 1
                         : sameTtlOrForwarded && s.sameOnly == sameOnly && Objects.equals(s.sameAddress, sameAddress)
