@@ -86,4 +86,24 @@ class InterfacesTest {
             });
         }
     }
+
+    @Test
+    void subnetsAreReadOverTheFamilysBits() {
+        LinkInterface.Address v6 = new LinkInterface.Address(IpAddress.parse("2001:db8:0:5::2"), 64);
+        assertTrue(v6.contains(IpAddress.parse("2001:db8:0:5:ffff::1")));
+        assertFalse(v6.contains(IpAddress.parse("2001:db8:0:6::2")));
+        assertFalse(v6.contains(IpAddress.parse("198.18.5.2")), "another family is never inside");
+        LinkInterface.Address wide = new LinkInterface.Address(IpAddress.parse("2001:db8::2"), 29);
+        assertTrue(wide.contains(IpAddress.parse("2001:dbf::1")));
+        assertFalse(wide.contains(IpAddress.parse("2001:dc0::1")));
+        LinkInterface.Address v4 = address("198.18.5.2/24");
+        assertTrue(v4.contains(IpAddress.parse("198.18.5.200")));
+        assertFalse(v4.contains(IpAddress.parse("::c612:502")), "the same low bits, IPv6");
+        assertTrue(new LinkInterface.Address(IpAddress.parse("::"), 0).contains(IpAddress.parse("2001:db8::1")));
+        assertEquals("2001:db8:0:5::2/64", v6.toString());
+        LinkInterface both = new LinkInterface("eth0", MacAddress.parse("02:00:00:00:00:02"),
+                List.of(v4, v6), false, true);
+        assertEquals(IpAddress.parse("2001:db8:0:5::2"), both.sourceFor(IpAddress.parse("2001:db8:9::1")),
+                "no subnet holds it: the first address of its family");
+    }
 }

@@ -167,6 +167,14 @@ class TraceCommandTest {
     }
 
     @Test
+    void anIpv6AddressIsRefusedInOneLineForNow() {
+        // live tracing is IPv4 only until the IPv6 route, neighbour and filter lookups exist
+        CliRun run = CliRun.of("trace", "-n", "2001:DB8:0::1");
+        assertEquals(2, run.status(), run.err());
+        assertEquals(List.of("tracecap: cannot trace 2001:db8::1: live tracing is IPv4 only for now"), run.errLines());
+    }
+
+    @Test
     void anUnresolvableHostIsOneLine() {
         // RFC 6761: .invalid names never resolve.
         CliRun run = CliRun.of("trace", "-n", "no-such-host.invalid");
