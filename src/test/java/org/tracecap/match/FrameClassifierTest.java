@@ -3,6 +3,7 @@ package org.tracecap.match;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tracecap.packet.RealFrames.bytes;
 
@@ -87,6 +88,20 @@ class FrameClassifierTest {
         // a SYN carries no data after its 40-byte header (options included): head 0, nothing non-zero
         assertEquals(new SentProbe(T, IpAddress.ipv4(CLIENT), IpAddress.ipv4(SERVER), IpProtocol.TCP, 5, 0x1ec9, 60, 0, 39547, 80, 0, 0, 0xe0bc,
                 1598006561L, 0xe0bc, SentProbe.CHECKSUM_AS_CAPTURED, 0, SentProbe.ZERO_TAIL), syn);
+    }
+
+    @Test
+    void eachAddressSeenAgainIsTheSameObject() {
+        // the classifier interns addresses (AddressCache): a steady replay makes no address object per frame
+        SentProbe probe = assertInstanceOf(SentProbe.class, ethernet(RealFrames.UDP_PROBE));
+        IcmpReply reply = assertInstanceOf(IcmpReply.class, ethernet(RealFrames.TIME_EXCEEDED));
+        SentProbe again = assertInstanceOf(SentProbe.class, ethernet(RealFrames.UDP_PROBE));
+        assertSame(probe.source(), again.source());
+        assertSame(probe.destination(), again.destination());
+        assertSame(probe.source(), reply.destination());
+        assertSame(probe.source(), reply.quote().source());
+        assertSame(probe.destination(), reply.quote().destination());
+        assertEquals(IpAddress.parse("198.18.1.1"), probe.source());
     }
 
     @Test

@@ -91,4 +91,18 @@ class ReverseDnsTest {
         long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(elapsedMs < ReverseDns.DEFAULT_DEADLINE.toMillis() + 500, "took " + elapsedMs + " ms");
     }
+
+    @Test
+    void anIpv6AddressWithoutANameIsItsRfc5952Text() {
+        // 2001:db8::/32 (RFC 3849, documentation) has no PTR records: the system's answer is the literal,
+        // which Java writes uncompressed (2001:db8:0:0:0:0:0:77); it must come back as the address, in RFC 5952
+        // text, not taken for a name.
+        try (ReverseDns names = ReverseDns.system()) {
+            assertEquals("2001:db8::77", names.name(IpAddress.parse("2001:db8::77")));
+        }
+        try (ReverseDns names = ReverseDns.using(a -> a.isIpv6() ? "r6.tcap.test" : null, 2, Duration.ofSeconds(1))) {
+            assertEquals("r6.tcap.test", names.name(IpAddress.parse("2001:db8::1")));
+            assertEquals("198.18.1.2", names.name(IpAddress.parse("198.18.1.2")));
+        }
+    }
 }
