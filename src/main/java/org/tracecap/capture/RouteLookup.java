@@ -46,7 +46,8 @@ public final class RouteLookup {
      * @param source        the source address asked for ({@code -s}), or null for the kernel's choice
      * @param interfaceName the interface asked for ({@code -i}), or null for the kernel's choice
      * @throws LiveCaptureException there is no route (the message says which destination and what the kernel
-     *                              said), or the route has no IPv4 source address
+     *                              said), the route has no IPv4 source address, or an address is IPv6 (the
+     *                              IPv6 route lookup comes with live IPv6 tracing)
      */
     public static Route lookup(IpAddress destination, IpAddress source, String interfaceName)
             throws LiveCaptureException {

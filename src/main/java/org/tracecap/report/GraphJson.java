@@ -9,8 +9,8 @@ import org.tracecap.packet.IpAddress;
 /**
  * A {@link Graph} as the GRAPH object of hop JSON (docs/hop-json.md): source, destination, method, times,
  * stop, the MDA confidence (live runs only), the probe count, then the flows, nodes and links, each by id, and
- * the TTLs balanced per packet. Same conventions as the traces: absent, not null; addresses dotted; RTTs in
- * milliseconds.
+ * the TTLs balanced per packet. Same conventions as the traces: absent, not null; addresses as their family
+ * prints them (dotted quad, RFC 5952); RTTs in milliseconds.
  */
 final class GraphJson {
     private GraphJson() {
