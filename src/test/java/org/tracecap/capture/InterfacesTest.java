@@ -38,9 +38,9 @@ class InterfacesTest {
                 List.of(address("198.18.0.2/24"), address("198.18.5.2/24")), false, true);
         assertEquals(IpAddress.parse("198.18.5.2"), eth.sourceFor(IpAddress.parse("198.18.5.1")));
         assertEquals(IpAddress.parse("198.18.0.2"), eth.sourceFor(IpAddress.parse("198.19.0.1")));
-        assertTrue(eth.hasAddress(IpAddress.ipv4(Ipv4Address.parse("198.18.5.2"))));
+        assertTrue(eth.hasAddress(IpAddress.parse("198.18.5.2")));
         assertNull(new LinkInterface("tun0", null, List.of(), false, true).sourceFor(IpAddress.ipv4(1)));
-        assertTrue(address("0.0.0.0/0").contains(IpAddress.ipv4(Ipv4Address.parse("203.0.113.1"))));
+        assertTrue(address("0.0.0.0/0").contains(IpAddress.parse("203.0.113.1")));
         assertThrows(IllegalArgumentException.class, () -> new LinkInterface.Address(IpAddress.ipv4(1), 33));
     }
 
@@ -82,7 +82,7 @@ class InterfacesTest {
                 LinkInterface lo = Interfaces.find("lo");
                 assertTrue(lo.loopback());
                 assertEquals(MacAddress.ZERO, lo.mac());
-                assertTrue(lo.hasAddress(IpAddress.ipv4(Ipv4Address.parse("127.0.0.1"))));
+                assertTrue(lo.hasAddress(IpAddress.parse("127.0.0.1")));
             });
         }
     }

@@ -286,7 +286,8 @@ class LivePortTest {
             Route route = RouteLookup.lookup(IpAddress.ipv4(SERVER), null, null);
             LinkInterface link = Interfaces.find("eth0");
             MacAddress gateway = NeighbourLookup.resolve(route, link, NeighbourLookup.DEFAULT_TIMEOUT, 3);
-            try (LivePort a = LivePort.open("eth0", IpAddress.ipv4(CLIENT)); LivePort b = LivePort.open("eth0", IpAddress.ipv4(CLIENT))) {
+            try (LivePort a = LivePort.open("eth0", IpAddress.ipv4(CLIENT)); LivePort b = LivePort.open("eth0",
+                    IpAddress.ipv4(CLIENT))) {
                 byte[] frame = probe(link.mac(), gateway, 1, 33500);
                 a.send(frame, frame.length);
                 int[] counts = new int[2];

@@ -22,7 +22,8 @@ class RouteLookupTest {
     void readsAGatewayRoute() throws Exception {
         Route r = RouteLookup.parseIpRouteGet(DESTINATION,
                 "198.18.1.2 via 198.18.0.1 dev eth0 src 198.18.0.2 uid 0 \n    cache \n");
-        assertEquals(new Route(IpAddress.ipv4(DESTINATION), "eth0", IpAddress.ipv4(Ipv4Address.parse("198.18.0.1")), IpAddress.ipv4(Ipv4Address.parse("198.18.0.2")),
+        assertEquals(new Route(IpAddress.ipv4(DESTINATION), "eth0", IpAddress.parse("198.18.0.1"),
+                IpAddress.parse("198.18.0.2"),
                 false), r);
         assertFalse(r.onLink());
         assertEquals(IpAddress.parse("198.18.0.1"), r.nextHop());
@@ -104,21 +105,22 @@ class RouteLookupTest {
             client.run("ip", "route", "add", "unreachable", "198.18.9.0/24");
             client.run(() -> {
                 Route via = RouteLookup.lookup(IpAddress.ipv4(DESTINATION), null, null);
-                assertEquals(new Route(IpAddress.ipv4(DESTINATION), "eth0", IpAddress.ipv4(Ipv4Address.parse("198.18.0.1")),
-                        IpAddress.ipv4(Ipv4Address.parse("198.18.0.2")), false), via);
-                Route onLink = RouteLookup.lookup(IpAddress.ipv4(Ipv4Address.parse("198.18.0.1")), null, "eth0");
+                assertEquals(new Route(IpAddress.ipv4(DESTINATION), "eth0",
+                        IpAddress.parse("198.18.0.1"),
+                        IpAddress.parse("198.18.0.2"), false), via);
+                Route onLink = RouteLookup.lookup(IpAddress.parse("198.18.0.1"), null, "eth0");
                 assertTrue(onLink.onLink());
                 assertEquals(IpAddress.parse("198.18.0.2"), onLink.source());
                 Route withSource = RouteLookup.lookup(IpAddress.ipv4(DESTINATION), IpAddress.parse("198.18.0.2"), null);
                 assertEquals(via, withSource);
-                assertTrue(RouteLookup.lookup(IpAddress.ipv4(Ipv4Address.parse("198.18.0.2")), null, null).local());
+                assertTrue(RouteLookup.lookup(IpAddress.parse("198.18.0.2"), null, null).local());
 
                 LiveCaptureException unreachable = assertThrows(LiveCaptureException.class,
-                        () -> RouteLookup.lookup(IpAddress.ipv4(Ipv4Address.parse("198.18.9.9")), null, null));
+                        () -> RouteLookup.lookup(IpAddress.parse("198.18.9.9"), null, null));
                 assertTrue(unreachable.getMessage().startsWith("no route to host 198.18.9.9 ("),
                         unreachable.getMessage());
                 LiveCaptureException none = assertThrows(LiveCaptureException.class,
-                        () -> RouteLookup.lookup(IpAddress.ipv4(Ipv4Address.parse("198.19.200.1")), null, null));
+                        () -> RouteLookup.lookup(IpAddress.parse("198.19.200.1"), null, null));
                 assertEquals("no route to host 198.19.200.1 (RTNETLINK answers: Network is unreachable): check"
                         + " ip route", none.getMessage());
             });

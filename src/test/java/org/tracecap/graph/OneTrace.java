@@ -24,6 +24,7 @@ public final class OneTrace {
         List<Hop> hops = new ArrayList<>();
         byTtl.forEach((ttl, ps) -> hops.add(new Hop(ttl, ps)));
         long start = probes.get(0).sendTimeNanos();
-        return new Trace(IpAddress.ipv4(source), IpAddress.ipv4(destination), method, start, start, stop, hops, Map.of());
+        return new Trace(IpAddress.ipv4(source), IpAddress.ipv4(destination), method, start, start, stop, hops,
+                Map.of());
     }
 }

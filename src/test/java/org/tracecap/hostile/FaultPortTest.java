@@ -30,7 +30,8 @@ import org.tracecap.trace.Tracer;
  */
 class FaultPortTest {
     static final LinkFacts LINK = new LinkFacts("tcap0", HostileNet.mac("02:00:c6:12:00:02"),
-            HostileNet.mac("02:00:c6:12:00:01"), IpAddress.ipv4(Ipv4Address.parse("198.18.0.2")), IpAddress.ipv4(Ipv4Address.parse("198.18.2.2")));
+            HostileNet.mac("02:00:c6:12:00:01"), IpAddress.parse("198.18.0.2"),
+                    IpAddress.parse("198.18.2.2"));
 
     /** A port that takes {@code sendsBeforeFailure} frames, then fails as Linux does on a downed interface. */
     static final class FailingPort implements PacketPort {

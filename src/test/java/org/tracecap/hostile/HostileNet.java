@@ -125,7 +125,8 @@ final class HostileNet implements AutoCloseable {
     }
 
     LinkFacts clientLink() {
-        return new LinkFacts("eth0", mac(client.mac("eth0")), mac(r1.mac("eth0")), IpAddress.ipv4(CLIENT), IpAddress.ipv4(SERVER));
+        return new LinkFacts("eth0", mac(client.mac("eth0")), mac(r1.mac("eth0")), IpAddress.ipv4(CLIENT),
+                IpAddress.ipv4(SERVER));
     }
 
     static byte[] mac(String text) {

@@ -41,7 +41,8 @@ class ProbeTableProperties {
                 assertEquals(kept.size(), table.size());
             } else {
                 QuotedProbe q = quote(random, kept, ports);
-                IcmpReply reply = new IcmpReply(time, IpAddress.ipv4(0xc612_0202), IpAddress.ipv4(CLIENT), 63, 88, 11, 0, 0, q, 0, 0, List.of());
+                IcmpReply reply = new IcmpReply(time, IpAddress.ipv4(0xc612_0202), IpAddress.ipv4(CLIENT), 63, 88, 11,
+                        0, 0, q, 0, 0, List.of());
                 assertSame(scan(kept, q, time), table.attribute(reply), "reply at " + time + " quoting " + q);
             }
         }
@@ -54,10 +55,12 @@ class ProbeTableProperties {
         int ipId = random.nextInt(8);
         int checksum = random.nextInt(4);
         if (random.nextInt(4) == 0) {
-            return new SentProbe(time, IpAddress.ipv4(source), IpAddress.ipv4(destination), IpProtocol.ICMP, 3, ipId, 60, 0, 0, 0,
+            return new SentProbe(time, IpAddress.ipv4(source), IpAddress.ipv4(destination), IpProtocol.ICMP, 3, ipId,
+                    60, 0, 0, 0,
                     random.nextInt(3), random.nextInt(ports), checksum, 0);
         }
-        return new SentProbe(time, IpAddress.ipv4(source), IpAddress.ipv4(destination), IpProtocol.UDP, 3, ipId, 60, 0, 33000 + random.nextInt(3),
+        return new SentProbe(time, IpAddress.ipv4(source), IpAddress.ipv4(destination), IpProtocol.UDP, 3, ipId, 60,
+                0, 33000 + random.nextInt(3),
                 33434 + random.nextInt(ports), 0, 0, checksum, 0);
     }
 

@@ -26,7 +26,8 @@ class NatDetectorOffloadTest {
             b.udpChecksum(real);
         }
         if (quoted != null) {
-            b.reply(1000, IpAddress.ipv4(0x0a000000 + ttl), 64, 88).icmp(11, 0, "").quote(1, ttl).quotedUdpChecksum(quoted);
+            b.reply(1000, IpAddress.ipv4(0x0a000000 + ttl), 64, 88).icmp(11, 0, "").quote(1,
+                    ttl).quotedUdpChecksum(quoted);
         }
         return b.build();
     }

@@ -276,7 +276,8 @@ final class MultipathNet implements AutoCloseable {
     List<Trace> trace(TraceOptions options, long seed) throws Exception {
         Namespace client = node("client");
         LinkFacts link = new LinkFacts(CLIENT_INTERFACE, Macs.bytes(client.mac(CLIENT_INTERFACE)),
-                Macs.bytes(node("r1").mac("to-client")), IpAddress.ipv4(Ipv4Address.parse(CLIENT)), IpAddress.ipv4(Ipv4Address.parse(server)));
+                Macs.bytes(node("r1").mac("to-client")), IpAddress.ipv4(Ipv4Address.parse(CLIENT)),
+                        IpAddress.ipv4(Ipv4Address.parse(server)));
         return client.call(() -> {
             try (LivePort port = LivePort.open(CLIENT_INTERFACE, IpAddress.parse(CLIENT))) {
                 return new FlowTracer(options, link, port, Clock.system(), new SplittableRandom(seed))

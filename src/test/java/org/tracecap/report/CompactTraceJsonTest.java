@@ -110,7 +110,8 @@ class CompactTraceJsonTest {
             for (long rtt : rtts) {
                 int a = ints[random.nextInt(ints.length)];
                 int b = ints[random.nextInt(ints.length)];
-                probes.add(new ProbeResult(a, time, b, a, b, null, null, a, b, rtt, IpAddress.ipv4(a), b, a, random.nextInt(256),
+                probes.add(new ProbeResult(a, time, b, a, b, null, null, a, b, rtt, IpAddress.ipv4(a), b, a,
+                        random.nextInt(256),
                         "!H", b, a, b, a, b, List.of()));
                 probes.add(new ProbeResult(b, time, a, null, null, b, a, null, a, null, null, null, null, null,
                         null, null, null, null, null, null, List.of()));
@@ -123,7 +124,8 @@ class CompactTraceJsonTest {
                     random.nextInt(256), 1, random.nextInt(65536), random.nextInt(65536), 56, List.of()));
         }
         for (long time : times) {
-            same(new Trace(IpAddress.ipv4(random.nextInt()), IpAddress.ipv4(random.nextInt()), Samples.TRACEROUTE_UDP, time, time,
+            same(new Trace(IpAddress.ipv4(random.nextInt()), IpAddress.ipv4(random.nextInt()), Samples.TRACEROUTE_UDP,
+                    time, time,
                     StopReason.unreachable(Integer.MIN_VALUE), List.of(new Hop(Integer.MAX_VALUE, probes)),
                     Map.of()));
         }
@@ -159,10 +161,12 @@ class CompactTraceJsonTest {
         }
         for (int v : new int[] {0, 9, 10, 99, 100, 999, 1000, 9999, 10_000, 65_535, 65_536, -1, -65_536,
             Integer.MAX_VALUE, Integer.MIN_VALUE}) {
-            probes.add(new ProbeResult(v, 0, v, v, v, v, v, v, v, (long) v, IpAddress.ipv4(v), v, v, v, null, v, v, v, v, v,
+            probes.add(new ProbeResult(v, 0, v, v, v, v, v, v, v, (long) v, IpAddress.ipv4(v), v, v, v, null, v, v, v,
+                    v, v,
                     List.of()));
         }
-        same(new Trace(IpAddress.ipv4(1), IpAddress.ipv4(2), new Method("udp", "traceroute", "udp-destination-port"), 0, 0, null,
+        same(new Trace(IpAddress.ipv4(1), IpAddress.ipv4(2), new Method("udp", "traceroute", "udp-destination-port"),
+                0, 0, null,
                 List.of(new Hop(1, probes)), null));
     }
 }

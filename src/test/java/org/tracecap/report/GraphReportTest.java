@@ -36,7 +36,8 @@ class GraphReportTest {
             return new ProbeResult(ttl, T0, 1, 61000, dport, null, null, 1, 60, null, null, null, null, null, null,
                     null, null, null, null, null, List.of());
         }
-        return new ProbeResult(ttl, T0, 1, 61000, dport, null, null, 1, 60, rttMicros * 1000, IpAddress.ipv4(responder), type,
+        return new ProbeResult(ttl, T0, 1, 61000, dport, null, null, 1, 60, rttMicros * 1000,
+                IpAddress.ipv4(responder), type,
                 code,
                 null, annotation, 64, 1, 1, 1, 56, List.of());
     }

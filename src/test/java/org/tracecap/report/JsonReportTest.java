@@ -50,7 +50,8 @@ class JsonReportTest {
         ProbeResult echo = new ProbeResult(5, Samples.START + 6_000_000, 18, null, null, 0x1c2d, 13, null, 60,
                 33_000L, IpAddress.ipv4(Samples.SERVER), 0, 0, null, "", 60, null, null, null, 60, List.of());
         hops.add(new Hop(6, List.of(tcp, echo)));
-        return new Trace(IpAddress.ipv4(Samples.CLIENT), IpAddress.ipv4(Samples.SERVER), new Method("udp", "tracecap", "udp-destination-port"),
+        return new Trace(IpAddress.ipv4(Samples.CLIENT), IpAddress.ipv4(Samples.SERVER), new Method("udp", "tracecap",
+                "udp-destination-port"),
                 Samples.START, Samples.START + 6_033_000L, StopReason.reached(), hops,
                 Map.of("source_mac", "02:00:c6:12:01:01", "interface", "to-r1", "gateway_mac", "02:00:c6:12:01:02",
                         "source_address", "198.18.1.1"));

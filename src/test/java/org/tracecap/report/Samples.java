@@ -61,7 +61,8 @@ final class Samples {
     }
 
     static Trace trace(StopReason stop, Hop... hops) {
-        return new Trace(IpAddress.ipv4(CLIENT), IpAddress.ipv4(SERVER), TRACEROUTE_UDP, START, START + 20_000_000L, stop, List.of(hops), Map.of());
+        return new Trace(IpAddress.ipv4(CLIENT), IpAddress.ipv4(SERVER), TRACEROUTE_UDP, START, START + 20_000_000L,
+                stop, List.of(hops), Map.of());
     }
 
     /** captures/straight-traceroute-udp.txt */

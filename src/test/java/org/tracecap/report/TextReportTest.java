@@ -200,29 +200,36 @@ class TextReportTest {
                 int responder = (i + j) % 3 == 0 ? Samples.SERVER : j * 0x01010101 ^ 0x80ff0a00;
                 String annotation = j % 4 == 0 ? "!X" : j % 4 == 1 ? null : j % 4 == 2 ? "" : "!<10>";
                 probes.add(new ProbeResult(ttls[i], Samples.START, j, 40000, 80, null, null, null, 60,
-                        j % 5 == 4 ? null : rtts[j], j % 6 == 5 ? null : IpAddress.ipv4(responder), 11, 0, null, annotation, 64,
+                        j % 5 == 4 ? null : rtts[j], j % 6 == 5 ? null : IpAddress.ipv4(responder), 11, 0, null,
+                                annotation, 64,
                         null, null, null, 40, List.of()));
             }
             hops.add(new Hop(ttls[i], i % 4 == 3 ? List.of() : probes, i % 2 == 1));
         }
         for (StopReason stop : new StopReason[] {null, StopReason.reached(), StopReason.unreachable(13),
             StopReason.incomplete(), StopReason.interrupted(), StopReason.maxTtl()}) {
-            Trace t = new Trace(IpAddress.ipv4(0xffffffff), IpAddress.ipv4(0), new Method("udp", "traceroute", "udp-destination-port"),
+            Trace t = new Trace(IpAddress.ipv4(0xffffffff), IpAddress.ipv4(0), new Method("udp", "traceroute",
+                    "udp-destination-port"),
                     Samples.START, Samples.START, stop, hops, null);
             assertEquals(text(t), numericTable(table, t));
-            Trace one = new Trace(IpAddress.ipv4(Samples.SERVER), IpAddress.ipv4(0x0a000001), new Method("icmp", "mtr", "icmp-sequence"),
+            Trace one = new Trace(IpAddress.ipv4(Samples.SERVER), IpAddress.ipv4(0x0a000001), new Method("icmp",
+                    "mtr", "icmp-sequence"),
                     Samples.START, Samples.START, stop, hops.subList(0, 1), null);
             assertEquals(text(one), numericTable(table, one));
-            Trace none = new Trace(IpAddress.ipv4(Samples.SERVER), IpAddress.ipv4(0x0a000001), new Method("icmp", "mtr", "icmp-sequence"),
+            Trace none = new Trace(IpAddress.ipv4(Samples.SERVER), IpAddress.ipv4(0x0a000001), new Method("icmp",
+                    "mtr", "icmp-sequence"),
                     Samples.START, Samples.START, stop, List.of(), null);
             assertEquals(text(none), numericTable(table, none));
         }
         // Not ASCII: left to the text path, which the caller encodes.
         List<ProbeResult> accented = List.of(new ProbeResult(1, Samples.START, 1, 40000, 80, null, null, null,
-                60, 1000L, IpAddress.ipv4(Samples.SERVER), 3, 13, null, "!\u00e9", 64, null, null, null, 40, List.of()));
-        assertFalse(table.write(new Trace(IpAddress.ipv4(0), IpAddress.ipv4(0), new Method("udp", "traceroute", "udp-destination-port"),
+                60, 1000L, IpAddress.ipv4(Samples.SERVER), 3, 13, null, "!\u00e9", 64, null, null, null, 40,
+                        List.of()));
+        assertFalse(table.write(new Trace(IpAddress.ipv4(0), IpAddress.ipv4(0), new Method("udp", "traceroute",
+                "udp-destination-port"),
                 Samples.START, Samples.START, null, List.of(new Hop(1, accented)), null)));
-        assertFalse(table.write(new Trace(IpAddress.ipv4(0), IpAddress.ipv4(0), new Method("udp", "trac\u00e9route", "udp-destination-port"),
+        assertFalse(table.write(new Trace(IpAddress.ipv4(0), IpAddress.ipv4(0), new Method("udp", "trac\u00e9route",
+                "udp-destination-port"),
                 Samples.START, Samples.START, null, List.of(new Hop(1, accented.subList(0, 0))), null)));
         assertEquals(text(Samples.straight()), numericTable(table, Samples.straight()));
     }

@@ -97,7 +97,8 @@ class TracerTest {
             for (ProbeResult p : hop.probes()) {
                 Outcome o = outcomes.get(List.of(p.sourcePort(), p.destinationPort(), p.ipId()));
                 assertNotNull(o, "probe " + p + " never reached the network");
-                assertEquals(o.responder() == null ? null : IpAddress.ipv4(o.responder()), p.responder(), "ttl " + p.ttl() + " port " + p.destinationPort()
+                assertEquals(o.responder() == null ? null : IpAddress.ipv4(o.responder()), p.responder(),
+                        "ttl " + p.ttl() + " port " + p.destinationPort()
                         + ": network says " + o.fate());
             }
         }
@@ -514,7 +515,7 @@ class TracerTest {
     void sourceAddressMustMatchTheLink() {
         ManualClock clock = new ManualClock(T0);
         SimulatedNetwork net = straight(clock, DestinationMode.PORT_UNREACHABLE).build();
-        TraceOptions o = TraceOptions.builder().sourceAddress(IpAddress.ipv4(Ipv4Address.parse("198.18.0.3"))).build();
+        TraceOptions o = TraceOptions.builder().sourceAddress(IpAddress.parse("198.18.0.3")).build();
         assertThrows(IllegalArgumentException.class, () -> new Tracer(o, LINK, net.port(), clock));
     }
 
