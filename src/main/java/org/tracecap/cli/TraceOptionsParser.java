@@ -10,6 +10,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.tracecap.capture.MacAddress;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.Ipv4ProbeEncoder;
 import org.tracecap.trace.ProbeMethod;
@@ -53,6 +54,7 @@ final class TraceOptionsParser {
         o.addOption(Option.builder("I").longOpt("icmp").build());
         o.addOption(Option.builder("T").longOpt("tcp").build());
         o.addOption(Option.builder("U").longOpt("udp").build());
+        o.addOption(Option.builder("e").longOpt("extensions").build());
         o.addOption(Option.builder().longOpt("method").hasArg().argName("METHOD").build());
         o.addOption(Option.builder().longOpt("flows").hasArg().argName("N").build());
         o.addOption(Option.builder().longOpt("multipath").build());
@@ -133,7 +135,7 @@ final class TraceOptionsParser {
         if (line.hasOption("s")) {
             String text = line.getOptionValue("s");
             try {
-                b.sourceAddress(Ipv4Address.parse(text));
+                b.sourceAddress(IpAddress.ipv4(Ipv4Address.parse(text)));
             } catch (IllegalArgumentException e) {
                 throw new UsageException("-s: not an IPv4 address: '" + text + "'");
             }
@@ -169,7 +171,8 @@ final class TraceOptionsParser {
             throw new UsageException("-i: empty interface name");
         }
         return new TraceRequest(host, options, iface, gatewayMac, line.hasOption("numeric"), json, jsonl,
-                path(output, "-o"), path(line.getOptionValue("save-pcap"), "--save-pcap"), multipath);
+                path(output, "-o"), path(line.getOptionValue("save-pcap"), "--save-pcap"), multipath,
+                line.hasOption("extensions"));
     }
 
     /** {@code -I}, {@code -T} or {@code -U} (one at most), else UDP to increasing ports. */
@@ -203,6 +206,9 @@ final class TraceOptionsParser {
                 throw new UsageException(other[1] + " does not go with --multipath, which picks its own flows"
                         + " and probes");
             }
+        }
+        if (line.hasOption("extensions")) {
+            throw new UsageException("-e shows extensions in the table: not with --multipath's graph");
         }
         if (line.hasOption("jsonl")) {
             throw new UsageException("--jsonl writes traces only: --multipath's graph needs --json or -o FILE");

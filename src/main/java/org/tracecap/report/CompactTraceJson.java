@@ -13,7 +13,9 @@ import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpExtension;
+import org.tracecap.packet.InterfaceInformation;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.MplsEntry;
 
@@ -79,6 +81,11 @@ final class CompactTraceJson {
     private static final byte[] S_TRUE = ascii(",\"s\":true");
     private static final byte[] S_FALSE = ascii(",\"s\":false");
     private static final byte[] TTL = ascii(",\"ttl\":");
+    private static final byte[] INTERFACE_ROLE = ascii(",\"interface\":{\"role\":");
+    private static final byte[] IF_INDEX = ascii(",\"if_index\":");
+    private static final byte[] INTERFACE_ADDRESS = ascii(",\"address\":");
+    private static final byte[] INTERFACE_NAME = ascii(",\"name\":");
+    private static final byte[] INTERFACE_MTU = ascii(",\"mtu\":");
 
     /**
      * {@code ,"type_name":"NAME"}} of each ICMP type, made on first use: the same bytes as the name field,
@@ -225,7 +232,7 @@ final class CompactTraceJson {
             put(ANSWERED_TRUE);
         }
         put(RESPONDER);
-        address(p.responderOr(0));
+        address(p.responder());
         if (p.has(ProbeResult.HAS_ICMP_TYPE)) {
             int icmpType = p.icmpTypeOr(0);
             put(ICMP_TYPE);
@@ -320,9 +327,35 @@ final class CompactTraceJson {
                 }
                 append((byte) ']');
             }
+            if (x.interfaceInformation() != null) {
+                interfaceInformation(x.interfaceInformation());
+            }
             append((byte) '}');
         }
         append((byte) ']');
+    }
+
+    /** As {@code JsonReport.writeInterface}: rare (RFC 5837 routers), so written through strings. */
+    private void interfaceInformation(InterfaceInformation info) {
+        raw(INTERFACE_ROLE);
+        string(info.roleName());
+        if (info.ifIndex() != null) {
+            raw(IF_INDEX);
+            raw(ascii(Long.toString(info.ifIndex())));
+        }
+        if (info.address() != null) {
+            raw(INTERFACE_ADDRESS);
+            string(info.address().toString());
+        }
+        if (info.name() != null) {
+            raw(INTERFACE_NAME);
+            string(info.name());
+        }
+        if (info.mtu() != null) {
+            raw(INTERFACE_MTU);
+            raw(ascii(Long.toString(info.mtu())));
+        }
+        append((byte) '}');
     }
 
     /** A field when {@code present}, where the caller made room (a name and {@link #TOKEN}). */
@@ -386,12 +419,30 @@ final class CompactTraceJson {
         n += bytes.length;
     }
 
-    /** A quoted IPv4 address (what {@code writeRawUTF8String} of the dotted quad writes). */
-    private void address(int address) {
-        room(TOKEN);
+    /** A quoted address (what {@code writeRawUTF8String} of its text writes). */
+    private void address(IpAddress address) {
+        room(TOKEN + IPV6_TEXT);
         buf[n++] = '"';
-        n = dotted(address, buf, n);
+        n = text(address, buf, n);
         buf[n++] = '"';
+    }
+
+    /** The longest text of an IPv6 address in RFC 5952 form (8 groups of 4 digits and 7 colons). */
+    static final int IPV6_TEXT = 39;
+
+    /**
+     * An address's text as ASCII bytes into {@code text} from {@code n} (room for {@link #IPV6_TEXT} bytes);
+     * returns the offset after it. An IPv4 address is written digit by digit ({@link #dotted}), no String made.
+     */
+    static int text(IpAddress address, byte[] text, int n) {
+        if (address.isIpv4()) {
+            return dotted((int) address.low(), text, n);
+        }
+        String s = address.toString();
+        for (int i = 0; i < s.length(); i++) {
+            text[n++] = (byte) s.charAt(i);
+        }
+        return n;
     }
 
     /** Each octet's digits as bytes 0-2 of an int, their count in the top byte. */

@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.tracecap.model.Hop;
 import org.tracecap.model.Method;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
-import org.tracecap.packet.Ipv4Address;
+import org.tracecap.packet.IpAddress;
 
 /**
  * Traceroute's table, one trace after another, laid out as Linux traceroute 2.1 prints it
@@ -24,7 +25,9 @@ import org.tracecap.packet.Ipv4Address;
  *       in sending order: {@code " *"} when unanswered; otherwise the responder ({@code " ADDR"}, or
  *       {@code " NAME (ADDR)"} with names) when it is the hop's first answer or differs from the previous
  *       answer of that hop, then {@code "  %.3f ms"}, then {@code " !X"} when the reply carries an
- *       annotation;</li>
+ *       annotation; with {@code -e} ({@code extensions}), {@code " <TEXT>"} after the responder when the reply
+ *       has ICMP extension objects ({@link ExtensionText}), and the responder is printed again when that text
+ *       differs from the previous answer's, as traceroute {@code -e} does;</li>
  *   <li>after the table, one line only when the table alone would mislead: the capture ended before the
  *       trace did, or the user interrupted it. Reached, unreachable (its annotation is already on the last
  *       line) and max TTL need no words, as with traceroute.</li>
@@ -55,12 +58,18 @@ public final class TextReport {
 
     /** One trace: header, one line per hop, and the stop line when there is one. */
     public static void writeTrace(Trace trace, Appendable out, ReverseDns names) throws IOException {
+        writeTrace(trace, out, names, false);
+    }
+
+    /** {@link #writeTrace(Trace, Appendable, ReverseDns)}, with the extension text when {@code extensions}. */
+    public static void writeTrace(Trace trace, Appendable out, ReverseDns names, boolean extensions)
+            throws IOException {
         if (names.resolves()) {
             names.prefetch(addresses(List.of(trace)));
         }
         writeHeader(trace, out, names);
         for (Hop hop : trace.hops()) {
-            writeHop(hop, out, names);
+            writeHop(hop, out, names, extensions);
         }
         writeStop(trace.stop(), out);
     }
@@ -78,22 +87,27 @@ public final class TextReport {
      * M hops max, L byte packets}, where {@code host} is what the user typed (traceroute prints it as given)
      * and L the probes' IP length, as traceroute's header ends.
      */
-    public static void writeHeader(String host, int destination, int source, Method method, int maxTtl,
+    public static void writeHeader(String host, IpAddress destination, IpAddress source, Method method, int maxTtl,
             int packetLength, Appendable out) throws IOException {
         header(host, destination, source, method, out);
         out.append(", ").append(Integer.toString(maxTtl)).append(" hops max, ")
                 .append(Integer.toString(packetLength)).append(" byte packets\n");
     }
 
-    private static void header(String host, int destination, int source, Method method, Appendable out)
+    private static void header(String host, IpAddress destination, IpAddress source, Method method, Appendable out)
             throws IOException {
         out.append("traceroute to ").append(host)
-                .append(" (").append(Ipv4Address.format(destination)).append(") from ")
-                .append(Ipv4Address.format(source)).append(", ").append(method.describe());
+                .append(" (").append(destination.toString()).append(") from ")
+                .append(source.toString()).append(", ").append(method.describe());
     }
 
     /** One hop's line, ending in a newline. A TTL of which no probe was captured says so. */
     public static void writeHop(Hop hop, Appendable out, ReverseDns names) throws IOException {
+        writeHop(hop, out, names, false);
+    }
+
+    /** {@link #writeHop(Hop, Appendable, ReverseDns)}, with the extension text when {@code extensions}. */
+    public static void writeHop(Hop hop, Appendable out, ReverseDns names, boolean extensions) throws IOException {
         StringBuilder line = new StringBuilder(80);
         if (hop.ttl() < 10) {
             line.append(' ');
@@ -102,18 +116,23 @@ public final class TextReport {
         if (hop.probes().isEmpty()) {
             line.append(" (no probe captured)");
         }
-        Integer previous = null;
+        IpAddress previous = null;
+        String previousText = null;
         for (ProbeResult p : hop.probes()) {
             if (!p.answered()) {
                 line.append(" *");
                 continue;
             }
-            // traceroute prints the address again when it or the extension text changes; tracecap shows
-            // no extensions in text, so only the address counts.
-            if (previous == null || !previous.equals(p.responder())) {
+            // traceroute prints the address again when it or the extension text changes (print_probe)
+            String text = extensions ? ExtensionText.of(p.extensions()) : null;
+            if (previous == null || !previous.equals(p.responder()) || !Objects.equals(previousText, text)) {
                 line.append(' ').append(responder(p.responder(), names));
+                if (text != null) {
+                    line.append(" <").append(text).append('>');
+                }
             }
             previous = p.responder();
+            previousText = text;
             if (p.rttNanos() != null) {
                 millis3(line.append("  "), p.rttNanos()).append(" ms");
             }
@@ -141,10 +160,13 @@ public final class TextReport {
         }
     }
 
-    /** {@code ADDR}, or {@code NAME (ADDR)} when names are looked up (NAME = ADDR when there is none). */
-    static String responder(int address, ReverseDns names) {
-        String dotted = Ipv4Address.format(address);
-        return names.resolves() ? names.name(address) + " (" + dotted + ")" : dotted;
+    /**
+     * {@code ADDR}, or {@code NAME (ADDR)} when names are looked up (NAME = ADDR when there is none), the
+     * address as its family prints it: {@code 2001:db8::1 (2001:db8::1)}, as traceroute6 prints one.
+     */
+    static String responder(IpAddress address, ReverseDns names) {
+        String text = address.toString();
+        return names.resolves() ? names.name(address) + " (" + text + ")" : text;
     }
 
     /** Nanoseconds as milliseconds with three decimals, rounded half up like printf's {@code %.3f}. */
@@ -217,7 +239,7 @@ public final class TextReport {
         }
 
         private boolean header(Trace trace) {
-            room(80);
+            room(32 + 3 * CompactTraceJson.IPV6_TEXT);
             ascii("traceroute to ");
             address(trace.destination());
             ascii(" (");
@@ -254,17 +276,17 @@ public final class TextReport {
                 ascii(" (no probe captured)");
             }
             boolean any = false;
-            int previous = 0;
+            IpAddress previous = null;
             for (ProbeResult p : hop.probes()) {
-                // the longest piece: " " + address (16), "  " + RTT (up to 23) + " ms" (3)
-                room(48);
+                // the longest piece: " " + address (up to 40), "  " + RTT (up to 23) + " ms" (3)
+                room(32 + CompactTraceJson.IPV6_TEXT);
                 if (!p.answered()) {
                     bytes[length++] = ' ';
                     bytes[length++] = '*';
                     continue;
                 }
-                int r = p.responderOr(0);
-                if (!any || previous != r) {
+                IpAddress r = p.responder();
+                if (!any || !previous.equals(r)) {
                     bytes[length++] = ' ';
                     address(r);
                 }
@@ -347,8 +369,8 @@ public final class TextReport {
             length = end;
         }
 
-        private void address(int a) {
-            length = CompactTraceJson.dotted(a, bytes, length);
+        private void address(IpAddress a) {
+            length = CompactTraceJson.text(a, bytes, length);
         }
 
         /** Appends text known to be ASCII. */
@@ -378,8 +400,8 @@ public final class TextReport {
         }
     }
 
-    private static Set<Integer> addresses(List<Trace> traces) {
-        Set<Integer> all = new LinkedHashSet<>();
+    private static Set<IpAddress> addresses(List<Trace> traces) {
+        Set<IpAddress> all = new LinkedHashSet<>();
         for (Trace t : traces) {
             all.add(t.destination());
             for (Hop h : t.hops()) {

@@ -55,7 +55,7 @@ public final class FixedPortUdpIdentity extends UdpProbeIdentity {
         if (n < 0 || n != sequenceOf(probe)) {
             return false;
         }
-        return quote.source() != probe.source() || probe.checksumQuotedUnchanged(quote.checksum());
+        return !quote.source().equals(probe.source()) || probe.checksumQuotedUnchanged(quote.checksum());
     }
 
     private int sequence(int sport, int dport, int ipId) {

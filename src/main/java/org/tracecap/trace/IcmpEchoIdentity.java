@@ -87,8 +87,8 @@ public class IcmpEchoIdentity implements ProbeIdentity {
         if (n < 0 || n >= count) {
             throw new IllegalArgumentException("probe " + n + " outside 0.." + (count - 1));
         }
-        Ipv4ProbeEncoder.EchoProbe p = new Ipv4ProbeEncoder.EchoProbe(e.destinationMac(), e.sourceMac(), e.source(),
-                e.destination(), e.ttl(), ipId(n), e.tos(), e.dontFragment(), e.totalLength(), identifier,
+        Ipv4ProbeEncoder.EchoProbe p = new Ipv4ProbeEncoder.EchoProbe(e.destinationMac(), e.sourceMac(), e.source().ipv4(),
+                e.destination().ipv4(), e.ttl(), ipId(n), e.tos(), e.dontFragment(), e.totalLength(), identifier,
                 icmpSequence(n), checksum(n));
         Ipv4ProbeEncoder.encode(p, buf, 0);
         int checksum = Bytes.u16(buf, e.linkHeader() + ProbeEncoder.IPV4_HEADER + 2);
@@ -111,7 +111,7 @@ public class IcmpEchoIdentity implements ProbeIdentity {
         if (n < 0 || quote.protocol() != IpProtocol.ICMP) {
             return false;
         }
-        if (quote.source() == probe.source()) {
+        if (quote.source().equals(probe.source())) {
             // Nothing rewrote the addresses, so nothing had cause to touch the identifier or the checksum.
             return quote.icmpId() == identifier && quote.icmpSequence() == icmpSequence(n)
                     && probe.checksumQuotedUnchanged(quote.checksum());

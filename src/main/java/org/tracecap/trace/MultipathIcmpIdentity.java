@@ -79,8 +79,8 @@ final class MultipathIcmpIdentity implements MultipathIdentity {
             throw new IllegalArgumentException("flow " + flow + " or probe " + n + " out of range");
         }
         int identifier = identifierBase + flow;
-        Ipv4ProbeEncoder.encode(new Ipv4ProbeEncoder.EchoProbe(e.destinationMac(), e.sourceMac(), e.source(),
-                e.destination(), e.ttl(), ipId(n), e.tos(), e.dontFragment(), e.totalLength(), identifier, n,
+        Ipv4ProbeEncoder.encode(new Ipv4ProbeEncoder.EchoProbe(e.destinationMac(), e.sourceMac(), e.source().ipv4(),
+                e.destination().ipv4(), e.ttl(), ipId(n), e.tos(), e.dontFragment(), e.totalLength(), identifier, n,
                 checksum(flow)), buf, 0);
         int checksum = Bytes.u16(buf, e.linkHeader() + ProbeEncoder.IPV4_HEADER + 2);
         return new SentProbe(timeNanos, e.source(), e.destination(), IpProtocol.ICMP, e.ttl(), ipId(n),
@@ -103,7 +103,7 @@ final class MultipathIcmpIdentity implements MultipathIdentity {
         if (n < 0 || quote.protocol() != IpProtocol.ICMP) {
             return false;
         }
-        if (quote.source() == probe.source()) {
+        if (quote.source().equals(probe.source())) {
             return quote.icmpId() == probe.icmpId() && quote.icmpSequence() == n
                     && probe.checksumQuotedUnchanged(quote.checksum());
         }

@@ -75,8 +75,8 @@ final class MultipathTcpIdentity implements MultipathIdentity {
             throw new IllegalArgumentException("flow " + flow + " or probe " + n + " out of range");
         }
         int sport = sourcePort + flow;
-        Ipv4ProbeEncoder.encode(new Ipv4ProbeEncoder.SynProbe(e.destinationMac(), e.sourceMac(), e.source(),
-                e.destination(), e.ttl(), ipId(n), e.tos(), e.dontFragment(), sport, destinationPort, tcpSequence(n),
+        Ipv4ProbeEncoder.encode(new Ipv4ProbeEncoder.SynProbe(e.destinationMac(), e.sourceMac(), e.source().ipv4(),
+                e.destination().ipv4(), e.ttl(), ipId(n), e.tos(), e.dontFragment(), sport, destinationPort, tcpSequence(n),
                 n + 1L), buf, 0);
         int checksum = Bytes.u16(buf, e.linkHeader() + ProbeEncoder.IPV4_HEADER + 16);
         return new SentProbe(timeNanos, e.source(), e.destination(), IpProtocol.TCP, e.ttl(), ipId(n),
@@ -100,7 +100,7 @@ final class MultipathTcpIdentity implements MultipathIdentity {
         if (n < 0 || quote.protocol() != IpProtocol.TCP || quote.destinationPort() != destinationPort) {
             return false;
         }
-        if (quote.source() == probe.source()) {
+        if (quote.source().equals(probe.source())) {
             return quote.sourcePort() == probe.sourcePort() && quote.tcpSequence() == tcpSequence(n);
         }
         return number(quote.tcpSequence()) == n || quote.ipId() == ipId(n);

@@ -19,6 +19,7 @@ import org.tracecap.match.TcpReply;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4ProbeEncoder;
 import org.tracecap.packet.LinkLayer;
 import org.tracecap.packet.ProbeEncoder;
@@ -126,8 +127,12 @@ public final class MultipathTracer {
             throw new IllegalArgumentException("probes are Ethernet frames, the port's link type is "
                     + LinkLayer.name(port.linkType()));
         }
-        if (options.sourceAddress() != null && options.sourceAddress() != link.sourceAddress()) {
+        if (options.sourceAddress() != null && !options.sourceAddress().equals(link.sourceAddress())) {
             throw new IllegalArgumentException("source address asked for differs from the link's");
+        }
+        if (!link.sourceAddress().isIpv4() || !link.destinationAddress().isIpv4()) {
+            // The probes are IPv4 frames (ProbeEncoder); IPv6 probing comes with its own encoder.
+            throw new IllegalArgumentException("live tracing is IPv4 only for now: " + link.destinationAddress());
         }
         ProbeProtocol protocol = options.protocol();
         if (options.packetLength() < protocol.minLength(ProbeMethod.PARIS)) {
@@ -246,8 +251,8 @@ public final class MultipathTracer {
             MdaFlowAtTtl known = w.flow() < 0 ? null : s.flows.get(w.flow());
             // A re-send of rule 5 goes where its flow went, unless the balancer is per packet: then it may
             // meet an empty bucket elsewhere, and is sent again (rule 5).
-            Integer target = known != null && known.reached != null ? known.reached : null;
-            List<Integer> candidates = target != null ? List.of(target) : s.routers();
+            IpAddress target = known != null && known.reached != null ? known.reached : null;
+            List<IpAddress> candidates = target != null ? List.of(target) : s.routers();
             MdaPacing.Hold hold = pacing.hold(s, target, candidates, now);
             if (hold.readyAt() > now && hold.verifying() == null) {
                 held = Math.min(held, hold.readyAt());
@@ -263,8 +268,8 @@ public final class MultipathTracer {
         return held;
     }
 
-    private void send(int flow, int ttl, Integer target, boolean perPacket, boolean nodeControl,
-                      List<Integer> verifying) throws IOException {
+    private void send(int flow, int ttl, IpAddress target, boolean perPacket, boolean nodeControl,
+                      List<IpAddress> verifying) throws IOException {
         MdaTtlState s = planner.ttl(ttl);
         MdaFlowAtTtl f = s.flows.computeIfAbsent(flow, x -> new MdaFlowAtTtl(flow));
         int n = probes.size();
@@ -309,8 +314,8 @@ public final class MultipathTracer {
         latestCaptureNanos = Math.max(latestCaptureNanos, timeNanos);
         Classified c = classifier.classify(timeNanos, linkType, bytes, caplen, wireLength);
         if (c instanceof SentProbe s) {
-            if (s.protocol() == identity.protocol() && s.source() == link.sourceAddress()
-                    && s.destination() == link.destinationAddress()) {
+            if (s.protocol() == identity.protocol() && s.source().equals(link.sourceAddress())
+                    && s.destination().equals(link.destinationAddress())) {
                 int n = identity.sequenceOf(s);
                 if (n >= 0 && n < probes.size() && probes.get(n).captureSendNanos == null) {
                     probes.get(n).captureSendNanos = s.timeNanos();
@@ -318,9 +323,9 @@ public final class MultipathTracer {
             }
         } else if (c instanceof IcmpReply r) {
             reply(r);
-        } else if (c instanceof TcpReply r && r.destination() == link.sourceAddress()) {
+        } else if (c instanceof TcpReply r && r.destination().equals(link.sourceAddress())) {
             // A SYN-ACK or RST from the destination: the table pairs it with its SYN (ack = sequence + 1).
-            SentProbe s = r.source() == link.destinationAddress() ? table.attribute(r) : null;
+            SentProbe s = r.source().equals(link.destinationAddress()) ? table.attribute(r) : null;
             if (s == null) {
                 unattributed(Tracer.NOT_OUR_QUOTE);
             } else {
@@ -331,12 +336,12 @@ public final class MultipathTracer {
 
     private void reply(IcmpReply r) {
         QuotedProbe q = r.quote();
-        if (r.destination() != link.sourceAddress()) {
+        if (!r.destination().equals(link.sourceAddress())) {
             return;
         }
         if (q == null) {
             // An Echo Reply from the destination: the table pairs it with its request (identifier, sequence).
-            SentProbe s = r.source() == link.destinationAddress() ? table.attribute(r) : null;
+            SentProbe s = r.source().equals(link.destinationAddress()) ? table.attribute(r) : null;
             if (s == null) {
                 unattributed(Tracer.NOT_OUR_QUOTE);
             } else {
@@ -344,7 +349,7 @@ public final class MultipathTracer {
             }
             return;
         }
-        if (q.protocol() != identity.protocol() || q.destination() != link.destinationAddress()) {
+        if (q.protocol() != identity.protocol() || !q.destination().equals(link.destinationAddress())) {
             unattributed(Tracer.NOT_OUR_QUOTE);
             return;
         }
@@ -366,7 +371,7 @@ public final class MultipathTracer {
     }
 
     /** Gives probe {@code s} its answer {@code r} from {@code source}, of ICMP {@code type} and code (or -1: TCP). */
-    private void answer(SentProbe s, Classified r, int source, int type, int code) {
+    private void answer(SentProbe s, Classified r, IpAddress source, int type, int code) {
         int n = identity.sequenceOf(s);
         MdaProbe p = n < 0 || n >= probes.size() ? null : probes.get(n);
         if (p == null || p.sent != s) {
@@ -385,7 +390,7 @@ public final class MultipathTracer {
         MdaFlowAtTtl f = s2.flows.get(p.flow);
         if (!p.perPacket && f.reached == null) {
             f.reached = source;
-            boolean fin = source == link.destinationAddress() || type == IcmpType.DEST_UNREACHABLE;
+            boolean fin = source.equals(link.destinationAddress()) || type == IcmpType.DEST_UNREACHABLE;
             f.isFinal = fin;
             if (type == IcmpType.DEST_UNREACHABLE) {
                 f.unreachableCode = code;

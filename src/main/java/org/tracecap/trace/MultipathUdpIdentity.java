@@ -66,8 +66,8 @@ final class MultipathUdpIdentity implements MultipathIdentity {
     @Override
     public SentProbe write(int n, int flow, ProbeIdentity.Envelope e, byte[] buf, long timeNanos) {
         int dport = destinationPort(flow);
-        ProbeEncoder.UdpProbe udp = new ProbeEncoder.UdpProbe(e.destinationMac(), e.sourceMac(), e.source(),
-                e.destination(), e.ttl(), ipId(n), e.tos(), e.dontFragment(), e.totalLength(), sourcePort, dport,
+        ProbeEncoder.UdpProbe udp = new ProbeEncoder.UdpProbe(e.destinationMac(), e.sourceMac(), e.source().ipv4(),
+                e.destination().ipv4(), e.ttl(), ipId(n), e.tos(), e.dontFragment(), e.totalLength(), sourcePort, dport,
                 udpChecksum(n), null);
         if (e.destinationMac() != null) {
             ProbeEncoder.encode(udp, buf, 0);
@@ -111,7 +111,7 @@ final class MultipathUdpIdentity implements MultipathIdentity {
         if (n < 0 || quote.destinationPort() != probe.destinationPort()) {
             return false;
         }
-        if (quote.source() == probe.source()) {
+        if (quote.source().equals(probe.source())) {
             return quote.sourcePort() == sourcePort && quote.checksum() == n + 1;
         }
         return quote.checksum() == n + 1 || quote.ipId() == ipId(n);

@@ -3,6 +3,7 @@ package org.tracecap.trace;
 import org.tracecap.match.QuotedProbe;
 import org.tracecap.match.SentProbe;
 import org.tracecap.model.Method;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.ProbeEncoder;
 
 /**
@@ -28,8 +29,8 @@ public interface ProbeIdentity {
      * What every probe of a trace shares, filled in by the tracer: the link header (both MACs null for none),
      * the addresses, and TTL, TOS, DF and the IP total length asked for (a TCP SYN has its own length).
      */
-    record Envelope(byte[] destinationMac, byte[] sourceMac, int source, int destination, int ttl, int tos,
-                    boolean dontFragment, int totalLength) {
+    record Envelope(byte[] destinationMac, byte[] sourceMac, IpAddress source, IpAddress destination, int ttl,
+                    int tos, boolean dontFragment, int totalLength) {
         /** The link header's length: 14 for Ethernet, 0 for none. */
         public int linkHeader() {
             return destinationMac != null ? ProbeEncoder.ETHERNET_HEADER : 0;

@@ -77,8 +77,8 @@ public final class TcpSynIdentity implements ProbeIdentity {
             throw new IllegalArgumentException("probe " + n + " outside 0.." + (count - 1));
         }
         // The timestamp option's value is the probe's number + 1: any value does, a SYN's echo is 0.
-        Ipv4ProbeEncoder.SynProbe p = new Ipv4ProbeEncoder.SynProbe(e.destinationMac(), e.sourceMac(), e.source(),
-                e.destination(), e.ttl(), ipId(n), e.tos(), e.dontFragment(), sourcePort, destinationPort,
+        Ipv4ProbeEncoder.SynProbe p = new Ipv4ProbeEncoder.SynProbe(e.destinationMac(), e.sourceMac(), e.source().ipv4(),
+                e.destination().ipv4(), e.ttl(), ipId(n), e.tos(), e.dontFragment(), sourcePort, destinationPort,
                 tcpSequence(n), n + 1L);
         Ipv4ProbeEncoder.encode(p, buf, 0);
         int checksum = Bytes.u16(buf, e.linkHeader() + ProbeEncoder.IPV4_HEADER + 16);
@@ -102,7 +102,7 @@ public final class TcpSynIdentity implements ProbeIdentity {
         if (n < 0 || quote.protocol() != IpProtocol.TCP || quote.destinationPort() != destinationPort) {
             return false;
         }
-        if (quote.source() == probe.source()) {
+        if (quote.source().equals(probe.source())) {
             return quote.sourcePort() == sourcePort && quote.tcpSequence() == tcpSequence(n);
         }
         return number(quote.tcpSequence()) == n || quote.ipId() == ipId(n);

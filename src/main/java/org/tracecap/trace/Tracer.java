@@ -23,7 +23,7 @@ import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpType;
-import org.tracecap.packet.IpProtocol;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4ProbeEncoder;
 import org.tracecap.packet.LinkLayer;
 import org.tracecap.packet.ProbeEncoder;
@@ -212,8 +212,12 @@ public final class Tracer {
             throw new IllegalArgumentException("probes are Ethernet frames, the port's link type is "
                     + LinkLayer.name(port.linkType()));
         }
-        if (options.sourceAddress() != null && options.sourceAddress() != link.sourceAddress()) {
+        if (options.sourceAddress() != null && !options.sourceAddress().equals(link.sourceAddress())) {
             throw new IllegalArgumentException("source address asked for differs from the link's");
+        }
+        if (!link.sourceAddress().isIpv4() || !link.destinationAddress().isIpv4()) {
+            // The probes are IPv4 frames (ProbeEncoder); IPv6 probing comes with its own encoder.
+            throw new IllegalArgumentException("live tracing is IPv4 only for now: " + link.destinationAddress());
         }
         // A -U trace sends each probe from its own port, from the one picked up.
         int ports = options.protocol().sourcePorts(options.method(), options.probeCount());
@@ -371,15 +375,15 @@ public final class Tracer {
             ownProbe(s);
         } else if (c instanceof IcmpReply r) {
             reply(r);
-        } else if (c instanceof TcpReply r && r.destination() == link.sourceAddress()) {
+        } else if (c instanceof TcpReply r && r.destination().equals(link.sourceAddress())) {
             tcpReply(r);
         }
     }
 
     /** Rules 7 and 8: our own probe seen by the capture gives its send time. */
     private void ownProbe(SentProbe s) {
-        if (s.protocol() != identity.protocol() || s.source() != link.sourceAddress()
-                || s.destination() != link.destinationAddress()) {
+        if (s.protocol() != identity.protocol() || !s.source().equals(link.sourceAddress())
+                || !s.destination().equals(link.destinationAddress())) {
             return;
         }
         int n = identity.sequenceOf(s);
@@ -391,12 +395,12 @@ public final class Tracer {
     private void reply(IcmpReply r) {
         QuotedProbe q = r.quote();
         // The quoted source is not checked: a NAT on the path may have rewritten it (ownership, rule 7).
-        if (r.destination() != link.sourceAddress()) {
+        if (!r.destination().equals(link.sourceAddress())) {
             return;
         }
         if (q == null) {
             // An Echo Reply: the table pairs it with the Echo Request of its identifier and sequence.
-            SentProbe s = r.source() == link.destinationAddress() ? table.attribute(r) : null;
+            SentProbe s = r.source().equals(link.destinationAddress()) ? table.attribute(r) : null;
             if (s == null) {
                 unattributed(NOT_OUR_QUOTE);
             } else {
@@ -404,7 +408,7 @@ public final class Tracer {
             }
             return;
         }
-        if (q.protocol() != identity.protocol() || q.destination() != link.destinationAddress()) {
+        if (q.protocol() != identity.protocol() || !q.destination().equals(link.destinationAddress())) {
             unattributed(NOT_OUR_QUOTE);
             return;
         }
@@ -434,7 +438,7 @@ public final class Tracer {
 
     /** A SYN-ACK or RST: the table pairs it with the SYN it acknowledges (ports swapped, ack = sequence + 1). */
     private void tcpReply(TcpReply r) {
-        SentProbe s = r.source() == link.destinationAddress() ? table.attribute(r) : null;
+        SentProbe s = r.source().equals(link.destinationAddress()) ? table.attribute(r) : null;
         if (s == null) {
             unattributed(NOT_OUR_QUOTE);
             return;
@@ -443,7 +447,7 @@ public final class Tracer {
     }
 
     /** Gives probe {@code s} its answer {@code r} from {@code responder}, unless it no longer waits (stop rule 1). */
-    private void answer(SentProbe s, Classified r, int responder) {
+    private void answer(SentProbe s, Classified r, IpAddress responder) {
         int n = identity.sequenceOf(s);
         TracerProbe p = n < 0 ? null : probes[n];
         if (p == null || p.sent != s) {
@@ -456,7 +460,7 @@ public final class Tracer {
         }
         p.reply = r;
         inFlight--;
-        if (responder == link.destinationAddress()) {
+        if (responder.equals(link.destinationAddress())) {
             markFinal(p.ttl);
         }
     }
@@ -467,7 +471,7 @@ public final class Tracer {
      * rewritten both).
      */
     private static String rejection(QuotedProbe q, SentProbe s) {
-        boolean ourSource = q.source() == s.source();
+        boolean ourSource = q.source().equals(s.source());
         if (ourSource && q.sourcePort() != s.sourcePort()) {
             return SOURCE_PORT;
         }

@@ -65,8 +65,8 @@ public abstract class UdpProbeIdentity implements ProbeIdentity {
     @Override
     public final SentProbe write(int sequence, Envelope e, byte[] buf, long timeNanos) {
         ProbeFields f = fields(sequence);
-        ProbeEncoder.UdpProbe udp = new ProbeEncoder.UdpProbe(e.destinationMac(), e.sourceMac(), e.source(),
-                e.destination(), e.ttl(), f.ipId(), e.tos(), e.dontFragment(), e.totalLength(), f.sourcePort(),
+        ProbeEncoder.UdpProbe udp = new ProbeEncoder.UdpProbe(e.destinationMac(), e.sourceMac(), e.source().ipv4(),
+                e.destination().ipv4(), e.ttl(), f.ipId(), e.tos(), e.dontFragment(), e.totalLength(), f.sourcePort(),
                 f.destinationPort(), f.udpChecksum(), null);
         int ip = e.linkHeader();
         if (e.destinationMac() != null) {

@@ -10,6 +10,7 @@ import org.tracecap.match.FrameClassifier;
 import org.tracecap.match.QuotedProbe;
 import org.tracecap.match.SentProbe;
 import org.tracecap.model.Method;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.LinkLayer;
@@ -19,9 +20,9 @@ import org.tracecap.packet.LinkLayer;
  * and read back by the classifier as the capture sees them), and which captured probe or quote is probe n.
  */
 class MethodIdentitiesTest {
-    static final int SRC = Ipv4Address.parse("198.18.1.1");
-    static final int DST = Ipv4Address.parse("198.18.5.2");
-    static final int NAT = Ipv4Address.parse("198.18.9.9");
+    static final IpAddress SRC = IpAddress.ipv4(Ipv4Address.parse("198.18.1.1"));
+    static final IpAddress DST = IpAddress.ipv4(Ipv4Address.parse("198.18.5.2"));
+    static final IpAddress NAT = IpAddress.ipv4(Ipv4Address.parse("198.18.9.9"));
     static final byte[] MAC = {2, 0, 0, 0, 0, 1};
 
     /** Probe {@code n} as written, then as the capture reads it back (its own frame, echoed). */
@@ -43,7 +44,7 @@ class MethodIdentitiesTest {
                 s.sourcePort(), s.destinationPort(), s.icmpId(), s.icmpSequence(), s.checksum(), s.tcpSequence(), 28);
     }
 
-    static QuotedProbe withSource(QuotedProbe q, int source, int sourcePort, int icmpId) {
+    static QuotedProbe withSource(QuotedProbe q, IpAddress source, int sourcePort, int icmpId) {
         return new QuotedProbe(source, q.destination(), q.protocol(), q.ttl(), q.ipId(), q.totalLength(), q.tos(),
                 sourcePort, q.destinationPort(), icmpId, q.icmpSequence(), q.checksum() ^ 0x0f0f, q.tcpSequence(),
                 q.quotedLength());

@@ -47,7 +47,7 @@ class MultipathMethodsTest {
                     sourcePorts.add(p.sourcePort());
                     assertEquals(80, p.destinationPort());
                     assertTrue(ipIds.add((long) p.ipId()), "IP IDs differ probe to probe");
-                    if (DST == (p.responder() == null ? 0 : p.responder())) {
+                    if (org.tracecap.packet.IpAddress.ipv4(DST).equals(p.responder())) {
                         assertEquals(0x14, p.tcpFlags(), "the closed port's RST-ACK");
                     }
                 }

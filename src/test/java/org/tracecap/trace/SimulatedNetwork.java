@@ -15,6 +15,7 @@ import org.tracecap.packet.Bytes;
 import org.tracecap.packet.Checksum;
 import org.tracecap.packet.IcmpErrorEncoder;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.LinkLayer;
 import org.tracecap.packet.ProbeEncoder;
@@ -169,10 +170,10 @@ final class SimulatedNetwork {
             deliver(now + captureDelayNanos, copy);
         }
         Classified c = classifier.classify(now, LinkLayer.ETHERNET, copy, length, length);
-        if (!(c instanceof SentProbe probe) || !Arrays.equals(copy, 0, 6, GATEWAY_MAC, 0, 6) || probe.destination() != destination.address) {
+        if (!(c instanceof SentProbe probe) || !Arrays.equals(copy, 0, 6, GATEWAY_MAC, 0, 6) || probe.destination().ipv4() != destination.address) {
             return; // not for this network's gateway and destination: goes nowhere
         }
-        int flowHash = mix(probe.source() * 31 + probe.destination() * 17 + probe.sourcePort() * 65537
+        int flowHash = mix(probe.source().ipv4() * 31 + probe.destination().ipv4() * 17 + probe.sourcePort() * 65537
                 + probe.destinationPort());
         long oneWay = 0;
         Node at = null;
@@ -201,7 +202,7 @@ final class SimulatedNetwork {
         } else if (at.silent) {
             fate = Outcome.SILENT;
         } else if (rateLimit && !(atDestination && probe.protocol() != IpProtocol.UDP)
-                && !at.allowIcmp(probe.source(), now + oneWay)) {
+                && !at.allowIcmp(probe.source().ipv4(), now + oneWay)) {
             // Linux limits ICMP errors (icmp_ratemask), not Echo Replies or TCP resets.
             fate = Outcome.RATE_LIMITED;
         } else if (random.nextDouble() < loss) {
@@ -233,14 +234,14 @@ final class SimulatedNetwork {
         IcmpErrorEncoder reply;
         if (!atDestination && arrivalTtl > 1) {
             // No route onwards (RFC 1812 5.2.7.1): the router quotes the datagram as it arrived.
-            reply = IcmpErrorEncoder.destinationUnreachable(at.address, probe.source(), at.unreachableCode,
+            reply = IcmpErrorEncoder.destinationUnreachable(at.address, probe.source().ipv4(), at.unreachableCode,
                     datagram, 0, datagram.length);
         } else if (!atDestination) {
-            reply = IcmpErrorEncoder.timeExceeded(at.address, probe.source(), datagram, 0, datagram.length);
+            reply = IcmpErrorEncoder.timeExceeded(at.address, probe.source().ipv4(), datagram, 0, datagram.length);
         } else if (probe.protocol() == IpProtocol.ICMP && mode != DestinationMode.ADMIN_PROHIBITED) {
             // RFC 792: the Echo Reply returns the identifier, sequence and data of the request.
             int icmp = ProbeEncoder.IPV4_HEADER;
-            reply = IcmpErrorEncoder.echoReply(at.address, probe.source(), probe.icmpId(), probe.icmpSequence(),
+            reply = IcmpErrorEncoder.echoReply(at.address, probe.source().ipv4(), probe.icmpId(), probe.icmpSequence(),
                     datagram, icmp + 8, datagram.length - icmp - 8);
         } else if (probe.protocol() == IpProtocol.TCP && mode != DestinationMode.ADMIN_PROHIBITED) {
             byte[] proberMac = Arrays.copyOfRange(copy, 6, 12);
@@ -250,7 +251,7 @@ final class SimulatedNetwork {
         } else {
             int code = mode == DestinationMode.ADMIN_PROHIBITED ? IcmpType.CODE_ADMIN_PROHIBITED
                     : IcmpType.CODE_PORT_UNREACHABLE;
-            reply = IcmpErrorEncoder.destinationUnreachable(at.address, probe.source(), code, datagram, 0,
+            reply = IcmpErrorEncoder.destinationUnreachable(at.address, probe.source().ipv4(), code, datagram, 0,
                     datagram.length);
         }
         byte[] proberMac = Arrays.copyOfRange(copy, 6, 12);
@@ -274,7 +275,7 @@ final class SimulatedNetwork {
         Bytes.put8(f, ip + 8, ttl);
         Bytes.put8(f, ip + 9, IpProtocol.TCP);
         Bytes.put32(f, ip + 12, from & 0xffffffffL);
-        Bytes.put32(f, ip + 16, syn.source() & 0xffffffffL);
+        Bytes.put32(f, ip + 16, syn.source().ipv4() & 0xffffffffL);
         Bytes.put16(f, ip + 10, Checksum.compute(f, ip, 20));
         int tcp = ip + 20;
         Bytes.put16(f, tcp, syn.destinationPort());
@@ -284,7 +285,7 @@ final class SimulatedNetwork {
         Bytes.put8(f, tcp + 12, 0x50);
         Bytes.put8(f, tcp + 13, open ? 0x12 : 0x14);
         Bytes.put16(f, tcp + 14, open ? 64240 : 0);
-        int pseudo = Checksum.pseudoHeaderSum(from, syn.source(), IpProtocol.TCP, 20);
+        int pseudo = Checksum.pseudoHeaderSum(from, syn.source().ipv4(), IpProtocol.TCP, 20);
         Bytes.put16(f, tcp + 16, ~Checksum.sum(f, tcp, 20, pseudo) & 0xffff);
         return f;
     }

@@ -22,6 +22,7 @@ import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.trace.SimulatedNetwork.DestinationMode;
 
 /**
@@ -50,7 +51,8 @@ class TracerMethodsTest {
         }
         for (Hop hop : t.hops()) {
             for (ProbeResult p : hop.probes()) {
-                assertEquals(byIpId.get(p.ipId()).responder(), p.responder(), () -> "ttl " + p.ttl());
+                Integer expected = byIpId.get(p.ipId()).responder();
+                assertEquals(expected == null ? null : IpAddress.ipv4(expected), p.responder(), () -> "ttl " + p.ttl());
             }
         }
     }
@@ -68,7 +70,7 @@ class TracerMethodsTest {
         assertEquals(List.of(R1, R2, R3, R4, DST), firstResponders(t));
         for (ProbeResult p : t.hops().get(4).probes()) {
             assertEquals(IcmpType.ECHO_REPLY, p.icmpType());
-            assertEquals(DST, p.responder());
+            assertEquals(IpAddress.ipv4(DST), p.responder());
         }
         Set<Integer> ids = new HashSet<>();
         int sequence = 1;
@@ -134,6 +136,6 @@ class TracerMethodsTest {
     }
 
     private static List<Integer> firstResponders(Trace t) {
-        return t.hops().stream().map(h -> h.probes().get(0).responder()).toList();
+        return t.hops().stream().map(h -> h.probes().get(0).responder().ipv4()).toList();
     }
 }
