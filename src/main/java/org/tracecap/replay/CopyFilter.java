@@ -112,7 +112,7 @@ final class CopyFilter {
 
     /** True when {@code p} is a copy of a probe candidate seen just before (and counts it); else remembers it. */
     boolean isCopy(SentProbe p) {
-        boolean icmp = p.protocol() == IpProtocol.ICMP;
+        boolean icmp = IpProtocol.isIcmp(p.protocol());
         lookup.set(p.destination(), null, (KIND_PROBE << 24) | (p.protocol() << 16) | p.ipId(),
                 icmp ? p.icmpSequence() : p.destinationPort(), 0);
         boolean partial = (p.protocol() == IpProtocol.UDP || p.protocol() == IpProtocol.TCP)
@@ -153,7 +153,7 @@ final class CopyFilter {
             return seen(r.timeNanos(), r.replyTtl(), r.totalLength(), 0, r.destination(), null, r.echoId(), 0,
                     false);
         }
-        boolean icmp = q.protocol() == IpProtocol.ICMP;
+        boolean icmp = IpProtocol.isIcmp(q.protocol());
         lookup.set(r.source(), q.destination(), typeCode | q.ipId(),
                 (q.protocol() << 16) | (icmp ? q.icmpSequence() : q.destinationPort()), KIND_ERROR << 24);
         return seen(r.timeNanos(), r.replyTtl(), q.tcpSequence(), 0, r.destination(), q.source(),

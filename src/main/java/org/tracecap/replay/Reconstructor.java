@@ -426,7 +426,7 @@ public final class Reconstructor implements FrameSink {
         List<Run> closing;
 
         Flow set(SentProbe p) {
-            key(p.source(), p.destination(), p.protocol(), p.protocol() == IpProtocol.ICMP ? p.icmpId() : 0, 0);
+            key(p.source(), p.destination(), p.protocol(), IpProtocol.isIcmp(p.protocol()) ? p.icmpId() : 0, 0);
             return this;
         }
 

@@ -4,7 +4,6 @@ import org.tracecap.match.IcmpReply;
 import org.tracecap.match.QuotedProbe;
 import org.tracecap.match.SentProbe;
 import org.tracecap.model.ProbeResult;
-import org.tracecap.packet.IcmpType;
 
 /** A live UDP probe and its ICMP reply as the {@link ProbeResult} the reports show. */
 final class ProbeResults {
@@ -22,7 +21,7 @@ final class ProbeResults {
         if (r != null) {
             QuotedProbe q = r.quote();
             b.reply(r.timeNanos() - sendNanos, r.source(), r.replyTtl(), r.totalLength())
-                    .icmp(r.type(), r.code(), IcmpType.annotation(r.type(), r.code(), r.nextHopMtu()))
+                    .icmp(r.type(), r.code(), r.annotation())
                     .quote(q.ttl(), q.ipId()).quotedUdpChecksum(q.checksum()).extensions(r.extensions());
         }
         return b.build();
