@@ -13,8 +13,8 @@ import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpExtension;
+import org.tracecap.packet.IcmpMeaning;
 import org.tracecap.packet.InterfaceInformation;
-import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.MplsEntry;
@@ -91,7 +91,8 @@ final class CompactTraceJson {
      * {@code ,"type_name":"NAME"}} of each ICMP type, made on first use: the same bytes as the name field,
      * its string and the brace that ends the {@code icmp} object (per instance: writers on two threads).
      */
-    private final byte[][] typeNameClose = new byte[256][];
+    /** Per family: IPv4 types at 0-255, ICMPv6 types at 256-511. */
+    private final byte[][] typeNameClose = new byte[512][];
 
     private static final String[] TCP_FLAG_NAME = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
 
@@ -241,7 +242,7 @@ final class CompactTraceJson {
                 put(CODE);
                 putNumber(p.icmpCodeOr(0));
             }
-            raw(typeNameAndBrace(icmpType));
+            raw(typeNameAndBrace(p.responder().family(), icmpType));
         }
         Integer flags = p.tcpFlags();
         if (flags != null) {
@@ -277,18 +278,19 @@ final class CompactTraceJson {
         append((byte) '}');
     }
 
-    /** {@link #typeNameClose} of {@code type} (any int: those outside 0-255 are made each time). */
-    private byte[] typeNameAndBrace(int type) {
-        byte[] bytes = (type & ~0xff) == 0 ? typeNameClose[type] : null;
+    /** {@link #typeNameClose} of {@code type} of the family (any int: those outside 0-255 are made each time). */
+    private byte[] typeNameAndBrace(int family, int type) {
+        int slot = family == IpAddress.IPV6 ? 256 + type : type;
+        byte[] bytes = (type & ~0xff) == 0 ? typeNameClose[slot] : null;
         if (bytes == null) {
             int start = n;
             raw(TYPE_NAME);
-            string(IcmpType.name(type));
+            string(IcmpMeaning.name(family, type));
             append((byte) '}');
             bytes = java.util.Arrays.copyOfRange(buf, start, n);
             n = start;
             if ((type & ~0xff) == 0) {
-                typeNameClose[type] = bytes;
+                typeNameClose[slot] = bytes;
             }
         }
         return bytes;

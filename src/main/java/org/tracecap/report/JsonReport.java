@@ -21,8 +21,8 @@ import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpExtension;
+import org.tracecap.packet.IcmpMeaning;
 import org.tracecap.packet.InterfaceInformation;
-import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.MplsEntry;
@@ -246,7 +246,7 @@ public final class JsonReport {
                     g.writeNumber(p.icmpCode());
                 }
                 g.writeFieldName(F_TYPE_NAME);
-                g.writeString(IcmpType.name(p.icmpType()));
+                g.writeString(IcmpMeaning.name(p.responder().family(), p.icmpType()));
                 g.writeEndObject();
             }
             if (p.tcpFlags() != null) {
