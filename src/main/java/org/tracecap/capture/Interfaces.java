@@ -1,6 +1,7 @@
 package org.tracecap.capture;
 
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -104,9 +105,9 @@ public final class Interfaces {
     private static LinkInterface describe(PcapNetworkInterface device) {
         List<LinkInterface.Address> addresses = new ArrayList<>();
         for (PcapAddress a : device.getAddresses()) {
-            if (a.getAddress() instanceof Inet4Address v4) {
-                // IPv4 only for now: the live IPv6 path (ip -6 route, neighbour discovery) comes with its own change
-                addresses.add(new LinkInterface.Address(IpAddress.of(v4), prefixLength(a.getNetmask())));
+            if (a.getAddress() instanceof Inet4Address || a.getAddress() instanceof Inet6Address) {
+                addresses.add(new LinkInterface.Address(IpAddress.of(a.getAddress()), prefixLength(a.getNetmask(),
+                        a.getAddress() instanceof Inet6Address)));
             }
         }
         MacAddress mac = null;
@@ -120,6 +121,30 @@ public final class Interfaces {
             mac = MacAddress.ZERO;
         }
         return new LinkInterface(device.getName(), mac, addresses, device.isLoopBack(), device.isUp());
+    }
+
+    /**
+     * A netmask's prefix length for an address of IPv6 ({@code ipv6}) or IPv4; the family's full length (128, 32)
+     * when there is none (point-to-point) or it is not contiguous.
+     */
+    static int prefixLength(java.net.InetAddress netmask, boolean ipv6) {
+        if (ipv6) {
+            if (!(netmask instanceof Inet6Address)) {
+                return 128;
+            }
+            byte[] m = netmask.getAddress();
+            int length = 0;
+            while (length < 128 && (m[length / 8] & (0x80 >>> (length % 8))) != 0) {
+                length++;
+            }
+            for (int bit = length; bit < 128; bit++) {
+                if ((m[bit / 8] & (0x80 >>> (bit % 8))) != 0) {
+                    return 128;
+                }
+            }
+            return length;
+        }
+        return prefixLength(netmask);
     }
 
     /** A netmask's prefix length; 32 when there is none (point-to-point) or it is not contiguous. */

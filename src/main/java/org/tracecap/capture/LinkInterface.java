@@ -8,7 +8,7 @@ import org.tracecap.packet.IpAddress;
  *
  * @param name      the name to open ({@code eth0})
  * @param mac       its Ethernet address, or null when it has none (tunnels, raw IP links)
- * @param addresses its IPv4 addresses with their prefix lengths, in the kernel's order
+ * @param addresses its IPv4 and IPv6 addresses (link-local ones too) with their prefix lengths, in libpcap's order
  * @param loopback  whether it is the loopback device
  * @param up        whether it is administratively up
  */

@@ -20,7 +20,9 @@ import org.pcap4j.core.PcapStat;
 import org.pcap4j.core.RawPacketListener;
 import org.tracecap.match.FrameSink;
 import org.tracecap.packet.IpProtocol;
+import org.tracecap.packet.Icmpv6Type;
 import org.tracecap.packet.IpAddress;
+import org.tracecap.packet.LinkLayer;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.trace.PacketPort;
 
@@ -72,7 +74,7 @@ public final class LivePort implements PacketPort {
     private static final int CAPTURE_BUFFER_BYTES = 4 << 20;
     /** The send handle captures nothing; a small ring keeps it cheap. */
     private static final int SEND_BUFFER_BYTES = 64 << 10;
-    /** ARP replies kept for {@link #receiveArp}: a few are enough, later ones are dropped. */
+    /** ARP replies kept for {@link #receiveNeighbour}: a few are enough, later ones are dropped. */
     static final int ARP_QUEUE_CAPACITY = 64;
     /** The EtherType of ARP (RFC 826), at offset 12 of an Ethernet frame. */
     private static final int ETHERTYPE_ARP = 0x0806;
@@ -116,24 +118,24 @@ public final class LivePort implements PacketPort {
     }
 
     /**
-     * Opens {@code interfaceName} for tracing from {@code sourceAddress}, with {@link #traceFilter(IpAddress)}.
+     * Opens {@code interfaceName} for tracing from {@code sourceAddress}, with {@link TraceFilter#of(IpAddress)}.
      *
      * @throws LiveCaptureException not privileged, no such interface (the message lists them), interface down,
      *                              libpcap missing or refusing
      */
     public static LivePort open(String interfaceName, IpAddress sourceAddress) throws LiveCaptureException {
-        return open(interfaceName, traceFilter(sourceAddress));
+        return open(interfaceName, TraceFilter.of(sourceAddress));
     }
 
     /**
      * Opens {@code interfaceName} for a UDP trace from {@code sourceAddress} to {@code destination}, its probes
-     * to the destination ports {@code firstPort..lastPort}, with {@link #traceFilter(IpAddress, IpAddress, int, int)}.
+     * to the destination ports {@code firstPort..lastPort}, with {@link TraceFilter#of(IpAddress, IpAddress, int, int)}.
      *
      * @throws LiveCaptureException as {@link #open(String, IpAddress)}
      */
     public static LivePort open(String interfaceName, IpAddress sourceAddress, IpAddress destination, int firstPort,
             int lastPort) throws LiveCaptureException {
-        return open(interfaceName, traceFilter(sourceAddress, destination, firstPort, lastPort));
+        return open(interfaceName, TraceFilter.of(sourceAddress, destination, firstPort, lastPort));
     }
 
     /**
@@ -143,20 +145,30 @@ public final class LivePort implements PacketPort {
     public static LivePort openChecked(String interfaceName, IpAddress sourceAddress, IpAddress destination,
             int firstPort,
             int lastPort) throws LiveCaptureException {
-        return openChecked(interfaceName, traceFilter(sourceAddress, destination, firstPort, lastPort));
+        return openChecked(interfaceName, TraceFilter.of(sourceAddress, destination, firstPort, lastPort));
     }
 
     /**
      * As {@link #openChecked(String, String)}, also capturing the ARP replies (RFC 826) from {@code arpSender},
-     * which {@link #receiveArp} hands over and {@link #receive} never does: the ARP exchange for a trace's
+     * which {@link #receiveNeighbour} hands over and {@link #receive} never does: the ARP exchange for a trace's
      * gateway can then be made on the trace's own port ({@link NeighbourLookup#resolve(Route, LinkInterface,
      * java.time.Duration, int, LivePort)}) instead of on a port of its own, whose two handles take tens of
      * milliseconds to open and to close.
      */
     public static LivePort openChecked(String interfaceName, String filter, int arpSender)
             throws LiveCaptureException {
+        return openChecked(interfaceName, filter, IpAddress.ipv4(arpSender));
+    }
+
+    /**
+     * As {@link #openChecked(String, String, int)} for a neighbour of either family: the ARP replies from an IPv4
+     * {@code neighbour}, the Neighbor Advertisements (RFC 4861 section 4.4) for an IPv6 one
+     * ({@link NeighbourLookup#replyFilter(IpAddress)}), set aside for {@link #receiveNeighbour}.
+     */
+    public static LivePort openChecked(String interfaceName, String filter, IpAddress neighbour)
+            throws LiveCaptureException {
         String both = new StringBuilder().append('(').append(filter).append(") or (")
-                .append(NeighbourLookup.replyFilter(arpSender)).append(')').toString();
+                .append(NeighbourLookup.replyFilter(neighbour)).append(')').toString();
         return openChecked(interfaceName, both, filter, true);
     }
 
@@ -290,117 +302,6 @@ public final class LivePort implements PacketPort {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    /**
-     * The capture filter for a trace from {@code source}: the probes it sends (UDP, TCP, ICMP from it) and
-     * what can answer them (ICMP, and TCP with SYN or RST, to it). ICMP errors are matched to probes by their
-     * quote, so any ICMP to the source is kept. {@link #traceFilter(IpAddress, IpAddress, int, int)} keeps far less.
-     */
-    public static String traceFilter(IpAddress source) {
-        String src = ipv4Text(source);
-        return "ip and ((src host " + src + " and (udp or tcp or icmp))"
-                + " or (dst host " + src + " and (icmp or (tcp and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))))";
-    }
-
-    /**
-     * The capture filter for a UDP trace from {@code source} to {@code destination} whose probes go to the
-     * destination ports {@code firstPort..lastPort}: only
-     * <ol>
-     *   <li>the UDP datagrams {@code source} sends (the probes: their capture time is the send time), and</li>
-     *   <li>ICMP Time Exceeded (11) and Destination Unreachable (3) to {@code source} that quote an IPv4 UDP
-     *       datagram (quoted version 4, protocol 17) to {@code destination} (quoted destination address, at
-     *       ICMP offset 8 + 16) and to a port in the range (the quoted UDP destination port, at ICMP offset
-     *       8 + the quoted IP header's length (its IHL x 4, so quoted IP options are read right) + 2).</li>
-     * </ol>
-     * Everything else (echo replies, TCP, other ICMP, errors about other traffic of the host, and forged
-     * errors that quote another destination or a port no probe of this trace uses) is dropped by the kernel,
-     * before it takes room in the capture ring or costs the reader thread anything: a flood of such ICMP
-     * cannot push out the trace's real replies.
-     *
-     * <p>The filter looks at the quote's destination side only, not at its source address and port, on purpose:
-     * a NAT between the host and the router translates the probe's source address and port, and one that
-     * does not translate the quote back leaves its own in it (the quotes {@code NatDetector} and the Dublin
-     * and Paris identities must see); a source NAT never changes the destination address and port. The
-     * remaining checks (source port, IP ID, checksum, quoted TTL) are the tracer's. A quote whose IP header is
-     * cut (less than IHL x 4 + 4 bytes of quote) is dropped: BPF reads past the packet as a reject.
-     *
-     * @throws IllegalArgumentException a port outside 1..65535 or {@code firstPort > lastPort}
-     */
-    public static String traceFilter(IpAddress source, IpAddress destination, int firstPort, int lastPort) {
-        if (firstPort < 1 || lastPort > 0xffff || firstPort > lastPort) {
-            throw new IllegalArgumentException("destination ports " + firstPort + ".." + lastPort);
-        }
-        String src = ipv4Text(source);
-        ipv4Text(destination);
-        // Quoted UDP header: ICMP header (8) + quoted IP header (IHL x 4); its destination port 2 bytes in.
-        String quotedPort = "icmp[((icmp[8] & 0x0f) << 2) + 10 : 2]";
-        // A StringBuilder, not +: the first run of a string concatenation with this many parts spins up
-        // StringConcatFactory's method handles, about 30 ms of every live trace's start-up.
-        return new StringBuilder(400).append("ip and ((src host ").append(src).append(" and udp)")
-                .append(" or (dst host ").append(src).append(" and icmp and (icmp[icmptype] = icmp-timxceed")
-                .append(" or icmp[icmptype] = icmp-unreach)")
-                .append(" and (icmp[8] & 0xf0) = 0x40 and icmp[17] = 17")
-                .append(" and icmp[24:4] = ").append(Integer.toUnsignedString(destination.ipv4()))
-                .append(" and ").append(quotedPort).append(" >= ").append(firstPort)
-                .append(" and ").append(quotedPort).append(" <= ").append(lastPort).append("))").toString();
-    }
-
-    /**
-     * The capture filter for a trace from {@code source} to {@code destination} whose probes are of IP protocol
-     * {@code protocol}: UDP as {@link #traceFilter(IpAddress, IpAddress, int, int)}; ICMP Echo and TCP SYN as
-     * below. Each keeps the probes {@code source} sends (their capture time is the send time), the destination's own
-     * answer, and ICMP Time Exceeded and Destination Unreachable to {@code source} quoting an IPv4 probe of
-     * that protocol to {@code destination}, as the UDP filter does:
-     * <ul>
-     *   <li>ICMP ({@code -I}): Echo Requests from {@code source}; Echo Replies from {@code destination}; errors
-     *       quoting ICMP (quoted protocol 1). The identifier is not filtered on: a NAT may rewrite it.</li>
-     *   <li>TCP ({@code -T}): SYNs from {@code source}; SYN-ACK or RST from {@code destination}'s port
-     *       {@code firstPort}; errors quoting TCP (protocol 6) to that port.</li>
-     * </ul>
-     * The identity's checks (identifier, sequence numbers, source port, IP ID) are the tracer's.
-     *
-     * @throws IllegalArgumentException a port outside 1..65535, {@code firstPort > lastPort}, or another protocol
-     */
-    public static String traceFilter(IpAddress source, IpAddress destination, int protocol, int firstPort,
-            int lastPort) {
-        if (protocol == IpProtocol.UDP) {
-            return traceFilter(source, destination, firstPort, lastPort);
-        }
-        String src = ipv4Text(source);
-        String dst = ipv4Text(destination);
-        // libpcap's "and" and "or" bind alike, left to right: every group is in parentheses.
-        String quotes = "((icmp[icmptype] = icmp-timxceed or icmp[icmptype] = icmp-unreach)"
-                + " and (icmp[8] & 0xf0) = 0x40 and icmp[17] = " + protocol + " and icmp[24:4] = "
-                + Integer.toUnsignedString(destination.ipv4()) + ")";
-        if (protocol == IpProtocol.ICMP) {
-            return "ip and ((src host " + src + " and icmp and icmp[icmptype] = icmp-echo)"
-                    + " or (dst host " + src + " and icmp and ((icmp[icmptype] = icmp-echoreply and src host " + dst
-                    + ") or " + quotes + ")))";
-        }
-        if (protocol != IpProtocol.TCP) {
-            throw new IllegalArgumentException("no trace filter for IP protocol " + protocol);
-        }
-        if (firstPort < 1 || firstPort > 0xffff) {
-            throw new IllegalArgumentException("destination port " + firstPort);
-        }
-        String quotedPort = "icmp[((icmp[8] & 0x0f) << 2) + 10 : 2]";
-        return "ip and ((src host " + src + " and tcp and tcp[tcpflags] & tcp-syn != 0)"
-                + " or (dst host " + src + " and ((tcp and src host " + dst + " and src port " + firstPort
-                + " and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0)"
-                + " or (icmp and " + quotes + " and " + quotedPort + " = " + firstPort + "))))";
-    }
-
-    /**
-     * The dotted quad of {@code address} for a filter; an IPv6 address is refused (these filters read IPv4 and
-     * ICMP headers: the ip6 filters come with live IPv6 tracing).
-     */
-    private static String ipv4Text(IpAddress address) {
-        if (!address.isIpv4()) {
-            throw new IllegalArgumentException("no capture filter for " + address + ": live tracing is IPv4 only"
-                    + " for now");
-        }
-        return address.toString();
     }
 
     /**
@@ -585,7 +486,7 @@ public final class LivePort implements PacketPort {
      *                               sender}
      * @throws IOException           interrupted while waiting
      */
-    public int receiveArp(FrameSink sink, long timeoutNanos) throws IOException {
+    public int receiveNeighbour(FrameSink sink, long timeoutNanos) throws IOException {
         if (arpReplies == null) {
             throw new IllegalStateException("the port on " + interfaceName + " does not capture ARP replies");
         }
@@ -607,10 +508,19 @@ public final class LivePort implements PacketPort {
         return delivered;
     }
 
-    /** Whether {@code frame} is an ARP frame to set aside for {@link #receiveArp} (Ethernet only). */
-    private boolean isArp(byte[] frame) {
-        return arpReplies != null && linkType == 1 && frame.length >= 14
-                && ((frame[12] & 0xff) << 8 | (frame[13] & 0xff)) == ETHERTYPE_ARP;
+    /**
+     * Whether {@code frame} is a neighbour's answer to set aside for {@link #receiveNeighbour} (Ethernet only): an
+     * ARP frame, or an IPv6 packet whose next header is ICMPv6 (byte 6) and whose ICMPv6 type (byte 40) is a
+     * Neighbor Advertisement; the filter let through only those from the neighbour asked about.
+     */
+    private boolean isNeighbourReply(byte[] frame) {
+        if (arpReplies == null || linkType != 1 || frame.length < 14) {
+            return false;
+        }
+        int ethertype = (frame[12] & 0xff) << 8 | (frame[13] & 0xff);
+        return ethertype == ETHERTYPE_ARP || ethertype == LinkLayer.ETHERTYPE_IPV6 && frame.length > 14 + 40
+                && (frame[14 + 6] & 0xff) == IpProtocol.ICMPV6
+                && (frame[14 + 40] & 0xff) == Icmpv6Type.NEIGHBOR_ADVERTISEMENT;
     }
 
     /**
@@ -688,7 +598,7 @@ public final class LivePort implements PacketPort {
             long nanos = Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos();
             Integer original = capture.getOriginalLength();
             Captured captured = new Captured(nanos, frame, original == null ? frame.length : original);
-            if (isArp(frame)) {
+            if (isNeighbourReply(frame)) {
                 arpReplies.offer(captured); // full: a reply is already waiting, the rest are not needed
             } else if (!queue.offer(captured)) {
                 queueDrops.incrementAndGet();

@@ -9,12 +9,18 @@ import java.util.concurrent.TimeUnit;
 
 import org.tracecap.match.FrameSink;
 import org.tracecap.packet.IpAddress;
+import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.Ipv4Address;
+import org.tracecap.packet.Ipv6View;
+import org.tracecap.packet.LinkLayer;
+import org.tracecap.packet.NeighborDiscovery;
+import org.tracecap.packet.PacketException;
 
 /**
  * Finds the MAC address frames to a route's next hop go to: from the kernel's neighbour table
- * ({@code /proc/net/arp}) when it is there, else by sending ARP requests (RFC 826) on the interface and
- * capturing the answer.
+ * ({@code /proc/net/arp}; for IPv6 {@code ip -6 neigh}) when it is there, else by sending ARP requests (RFC 826)
+ * or IPv6 Neighbor Solicitations (RFC 4861 section 7.2.2, to the solicited-node multicast address) on the
+ * interface and capturing the answer.
  */
 public final class NeighbourLookup {
 
@@ -63,9 +69,15 @@ public final class NeighbourLookup {
             return known.get();
         }
         checkEthernet(link);
-        return exchange(route, arpRequest(link.mac(), route.source().ipv4(), route.nextHop().ipv4()), port,
-                port::receiveArp,
-                timeout, attempts);
+        IpAddress next = route.nextHop();
+        byte[] request;
+        if (next.isIpv6()) {
+            request = new byte[NeighborDiscovery.SOLICITATION_FRAME];
+            NeighborDiscovery.encodeSolicitation(request, 0, link.mac().bytes(), route.source(), next);
+        } else {
+            request = arpRequest(link.mac(), route.source().ipv4(), next.ipv4());
+        }
+        return exchange(route, request, port, port::receiveNeighbour, timeout, attempts);
     }
 
     /**
@@ -90,6 +102,21 @@ public final class NeighbourLookup {
      * The capture filter for the ARP replies (opcode 2 at ARP offset 6) whose sender protocol address (offset 14)
      * is {@code target}.
      */
+    static String replyFilter(IpAddress target) {
+        if (target.isIpv4()) {
+            return replyFilter(target.ipv4());
+        }
+        // A Neighbor Advertisement (ICMPv6 136 at byte 40: ND messages carry no extension headers) whose Target
+        // Address (bytes 48..63) is the neighbour asked about, RFC 4861 section 4.4.
+        StringBuilder f = new StringBuilder(160).append("ip6 proto 58 and ip6[40] = 136");
+        for (int i = 0; i < 4; i++) {
+            long half = i < 2 ? target.high() : target.low();
+            f.append(" and ip6[").append(48 + 4 * i).append(":4] = ").append((i % 2 == 0 ? half >>> 32 : half)
+                    & 0xffffffffL);
+        }
+        return f.toString();
+    }
+
     static String replyFilter(int target) {
         // Not String.format: java.util.Formatter's first use costs a live trace's start-up several ms.
         String hex = Integer.toHexString(target);
@@ -99,8 +126,8 @@ public final class NeighbourLookup {
 
     /** The complete entry for {@code address} on {@code interfaceName} in the kernel's neighbour table. */
     public static Optional<MacAddress> fromTable(IpAddress address, String interfaceName) {
-        if (!address.isIpv4()) {
-            return Optional.empty(); // /proc/net/arp is IPv4's table (IPv6 neighbours are ip -6 neigh's)
+        if (address.isIpv6()) {
+            return fromIpNeigh(address, interfaceName);
         }
         try {
             return parseArpTable(Files.readString(RouteLookup.procNet("arp"), StandardCharsets.US_ASCII),
@@ -108,6 +135,67 @@ public final class NeighbourLookup {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The IPv6 neighbour table's entry for {@code address} on {@code interfaceName}, from {@code ip -6 neigh show
+     * ADDR dev IFACE} (iproute2: the kernel has no /proc file for it); empty when {@code ip} fails or has none.
+     */
+    private static Optional<MacAddress> fromIpNeigh(IpAddress address, String interfaceName) {
+        try {
+            Process p = new ProcessBuilder("ip", "-6", "neigh", "show", address.toString(), "dev", interfaceName)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return Optional.empty();
+            }
+            return p.exitValue() == 0 ? parseIpNeigh(out, address) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Reads {@code ip -6 neigh show} output, one entry a line: {@code ADDR [dev IFACE] lladdr MAC [router] STATE}.
+     * An entry without {@code lladdr} (INCOMPLETE, FAILED) or in state FAILED or INCOMPLETE is no answer; STALE,
+     * DELAY, PROBE, REACHABLE and PERMANENT entries hold the MAC the kernel itself would send to.
+     */
+    static Optional<MacAddress> parseIpNeigh(String output, IpAddress address) {
+        for (String line : output.lines().toList()) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length < 3) {
+                continue;
+            }
+            try {
+                if (!IpAddress.parse(f[0]).equals(address)) {
+                    continue;
+                }
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            String state = f[f.length - 1];
+            if (state.equals("FAILED") || state.equals("INCOMPLETE")) {
+                continue;
+            }
+            for (int i = 1; i < f.length - 1; i++) {
+                if (f[i].equals("lladdr")) {
+                    try {
+                        MacAddress mac = MacAddress.parse(f[i + 1]);
+                        if (!mac.equals(MacAddress.ZERO)) {
+                            return Optional.of(mac);
+                        }
+                    } catch (IllegalArgumentException e) {
+                        // A line we cannot read is no answer.
+                    }
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -165,7 +253,7 @@ public final class NeighbourLookup {
         }
     }
 
-    /** Where the ARP replies of a port come from: {@link LivePort#receive} or {@link LivePort#receiveArp}. */
+    /** Where the ARP replies of a port come from: {@link LivePort#receive} or {@link LivePort#receiveNeighbour}. */
     private interface Replies {
         int receive(FrameSink sink, long timeoutNanos) throws IOException;
     }
@@ -176,7 +264,7 @@ public final class NeighbourLookup {
      */
     private static MacAddress exchange(Route route, byte[] request, LivePort port, Replies replies,
             Duration timeout, int attempts) throws LiveCaptureException {
-        int target = route.nextHop().ipv4();
+        IpAddress target = route.nextHop();
         MacAddress[] answer = new MacAddress[1];
         try {
             for (int attempt = 0; attempt < attempts && answer[0] == null; attempt++) {
@@ -186,13 +274,14 @@ public final class NeighbourLookup {
                      left = deadline - System.nanoTime()) {
                     replies.receive((time, link, frame, length, wire) -> {
                         if (answer[0] == null) {
-                            answer[0] = senderOfReply(frame, length, target);
+                            answer[0] = target.isIpv6() ? advertised(frame, length, target)
+                                    : senderOfReply(frame, length, target.ipv4());
                         }
                     }, left);
                 }
             }
         } catch (IOException e) {
-            throw new LiveCaptureException("cannot ARP for " + Ipv4Address.format(target) + " on "
+            throw new LiveCaptureException("cannot " + (target.isIpv6() ? "solicit " : "ARP for ") + target + " on "
                     + route.interfaceName() + ": " + LiveCaptureException.oneLine(e.getMessage()), e);
         }
         if (answer[0] == null) {
@@ -204,9 +293,42 @@ public final class NeighbourLookup {
     static String noAnswerMessage(Route route, int attempts, Duration timeout) {
         String who = route.onLink() ? route.destination() + " (on-link)"
                 : "gateway " + route.gateway();
-        return "no ARP answer from " + who + " on " + route.interfaceName() + " after " + attempts + " request"
+        String protocol = route.nextHop().isIpv6() ? "Neighbor Advertisement" : "ARP answer";
+        return "no " + protocol + " from " + who + " on " + route.interfaceName() + " after " + attempts + " request"
                 + (attempts == 1 ? "" : "s") + " " + TimeUnit.NANOSECONDS.toMillis(timeout.toNanos())
                 + " ms apart: check it is up and on that link, or give its MAC with --gateway-mac";
+    }
+
+    /**
+     * The MAC a Neighbor Advertisement for {@code target} in an Ethernet frame gives: its Target Link-Layer
+     * Address option (RFC 4861 section 4.4: sent in answer to a multicast solicitation), else the frame's Ethernet
+     * source; null when the frame is not an advertisement for {@code target}.
+     */
+    static MacAddress advertised(byte[] frame, int length, IpAddress target) {
+        try {
+            int at = LinkLayer.network(LinkLayer.ETHERNET, frame, length);
+            if (at == LinkLayer.NOT_IP || LinkLayer.networkFamily(at) != IpAddress.IPV6) {
+                return null;
+            }
+            Ipv6View ip = Ipv6View.of(frame, LinkLayer.networkOffset(at), length - LinkLayer.networkOffset(at));
+            if (ip.upperLayerProtocol() != IpProtocol.ICMPV6) {
+                return null;
+            }
+            NeighborDiscovery.Advertisement a = NeighborDiscovery.Advertisement.of(frame, ip.upperLayerOffset(),
+                    ip.upperLayerLength());
+            if (!a.target().equals(target)) {
+                return null;
+            }
+            byte[] mac = new byte[6];
+            if (a.hasTargetLinkLayerAddress()) {
+                mac = a.targetLinkLayerAddress();
+            } else {
+                System.arraycopy(frame, 6, mac, 0, 6);
+            }
+            return new MacAddress(mac);
+        } catch (PacketException e) {
+            return null;
+        }
     }
 
     /** A broadcast Ethernet frame carrying an ARP request (RFC 826) for {@code target}. */

@@ -17,10 +17,11 @@ import org.tracecap.packet.Ipv4Address;
 /**
  * Asks the kernel which way a destination goes: egress interface, gateway or on-link, preferred source.
  *
- * <p>The answer comes from {@code ip -4 route get ADDR [from SRC] [oif IFACE]} (iproute2), which applies the
- * kernel's full route selection (policy rules, metrics, source selection). Where {@code ip} is not installed,
- * the main table in {@code /proc/net/route} is searched instead (longest prefix, then lowest metric), with the
- * source taken from the interface's addresses.
+ * <p>The answer comes from {@code ip -4 route get ADDR [from SRC] [oif IFACE]} (iproute2; {@code ip -6} for an
+ * IPv6 destination), which applies the kernel's full route selection (policy rules, metrics, source selection).
+ * Where {@code ip} is not installed, an IPv4 destination is looked up in the main table in
+ * {@code /proc/net/route} instead (longest prefix, then lowest metric), with the source taken from the
+ * interface's addresses; an IPv6 one needs {@code ip}.
  */
 public final class RouteLookup {
 
@@ -46,22 +47,19 @@ public final class RouteLookup {
      * @param source        the source address asked for ({@code -s}), or null for the kernel's choice
      * @param interfaceName the interface asked for ({@code -i}), or null for the kernel's choice
      * @throws LiveCaptureException there is no route (the message says which destination and what the kernel
-     *                              said), the route has no IPv4 source address, or an address is IPv6 (the
-     *                              IPv6 route lookup comes with live IPv6 tracing)
+     *                              said), the route has no source address of the family, or the source asked
+     *                              for is of the other family
      */
     public static Route lookup(IpAddress destination, IpAddress source, String interfaceName)
             throws LiveCaptureException {
-        if (!destination.isIpv4() || (source != null && !source.isIpv4())) {
-            // ip -6 route get and the IPv6 source selection come with live IPv6 tracing
-            throw new LiveCaptureException("cannot trace " + destination + ": live tracing is IPv4 only for now");
+        if (source != null && source.family() != destination.family()) {
+            throw new LiveCaptureException("-s " + source + " and " + destination + " are of different families");
         }
-        return lookup(destination.ipv4(), source == null ? null : source.ipv4(), interfaceName);
-    }
-
-    private static Route lookup(int destination, Integer source, String interfaceName) throws LiveCaptureException {
-        List<String> command = new ArrayList<>(List.of("ip", "-4", "route", "get", Ipv4Address.format(destination)));
+        boolean ipv6 = destination.isIpv6();
+        String to = destination.toString();
+        List<String> command = new ArrayList<>(List.of("ip", ipv6 ? "-6" : "-4", "route", "get", to));
         if (source != null) {
-            command.addAll(List.of("from", Ipv4Address.format(source)));
+            command.addAll(List.of("from", source.toString()));
         }
         if (interfaceName != null) {
             command.addAll(List.of("oif", interfaceName));
@@ -70,42 +68,57 @@ public final class RouteLookup {
         try {
             process = new ProcessBuilder(command).redirectInput(NO_INPUT).start();
         } catch (IOException e) {
-            return fromProcTable(destination, source, interfaceName);
+            if (ipv6) {
+                throw new LiveCaptureException("cannot read the route to " + to + ": ip (iproute2) is not"
+                        + " installed, and tracecap reads IPv6 routes only from ip -6 route get", e);
+            }
+            return fromProcTable(destination.ipv4(), source == null ? null : source.ipv4(), interfaceName);
         }
         try {
             String out = readAll(process.getInputStream());
             String err = readAll(process.getErrorStream());
             if (!process.waitFor(IP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new LiveCaptureException("no answer from ip route get " + Ipv4Address.format(destination)
-                        + " within " + IP_TIMEOUT_SECONDS + " s");
+                throw new LiveCaptureException("no answer from ip route get " + to + " within "
+                        + IP_TIMEOUT_SECONDS + " s");
             }
             if (process.exitValue() != 0) {
                 throw new LiveCaptureException(noRouteMessage(destination, err.isBlank() ? out : err));
             }
             return parseIpRouteGet(destination, out);
         } catch (IOException e) {
-            throw new LiveCaptureException("cannot read the route to " + Ipv4Address.format(destination) + ": "
+            throw new LiveCaptureException("cannot read the route to " + to + ": "
                     + LiveCaptureException.oneLine(e.getMessage()), e);
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new LiveCaptureException("interrupted while looking up the route to "
-                    + Ipv4Address.format(destination), e);
+            throw new LiveCaptureException("interrupted while looking up the route to " + to, e);
         }
     }
 
+    static String noRouteMessage(IpAddress destination, String kernelSays) {
+        return "no route to host " + destination + " (" + LiveCaptureException.oneLine(kernelSays)
+                + "): check ip " + (destination.isIpv6() ? "-6 " : "") + "route";
+    }
+
     static String noRouteMessage(int destination, String kernelSays) {
-        return "no route to host " + Ipv4Address.format(destination) + " (" + LiveCaptureException.oneLine(kernelSays)
-                + "): check ip route";
+        return noRouteMessage(IpAddress.ipv4(destination), kernelSays);
+    }
+
+    static Route parseIpRouteGet(int destination, String output) throws LiveCaptureException {
+        return parseIpRouteGet(IpAddress.ipv4(destination), output);
     }
 
     /**
-     * Reads the first line of {@code ip -4 route get} output, e.g.
-     * {@code 198.18.2.2 via 198.18.0.1 dev eth0 src 198.18.0.2 uid 0} or
-     * {@code local 127.0.0.1 dev lo src 127.0.0.1 uid 0}.
+     * Reads the first line of {@code ip -4 route get} or {@code ip -6 route get} output, e.g.
+     * {@code 198.18.2.2 via 198.18.0.1 dev eth0 src 198.18.0.2 uid 0},
+     * {@code local 127.0.0.1 dev lo src 127.0.0.1 uid 0} or
+     * {@code 2001:db8:5::2 from :: via fe80::1 dev eth0 proto static src 2001:db8:1::1 metric 1024 pref medium}.
+     * The source is the kernel's choice ({@code src}: RFC 6724's source address selection for IPv6), else the one
+     * asked for ({@code from}; {@code ip -6} prints {@code from ::} when none was). A link-local gateway
+     * ({@code fe80::/10}) is only meaningful with its device, which the route names.
      */
-    static Route parseIpRouteGet(int destination, String output) throws LiveCaptureException {
+    static Route parseIpRouteGet(IpAddress destination, String output) throws LiveCaptureException {
         String line = output.lines().filter(l -> !l.isBlank()).findFirst().orElse("").strip();
         String[] words = line.split("\\s+");
         if (words.length == 0 || line.isEmpty()) {
@@ -122,37 +135,48 @@ public final class RouteLookup {
             i = 1;
         }
         String dev = null;
-        int gateway = 0;
-        Integer source = null;
-        Integer from = null;
+        IpAddress gateway = null;
+        IpAddress source = null;
+        IpAddress from = null;
         for (i = i + 1; i < words.length - 1; i++) {
             switch (words[i]) {
-                case "via" -> gateway = parseAddress(words[++i], line);
+                case "via" -> gateway = parseAddress(destination, words[++i], line);
                 case "dev" -> dev = words[++i];
-                case "src" -> source = parseAddress(words[++i], line);
+                case "src" -> source = parseAddress(destination, words[++i], line);
                 // With "from SRC" asked for, ip prints the source as "from" instead of "src".
-                case "from" -> from = parseAddress(words[++i], line);
+                case "from" -> from = parseAddress(destination, words[++i], line);
                 default -> {
-                    // uid, table, cache, mtu, expires...: not needed
+                    // uid, table, cache, mtu, expires, proto, metric, pref...: not needed
                 }
             }
         }
         if (dev == null) {
             throw new LiveCaptureException(noRouteMessage(destination, "no interface in: " + line));
         }
-        if (source == null) {
+        if (source == null && from != null && !unspecified(from)) {
             source = from;
         }
         if (source == null) {
-            throw new LiveCaptureException("the route to " + Ipv4Address.format(destination) + " (" + line
-                    + ") has no IPv4 source address: give interface " + dev + " an address or use -s");
+            throw new LiveCaptureException("the route to " + destination + " (" + line + ") has no "
+                    + (destination.isIpv6() ? "IPv6" : "IPv4") + " source address: give interface " + dev
+                    + " an address or use -s");
         }
-        return route(destination, dev, gateway, source, type.equals("local"));
+        return new Route(destination, dev, gateway == null || unspecified(gateway) ? null : gateway, source,
+                type.equals("local"));
     }
 
-    private static int parseAddress(String word, String line) throws LiveCaptureException {
+    private static boolean unspecified(IpAddress a) {
+        return a.high() == 0 && a.low() == 0;
+    }
+
+    private static IpAddress parseAddress(IpAddress destination, String word, String line)
+            throws LiveCaptureException {
         try {
-            return Ipv4Address.parse(word);
+            IpAddress a = IpAddress.parse(word);
+            if (a.family() != destination.family()) {
+                throw new IllegalArgumentException("another family");
+            }
+            return a;
         } catch (IllegalArgumentException e) {
             throw new LiveCaptureException("cannot read ip route get's answer: " + line, e);
         }

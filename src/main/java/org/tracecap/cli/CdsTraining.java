@@ -12,6 +12,7 @@ import java.util.List;
 
 import org.tracecap.capture.Interfaces;
 import org.tracecap.capture.LivePort;
+import org.tracecap.capture.TraceFilter;
 import org.tracecap.capture.NeighbourLookup;
 import org.tracecap.capture.Privilege;
 import org.tracecap.capture.RouteLookup;
@@ -178,7 +179,7 @@ public final class CdsTraining {
         NeighbourLookup.fromTable(IpAddress.ipv4(LOOPBACK), "lo");
         Interfaces.find("lo", Interfaces.list());
         Privilege.check("lo");
-        String filter = LivePort.traceFilter(IpAddress.ipv4(LOOPBACK), IpAddress.ipv4(LOOPBACK + 1),
+        String filter = TraceFilter.of(IpAddress.ipv4(LOOPBACK), IpAddress.ipv4(LOOPBACK + 1),
                 TraceOptions.DEFAULT_BASE_PORT,
                 TraceOptions.DEFAULT_BASE_PORT + 2);
         try (LivePort port = LivePort.openChecked("lo", filter, LOOPBACK + 1)) {

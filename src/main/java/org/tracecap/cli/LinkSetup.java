@@ -17,7 +17,6 @@ import org.tracecap.capture.Privilege;
 import org.tracecap.capture.Route;
 import org.tracecap.capture.RouteLookup;
 import org.tracecap.packet.IpAddress;
-import org.tracecap.packet.Ipv4Address;
 import org.tracecap.trace.LinkFacts;
 
 /**
@@ -39,18 +38,13 @@ final class LinkSetup {
     }
 
     /**
-     * HOST as an IPv4 address: dotted as is, else the first IPv4 address the system resolver gives. An IPv6
-     * address is refused in one line: live tracing is IPv4 only for now (the IPv6 route, neighbour and capture
-     * filter lookups come with live IPv6 tracing).
+     * HOST as an address of {@code family} ({@link IpAddress#IPV4}, {@link IpAddress#IPV6}, or 0 for either): a
+     * literal as is (the parser has checked its family), else the system resolver's first address of the family;
+     * with 0, as traceroute does, its first IPv4 address, else its first IPv6 one.
      */
-    static IpAddress resolve(String host) throws SetupException {
-        if (host.indexOf(':') >= 0 && IpAddress.isLiteral(host)) {
-            throw new SetupException("cannot trace " + IpAddress.parse(host) + ": live tracing is IPv4 only for now");
-        }
-        try {
-            return IpAddress.ipv4(Ipv4Address.parse(host));
-        } catch (IllegalArgumentException notDotted) {
-            // a name, then
+    static IpAddress resolve(String host, int family) throws SetupException {
+        if (IpAddress.isLiteral(host)) {
+            return IpAddress.parse(host);
         }
         InetAddress[] all;
         try {
@@ -66,12 +60,15 @@ final class LinkSetup {
         } catch (SecurityException e) {
             throw new SetupException("cannot resolve " + host + ": " + e.getMessage());
         }
-        for (InetAddress a : all) {
-            if (a instanceof Inet4Address v4) {
-                return IpAddress.of(v4);
+        for (int wanted : family == 0 ? new int[] {IpAddress.IPV4, IpAddress.IPV6} : new int[] {family}) {
+            for (InetAddress a : all) {
+                if ((a instanceof Inet4Address ? IpAddress.IPV4 : IpAddress.IPV6) == wanted) {
+                    return IpAddress.of(a);
+                }
             }
         }
-        throw new SetupException("cannot resolve " + host + ": it has no IPv4 address (tracecap traces IPv4 only)");
+        throw new SetupException("cannot resolve " + host + ": it has no " + (family == 0 ? "IP" : "IPv" + family)
+                + " address");
     }
 
     /** Where a file option can be created: fails early, before any probe, on a directory or a missing one. */
@@ -122,7 +119,7 @@ final class LinkSetup {
         }
         if (source != null && interfaces.stream().noneMatch(i -> i.hasAddress(source))) {
             throw new SetupException("-s " + source + " is not an address of this host: see"
-                    + " ip -4 address");
+                    + " ip -" + source.family() + " address");
         }
         Route route = RouteLookup.lookup(destination, source, asked);
         interruption.check();

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import org.tracecap.capture.Interfaces;
 import org.tracecap.capture.LiveCaptureException;
 import org.tracecap.capture.LivePort;
+import org.tracecap.capture.TraceFilter;
 import org.tracecap.capture.NeighbourLookup;
 import org.tracecap.capture.PcapFileWriter;
 import org.tracecap.packet.IpAddress;
@@ -23,7 +24,7 @@ import org.tracecap.trace.Tracer;
  *
  * <ol>
  *   <li>Setup, each step an error line and exit status 2 when it fails: options (traceroute's, with its
- *       defaults and ranges), HOST (dotted IPv4, else a name resolved to its first IPv4 address), the
+ *       defaults and ranges), HOST (an IPv4 or IPv6 literal, else a name resolved as traceroute does: IPv4 first unless -6), the
  *       privilege to capture, the interface ({@code -i}, else the route's), the kernel's route, the next
  *       hop's MAC ({@code --gateway-mac}, else the neighbour table, else ARP), the capture.</li>
  *   <li>stdout: the header line, then each hop's line as soon as the tracer settles it (flushed), then
@@ -76,7 +77,15 @@ final class TraceCommand {
         PcapFileWriter pcap = null;
         try {
             Interfaces.prepare(); // in the background, while the host and the route are looked up
-            IpAddress destination = LinkSetup.resolve(request.host());
+            IpAddress destination = LinkSetup.resolve(request.host(), request.family());
+            if (destination.isIpv6() && request.refusedOverIpv6() != null) {
+                throw new LinkSetup.SetupException(request.refusedOverIpv6());
+            }
+            if (request.options().sourceAddress() != null
+                    && request.options().sourceAddress().family() != destination.family()) {
+                throw new LinkSetup.SetupException("-s " + request.options().sourceAddress() + " is not an IPv"
+                        + destination.family() + " address, and " + request.host() + " is " + destination);
+            }
             LinkSetup.checkWritable(request.savePcap());
             LinkSetup.checkWritable(request.multipath() == null ? null : request.multipath().dot());
             if (request.output() != null) {
@@ -94,13 +103,13 @@ final class TraceCommand {
             TraceOptions o = request.options();
             int ports = request.multipath() != null ? MultipathTracer.flowsFrom(o.basePort())
                     : o.protocol() != ProbeProtocol.UDP ? 1 : Math.max(o.probeCount(), o.flows());
-            String filter = LivePort.traceFilter(checked.source(), destination, o.protocol().ipProtocol(),
+            String filter = TraceFilter.of(checked.source(), destination, o.protocol().ipProtocol(),
                     o.basePort(), Math.min(0xffff, o.basePort() + ports - 1));
             // LinkSetup.link() has checked the privilege and the interface. A gateway MAC still unknown is asked
             // for on the trace's own port (which then also captures the gateway's ARP replies), not on one of its
             // own.
             port = checked.gatewayMac() != null ? LivePort.openChecked(checked.link().name(), filter)
-                    : LivePort.openChecked(checked.link().name(), filter, checked.route().nextHop().ipv4());
+                    : LivePort.openChecked(checked.link().name(), filter, checked.route().nextHop());
             LinkFacts facts = checked.facts(checked.gatewayMac() != null ? checked.gatewayMac()
                     : NeighbourLookup.resolve(checked.route(), checked.link(), NeighbourLookup.DEFAULT_TIMEOUT,
                     NeighbourLookup.DEFAULT_ATTEMPTS, port));

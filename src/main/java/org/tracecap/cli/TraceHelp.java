@@ -5,13 +5,17 @@ final class TraceHelp {
     static final String TEXT = """
             usage: tracecap trace [OPTIONS] HOST [PACKET_LENGTH]
 
-            Traces the path to HOST (an IPv4 address or a name) live: builds UDP, ICMP Echo or
-            TCP SYN probes itself, sends them on one interface with libpcap, captures the answers
-            (ICMP errors, Echo Replies, SYN-ACK or RST) there and prints
+            Traces the path to HOST (an IPv4 or IPv6 address, or a name) live: builds UDP, ICMP
+            Echo or TCP SYN probes itself, sends them on one interface with libpcap, captures the
+            answers (ICMP or ICMPv6 errors, Echo Replies, SYN-ACK or RST) there and prints
             each hop as soon as it is settled. Needs root, or CAP_NET_RAW and CAP_NET_ADMIN.
             Options and defaults are traceroute's. Ctrl-C stops and prints what was learned.
 
             options:
+              -4                     trace over IPv4: a name to its IPv4 address
+              -6                     trace over IPv6: a name to its IPv6 address (default: the
+                                     address's family; a name's IPv4 address, else its IPv6 one);
+                                     -T, --multipath and dublin are IPv4 only for now
               -i, --interface IFACE  send and capture on IFACE (default: the route's interface)
               -f, --first TTL        first TTL probed, 1..255 (default 1)
               -m, --max-hops TTL     highest TTL probed, up to 255 (default 30)
@@ -30,8 +34,8 @@ final class TraceHelp {
               -N, --sim-queries N    probes in flight at once, 1..1024 (default 16)
               -z, --sendwait TIME    least time between two probes: seconds, or milliseconds
                                      when above 10 (default 0)
-              -s, --source ADDR      send from ADDR, an address of the interface
-              -t, --tos TOS          IP type of service byte, 0..255 (default 0)
+              -s, --source ADDR      send from ADDR, an address of the interface, of HOST's family
+              -t, --tos TOS          IP type of service byte, IPv6 traffic class (default 0)
               -F, --dont-fragment    set the IP Don't Fragment flag
               -n, --numeric          print addresses only, no reverse DNS lookups
               -e, --extensions       show the ICMP extensions of each reply after its responder,
@@ -60,12 +64,13 @@ final class TraceHelp {
                                      'tracecap replay FILE' reads back
               -h, --help             show this help
 
-            PACKET_LENGTH is the probes' IP length in bytes, 28..65535 (default 60; -T sends
-            60-byte SYNs only). tracecap
+            PACKET_LENGTH is the probes' IP length in bytes, 28..65535 (IPv6: 48.., its header
+            included; default 60; -T sends 60-byte SYNs only). tracecap
             does not fragment probes: the length must fit the interface's MTU.
 
             exit status: 0 done (reached or not), 2 bad usage or a setup error (no privilege,
-            unknown interface, unresolvable host, no route, no ARP answer).
+            unknown interface, unresolvable host, no route, no ARP or Neighbor Advertisement
+            answer).
             """;
 
     private TraceHelp() {

@@ -11,7 +11,6 @@ import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.tracecap.capture.MacAddress;
 import org.tracecap.packet.IpAddress;
-import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.Ipv4ProbeEncoder;
 import org.tracecap.trace.ProbeMethod;
 import org.tracecap.trace.ProbeProtocol;
@@ -39,6 +38,8 @@ final class TraceOptionsParser {
 
     private static Options options() {
         Options o = new Options();
+        o.addOption(Option.builder("4").build());
+        o.addOption(Option.builder("6").build());
         o.addOption(Option.builder("i").longOpt("interface").hasArg().argName("IFACE").build());
         o.addOption(Option.builder("f").longOpt("first").hasArg().argName("TTL").build());
         o.addOption(Option.builder("m").longOpt("max-hops").hasArg().argName("TTL").build());
@@ -93,6 +94,7 @@ final class TraceOptionsParser {
         if (host.isEmpty()) {
             throw new UsageException("empty host name");
         }
+        int family = family(line, host);
         TraceRequest.Multipath multipath = multipath(line);
         ProbeProtocol protocol = protocol(line);
         if (multipath != null && protocol == ProbeProtocol.UDP_PORT) {
@@ -134,11 +136,18 @@ final class TraceOptionsParser {
         }
         if (line.hasOption("s")) {
             String text = line.getOptionValue("s");
+            IpAddress source;
             try {
-                b.sourceAddress(IpAddress.ipv4(Ipv4Address.parse(text)));
+                source = IpAddress.parse(text);
             } catch (IllegalArgumentException e) {
-                throw new UsageException("-s: not an IPv4 address: '" + text + "'");
+                throw new UsageException("-s: not an IP address: '" + text + "'");
             }
+            if (family != 0 && source.family() != family) {
+                throw new UsageException("-s " + source + " is not an IPv" + family + " address, as " + host
+                        + (line.hasOption("4") || line.hasOption("6") ? " with -" + family : "") + " is traced");
+            }
+            family = source.family();
+            b.sourceAddress(source);
         }
         if (words.size() == 2) {
             b.packetLength(number(words.get(1), "packet length", 28, 65535, null));
@@ -170,12 +179,40 @@ final class TraceOptionsParser {
         if (iface != null && iface.isEmpty()) {
             throw new UsageException("-i: empty interface name");
         }
-        return new TraceRequest(host, options, iface, gatewayMac, line.hasOption("numeric"), json, jsonl,
-                path(output, "-o"), path(line.getOptionValue("save-pcap"), "--save-pcap"), multipath,
+        TraceRequest request = new TraceRequest(host, family, options, iface, gatewayMac, line.hasOption("numeric"),
+                json, jsonl, path(output, "-o"), path(line.getOptionValue("save-pcap"), "--save-pcap"), multipath,
                 line.hasOption("extensions"));
+        if (family == IpAddress.IPV6) {
+            String refused = request.refusedOverIpv6();
+            if (refused != null) {
+                throw new UsageException(refused);
+            }
+        }
+        return request;
     }
 
     /** {@code -I}, {@code -T} or {@code -U} (one at most), else UDP to increasing ports. */
+    /**
+     * The family to trace in: an address literal's, else {@code -4} or {@code -6}, else 0 (a name: IPv4 first, as
+     * traceroute resolves it). {@code -4} with an IPv6 literal (or {@code -6} with an IPv4 one) is a usage error.
+     */
+    private static int family(CommandLine line, String host) throws UsageException {
+        boolean four = line.hasOption("4");
+        boolean six = line.hasOption("6");
+        if (four && six) {
+            throw new UsageException("-4 and -6 each choose the family: give one");
+        }
+        int asked = four ? IpAddress.IPV4 : six ? IpAddress.IPV6 : 0;
+        if (!IpAddress.isLiteral(host)) {
+            return asked;
+        }
+        int literal = IpAddress.parse(host).family();
+        if (asked != 0 && asked != literal) {
+            throw new UsageException("-" + asked + ": " + host + " is an IPv" + literal + " address");
+        }
+        return literal;
+    }
+
     private static ProbeProtocol protocol(CommandLine line) throws UsageException {
         ProbeProtocol p = ProbeProtocol.UDP;
         int given = 0;

@@ -4,20 +4,49 @@ import java.nio.file.Path;
 
 import org.tracecap.capture.MacAddress;
 import org.tracecap.report.ReverseDns;
+import org.tracecap.trace.ProbeMethod;
+import org.tracecap.trace.ProbeProtocol;
 import org.tracecap.trace.TraceOptions;
 
 /**
  * What the command line asks for, checked as far as it can be without the network.
  *
  * @param host          HOST as typed
+ * @param family        the family asked for ({@code -4}, {@code -6}, or an address literal's), or 0: a name, IPv4
+ *                      first
  * @param options       the tracer's options ({@code -s} is in them)
  * @param interfaceName {@code -i}, or null
  * @param gatewayMac    {@code --gateway-mac}, or null
  * @param extensions    {@code -e}: each reply's ICMP extension text in the table
  */
-record TraceRequest(String host, TraceOptions options, String interfaceName, MacAddress gatewayMac, boolean numeric,
+record TraceRequest(String host, int family, TraceOptions options, String interfaceName, MacAddress gatewayMac, boolean numeric,
                     boolean json, boolean jsonl, Path output, Path savePcap, Multipath multipath,
                     boolean extensions) {
+
+    /**
+     * Why this request cannot be traced over IPv6, in one line, or null when it can: {@code -T} (SYNs are written
+     * over IPv4 only), {@code --multipath} and {@code --method dublin} (they number probes by the IP ID, which IPv6
+     * has not), a packet length below the IPv6 header + the probe's own header (+ 2 checksum bytes for Paris).
+     */
+    String refusedOverIpv6() {
+        if (options.protocol() == ProbeProtocol.TCP) {
+            return "-T is IPv4 only for now: trace " + host + " with UDP or -I";
+        }
+        if (multipath != null) {
+            return "--multipath is IPv4 only for now: its flows are numbered by the IP ID, which IPv6 has not";
+        }
+        if (options.method() == ProbeMethod.DUBLIN) {
+            return "--method dublin is IPv4 only: it numbers its probes by the IP ID, which IPv6 has not";
+        }
+        int min = options.protocol().minLength(options.method()) + IPV6_EXTRA_HEADER;
+        if (options.packetLength() < min) {
+            return "packet length " + options.packetLength() + " is below the " + min + " bytes of an IPv6 probe";
+        }
+        return null;
+    }
+
+    /** An IPv6 header's 40 bytes less an IPv4 header's 20. */
+    private static final int IPV6_EXTRA_HEADER = 20;
 
     /** The names the output looks up: the system resolver's for the table without {@code -n}, else none. */
     ReverseDns names() {

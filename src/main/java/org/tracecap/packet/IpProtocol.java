@@ -16,6 +16,17 @@ public final class IpProtocol {
         return protocol == ICMP || protocol == ICMPV6;
     }
 
+    /**
+     * {@code protocol} as {@code family} ({@link IpAddress#IPV4} or {@link IpAddress#IPV6}) numbers it: ICMP is
+     * ICMPv6 (58) over IPv6, ICMPv6 is ICMP over IPv4; any other number is both families'.
+     */
+    public static int ofFamily(int protocol, int family) {
+        if (!isIcmp(protocol)) {
+            return protocol;
+        }
+        return family == IpAddress.IPV6 ? ICMPV6 : ICMP;
+    }
+
     /** "udp", "icmp", "tcp", "icmpv6", or "proto-N" for any other number: never fails on an unknown value. */
     public static String name(int protocol) {
         return switch (protocol) {

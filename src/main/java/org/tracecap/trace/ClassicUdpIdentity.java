@@ -30,7 +30,7 @@ public final class ClassicUdpIdentity extends UdpProbeIdentity {
         if (basePort < 1 || count < 1 || (long) basePort + count - 1 > 0xffff) {
             throw new IllegalArgumentException("ports " + basePort + "+" + count + " outside 1..65535");
         }
-        if (sourcePort < 1 || sourcePort > 0xffff || ipIdBase < 0 || ipIdBase > 0xffff) {
+        if (sourcePort < 1 || sourcePort > 0xffff || ipIdBase < NO_IP_ID || ipIdBase > 0xffff) {
             throw new IllegalArgumentException("source port " + sourcePort + " or IP ID base " + ipIdBase
                     + " out of range");
         }

@@ -29,6 +29,9 @@ public final class DublinUdpIdentity extends UdpProbeIdentity {
     public DublinUdpIdentity(int destinationPort, int count, int sourcePort, int ipIdBase) {
         super(METHOD, destinationPort, count, sourcePort, ipIdBase);
         checkFlow(sourcePort, destinationPort, count, 0x10000, ipIdBase);
+        if (ipIdBase == NO_IP_ID) {
+            throw new IllegalArgumentException("dublin numbers its probes by the IP ID, which IPv6 has not");
+        }
     }
 
     @Override

@@ -13,6 +13,11 @@ package org.tracecap.trace;
  * destination: {@link #destinationAt} makes those TTLs share one bucket, the destination's, drained by what
  * each of them spent. The next flow then sends no more probes past the destination than it will answer,
  * and its own probe at the destination's TTL (sent first, in number order) gets its answer. Not thread-safe.
+ *
+ * <p>The same buckets pace an IPv6 trace: Linux limits ICMPv6 errors per destination with the same inet_peer
+ * token bucket (icmpv6_xrlim_allow, burst 6) refilled every {@code net.ipv6.icmp.ratelimit} (1000 ms) shifted
+ * right by (128 - the route's prefix length) / 32, so at most one per 1000 ms (a /128 route) and more often for
+ * shorter prefixes (250 ms for a /64): one token a second under-spends it, never over-spends.
  */
 final class IcmpBudget {
     private final TokenBucket[] buckets;

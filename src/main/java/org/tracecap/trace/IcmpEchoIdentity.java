@@ -4,6 +4,7 @@ import org.tracecap.match.QuotedProbe;
 import org.tracecap.match.SentProbe;
 import org.tracecap.model.Method;
 import org.tracecap.packet.Bytes;
+import org.tracecap.packet.IcmpView;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.Ipv4ProbeEncoder;
 import org.tracecap.packet.ProbeEncoder;
@@ -41,7 +42,7 @@ public class IcmpEchoIdentity implements ProbeIdentity {
 
     IcmpEchoIdentity(Method method, int identifier, int firstSequence, int count, int ipIdBase) {
         if (identifier < 0 || identifier > 0xffff || firstSequence < 0 || firstSequence > 0xffff
-                || ipIdBase < 0 || ipIdBase > 0xffff || count < 1 || count > 0x10000) {
+                || ipIdBase < NO_IP_ID || ipIdBase > 0xffff || count < 1 || count > 0x10000) {
             throw new IllegalArgumentException("identifier " + identifier + ", first sequence " + firstSequence
                     + ", IP ID base " + ipIdBase + " or probe count " + count + " out of range");
         }
@@ -72,9 +73,9 @@ public class IcmpEchoIdentity implements ProbeIdentity {
         return (firstSequence + n) & 0xffff;
     }
 
-    /** The IP ID of probe {@code n}. */
+    /** The IP ID of probe {@code n}: 0 over IPv6 ({@link #NO_IP_ID}). */
     public final int ipId(int n) {
-        return (ipIdBase + n) & 0xffff;
+        return ipIdBase == NO_IP_ID ? 0 : (ipIdBase + n) & 0xffff;
     }
 
     /** The checksum field to hold for probe {@code n}, or {@link ProbeEncoder#NATURAL_CHECKSUM}. */
@@ -87,6 +88,16 @@ public class IcmpEchoIdentity implements ProbeIdentity {
         if (n < 0 || n >= count) {
             throw new IllegalArgumentException("probe " + n + " outside 0.." + (count - 1));
         }
+        if (e.destination().isIpv6()) {
+            // ICMPv6 Echo Request (RFC 4443 4.1), hop limit per probe, flow label 0 as traceroute -6 -I sends it.
+            ProbeEncoder.Echo6Probe p = new ProbeEncoder.Echo6Probe(e.destinationMac(), e.sourceMac(), e.source(),
+                    e.destination(), e.ttl(), e.tos(), 0, identifier, icmpSequence(n),
+                    e.totalLength() - ProbeEncoder.IPV6_HEADER - IcmpView.HEADER, checksum(n), null);
+            ProbeEncoder.encode(p, buf, 0);
+            int checksum = Bytes.u16(buf, e.linkHeader() + ProbeEncoder.IPV6_HEADER + 2);
+            return new SentProbe(timeNanos, e.source(), e.destination(), IpProtocol.ICMPV6, e.ttl(), 0,
+                    e.totalLength(), e.tos(), 0, 0, identifier, icmpSequence(n), checksum, 0);
+        }
         Ipv4ProbeEncoder.EchoProbe p = new Ipv4ProbeEncoder.EchoProbe(e.destinationMac(), e.sourceMac(), e.source().ipv4(),
                 e.destination().ipv4(), e.ttl(), ipId(n), e.tos(), e.dontFragment(), e.totalLength(), identifier,
                 icmpSequence(n), checksum(n));
@@ -98,7 +109,7 @@ public class IcmpEchoIdentity implements ProbeIdentity {
 
     @Override
     public final int sequenceOf(SentProbe probe) {
-        if (probe.protocol() != IpProtocol.ICMP || probe.icmpId() != identifier) {
+        if (!IpProtocol.isIcmp(probe.protocol()) || probe.icmpId() != identifier) {
             return -1;
         }
         int n = number(probe.icmpSequence());
@@ -108,7 +119,7 @@ public class IcmpEchoIdentity implements ProbeIdentity {
     @Override
     public final boolean owns(QuotedProbe quote, SentProbe probe) {
         int n = sequenceOf(probe);
-        if (n < 0 || quote.protocol() != IpProtocol.ICMP) {
+        if (n < 0 || !IpProtocol.isIcmp(quote.protocol())) {
             return false;
         }
         if (quote.source().equals(probe.source())) {
@@ -116,7 +127,7 @@ public class IcmpEchoIdentity implements ProbeIdentity {
             return quote.icmpId() == identifier && quote.icmpSequence() == icmpSequence(n)
                     && probe.checksumQuotedUnchanged(quote.checksum());
         }
-        return quote.icmpSequence() == icmpSequence(n) || quote.ipId() == ipId(n);
+        return quote.icmpSequence() == icmpSequence(n) || (ipIdBase != NO_IP_ID && quote.ipId() == ipId(n));
     }
 
     private int number(int sequence) {

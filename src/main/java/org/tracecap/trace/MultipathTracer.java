@@ -131,8 +131,8 @@ public final class MultipathTracer {
             throw new IllegalArgumentException("source address asked for differs from the link's");
         }
         if (!link.sourceAddress().isIpv4() || !link.destinationAddress().isIpv4()) {
-            // The probes are IPv4 frames (ProbeEncoder); IPv6 probing comes with its own encoder.
-            throw new IllegalArgumentException("live tracing is IPv4 only for now: " + link.destinationAddress());
+            // The MDA's identities number their probes by the IP ID too (MultipathIdentity), which IPv6 has not.
+            throw new IllegalArgumentException("--multipath is IPv4 only for now: " + link.destinationAddress());
         }
         ProbeProtocol protocol = options.protocol();
         if (options.packetLength() < protocol.minLength(ProbeMethod.PARIS)) {

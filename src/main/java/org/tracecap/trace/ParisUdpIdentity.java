@@ -58,6 +58,6 @@ public final class ParisUdpIdentity extends UdpProbeIdentity {
             // pseudo-header); another one is not a quote of our probe (forged, or another prober's).
             return quote.sourcePort() == sourcePort && quote.checksum() == n + 1;
         }
-        return quote.checksum() == n + 1 || quote.ipId() == ipId(n);
+        return quote.checksum() == n + 1 || ipIdNumbers(quote.ipId(), n);
     }
 }

@@ -21,6 +21,13 @@ import org.tracecap.packet.ProbeEncoder;
  */
 public interface ProbeIdentity {
 
+    /**
+     * The IP ID base of an IPv6 trace: IPv6 has no IP ID (RFC 8200), so an identity made with it writes 0, what
+     * the classifier reads from an unfragmented IPv6 probe (the records' IP ID is the fragment identification
+     * there), and tells its probes apart by its other fields (ports, checksum, Echo sequence) alone.
+     */
+    int NO_IP_ID = -1;
+
     /** The UDP header fields that carry a UDP probe's identity ({@link UdpProbeIdentity#fields}). */
     record ProbeFields(int sourcePort, int destinationPort, int ipId, int udpChecksum) {
     }
@@ -34,6 +41,11 @@ public interface ProbeIdentity {
         /** The link header's length: 14 for Ethernet, 0 for none. */
         public int linkHeader() {
             return destinationMac != null ? ProbeEncoder.ETHERNET_HEADER : 0;
+        }
+
+        /** The IP header's length: 20 for IPv4 (no options), 40 for IPv6 (no extension headers). */
+        public int ipHeader() {
+            return destination.isIpv6() ? ProbeEncoder.IPV6_HEADER : ProbeEncoder.IPV4_HEADER;
         }
     }
 

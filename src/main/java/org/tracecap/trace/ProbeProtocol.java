@@ -59,9 +59,11 @@ public enum ProbeProtocol {
     ICMP(1, "icmp", IpProtocol.ICMP) {
         @Override
         ProbeIdentity identity(ProbeMethod m, TraceOptions o, int sourcePort, int ipIdBase) {
-            // Any fixed value does for the held checksum; one per trace, from the random IP ID base.
+            // Any fixed value does for the held checksum; one per trace, from the random IP ID base (IPv6, which
+            // has none: from the random identifier).
+            int held = (ipIdBase >= 0 ? ipIdBase : sourcePort) % 0xffff;
             return m == ProbeMethod.PARIS
-                    ? new ParisIcmpIdentity(sourcePort, o.basePort(), o.probeCount(), ipIdBase, ipIdBase % 0xffff)
+                    ? new ParisIcmpIdentity(sourcePort, o.basePort(), o.probeCount(), ipIdBase, held)
                     : new IcmpEchoIdentity(sourcePort, o.basePort(), o.probeCount(), ipIdBase);
         }
 

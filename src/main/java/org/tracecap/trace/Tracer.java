@@ -22,7 +22,8 @@ import org.tracecap.model.NatDetector;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
-import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IcmpMeaning;
+import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4ProbeEncoder;
 import org.tracecap.packet.LinkLayer;
@@ -163,6 +164,8 @@ public final class Tracer {
     private final PacketPort port;
     private final Clock clock;
     private final ProbeIdentity identity;
+    /** The identity's protocol in the trace's family (ICMPv6 for {@code -I} over IPv6). */
+    private final int protocol;
     private final int sourcePort;
     private final FrameClassifier classifier = new FrameClassifier();
     private final ProbeTable table;
@@ -215,15 +218,22 @@ public final class Tracer {
         if (options.sourceAddress() != null && !options.sourceAddress().equals(link.sourceAddress())) {
             throw new IllegalArgumentException("source address asked for differs from the link's");
         }
-        if (!link.sourceAddress().isIpv4() || !link.destinationAddress().isIpv4()) {
-            // The probes are IPv4 frames (ProbeEncoder); IPv6 probing comes with its own encoder.
-            throw new IllegalArgumentException("live tracing is IPv4 only for now: " + link.destinationAddress());
+        boolean ipv6 = link.destinationAddress().isIpv6();
+        if (link.sourceAddress().family() != link.destinationAddress().family()) {
+            throw new IllegalArgumentException("source " + link.sourceAddress() + " and destination "
+                    + link.destinationAddress() + " are of different families");
+        }
+        if (ipv6 && options.protocol() == ProbeProtocol.TCP) {
+            // Ipv4ProbeEncoder writes SYNs over IPv4 only.
+            throw new IllegalArgumentException("-T is IPv4 only for now");
         }
         // A -U trace sends each probe from its own port, from the one picked up.
         int ports = options.protocol().sourcePorts(options.method(), options.probeCount());
         this.sourcePort = options.sourcePort() != null ? options.sourcePort()
                 : random.nextInt(SOURCE_PORT_LOW, SOURCE_PORT_HIGH + 2 - ports);
-        this.identity = options.method().identity(options, sourcePort, random.nextInt(0x10000));
+        int ipIdBase = random.nextInt(0x10000);
+        this.identity = options.method().identity(options, sourcePort, ipv6 ? ProbeIdentity.NO_IP_ID : ipIdBase);
+        this.protocol = IpProtocol.ofFamily(identity.protocol(), link.destinationAddress().family());
         int count = options.probeCount();
         this.table = new ProbeTable(count);
         this.probes = new TracerProbe[count];
@@ -382,7 +392,7 @@ public final class Tracer {
 
     /** Rules 7 and 8: our own probe seen by the capture gives its send time. */
     private void ownProbe(SentProbe s) {
-        if (s.protocol() != identity.protocol() || !s.source().equals(link.sourceAddress())
+        if (s.protocol() != protocol || !s.source().equals(link.sourceAddress())
                 || !s.destination().equals(link.destinationAddress())) {
             return;
         }
@@ -408,7 +418,7 @@ public final class Tracer {
             }
             return;
         }
-        if (q.protocol() != identity.protocol() || !q.destination().equals(link.destinationAddress())) {
+        if (q.protocol() != protocol || !q.destination().equals(link.destinationAddress())) {
             unattributed(NOT_OUR_QUOTE);
             return;
         }
@@ -428,7 +438,7 @@ public final class Tracer {
             return;
         }
         answer(s, r, r.source());
-        if (r.type() == IcmpType.DEST_UNREACHABLE) {
+        if (r.isDestinationUnreachable()) {
             TracerProbe p = probes[identity.sequenceOf(s)];
             if (p.reply == r) {
                 markFinal(p.ttl);
@@ -623,8 +633,9 @@ public final class Tracer {
         }
         Hop last = emitted.get(emitted.size() - 1);
         for (ProbeResult r : last.probes()) {
-            if (r.icmpType() != null && r.icmpType() == IcmpType.DEST_UNREACHABLE
-                    && r.icmpCode() != IcmpType.CODE_PORT_UNREACHABLE) {
+            int family = r.responder() == null ? IpAddress.IPV4 : r.responder().family();
+            if (r.icmpType() != null && IcmpMeaning.isDestinationUnreachable(family, r.icmpType())
+                    && !IcmpMeaning.isPortUnreachable(family, r.icmpType(), r.icmpCode())) {
                 return StopReason.unreachable(r.icmpCode());
             }
         }

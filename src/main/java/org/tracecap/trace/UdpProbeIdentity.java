@@ -38,7 +38,7 @@ public abstract class UdpProbeIdentity implements ProbeIdentity {
             throw new IllegalArgumentException("ports " + sourcePort + " -> " + destinationPort
                     + " outside 1..65535");
         }
-        if (count < 1 || count > maxCount || ipIdBase < 0 || ipIdBase > 0xffff) {
+        if (count < 1 || count > maxCount || ipIdBase < NO_IP_ID || ipIdBase > 0xffff) {
             throw new IllegalArgumentException("probe count " + count + " outside 1.." + maxCount
                     + " or IP ID base " + ipIdBase + " out of range");
         }
@@ -65,10 +65,21 @@ public abstract class UdpProbeIdentity implements ProbeIdentity {
     @Override
     public final SentProbe write(int sequence, Envelope e, byte[] buf, long timeNanos) {
         ProbeFields f = fields(sequence);
+        int ip = e.linkHeader();
+        if (e.destination().isIpv6()) {
+            // Hop limit per probe; flow label 0 for every probe of the trace, as traceroute -6 sends it (part of
+            // the flow: a router hashing it for ECMP keeps one path, RFC 6438).
+            ProbeEncoder.Udp6Probe udp = new ProbeEncoder.Udp6Probe(e.destinationMac(), e.sourceMac(), e.source(),
+                    e.destination(), e.ttl(), e.tos(), 0, f.sourcePort(), f.destinationPort(),
+                    e.totalLength() - ProbeEncoder.IPV6_HEADER - ProbeEncoder.UDP_HEADER, f.udpChecksum(), null);
+            ProbeEncoder.encode(udp, buf, 0);
+            int checksum = Bytes.u16(buf, ip + ProbeEncoder.IPV6_HEADER + 6);
+            return new SentProbe(timeNanos, e.source(), e.destination(), IpProtocol.UDP, e.ttl(), 0,
+                    e.totalLength(), e.tos(), f.sourcePort(), f.destinationPort(), 0, 0, checksum, 0);
+        }
         ProbeEncoder.UdpProbe udp = new ProbeEncoder.UdpProbe(e.destinationMac(), e.sourceMac(), e.source().ipv4(),
                 e.destination().ipv4(), e.ttl(), f.ipId(), e.tos(), e.dontFragment(), e.totalLength(), f.sourcePort(),
                 f.destinationPort(), f.udpChecksum(), null);
-        int ip = e.linkHeader();
         if (e.destinationMac() != null) {
             ProbeEncoder.encode(udp, buf, 0);
         } else {
@@ -92,8 +103,13 @@ public abstract class UdpProbeIdentity implements ProbeIdentity {
     /** The UDP checksum to force on probe {@code sequence}, or {@code ProbeEncoder.NATURAL_CHECKSUM}. */
     abstract int udpChecksum(int sequence);
 
-    /** The IP ID of probe {@code sequence}. */
+    /** The IP ID of probe {@code sequence}: 0 over IPv6 ({@link #NO_IP_ID}). */
     final int ipId(int sequence) {
-        return (ipIdBase + sequence) & 0xffff;
+        return ipIdBase == NO_IP_ID ? 0 : (ipIdBase + sequence) & 0xffff;
+    }
+
+    /** Whether a quoted IP ID gives probe {@code sequence}'s number: never over IPv6, where every probe's is 0. */
+    final boolean ipIdNumbers(int quotedIpId, int sequence) {
+        return ipIdBase != NO_IP_ID && quotedIpId == ipId(sequence);
     }
 }

@@ -21,7 +21,7 @@ import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.ProbeEncoder;
 
 /**
- * {@link LivePort#traceFilter(int, int, int, int)} compiled by libpcap and run over frames built here
+ * {@link TraceFilter#of(int, int, int, int)} compiled by libpcap and run over frames built here
  * ({@code pcap_offline_filter}): what a trace's capture keeps and what the kernel drops for it.
  */
 class LivePortFilterTest {
@@ -38,7 +38,7 @@ class LivePortFilterTest {
     @BeforeAll
     static void compile() throws Exception {
         filter = Pcaps.compileFilter(LivePort.SNAPLEN, DataLinkType.EN10MB,
-                LivePort.traceFilter(IpAddress.ipv4(CLIENT), IpAddress.ipv4(TARGET), FIRST, LAST),
+                TraceFilter.of(IpAddress.ipv4(CLIENT), IpAddress.ipv4(TARGET), FIRST, LAST),
                         BpfProgram.BpfCompileMode.OPTIMIZE,
                 (Inet4Address) InetAddress.getByAddress(new byte[] {-1, -1, -1, -1}));
     }
@@ -144,17 +144,17 @@ class LivePortFilterTest {
                 + " and icmp[17] = 17 and icmp[24:4] = 3323069698"
                 + " and icmp[((icmp[8] & 0x0f) << 2) + 10 : 2] >= 33434"
                 + " and icmp[((icmp[8] & 0x0f) << 2) + 10 : 2] <= 33436))",
-                LivePort.traceFilter(IpAddress.ipv4(CLIENT), IpAddress.parse("198.18.5.2"), 33434,
+                TraceFilter.of(IpAddress.ipv4(CLIENT), IpAddress.parse("198.18.5.2"), 33434,
                         33436));
     }
 
     @Test
     void rejectsAnEmptyOrOutOfRangePortRange() {
-        assertThrows(IllegalArgumentException.class, () -> LivePort.traceFilter(IpAddress.ipv4(CLIENT),
+        assertThrows(IllegalArgumentException.class, () -> TraceFilter.of(IpAddress.ipv4(CLIENT),
                 IpAddress.ipv4(TARGET), 2, 1));
-        assertThrows(IllegalArgumentException.class, () -> LivePort.traceFilter(IpAddress.ipv4(CLIENT),
+        assertThrows(IllegalArgumentException.class, () -> TraceFilter.of(IpAddress.ipv4(CLIENT),
                 IpAddress.ipv4(TARGET), 0, 1));
-        assertThrows(IllegalArgumentException.class, () -> LivePort.traceFilter(IpAddress.ipv4(CLIENT),
+        assertThrows(IllegalArgumentException.class, () -> TraceFilter.of(IpAddress.ipv4(CLIENT),
                 IpAddress.ipv4(TARGET), 1, 65536));
     }
 

@@ -24,7 +24,7 @@ import org.tracecap.packet.Ipv4ProbeEncoder;
 import org.tracecap.packet.ProbeEncoder;
 
 /**
- * {@link LivePort#traceFilter(IpAddress, IpAddress, int, int, int)} for -I and -T, compiled by libpcap and run over frames
+ * {@link TraceFilter#of(IpAddress, IpAddress, int, int, int)} for -I and -T, compiled by libpcap and run over frames
  * built here: the probes, their answers and the errors quoting them are kept, the rest dropped in the kernel.
  */
 class LivePortMethodFilterTest {
@@ -69,7 +69,7 @@ class LivePortMethodFilterTest {
 
     @Test
     void icmpKeepsEchoRequestsRepliesAndQuotesOfThem() throws Exception {
-        String f = LivePort.traceFilter(IpAddress.ipv4(CLIENT), IpAddress.ipv4(TARGET), IpProtocol.ICMP, 1, 1);
+        String f = TraceFilter.of(IpAddress.ipv4(CLIENT), IpAddress.ipv4(TARGET), IpProtocol.ICMP, 1, 1);
         assertTrue(kept(f, echo(CLIENT, TARGET)), "our Echo Request");
         assertFalse(kept(f, echo(TARGET, CLIENT)), "an Echo Request to us");
         byte[] data = new byte[32];
@@ -90,7 +90,7 @@ class LivePortMethodFilterTest {
 
     @Test
     void tcpKeepsSynsTheirAnswersAndQuotesOfThem() throws Exception {
-        String f = LivePort.traceFilter(IpAddress.ipv4(CLIENT), IpAddress.ipv4(TARGET), IpProtocol.TCP, 80, 80);
+        String f = TraceFilter.of(IpAddress.ipv4(CLIENT), IpAddress.ipv4(TARGET), IpProtocol.TCP, 80, 80);
         assertTrue(kept(f, syn(CLIENT, TARGET, 61000, 80)), "our SYN");
         assertTrue(kept(f, tcpAnswer(0x12)), "SYN-ACK");
         assertTrue(kept(f, tcpAnswer(0x14)), "RST-ACK");
@@ -99,6 +99,6 @@ class LivePortMethodFilterTest {
         assertFalse(kept(f, timeExceeded(syn(CLIENT, TARGET, 61000, 443))), "quoting another port");
         assertFalse(kept(f, timeExceeded(echo(CLIENT, TARGET))), "quoting ICMP");
         assertFalse(kept(f, LivePortFilterTest.probeFrame(CLIENT, TARGET, 62000, 33434)), "UDP");
-        assertThrows(IllegalArgumentException.class, () -> LivePort.traceFilter(IpAddress.ipv4(CLIENT), IpAddress.ipv4(TARGET), 47, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> TraceFilter.of(IpAddress.ipv4(CLIENT), IpAddress.ipv4(TARGET), 47, 1, 1));
     }
 }

@@ -305,7 +305,7 @@ class LivePortTest {
 
     @Test
     void theFiltersCompileForEthernet() throws Exception {
-        String filter = LivePort.traceFilter(IpAddress.ipv4(CLIENT));
+        String filter = TraceFilter.of(IpAddress.ipv4(CLIENT));
         assertTrue(filter.contains("src host 198.18.0.2") && filter.contains("dst host 198.18.0.2"), filter);
         for (String f : List.of(filter, LivePort.NOTHING)) {
             Pcaps.compileFilter(LivePort.SNAPLEN, DataLinkType.EN10MB, f, BpfProgram.BpfCompileMode.OPTIMIZE,

@@ -138,7 +138,7 @@ class NeighbourLookupTest {
 
     /**
      * In a namespace: the ARP exchange made on a trace's own port (opened with the gateway as ARP sender). The
-     * answer comes through receiveArp and never reaches receive, which keeps delivering the trace filter's
+     * answer comes through receiveNeighbour and never reaches receive, which keeps delivering the trace filter's
      * frames; a silent gateway gives the same bounded failure as a port of its own; the port stays open.
      */
     @Test
@@ -151,7 +151,7 @@ class NeighbourLookupTest {
                 Route route = RouteLookup.lookup(IpAddress.parse("198.18.1.2"), null, null);
                 LinkInterface link = Interfaces.find("eth0");
                 assertEquals(Optional.empty(), NeighbourLookup.known(route, link), "table empty at first");
-                String filter = LivePort.traceFilter(route.source(), route.destination(), 33434, 33436);
+                String filter = TraceFilter.of(route.source(), route.destination(), 33434, 33436);
                 try (LivePort port = LivePort.openChecked("eth0", filter, route.nextHop().ipv4())) {
                     assertEquals(filter, port.filter());
                     assertEquals(routerMac, NeighbourLookup.resolve(route, link, Duration.ofSeconds(1), 3, port));
@@ -159,16 +159,16 @@ class NeighbourLookupTest {
                     int[] others = new int[1];
                     port.receive((time, type, frame, length, wire) -> others[0]++, TimeUnit.MILLISECONDS.toNanos(200));
                     assertEquals(0, others[0], "frames other than ARP replies delivered by receive");
-                    assertEquals(0, port.receiveArp((t, l, f, n, w) -> { }, 0), "the answer was taken once");
+                    assertEquals(0, port.receiveNeighbour((t, l, f, n, w) -> { }, 0), "the answer was taken once");
                 }
 
                 try (LivePort plain = LivePort.openChecked("eth0", LivePort.NOTHING)) {
-                    assertThrows(IllegalStateException.class, () -> plain.receiveArp((t, l, f, n, w) -> { }, 0),
+                    assertThrows(IllegalStateException.class, () -> plain.receiveNeighbour((t, l, f, n, w) -> { }, 0),
                             "a port opened without an ARP sender");
                 }
 
                 Route silent = RouteLookup.lookup(IpAddress.parse("198.18.2.2"), null, null);
-                String silentFilter = LivePort.traceFilter(silent.source(), silent.destination(), 33434, 33436);
+                String silentFilter = TraceFilter.of(silent.source(), silent.destination(), 33434, 33436);
                 try (LivePort port = LivePort.openChecked("eth0", silentFilter, silent.nextHop().ipv4())) {
                     LiveCaptureException e = assertThrows(LiveCaptureException.class, () -> NeighbourLookup.resolve(
                             silent, link, Duration.ofMillis(200), 2, port));

@@ -160,7 +160,13 @@ class TraceCommandTest {
         "-z -1 198.18.5.2|tracecap: trace: -z: not a number of 0 or more: '-1'",
         "-z NaN 198.18.5.2|tracecap: trace: -z: not a number of 0 or more: 'NaN'",
         "-z 3600001 198.18.5.2|tracecap: trace: -z: the send interval must be at most 3600 s, got 3600001",
-        "-s example.test 198.18.5.2|tracecap: trace: -s: not an IPv4 address: 'example.test'",
+        "-s example.test 198.18.5.2|tracecap: trace: -s: not an IP address: 'example.test'",
+        "-4 2001:DB8:0::1|tracecap: trace: -4: 2001:DB8:0::1 is an IPv6 address",
+        "-6 198.18.5.2|tracecap: trace: -6: 198.18.5.2 is an IPv4 address",
+        "-4 -6 example.test|tracecap: trace: -4 and -6 each choose the family: give one",
+        "-6 -T example.test|tracecap: trace: -T is IPv4 only for now: trace example.test with UDP or -I",
+        "-s 2001:db8::1 198.18.5.2|tracecap: trace: -s 2001:db8::1 is not an IPv4 address, as 198.18.5.2 is traced",
+        "2001:db8::1 47|tracecap: trace: packet length 47 is below the 48 bytes of an IPv6 probe",
         "--gateway-mac 12:34 198.18.5.2|tracecap: trace: --gateway-mac: not a MAC address (6 hex pairs like"
             + " 02:00:5e:10:00:01): 12:34",
         "198.18.5.2 27|tracecap: trace: packet length must be 28..65535, got 27",
@@ -182,14 +188,6 @@ class TraceCommandTest {
         full[0] = "trace";
         System.arraycopy(argv, 0, full, 1, argv.length);
         MainTest.assertUsageError(CliRun.of(full), message, TRY);
-    }
-
-    @Test
-    void anIpv6AddressIsRefusedInOneLineForNow() {
-        // live tracing is IPv4 only until the IPv6 route, neighbour and filter lookups exist
-        CliRun run = CliRun.of("trace", "-n", "2001:DB8:0::1");
-        assertEquals(2, run.status(), run.err());
-        assertEquals(List.of("tracecap: cannot trace 2001:db8::1: live tracing is IPv4 only for now"), run.errLines());
     }
 
     @Test

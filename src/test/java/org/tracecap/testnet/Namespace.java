@@ -70,6 +70,31 @@ public final class Namespace {
         }
     }
 
+    /**
+     * Turns IPv6 on in the namespace (the host's default may have it off) without duplicate address detection
+     * (accept_dad=0: link-local addresses usable at once), and forwarding it when {@code router}. Call before
+     * the links are made, so that their link-local addresses skip DAD too.
+     */
+    public void enableIpv6(boolean router) {
+        run("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=0", "net.ipv6.conf.default.disable_ipv6=0",
+                "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0",
+                "net.ipv6.conf.all.forwarding=" + (router ? 1 : 0));
+    }
+
+    /** Adds the IPv6 {@code cidr} (inside 2001:db8::/32) to {@code iface}, with {@code nodad}: usable at once. */
+    public void address6(String iface, String cidr) {
+        run("ip", "-6", "address", "add", cidr, "dev", iface, "nodad");
+    }
+
+    /** The kernel's link-local address (EUI-64) of an interface with MAC {@code mac}, RFC 4291 appendix A. */
+    public static String linkLocal(String mac) {
+        String[] b = mac.split(":");
+        int first = Integer.parseInt(b[0], 16) ^ 0x02;
+        return String.format("fe80::%x:%x:%x:%x", first << 8 | Integer.parseInt(b[1], 16),
+                Integer.parseInt(b[2], 16) << 8 | 0xff, 0xfe00 | Integer.parseInt(b[3], 16),
+                Integer.parseInt(b[4], 16) << 8 | Integer.parseInt(b[5], 16));
+    }
+
     /** The MAC address of {@code iface}, as {@code ip link} prints it (aa:bb:cc:dd:ee:ff). */
     public String mac(String iface) {
         String out = run("ip", "-o", "link", "show", "dev", iface);
