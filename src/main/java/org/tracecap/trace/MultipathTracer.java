@@ -273,7 +273,7 @@ public final class MultipathTracer {
                 link.sourceAddress(), link.destinationAddress(), ttl, ipId, options.tos(), options.dontFragment(),
                 options.packetLength(), identity.sourcePort(), dport, identity.udpChecksum(n), null);
         int length = ProbeEncoder.encode(udp, frame, 0);
-        int checksum = Bytes.u16(frame, ProbeEncoder.ETHERNET_HEADER + ProbeEncoder.IPV4_HEADER + 6);
+        int checksum = Bytes.u16(frame, link.linkHeaderLength() + ProbeEncoder.IPV4_HEADER + 6);
         long now = clock.nowNanos();
         p.sent = new SentProbe(now, link.sourceAddress(), link.destinationAddress(), IpProtocol.UDP, ttl, ipId,
                 options.packetLength(), options.tos(), identity.sourcePort(), dport, 0, 0, checksum, 0);

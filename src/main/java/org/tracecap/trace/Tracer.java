@@ -2,7 +2,6 @@ package org.tracecap.trace;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -336,7 +335,7 @@ public final class Tracer {
                 options.dontFragment(), options.packetLength(), f.sourcePort(), f.destinationPort(),
                 f.udpChecksum(), null);
         int length = ProbeEncoder.encode(udp, frame, 0);
-        int checksum = Bytes.u16(frame, ProbeEncoder.ETHERNET_HEADER + ProbeEncoder.IPV4_HEADER + 6);
+        int checksum = Bytes.u16(frame, link.linkHeaderLength() + ProbeEncoder.IPV4_HEADER + 6);
         long now = clock.nowNanos();
         p.sent = new SentProbe(now, link.sourceAddress(), link.destinationAddress(), IpProtocol.UDP, p.ttl, f.ipId(),
                 options.packetLength(), options.tos(), f.sourcePort(), f.destinationPort(), 0, 0, checksum, 0);
@@ -607,10 +606,7 @@ public final class Tracer {
             start = startClock;
             end = startClock;
         }
-        Map<String, String> live = new LinkedHashMap<>();
-        live.put("interface", link.interfaceName());
-        live.put("source_mac", LinkFacts.formatMac(link.sourceMac()));
-        live.put("gateway_mac", LinkFacts.formatMac(link.gatewayMac()));
+        Map<String, String> live = link.live();
         return new Trace(link.sourceAddress(), link.destinationAddress(), identity.method(), start, end,
                 stop, emitted, live);
     }
