@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
+import org.tracecap.packet.LinkLayer;
+
 /**
  * What a live trace needs to know about the link it sends on, found by the caller (route and neighbour
  * lookups, or ARP): the interface's name and MAC, the MAC of the next hop (the gateway, or the destination
@@ -49,6 +51,22 @@ public record LinkFacts(String interfaceName, String linkType, byte[] sourceMac,
     /** The bytes before the IPv4 header of each probe: 14 (Ethernet II), 0 on a raw IP link. */
     public int linkHeaderLength() {
         return sourceMac == null ? 0 : 14;
+    }
+
+    /**
+     * Checks that frames of these facts can go out on a port of libpcap link type {@code portLinkType}: Ethernet
+     * frames on EN10MB, raw IP datagrams on RAW or IPV4.
+     *
+     * @throws IllegalArgumentException they cannot
+     */
+    public void checkPort(int portLinkType) {
+        boolean fits = sourceMac != null ? portLinkType == LinkLayer.ETHERNET
+                : portLinkType == LinkLayer.DLT_RAW || portLinkType == LinkLayer.DLT_RAW_OPENBSD
+                || portLinkType == LinkLayer.RAW || portLinkType == LinkLayer.IPV4;
+        if (!fits) {
+            throw new IllegalArgumentException("probes are " + (sourceMac != null ? "Ethernet frames" : "raw IP")
+                    + ", the port's link type is " + LinkLayer.name(portLinkType));
+        }
     }
 
     /** The interface's MAC, or null on a link without Ethernet. */

@@ -24,7 +24,6 @@ import org.tracecap.model.Trace;
 import org.tracecap.packet.Bytes;
 import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.IpProtocol;
-import org.tracecap.packet.LinkLayer;
 import org.tracecap.packet.ProbeEncoder;
 
 /**
@@ -204,10 +203,7 @@ public final class Tracer {
         this.link = Objects.requireNonNull(link, "link");
         this.port = Objects.requireNonNull(port, "port");
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (port.linkType() != LinkLayer.ETHERNET) {
-            throw new IllegalArgumentException("probes are Ethernet frames, the port's link type is "
-                    + LinkLayer.name(port.linkType()));
-        }
+        link.checkPort(port.linkType());
         if (options.sourceAddress() != null && options.sourceAddress() != link.sourceAddress()) {
             throw new IllegalArgumentException("source address asked for differs from the link's");
         }
