@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.tracecap.report.HopJsonSchema;
 import org.tracecap.testnet.NetnsTopology;
 import org.tracecap.testnet.TunLink;
 
@@ -65,6 +66,8 @@ class TunLinkLiveTest {
             assertEquals("RAW", live.path("link_type").asText(), live::toString);
             assertFalse(live.has("source_mac"), live::toString);
             assertFalse(live.has("gateway_mac"), live::toString);
+            assertEquals(List.of(), HopJsonSchema.load().validate(Tracecap.parse(Files.readString(json)), "#"),
+                    "the document fits docs/hop-json.schema.json");
             for (JsonNode hop : trace.path("hops")) {
                 for (JsonNode p : hop.path("probes")) {
                     // the forwarder holds each packet DELAY_MILLIS each way: capture timestamps on both ends
