@@ -31,6 +31,39 @@ measure() {
     RSS_MB=$(printf '%s\n' "${rss[@]}" | median | awk '{printf "%.0f", $1 / 1024}')
 }
 
+# measure_pair COMMAND_A... -- COMMAND_B...: as measure, the two commands run alternately (A, B, A, B...),
+# so that a change in the machine's load falls on both alike; sets WALL_A, RSS_MB_A, WALL_B, RSS_MB_B.
+measure_pair() {
+    local a=() b=() arg side=a which i out times
+    local walls_a=() rss_a=() walls_b=() rss_b=()
+    for arg in "$@"; do
+        if [[ $side == a && $arg == -- ]]; then side=b; continue; fi
+        if [[ $side == a ]]; then a+=("$arg"); else b+=("$arg"); fi
+    done
+    times=$(mktemp)
+    for ((i = 0; i < RUNS; i++)); do
+        for which in a b; do
+            if [[ -n "${MEASURE_BEFORE:-}" ]]; then
+                bash -c "$MEASURE_BEFORE"
+            fi
+            local -n cmd=$which
+            if ! /usr/bin/time -o "$times" -f '%e %M' "${cmd[@]}" >/dev/null 2>&1; then
+                echo "bench: failed: ${cmd[*]}" >&2
+                rm -f "$times"
+                exit 1
+            fi
+            out=$(tail -1 "$times")
+            if [[ $which == a ]]; then walls_a+=("${out% *}"); rss_a+=("${out#* }")
+            else walls_b+=("${out% *}"); rss_b+=("${out#* }"); fi
+        done
+    done
+    rm -f "$times"
+    WALL_A=$(printf '%s\n' "${walls_a[@]}" | median)
+    RSS_MB_A=$(printf '%s\n' "${rss_a[@]}" | median | awk '{printf "%.0f", $1 / 1024}')
+    WALL_B=$(printf '%s\n' "${walls_b[@]}" | median)
+    RSS_MB_B=$(printf '%s\n' "${rss_b[@]}" | median | awk '{printf "%.0f", $1 / 1024}')
+}
+
 # latency NAME COMMAND...: whole-process wall time with hyperfine (3 warm-up runs, then max($RUNS, 10)
 # runs); sets LAT_MS (median, ms) and LAT_SD (standard deviation, ms).
 latency() {

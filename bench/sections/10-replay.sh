@@ -1,5 +1,7 @@
 # Replay throughput: a capture of about $PACKETS packets of real traces, whole process, beside the peers.
 #   tracecap replay -n --jsonl -o OUT FILE  every trace reconstructed into hop JSON Lines (tables to /dev/null)
+#   the same, FILE.pcapng                    the same packets as pcapng (editcap -F pcapng: one section, one
+#                                           interface, Enhanced Packet Blocks): must be as fast as classic pcap
 #   tshark -T fields -e ...                 the same fields: addresses, protocol, TTL, IP ID, ports, UDP
 #                                           checksum, TCP sequence, ICMP type, code, id and sequence
 #   tcpdump -nr FILE                        decode and print every packet
@@ -7,6 +9,8 @@
 # Sourced by bench/run (WORK, RUNS, PACKETS and the helpers of bench/lib.sh are set).
 big="$WORK/big-$PACKETS.pcap"
 [ -s "$big" ] || python3 bench/make-big-capture.py --packets "$PACKETS" "$big"
+bigng="$WORK/big-$PACKETS.pcapng"
+[ -s "$bigng" ] || editcap -F pcapng "$big" "$bigng"
 count=$(capinfos -M -c "$big" | awk -F: '/Number of packets/ {gsub(/ /, "", $2); print $2}')
 fields=(-e frame.time_epoch -e ip.src -e ip.dst -e ip.proto -e ip.ttl -e ip.id -e udp.srcport -e udp.dstport
     -e udp.checksum -e tcp.srcport -e tcp.dstport -e tcp.seq_raw -e icmp.type -e icmp.code -e icmp.ident
@@ -21,10 +25,14 @@ printf '  %-30s %8s %12s %9s %13s\n' command "wall s" "packets/s" "RSS MB" "wall
 # discard), which the peers, writing to /dev/null, never pay. The figure with the old file in place is
 # printed too.
 fresh="rm -f '$WORK/out.jsonl'; sync"
-MEASURE_BEFORE=$fresh measure ./tracecap replay -n --jsonl -o "$WORK/out.jsonl" "$big"
-base=$WALL
-tracecap_rss=$RSS_MB
-throughput_row "tracecap replay --jsonl" "$WALL" "$count" "$RSS_MB" "$base"
+# The classic pcap and the pcapng of the same packets alternately, run after run: the comparison between
+# the two stays fair when the machine's load changes during the runs.
+MEASURE_BEFORE=$fresh measure_pair ./tracecap replay -n --jsonl -o "$WORK/out.jsonl" "$big" \
+    -- ./tracecap replay -n --jsonl -o "$WORK/out.jsonl" "$bigng"
+base=$WALL_A
+tracecap_rss=$RSS_MB_A
+throughput_row "tracecap replay --jsonl" "$WALL_A" "$count" "$RSS_MB_A" "$base"
+throughput_row "tracecap replay --jsonl, pcapng" "$WALL_B" "$count" "$RSS_MB_B" "$base"
 measure tshark -n -r "$big" -T fields "${fields[@]}"
 throughput_row "tshark -T fields" "$WALL" "$count" "$RSS_MB" "$base"
 measure tcpdump -nr "$big"

@@ -22,7 +22,13 @@ printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n%.0s' {1..4} > bad-magic.pcap
                                                   case_ bad-magic.pcap fail "bad magic (text)"
 head -c 10 "$good" > truncated-global-header.pcap; case_ truncated-global-header.pcap fail "10 of the 24 header bytes"
 head -c 24 "$good" > header-only.pcap;            case_ header-only.pcap ok "file header, no record"
-gzip -c "$good" > gzip.pcap;                      case_ gzip.pcap fail "gzip-compressed capture"
+gzip -c "$good" > gzip.pcap;                      case_ gzip.pcap ok "gzip-compressed capture, named .pcap"
+gzip -c "$goodng" > gzip.pcapng.gz;               case_ gzip.pcapng.gz ok "gzip-compressed pcapng"
+gzip -c "$good" | head -c 700 > gzip-cut.pcap.gz; case_ gzip-cut.pcap.gz partial "gzip stream cut in its middle"
+gzip -c "$good" | head -c 5 > gzip-cut-header.pcap.gz
+                                                  case_ gzip-cut-header.pcap.gz fail "gzip stream cut in its header"
+printf 'these are notes\n' | gzip -c > gzip-text.pcap.gz
+                                                  case_ gzip-text.pcap.gz fail "gzip of a text file"
 truncate -s 1G sparse-zeros.pcap;                 case_ sparse-zeros.pcap fail "1 GiB sparse file of zeros"
 head -c 4096 /dev/zero > zeros.pcap;              case_ zeros.pcap fail "4 KiB of zeros"
 
@@ -128,9 +134,26 @@ idb = [b for t, b in blks if t == 1][0]
 idb2 = idb[:8] + struct.pack(ng_end + 'H', 101) + idb[10:]
 raw_frame = blks[mid][1][28 + 14:28 + struct.unpack(ng_end + 'I', blks[mid][1][20:24])[0]]
 epb2 = block(6, struct.pack(ng_end + 'IIIII', 1, 0, 0, len(raw_frame), len(raw_frame)) + raw_frame)
-write('pcapng-mixed-link-types.pcapng', 'partial', 'pcapng with a second interface of another link type (raw IPv4)',
+write('pcapng-mixed-link-types.pcapng', 'ok', 'pcapng with a second interface of another link type (raw IPv4)',
       before + idb2 + epb2 + after)
-write('pcapng-only-shb.pcapng', 'fail', 'pcapng section header and nothing else', blks[0][1])
+write('pcapng-only-shb.pcapng', 'ok', 'pcapng section header and nothing else (no packets)', blks[0][1])
+# Every length field lying, in the middle packet block (type, total length, interface, ts, ts, caplen, wire...).
+e = bytearray(blks[mid][1])
+def lie(at, value):
+    b = bytearray(e)
+    b[at:at + 4] = struct.pack(ng_end + 'I', value)
+    return bytes(b)
+write('pcapng-caplen-past-block.pcapng', 'partial', 'pcapng packet whose captured length runs past its block',
+      before + lie(20, len(e)) + after)
+write('pcapng-trailer-differs.pcapng', 'partial', 'pcapng block whose two total lengths differ',
+      before + lie(len(e) - 4, len(e) + 4) + after)
+write('pcapng-undescribed-interface.pcapng', 'partial', 'pcapng packet on an interface never described',
+      before + lie(8, 7) + after)
+flags_lie = struct.pack(ng_end + 'HH', 2, 64) + b'\0' * 4
+write('pcapng-option-past-block.pcapng', 'partial', 'pcapng packet whose option runs past its block',
+      before + block(6, e[8:-4] + flags_lie) + after)
+write('pcapng-bad-byte-order.pcapng', 'fail', 'pcapng section header whose byte-order magic is wrong',
+      goodng[:8] + b'\x12\x34\x56\x78' + goodng[12:])
 with open('cases.tsv', 'a') as f:
     for c in cases:
         f.write('\t'.join(c) + '\n')

@@ -23,9 +23,9 @@ import org.tracecap.packet.Bytes;
  * </pre>
  *
  * <p>Only what this reader gives exactly as libpcap would is taken ({@link #header}): version 2.4 in either
- * byte order and resolution, and a link type whose libpcap DLT number is known here. Anything else (pcapng,
- * older versions whose length fields may be swapped, the Kuznetzov magic, other link types) is left to
- * libpcap. Per record it follows libpcap 1.10 {@code pcap_next_packet}:
+ * byte order and resolution, and a link type whose libpcap DLT number is known here. Older versions whose
+ * length fields may be swapped, the Kuznetzov magic and other link types are left to libpcap (pcapng has
+ * its own reader, {@link PcapngReader}). Per record it follows libpcap 1.10 {@code pcap_next_packet}:
  * <ol>
  *   <li>caplen above {@link #MAX_SNAPLEN} is corrupt ("invalid packet capture length N, bigger than snaplen
  *       of S" when also above the file's snaplen, else "... bigger than maximum of 262144");</li>
@@ -48,20 +48,10 @@ final class ClassicPcapReader {
 
     private static final int MAGIC_MICROS = 0xA1B2C3D4;
     private static final int MAGIC_NANOS = 0xA1B23C4D;
+    private static final long MAGIC_KUZNETZOV = 0xA1B2CD34L;
 
     /** What the file header says: byte order, timestamp resolution, snapshot length, libpcap DLT. */
     record Header(ByteOrder order, boolean nanos, int snaplen, int linkType) {
-    }
-
-    /** The frames read before a fault, and libpcap's wording of the fault. */
-    static final class Fault extends Exception {
-        private static final long serialVersionUID = 1L;
-        final long delivered;
-
-        Fault(String detail, long delivered, Throwable cause) {
-            super(detail, cause);
-            this.delivered = delivered;
-        }
     }
 
     private ClassicPcapReader() {
@@ -100,6 +90,23 @@ final class ClassicPcapReader {
     }
 
     /**
+     * Whether the file starts with a classic pcap magic in either byte order (micro- or nanosecond, or the
+     * Kuznetzov 0xA1B2CD34), whether or not {@link #header} takes it.
+     */
+    static boolean isClassicMagic(byte[] bytes, int length) {
+        if (length < 4) {
+            return false;
+        }
+        for (long magic : new long[] {Bytes.u32(bytes, 0), Bytes.u32le(bytes, 0)}) {
+            if (magic == (MAGIC_MICROS & 0xffff_ffffL) || magic == (MAGIC_NANOS & 0xffff_ffffL)
+                    || magic == MAGIC_KUZNETZOV) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * libpcap's DLT for a file's LINKTYPE ({@code linktype_to_dlt}), for the link types tracecap decodes;
      * -1 for the others, which libpcap reads.
      */
@@ -117,10 +124,10 @@ final class ClassicPcapReader {
      * Delivers every record after the file header, whose 24 bytes have been consumed from {@code in}.
      *
      * @return how many frames were delivered
-     * @throws Fault a record is cut short or impossible, or a read failed; the frames before it were
+     * @throws ReadFault a record is cut short or impossible, or a read failed; the frames before it were
      *               delivered
      */
-    static long read(ReadableByteChannel in, Header header, FrameSink sink) throws Fault {
+    static long read(ReadableByteChannel in, Header header, FrameSink sink) throws ReadFault {
         // A heap buffer: the record headers are read from its array byte by byte and the frames copied
         // out with System.arraycopy (a direct buffer's getInt goes through ScopedMemoryAccess, which the
         // launcher's C1 does not inline; the channel's copy into the array costs less).
@@ -147,7 +154,7 @@ final class ClassicPcapReader {
                     return count;
                 }
                 if (got < RECORD_HEADER) {
-                    throw new Fault("truncated dump file; tried to read " + RECORD_HEADER + " header bytes, only got "
+                    throw new ReadFault("truncated dump file; tried to read " + RECORD_HEADER + " header bytes, only got "
                             + got, count, null);
                 }
             }
@@ -168,7 +175,7 @@ final class ClassicPcapReader {
             }
             at += RECORD_HEADER;
             if (caplen > MAX_SNAPLEN) {
-                throw new Fault("invalid packet capture length " + caplen + ", bigger than "
+                throw new ReadFault("invalid packet capture length " + caplen + ", bigger than "
                         + (caplen > snaplen ? "snaplen of " + snaplen : "maximum of " + MAX_SNAPLEN), count, null);
             }
             int length = (int) caplen;
@@ -180,7 +187,7 @@ final class ClassicPcapReader {
                 if (got < length) {
                     // libpcap names the snaplen when even that much was not there, else the whole caplen
                     int tried = length > snaplen && got < snaplen ? snaplen : length;
-                    throw new Fault("truncated dump file; tried to read " + tried + " captured bytes, only got "
+                    throw new ReadFault("truncated dump file; tried to read " + tried + " captured bytes, only got "
                             + got, count, null);
                 }
             }
@@ -197,7 +204,7 @@ final class ClassicPcapReader {
      *
      * @return the bytes now available (less than {@code wanted} only at the end of the file)
      */
-    private static int fill(ReadableByteChannel in, ByteBuffer buf, int wanted, long delivered) throws Fault {
+    private static int fill(ReadableByteChannel in, ByteBuffer buf, int wanted, long delivered) throws ReadFault {
         buf.compact();
         try {
             while (buf.position() < wanted) {
@@ -206,7 +213,7 @@ final class ClassicPcapReader {
                 }
             }
         } catch (IOException e) {
-            throw new Fault("error reading dump file: " + e.getMessage(), delivered, e);
+            throw ReadFault.reading(e, delivered);
         }
         buf.flip();
         return buf.remaining();

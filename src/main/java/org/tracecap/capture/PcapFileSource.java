@@ -1,8 +1,10 @@
 package org.tracecap.capture;
 
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -21,17 +23,20 @@ import org.pcap4j.core.RawPacketListener;
 import org.tracecap.match.FrameSink;
 
 /**
- * Reads a pcap or pcapng file (whatever libpcap opens) and hands every frame to a {@link FrameSink}, in file
- * order, with its capture time in nanoseconds.
+ * Reads a capture (a file, or standard input) and hands every frame to a {@link FrameSink}, in file order,
+ * with its capture time in nanoseconds.
  *
- * <p>A regular file in classic pcap format (version 2.4, either byte order, micro- or nanosecond timestamps,
- * a link type tracecap decodes) is read in Java by {@link ClassicPcapReader}, more than ten times faster
- * than through a JNA callback per packet, with the same frames and the same messages. Everything else (pcapng, pipes, other link types or
- * versions) goes to libpcap's {@code pcap_loop} with pcap4j's raw-packet listener, opened at nanosecond
- * precision ({@code pcap_open_offline_with_tstamp_precision}): libpcap scales microsecond files up, so
- * nanosecond files keep their nanoseconds. No pcap4j packet objects are built.
+ * <p>The first bytes say how ({@link #read(String, ReadableByteChannel, Path, FrameSink)}): gzip (RFC 1952)
+ * is unpacked as it is read ({@link CaptureStreams}); then a pcapng is read by {@link PcapngReader} and a
+ * classic pcap (version 2.4, either byte order, micro- or nanosecond timestamps, a link type tracecap
+ * decodes) by {@link ClassicPcapReader}, both in Java, more than ten times faster than through a JNA
+ * callback per packet. Only a classic pcap that reader leaves (other versions, the Kuznetzov magic, other
+ * link types), in a plain uncompressed file, still goes to libpcap's {@code pcap_loop} with pcap4j's
+ * raw-packet listener, opened at nanosecond precision ({@code pcap_open_offline_with_tstamp_precision}):
+ * libpcap scales microsecond files up, so nanosecond files keep their nanoseconds. No pcap4j packet objects
+ * are built.
  *
- * <p>Every way a file can fail becomes a {@link CaptureException} with a one-line message; when the file
+ * <p>Every way a capture can fail becomes a {@link CaptureException} with a one-line message; when it
  * breaks part way, the frames before the fault have been delivered.
  */
 public final class PcapFileSource {
@@ -39,7 +44,11 @@ public final class PcapFileSource {
     /** What libpcap is called on Debian: the message a user sees when it is not installed. */
     public static final String LIBPCAP_MISSING = "libpcap not found: install it with apt-get install libpcap0.8";
 
-    private static final String WHAT_TO_GIVE = "give a .pcap or .pcapng file (tcpdump -w, tshark -w, Wireshark)";
+    private static final String WHAT_TO_GIVE = "give a .pcap or .pcapng file, or either gzipped (tcpdump -w,"
+            + " tshark -w, Wireshark)";
+
+    /** The name standard input goes by in messages. */
+    public static final String STDIN = "stdin";
 
     private PcapFileSource() {
     }
@@ -53,37 +62,78 @@ public final class PcapFileSource {
      *                          or libpcap is not installed
      */
     public static long read(Path file, FrameSink sink) throws CaptureException {
-        if (checkReadable(file).isRegularFile()) {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                byte[] start = new byte[ClassicPcapReader.FILE_HEADER];
-                ClassicPcapReader.Header header = ClassicPcapReader.header(start, readFully(channel, start));
-                if (header != null) {
-                    return readClassic(file, channel, header, sink);
-                }
-            } catch (IOException e) {
-                throw new CaptureException(file + ": cannot read: " + oneLine(e.getMessage()), 0, e);
+        BasicFileAttributes attributes = checkReadable(file);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return read(file.toString(), channel, attributes.isRegularFile() ? file : null, sink);
+        } catch (IOException e) {
+            throw new CaptureException(file + ": cannot read: " + oneLine(e.getMessage()), 0, e);
+        }
+    }
+
+    /**
+     * Delivers every frame of the capture on standard input ({@code tracecap replay -}), each as soon as its
+     * record or block has arrived. Errors name it {@value #STDIN}.
+     */
+    public static long readStandardInput(FrameSink sink) throws CaptureException {
+        // Not closed: descriptor 0 stays open. A FileChannel's read returns what the pipe holds.
+        @SuppressWarnings("resource")
+        FileChannel channel = new FileInputStream(FileDescriptor.in).getChannel();
+        try {
+            return read(STDIN, channel, null, sink);
+        } catch (IOException e) {
+            throw new CaptureException(STDIN + ": cannot read: " + oneLine(e.getMessage()), 0, e);
+        }
+    }
+
+    /**
+     * Looks at the first bytes and reads the capture with what fits: gzip is unpacked on the way, then a
+     * pcapng goes to {@link PcapngReader}, a classic pcap to {@link ClassicPcapReader}, and a classic pcap
+     * that reader leaves (other versions, the Kuznetzov magic, other link types) to libpcap, which reads only
+     * a plain file by its path ({@code plainFile}, null for a pipe or standard input).
+     */
+    private static long read(String name, ReadableByteChannel in, Path plainFile, FrameSink sink)
+            throws CaptureException, IOException {
+        byte[] start = new byte[ClassicPcapReader.FILE_HEADER];
+        int length = CaptureStreams.readFully(in, start);
+        boolean gzip = CaptureStreams.isGzip(start, length);
+        if (gzip) {
+            try {
+                in = CaptureStreams.gunzip(CaptureStreams.prefixed(start, length, in));
+                length = CaptureStreams.readFully(in, start);
+            } catch (CaptureStreams.GzipException e) {
+                throw new CaptureException(name + ": gzip " + e.getMessage() + ": not a capture gunzip can unpack",
+                        0, e);
             }
         }
-        return readWithLibpcap(file, sink);
-    }
-
-    private static long readClassic(Path file, FileChannel channel, ClassicPcapReader.Header header,
-            FrameSink sink) throws CaptureException {
+        if (length == 0) {
+            throw new CaptureException(name + ": " + (gzip ? "the gzip stream holds nothing" : "no data")
+                    + ", not a capture: " + WHAT_TO_GIVE, 0);
+        }
         try {
-            return ClassicPcapReader.read(channel, header, sink);
-        } catch (ClassicPcapReader.Fault fault) {
-            throw brokenAt(file, fault.delivered, fault.getMessage(), fault);
+            if (PcapngReader.isPcapng(start, length)) {
+                return PcapngReader.read(CaptureStreams.prefixed(start, length, in), sink);
+            }
+            ClassicPcapReader.Header header = ClassicPcapReader.header(start, length);
+            if (header != null) {
+                return ClassicPcapReader.read(in, header, sink);
+            }
+        } catch (ReadFault fault) {
+            throw brokenAt(name, fault.delivered, fault.source, fault.getMessage(), fault.cutShort, fault);
         }
-    }
-
-    /** Reads up to {@code into.length} bytes from the start of the file; fewer only when it is shorter. */
-    private static int readFully(FileChannel channel, byte[] into) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(into);
-        int last = 0;
-        while (b.hasRemaining() && last >= 0) {
-            last = channel.read(b);
+        if (plainFile != null && !gzip && ClassicPcapReader.isClassicMagic(start, length)) {
+            return readWithLibpcap(plainFile, sink);
         }
-        return b.position();
+        if (ClassicPcapReader.isClassicMagic(start, length) && length < ClassicPcapReader.FILE_HEADER) {
+            throw new CaptureException(name + ": capture ends inside its file header (" + length + " of "
+                    + ClassicPcapReader.FILE_HEADER + " bytes): the file is cut short, copy it again", 0);
+        }
+        if (ClassicPcapReader.isClassicMagic(start, length)) {
+            throw new CaptureException(name + ": a classic pcap that only libpcap reads (not version 2.4, or a"
+                    + " link type tracecap does not decode), and libpcap reads only plain files: "
+                    + (gzip ? "gunzip it first" : "save it to a file first"), 0);
+        }
+        throw new CaptureException(name + ": not a pcap or pcapng capture" + (gzip ? " inside the gzip stream" : "")
+                + ": " + WHAT_TO_GIVE, 0);
     }
 
     /** Every frame through libpcap (pcap4j), whatever the format; also what the tests compare against. */
@@ -258,9 +308,16 @@ public final class PcapFileSource {
     /** A capture that breaks after {@code delivered} frames, in libpcap's words ({@code detail}). */
     private static CaptureException brokenAt(Path file, long delivered, String detail, Throwable cause) {
         String said = oneLine(detail);
-        String what = said.toLowerCase(Locale.ROOT).contains("truncated") ? "cut short" : "corrupt";
-        return new CaptureException(file + ": capture is " + what + " after " + delivered + " packets (libpcap: "
-                + said + "): only the packets before that point were read", delivered, cause);
+        return brokenAt(file.toString(), delivered, "libpcap", said,
+                said.toLowerCase(Locale.ROOT).contains("truncated"), cause);
+    }
+
+    /** A capture that breaks after {@code delivered} frames, in the words of {@code source} (libpcap, pcapng, gzip). */
+    private static CaptureException brokenAt(String name, long delivered, String source, String detail,
+            boolean cutShort, Throwable cause) {
+        return new CaptureException(name + ": capture is " + (cutShort ? "cut short" : "corrupt") + " after "
+                + delivered + " packets (" + source + ": " + oneLine(detail) + "): only the packets before that"
+                + " point were read", delivered, cause);
     }
 
     private static String safeError(PcapHandle handle, PcapNativeException e) {

@@ -34,7 +34,8 @@ public final class Main {
 
             commands:
               replay CAPTURE  reconstruct the traceroutes saved in a capture (.pcap or .pcapng,
-                              made by any tool: traceroute, mtr, scamper, dublin-traceroute...)
+                              also gzipped, or - for stdin; made by any tool: traceroute, mtr,
+                              scamper, dublin-traceroute...)
               trace HOST      trace the path to HOST live: UDP probes sent and their answers
                               captured on one interface with libpcap (needs root or CAP_NET_RAW)
 

@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.apache.commons.cli.CommandLine;
@@ -26,7 +24,6 @@ import org.tracecap.capture.CaptureException;
 import org.tracecap.capture.PcapFileSource;
 import org.tracecap.graph.Graph;
 import org.tracecap.graph.GraphBuilder;
-import org.tracecap.match.FrameSink;
 import org.tracecap.model.Trace;
 import org.tracecap.replay.ReplaySummary;
 import org.tracecap.replay.ThreadedReconstructor;
@@ -40,8 +37,8 @@ import org.tracecap.report.ReverseDns;
 import org.tracecap.report.TraceWriter;
 
 /**
- * {@code tracecap replay [-n] [--json] [-o FILE] [--jsonl] FILE}: reads a capture, reconstructs its traces
- * and writes each as soon as it is complete.
+ * {@code tracecap replay [-n] [--json] [-o FILE] [--jsonl] CAPTURE}: reads a capture (a file, gzipped or not,
+ * or {@code -}: standard input), reconstructs its traces and writes each as soon as it is complete.
  *
  * <ol>
  *   <li>stdout: the traceroute tables, or with {@code --json} the hop JSON document ({@code --jsonl}: one
@@ -62,14 +59,17 @@ import org.tracecap.report.TraceWriter;
  * the traces reconstructed so far are printed and written as for a capture that ends there (the traces still
  * open come out incomplete), FILE is completed and renamed as usual, the summary line ends with
  * {@code , interrupted} and the exit status is {@value #INTERRUPTED} (128 + SIGINT, as a shell reports it).
+ * Reading standard input ({@code CAPTURE} is {@code -}), a Ctrl-C also ends a read waiting for input.
  */
 final class ReplayCommand {
     static final String HELP = """
             usage: tracecap replay [-n] [--json] [-o FILE] [--jsonl] [--multipath] [--dot FILE] CAPTURE
 
             Reconstructs every traceroute in CAPTURE (a .pcap or .pcapng file made by any tool:
-            traceroute, mtr, scamper, dublin-traceroute...) and prints one traceroute table per
-            trace, each as soon as it is complete. A summary of what was read goes to stderr.
+            traceroute, mtr, scamper, dublin-traceroute...; also gzipped, .pcap.gz or .pcapng.gz)
+            and prints one traceroute table per trace, each as soon as it is complete. CAPTURE -
+            reads the capture from standard input as it arrives (tcpdump -U -w - | tracecap
+            replay -). A summary of what was read goes to stderr.
 
             options:
               -n, --numeric       print addresses only, no reverse DNS lookups
@@ -160,7 +160,7 @@ final class ReplayCommand {
 
     private static int replay(Path capture, Path outputPath, boolean json, boolean jsonl, boolean numeric,
             Graphs graphs, PrintStream out, PrintStream err) {
-        Interruption interruption = new Interruption();
+        ReplayInterruption interruption = new ReplayInterruption();
         interruption.install();
         try {
             return replay(capture, outputPath, json, jsonl, numeric, graphs, interruption, out, err);
@@ -172,12 +172,12 @@ final class ReplayCommand {
     }
 
     static int replay(Path capture, Path outputPath, boolean json, boolean jsonl, boolean numeric,
-            Interruption interruption, PrintStream out, PrintStream err) {
+            ReplayInterruption interruption, PrintStream out, PrintStream err) {
         return replay(capture, outputPath, json, jsonl, numeric, null, interruption, out, err);
     }
 
     static int replay(Path capture, Path outputPath, boolean json, boolean jsonl, boolean numeric, Graphs graphs,
-            Interruption interruption, PrintStream out, PrintStream err) {
+            ReplayInterruption interruption, PrintStream out, PrintStream err) {
         AtomicOutputFile outputFile = null;
         AtomicOutputFile dotFile = null;
         List<TraceWriter> writers = new ArrayList<>();
@@ -203,10 +203,10 @@ final class ReplayCommand {
             // Opened on the first trace (or at the end): a capture that cannot be opened prints nothing.
             // A regular file is read as fast as the disk goes: stdout is flushed after a trace once
             // STDOUT_FLUSH_NANOS have passed since the last flush (and at the end), not with a write(2) per
-            // trace. A pipe (tcpdump -w - | tracecap replay /dev/stdin) may pause for as long as the network
+            // trace. A pipe (tcpdump -U -w - | tracecap replay -) may pause for as long as the network
             // does: each trace is flushed as it completes. The output file appears only once complete
             // (AtomicOutputFile), so flushing it before the end would serve nobody.
-            long stdoutFlush = Files.isRegularFile(capture) ? STDOUT_FLUSH_NANOS : 0;
+            long stdoutFlush = isRegularFile(capture) ? STDOUT_FLUSH_NANOS : 0;
             // Each output is written on a thread of its own (BackgroundTraceWriter), while this one reads and
             // reconstructs: writing is most of a replay's work, and the machine has more than one core. From
             // a regular file traces go over in batches (fewer thread wake-ups), from a pipe one by one.
@@ -239,10 +239,24 @@ final class ReplayCommand {
             CaptureException failure = null;
             boolean interrupted = false;
             try {
-                PcapFileSource.read(capture, interruption.guard(reconstructor));
+                if (isStandardInput(capture)) {
+                    interruption.readingStandardInput();
+                    try {
+                        PcapFileSource.readStandardInput(interruption.guard(reconstructor));
+                    } finally {
+                        interruption.readingDone();
+                    }
+                } else {
+                    PcapFileSource.read(capture, interruption.guard(reconstructor));
+                }
             } catch (CaptureException e) {
-                failure = e;
-            } catch (Interruption.Stop e) {
+                // A Ctrl-C ends a read of stdin waiting for input with a closed channel: that is the interruption.
+                if (interruption.requested()) {
+                    interrupted = true;
+                } else {
+                    failure = e;
+                }
+            } catch (ReplayInterruption.Stop e) {
                 interrupted = true;
             }
             if (failure != null && failure.packetsDelivered() == 0) {
@@ -302,66 +316,6 @@ final class ReplayCommand {
         }
     }
 
-    /**
-     * Ctrl-C during a replay. The JVM runs shutdown hooks on SIGINT (and SIGTERM, SIGHUP) and halts with
-     * status 130 (143, 129) when they return; the hook asks the reading to stop and waits (at most
-     * {@value #INTERRUPT_GRACE_MILLIS} ms) until the command has printed and written what it has. The frame
-     * sink of the reader ({@link #guard}) checks the request before each frame and ends the reading by
-     * throwing {@link Stop}, which {@link PcapFileSource} passes through as it does any exception of its sink.
-     */
-    static final class Interruption {
-        private final CountDownLatch done = new CountDownLatch(1);
-        private final Thread hook = new Thread(this::signalled, "tracecap-replay-interrupt");
-        private volatile boolean requested;
-
-        /** Ends the reading of a capture: thrown by the {@link #guard} sink after a Ctrl-C. */
-        static final class Stop extends RuntimeException {
-            private static final long serialVersionUID = 1L;
-
-            Stop() {
-                super("replay interrupted", null, false, false);
-            }
-        }
-
-        void install() {
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
-
-        private void signalled() {
-            request();
-            try {
-                done.await(INTERRUPT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        /** What a Ctrl-C does: the reading stops before the next frame. */
-        void request() {
-            requested = true;
-        }
-
-        /** {@code sink}, stopped by {@link Stop} before the first frame after a Ctrl-C. */
-        FrameSink guard(FrameSink sink) {
-            return (timeNanos, linkType, frame, capturedLength, wireLength) -> {
-                if (requested) {
-                    throw new Stop();
-                }
-                sink.frame(timeNanos, linkType, frame, capturedLength, wireLength);
-            };
-        }
-
-        /** Everything is written: lets the hook return, and removes it when no shutdown is under way. */
-        void finished() {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // the JVM is shutting down (Ctrl-C): the hook is running and returns now
-            }
-        }
-    }
-
     /** A writer made when first needed. */
     private static final class LazyWriter implements TraceWriter {
         interface Opener {
@@ -403,6 +357,20 @@ final class ReplayCommand {
             if (writer != null) {
                 writer.close();
             }
+        }
+    }
+
+    /** {@code tracecap replay -}: the capture comes on standard input. */
+    static boolean isStandardInput(Path capture) {
+        return capture.toString().equals("-");
+    }
+
+    /** A regular file, also when it is standard input redirected from one ({@code < FILE}). */
+    private static boolean isRegularFile(Path capture) {
+        try {
+            return Files.isRegularFile(isStandardInput(capture) ? Path.of("/dev/stdin") : capture);
+        } catch (InvalidPathException | SecurityException e) {
+            return false;
         }
     }
 

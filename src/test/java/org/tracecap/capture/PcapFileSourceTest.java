@@ -159,8 +159,8 @@ class PcapFileSourceTest {
     @Test
     void directory(@TempDir Path dir) {
         CaptureException e = assertThrows(CaptureException.class, () -> read(dir));
-        assertEquals(dir + ": is a directory, not a capture file: give a .pcap or .pcapng file"
-                + " (tcpdump -w, tshark -w, Wireshark)", e.getMessage());
+        assertEquals(dir + ": is a directory, not a capture file: give a .pcap or .pcapng file, or"
+                + " either gzipped (tcpdump -w, tshark -w, Wireshark)", e.getMessage());
     }
 
     @Test
@@ -168,8 +168,8 @@ class PcapFileSourceTest {
         Path file = dir.resolve("empty.pcap");
         Files.write(file, new byte[0]);
         CaptureException e = assertThrows(CaptureException.class, () -> read(file));
-        assertEquals(file + ": empty file, not a capture: give a .pcap or .pcapng file"
-                + " (tcpdump -w, tshark -w, Wireshark)", e.getMessage());
+        assertEquals(file + ": empty file, not a capture: give a .pcap or .pcapng file, or"
+                + " either gzipped (tcpdump -w, tshark -w, Wireshark)", e.getMessage());
     }
 
     @Test
@@ -177,8 +177,8 @@ class PcapFileSourceTest {
         Path file = dir.resolve("notes.pcap");
         Files.writeString(file, "these are notes, not packets\n", StandardCharsets.US_ASCII);
         CaptureException e = assertThrows(CaptureException.class, () -> read(file));
-        assertEquals(file + ": not a pcap or pcapng capture (libpcap: unknown file format): give a .pcap or"
-                + " .pcapng file (tcpdump -w, tshark -w, Wireshark)", e.getMessage());
+        assertEquals(file + ": not a pcap or pcapng capture: give a .pcap or .pcapng file, or either gzipped"
+                + " (tcpdump -w, tshark -w, Wireshark)", e.getMessage());
     }
 
     @Test

@@ -28,7 +28,8 @@ class ReplayCommandTest {
     private static final String SUMMARY = "tracecap: \\d+ packets? read, \\d+ probes? in \\d+ traces?"
             + "( \\(\\+\\d+ sent past the last hop, not shown\\))?, \\d+ repl(y|ies) attributed, \\d+ unattributed,"
             + " \\d+ malformed(, \\d+ extension warnings?)?(, \\d+ duplicate cop(y|ies) folded)?";
-    private static final String WHAT_TO_GIVE = "give a .pcap or .pcapng file (tcpdump -w, tshark -w, Wireshark)";
+    private static final String WHAT_TO_GIVE = "give a .pcap or .pcapng file, or either gzipped (tcpdump -w,"
+            + " tshark -w, Wireshark)";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
@@ -126,7 +127,7 @@ class ReplayCommandTest {
         Path capture = dir.resolve("notes.txt");
         Files.writeString(capture, "not a capture at all\n");
         assertFailsWithOneLine(CliRun.of("replay", capture.toString()), "tracecap: " + capture + ": not a pcap or"
-                + " pcapng capture (libpcap: unknown file format): " + WHAT_TO_GIVE);
+                + " pcapng capture: " + WHAT_TO_GIVE);
     }
 
     @Test
@@ -219,12 +220,16 @@ class ReplayCommandTest {
     }
 
     @Test
-    void missingLibpcapIsOneLineWithTheInstallCommand() throws Exception {
+    void missingLibpcapIsOneLineWithTheInstallCommand(@TempDir Path dir) throws Exception {
         // A separate JVM told to load a libpcap that does not exist (pcap4j's org.pcap4j.core.pcapLibName),
-        // reading a pcapng file: classic pcap files are read in Java, pcapng needs libpcap.
+        // reading a version 2.3 classic pcap: pcap 2.4 and pcapng are read in Java, 2.3 still needs libpcap.
+        byte[] v23 = Files.readAllBytes(Path.of(STRAIGHT));
+        v23[6] = 3; // version minor, little-endian file
+        Path old = dir.resolve("v23.pcap");
+        Files.write(old, v23);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-Dorg.pcap4j.core.pcapLibName=tracecap-no-such-libpcap",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "replay", STRAIGHT + "ng")
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "replay", old.toString())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         byte[] out = p.getInputStream().readAllBytes();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Mutation fuzzing of the real captures through the whole replay (file reader, reconstruction, text and JSON
+ * Mutation fuzzing of the real captures (and two of them gzipped) through the whole replay (file reader, reconstruction, text and JSON
  * reports, CLI): bytes flipped, set to extreme values, files truncated, spliced with pieces of other captures,
  * record headers lied in. Seeded: a failure names the seed and the mutant, which {@link #mutant} rebuilds.
  *
@@ -54,6 +54,14 @@ class ReplayMutationFuzzTest {
                     .sorted().toList()) {
                 all.add(Files.readAllBytes(p));
             }
+        }
+        // gzip streams too (issue 12): the bundled pcap and pcapng, compressed here
+        for (String name : List.of("straight-traceroute-udp.pcap", "straight-traceroute-udp.pcapng")) {
+            java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+            try (java.io.OutputStream o = new java.util.zip.GZIPOutputStream(packed)) {
+                o.write(Files.readAllBytes(Path.of("captures", name)));
+            }
+            all.add(packed.toByteArray());
         }
         return all;
     }
