@@ -105,8 +105,8 @@ public record LinkFacts(String interfaceName, String linkType, byte[] sourceMac,
 
     @Override
     public int hashCode() {
-        return Objects.hash(interfaceName, linkType, java.util.Arrays.hashCode(sourceMac), java.util.Arrays.hashCode(gatewayMac),
-                sourceAddress, destinationAddress);
+        return Objects.hash(interfaceName, linkType, java.util.Arrays.hashCode(sourceMac),
+                java.util.Arrays.hashCode(gatewayMac), sourceAddress, destinationAddress);
     }
 
     @Override

@@ -104,7 +104,8 @@ class ProbeEncoderTest {
         int n = ProbeEncoder.encode(p, buf, 3);
         assertEquals(60, n);
         byte[] real = RealFrames.bytes(RealFrames.UDP_PROBE);
-        assertArrayEquals(java.util.Arrays.copyOfRange(real, 14, real.length), java.util.Arrays.copyOfRange(buf, 3, 63));
+        assertArrayEquals(java.util.Arrays.copyOfRange(real, 14, real.length),
+                java.util.Arrays.copyOfRange(buf, 3, 63));
         assertEquals(74, ProbeEncoder.frameLength(probe(ProbeEncoder.NATURAL_CHECKSUM, 1, 0x54d3, false, 60, null)));
     }
 }
