@@ -24,7 +24,8 @@ import org.tracecap.packet.LinkLayer;
  *       for PPP ({@code ppp0}: ARPHRD_PPP, pcap-linux.c {@code map_arphrd_to_dlt}), GRE and device types it does
  *       not know. Its cooked packet socket has no link header to write, and {@code pcap_inject} refuses to send
  *       there ("Sending packets isn't supported in cooked mode"); a cooked device offers no other link type
- *       ({@code pcap_set_datalink} lists LINUX_SLL and LINUX_SLL2 only). Nothing sends there:
+ *       ({@code pcap_set_datalink(RAW)}: "RAW is not one of the DLTs supported by this device"; both seen with
+ *       libpcap 1.10.3 on a TUN device of type ARPHRD_PPP, as TunLinkLiveTest makes). Nothing sends there:
  *       {@link #cannotSendMessage} says so and which interface would work.</li>
  * </ol>
  */
