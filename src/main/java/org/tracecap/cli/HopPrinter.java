@@ -22,8 +22,12 @@ final class HopPrinter implements FlowPrinter {
     private final ReverseDns names;
     private final ExecutorService thread;
 
-    HopPrinter(PrintStream out, ReverseDns names, boolean flowLines) {
+    /** {@code -e}: each reply's extension text after its responder. */
+    private final boolean extensions;
+
+    HopPrinter(PrintStream out, ReverseDns names, boolean flowLines, boolean extensions) {
         this.flowLines = flowLines;
+        this.extensions = extensions;
         this.out = out;
         this.names = names;
         this.thread = names.resolves() ? Executors.newSingleThreadExecutor(r -> {
@@ -72,7 +76,7 @@ final class HopPrinter implements FlowPrinter {
 
     private void print(Hop hop) {
         try {
-            TextReport.writeHop(hop, out, names);
+            TextReport.writeHop(hop, out, names, extensions);
         } catch (IOException e) {
             // a PrintStream keeps its errors
         }

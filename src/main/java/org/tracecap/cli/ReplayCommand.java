@@ -37,8 +37,8 @@ import org.tracecap.report.ReverseDns;
 import org.tracecap.report.TraceWriter;
 
 /**
- * {@code tracecap replay [-n] [--json] [-o FILE] [--jsonl] CAPTURE}: reads a capture (a file, gzipped or not,
- * or {@code -}: standard input), reconstructs its traces and writes each as soon as it is complete.
+ * {@code tracecap replay [-n] [-e] [--json] [-o FILE] [--jsonl] CAPTURE}: reads a capture (a file, gzipped or
+ * not, or {@code -}: standard input), reconstructs its traces and writes each as soon as it is complete.
  *
  * <ol>
  *   <li>stdout: the traceroute tables, or with {@code --json} the hop JSON document ({@code --jsonl}: one
@@ -63,7 +63,7 @@ import org.tracecap.report.TraceWriter;
  */
 final class ReplayCommand {
     static final String HELP = """
-            usage: tracecap replay [-n] [--json] [-o FILE] [--jsonl] [--multipath] [--dot FILE] CAPTURE
+            usage: tracecap replay [-n] [-e] [--json] [-o FILE] [--jsonl] [--multipath] [--dot FILE] CAPTURE
 
             Reconstructs every traceroute in CAPTURE (a .pcap or .pcapng file made by any tool:
             traceroute, mtr, scamper, dublin-traceroute...; also gzipped, .pcap.gz or .pcapng.gz)
@@ -73,6 +73,9 @@ final class ReplayCommand {
 
             options:
               -n, --numeric       print addresses only, no reverse DNS lookups
+              -e, --extensions    show the ICMP extensions of each reply after its responder, as
+                                  traceroute -e: MPLS label stacks (RFC 4950) and interface
+                                  information (RFC 5837); hop JSON always has them
                   --json          print hop JSON (docs/hop-json.md) instead of the tables
               -o, --output FILE   also write hop JSON to FILE (replaced only once it is complete)
                   --jsonl         write JSON Lines instead of one document: one trace per line,
@@ -101,6 +104,7 @@ final class ReplayCommand {
     private static Options options() {
         Options o = new Options();
         o.addOption(Option.builder("n").longOpt("numeric").build());
+        o.addOption(Option.builder("e").longOpt("extensions").build());
         o.addOption(Option.builder().longOpt("json").build());
         o.addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE").build());
         o.addOption(Option.builder().longOpt("jsonl").build());
@@ -150,7 +154,12 @@ final class ReplayCommand {
         } catch (InvalidPathException e) {
             return Main.usageError(err, "replay: not a usable path: " + e.getInput(), TRY);
         }
-        return replay(capture, outputPath, json, jsonl, line.hasOption("numeric"),
+        boolean extensions = line.hasOption("extensions");
+        if (extensions && multipath) {
+            return Main.usageError(err, "replay: -e shows extensions in the tables: not with --multipath's graphs",
+                    TRY);
+        }
+        return replay(capture, outputPath, json, jsonl, line.hasOption("numeric"), extensions,
                 multipath ? new Graphs(dot) : null, out, err);
     }
 
@@ -159,11 +168,11 @@ final class ReplayCommand {
     }
 
     private static int replay(Path capture, Path outputPath, boolean json, boolean jsonl, boolean numeric,
-            Graphs graphs, PrintStream out, PrintStream err) {
+            boolean extensions, Graphs graphs, PrintStream out, PrintStream err) {
         ReplayInterruption interruption = new ReplayInterruption();
         interruption.install();
         try {
-            return replay(capture, outputPath, json, jsonl, numeric, graphs, interruption, out, err);
+            return replay(capture, outputPath, json, jsonl, numeric, extensions, graphs, interruption, out, err);
         } finally {
             out.flush();
             err.flush();
@@ -173,11 +182,12 @@ final class ReplayCommand {
 
     static int replay(Path capture, Path outputPath, boolean json, boolean jsonl, boolean numeric,
             ReplayInterruption interruption, PrintStream out, PrintStream err) {
-        return replay(capture, outputPath, json, jsonl, numeric, null, interruption, out, err);
+        return replay(capture, outputPath, json, jsonl, numeric, false, null, interruption, out, err);
     }
 
-    static int replay(Path capture, Path outputPath, boolean json, boolean jsonl, boolean numeric, Graphs graphs,
-            ReplayInterruption interruption, PrintStream out, PrintStream err) {
+    /** {@code extensions}: {@code -e}, the ICMP extension text in the tables. */
+    static int replay(Path capture, Path outputPath, boolean json, boolean jsonl, boolean numeric,
+            boolean extensions, Graphs graphs, ReplayInterruption interruption, PrintStream out, PrintStream err) {
         AtomicOutputFile outputFile = null;
         AtomicOutputFile dotFile = null;
         List<TraceWriter> writers = new ArrayList<>();
@@ -214,7 +224,7 @@ final class ReplayCommand {
             if (json || graphs == null) {
                 writers.add(new BackgroundTraceWriter(new LazyWriter(() -> json
                         ? jsonWriter(out, jsonl, stdoutFlush)
-                        : new TextTraceWriter(out, numeric, stdoutFlush)), "tracecap-stdout", batch));
+                        : new TextTraceWriter(out, numeric, extensions, stdoutFlush)), "tracecap-stdout", batch));
             }
             if (outputFile != null) {
                 AtomicOutputFile file = outputFile;

@@ -18,6 +18,7 @@ import org.tracecap.report.TraceWriter;
 final class TextTraceWriter implements TraceWriter {
     private final PrintStream out;
     private final ReverseDns names;
+    private final boolean extensions;
     private final StringBuilder text = new StringBuilder(1024);
     private final TextReport.NumericTable table = new TextReport.NumericTable();
     private final FlushPacer flushes;
@@ -25,15 +26,17 @@ final class TextTraceWriter implements TraceWriter {
 
     /** Flushes after every trace. */
     TextTraceWriter(PrintStream out, boolean numeric) {
-        this(out, numeric, 0);
+        this(out, numeric, false, 0);
     }
 
     /**
      * Flushes after a trace when {@code flushIntervalNanos} or more have passed since the last flush (0:
      * after every trace), and always at the end: a replay prints tens of thousands of traces a second.
+     * {@code extensions} ({@code -e}): each reply's extension text after its responder.
      */
-    TextTraceWriter(PrintStream out, boolean numeric, long flushIntervalNanos) {
+    TextTraceWriter(PrintStream out, boolean numeric, boolean extensions, long flushIntervalNanos) {
         this.out = out;
+        this.extensions = extensions;
         this.names = numeric ? ReverseDns.numeric() : ReverseDns.system();
         this.flushes = new FlushPacer(flushIntervalNanos);
     }
@@ -43,11 +46,12 @@ final class TextTraceWriter implements TraceWriter {
         // The table is built in memory and printed in one call: PrintStream encodes each call on its own,
         // and a table is dozens of small appends. Without names it is built as ASCII bytes, which every
         // charset PrintStream may use (UTF-8 on stdout, see Main) encodes as themselves.
-        if (!names.resolves() && table.write(trace)) {
+        // The byte table has no extension text: -e takes the general path.
+        if (!names.resolves() && !extensions && table.write(trace)) {
             out.write(table.bytes(), 0, table.length());
         } else {
             text.setLength(0);
-            TextReport.writeTrace(trace, text, names);
+            TextReport.writeTrace(trace, text, names, extensions);
             out.append(text);
         }
         if (flushes.due()) {

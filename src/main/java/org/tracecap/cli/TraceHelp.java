@@ -28,6 +28,9 @@ final class TraceHelp {
               -t, --tos TOS          IP type of service byte, 0..255 (default 0)
               -F, --dont-fragment    set the IP Don't Fragment flag
               -n, --numeric          print addresses only, no reverse DNS lookups
+              -e, --extensions       show the ICMP extensions of each reply after its responder,
+                                     as traceroute -e: MPLS label stacks (RFC 4950) and interface
+                                     information (RFC 5837); hop JSON always has them
                   --method METHOD    classic (a destination port per probe), paris (one flow,
                                      probes told apart by UDP checksum and IP ID) or dublin
                                      (one flow per destination port, IP ID) (default classic)

@@ -48,6 +48,7 @@ final class TraceOptionsParser {
         o.addOption(Option.builder("t").longOpt("tos").hasArg().argName("TOS").build());
         o.addOption(Option.builder("F").longOpt("dont-fragment").build());
         o.addOption(Option.builder("n").longOpt("numeric").build());
+        o.addOption(Option.builder("e").longOpt("extensions").build());
         o.addOption(Option.builder().longOpt("method").hasArg().argName("METHOD").build());
         o.addOption(Option.builder().longOpt("flows").hasArg().argName("N").build());
         o.addOption(Option.builder().longOpt("multipath").build());
@@ -154,7 +155,8 @@ final class TraceOptionsParser {
             throw new UsageException("-i: empty interface name");
         }
         return new TraceRequest(host, options, iface, gatewayMac, line.hasOption("numeric"), json, jsonl,
-                path(output, "-o"), path(line.getOptionValue("save-pcap"), "--save-pcap"), multipath);
+                path(output, "-o"), path(line.getOptionValue("save-pcap"), "--save-pcap"), multipath,
+                line.hasOption("extensions"));
     }
 
     /** {@code --multipath} and the options that go with it, or null without it. */
@@ -172,6 +174,9 @@ final class TraceOptionsParser {
                 throw new UsageException(other[1] + " does not go with --multipath, which picks its own flows"
                         + " and probes");
             }
+        }
+        if (line.hasOption("extensions")) {
+            throw new UsageException("-e shows extensions in the table: not with --multipath's graph");
         }
         if (line.hasOption("jsonl")) {
             throw new UsageException("--jsonl writes traces only: --multipath's graph needs --json or -o FILE");

@@ -13,9 +13,11 @@ import org.tracecap.trace.TraceOptions;
  * @param options       the tracer's options ({@code -s} is in them)
  * @param interfaceName {@code -i}, or null
  * @param gatewayMac    {@code --gateway-mac}, or null
+ * @param extensions    {@code -e}: each reply's ICMP extension text in the table
  */
 record TraceRequest(String host, TraceOptions options, String interfaceName, MacAddress gatewayMac, boolean numeric,
-                    boolean json, boolean jsonl, Path output, Path savePcap, Multipath multipath) {
+                    boolean json, boolean jsonl, Path output, Path savePcap, Multipath multipath,
+                    boolean extensions) {
 
     /** The names the output looks up: the system resolver's for the table without {@code -n}, else none. */
     ReverseDns names() {

@@ -39,7 +39,7 @@ final class TraceRun {
             names.close();
             return Main.FAILED;
         }
-        HopPrinter printer = text ? new HopPrinter(out, names, options.flows() > 1) : null;
+        HopPrinter printer = text ? new HopPrinter(out, names, options.flows() > 1, request.extensions()) : null;
         List<Trace> traces;
         String portFailure = null;
         try {

@@ -21,7 +21,7 @@ import java.util.List;
  * |                   // (Object payload) //                      |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * MPLS Label Stack object (RFC 4950 section 7): class 1, c-type 1, payload = label stack entries, see
- * {@link MplsEntry}.
+ * {@link MplsEntry}. Interface Information object (RFC 5837): class 2, see {@link InterfaceInformation}.
  * </pre>
  *
  * <p>Version is 2; the checksum covers the whole structure (header and objects) up to the end of the ICMP
@@ -50,6 +50,8 @@ public final class IcmpExtensions {
     public static final String BAD_OBJECT_LENGTH = "ICMP extension object length";
     public static final String SHORT_DATAGRAM_FIELD = "ICMP extension datagram field < 128";
     public static final String LENGTH_PAST_END = "ICMP extension length past end";
+    /** An RFC 5837 object whose sub-object lengths do not add up: kept as raw hex, not decoded. */
+    public static final String BAD_INTERFACE_INFORMATION = "ICMP extension interface information";
 
     private IcmpExtensions() {
     }
@@ -86,7 +88,9 @@ public final class IcmpExtensions {
      *       extension header after it, section 7). Then the quote is L bytes and the structure at L is read
      *       when the message was captured whole (it ends the message): a version other than 2, a bad checksum
      *       (over the whole structure) or object lengths that do not tile it exactly drop the extensions with
-     *       a warning ({@link #BAD_VERSION}, {@link #BAD_CHECKSUM}, {@link #BAD_OBJECT_LENGTH}).</li>
+     *       a warning ({@link #BAD_VERSION}, {@link #BAD_CHECKSUM}, {@link #BAD_OBJECT_LENGTH}). An RFC 5837
+     *       object whose own sub-objects do not fit its length is kept undecoded (its hex only) with a
+     *       warning ({@link #BAD_INTERFACE_INFORMATION}); the other objects stay.</li>
      *   <li>Any other non-zero L is garbage: it is ignored, as if it were 0, with a warning
      *       ({@link #SHORT_DATAGRAM_FIELD} when L &lt; 128, else {@link #LENGTH_PAST_END}); the reply is
      *       kept.</li>
@@ -126,7 +130,8 @@ public final class IcmpExtensions {
         if ((icmp.isTimeExceeded() || icmp.isDestUnreachable()) && complete
                 && body >= MIN_DATAGRAM_FIELD + HEADER + OBJECT_HEADER) {
             Parsed guess = structure(b, start + MIN_DATAGRAM_FIELD, end, MIN_DATAGRAM_FIELD);
-            if (guess.warning() == null) {
+            // well-formed: objects came out (there is room for one), whatever an RFC 5837 object's insides say
+            if (!guess.extensions().isEmpty()) {
                 return warning == null ? guess : new Parsed(MIN_DATAGRAM_FIELD, guess.extensions(), warning);
             }
             if (padded && warning == null) {
@@ -178,7 +183,15 @@ public final class IcmpExtensions {
             return new Parsed(field, List.of(), BAD_CHECKSUM);
         }
         List<IcmpExtension> objects = objects(b, start, end);
-        return objects == null ? new Parsed(field, List.of(), BAD_OBJECT_LENGTH) : new Parsed(field, objects, null);
+        if (objects == null) {
+            return new Parsed(field, List.of(), BAD_OBJECT_LENGTH);
+        }
+        for (IcmpExtension o : objects) {
+            if (o.classNum() == InterfaceInformation.CLASS_NUM && o.interfaceInformation() == null) {
+                return new Parsed(field, objects, BAD_INTERFACE_INFORMATION);
+            }
+        }
+        return new Parsed(field, objects, null);
     }
 
     /** The objects after the header at {@code start}, or null unless their lengths tile {@code [start + 4, end)}. */
@@ -199,7 +212,9 @@ public final class IcmpExtensions {
             int payloadLength = length - OBJECT_HEADER;
             List<MplsEntry> mpls = classNum == IcmpExtension.CLASS_MPLS && cType == IcmpExtension.CTYPE_MPLS_INCOMING
                     ? mplsEntries(b, payload, payloadLength) : List.of();
-            out.add(new IcmpExtension(classNum, cType, Bytes.hex(b, payload, payloadLength), mpls));
+            InterfaceInformation info = classNum == InterfaceInformation.CLASS_NUM
+                    ? InterfaceInformation.decode(b, payload, payloadLength, cType) : null;
+            out.add(new IcmpExtension(classNum, cType, Bytes.hex(b, payload, payloadLength), mpls, info));
             at += length;
         }
         return out;

@@ -1,8 +1,10 @@
 package org.tracecap.replay;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.SortedMap;
@@ -76,7 +78,8 @@ import org.tracecap.packet.IpProtocol;
  *       run's counting identities (or that jumps so in a run whose identities do not count up) is set aside
  *       ({@link #OUTSIDE_PATTERN}): traceroute's reverse-DNS queries to a resolver that is also its destination
  *       (UDP to port 53 at TTL 64). It is still filed for attribution, so that a reply to it (Port Unreachable
- *       from a destination with no DNS server) is attributed to it and not to a probe.</li>
+ *       from a destination with no DNS server) is attributed to it and not to a probe; such a reply is set
+ *       aside too ({@link #REPLY_TO_SET_ASIDE}), not counted as a reply.</li>
  *   <li>Only what goes back to a prober is a reply: an ICMP error quoting UDP or TCP, or a TCP SYN-ACK or RST,
  *       sent by a host that is probing the reply's destination (a run of that flow is a trace) is that
  *       prober's own kernel answering something it received (a late DNS answer, the SYN-ACK that traceroute -T
@@ -105,6 +108,10 @@ public final class Reconstructor implements FrameSink {
     public static final String OUTSIDE_PATTERN = "outside its run's TTLs and identities (not a probe)";
     /** {@link ReplaySummary#setAside()} reason of rule 11. */
     public static final String SENT_BY_PROBER = "sent by the prober (not a reply)";
+    /** {@link ReplaySummary#setAside()} reason of rule 10: the answer to a datagram that rule set aside. */
+    public static final String REPLY_TO_SET_ASIDE = "reply to a datagram set aside (not a probe)";
+    /** How many set-aside datagrams are remembered for {@link #REPLY_TO_SET_ASIDE}. */
+    private static final int SET_ASIDE_REMEMBERED = 1024;
 
     private final Consumer<Trace> onTrace;
     private final FrameClassifier classifier;
@@ -119,6 +126,13 @@ public final class Reconstructor implements FrameSink {
     private final CopyFilter copies = new CopyFilter();
     private long outsidePattern;
     private long sentByProber;
+    private long repliesToSetAside;
+    /**
+     * The datagrams rule 10 set aside lately, by identity (the probe table hands back the very record filed):
+     * a reply attributed to one of them is set aside too. Only set-aside datagrams are kept, at most
+     * {@link #SET_ASIDE_REMEMBERED} (then forgotten all at once: a reply to one forgotten counts as a reply).
+     */
+    private final Map<SentProbe, Boolean> setAsideProbes = new IdentityHashMap<>();
     private long packetsRead;
     private long traces;
     private long probesFound;
@@ -233,6 +247,9 @@ public final class Reconstructor implements FrameSink {
         if (sentByProber > 0) {
             setAside.put(SENT_BY_PROBER, sentByProber);
         }
+        if (repliesToSetAside > 0) {
+            setAside.put(REPLY_TO_SET_ASIDE, repliesToSetAside);
+        }
         return new ReplaySummary(packetsRead, traces, probesFound, probesPastStop, repliesAttributed,
                 repliesUnattributed, malformed, classifier.warnings(), copies.copies(), setAside);
     }
@@ -250,6 +267,10 @@ public final class Reconstructor implements FrameSink {
                 // is taken for what it is (a reply to other traffic) rather than for a reply to a probe
                 outsidePattern++;
                 table.add(p);
+                if (setAsideProbes.size() >= SET_ASIDE_REMEMBERED) {
+                    setAsideProbes.clear();
+                }
+                setAsideProbes.put(p, Boolean.TRUE);
                 return;
             }
             if (run.size() >= MAX_RUN_PROBES || run.startsNewRun(p, RESTART_GAP_NANOS)) {
@@ -271,6 +292,10 @@ public final class Reconstructor implements FrameSink {
     private void reply(SentProbe p, Classified reply, long time) {
         if (p == null) {
             repliesUnattributed++;
+            return;
+        }
+        if (!setAsideProbes.isEmpty() && setAsideProbes.containsKey(p)) {
+            repliesToSetAside++;
             return;
         }
         repliesAttributed++;

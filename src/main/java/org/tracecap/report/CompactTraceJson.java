@@ -13,6 +13,7 @@ import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpExtension;
+import org.tracecap.packet.InterfaceInformation;
 import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.MplsEntry;
@@ -79,6 +80,11 @@ final class CompactTraceJson {
     private static final byte[] S_TRUE = ascii(",\"s\":true");
     private static final byte[] S_FALSE = ascii(",\"s\":false");
     private static final byte[] TTL = ascii(",\"ttl\":");
+    private static final byte[] INTERFACE_ROLE = ascii(",\"interface\":{\"role\":");
+    private static final byte[] IF_INDEX = ascii(",\"if_index\":");
+    private static final byte[] INTERFACE_ADDRESS = ascii(",\"address\":");
+    private static final byte[] INTERFACE_NAME = ascii(",\"name\":");
+    private static final byte[] INTERFACE_MTU = ascii(",\"mtu\":");
 
     /**
      * {@code ,"type_name":"NAME"}} of each ICMP type, made on first use: the same bytes as the name field,
@@ -320,9 +326,35 @@ final class CompactTraceJson {
                 }
                 append((byte) ']');
             }
+            if (x.interfaceInformation() != null) {
+                interfaceInformation(x.interfaceInformation());
+            }
             append((byte) '}');
         }
         append((byte) ']');
+    }
+
+    /** As {@code JsonReport.writeInterface}: rare (RFC 5837 routers), so written through strings. */
+    private void interfaceInformation(InterfaceInformation info) {
+        raw(INTERFACE_ROLE);
+        string(info.roleName());
+        if (info.ifIndex() != null) {
+            raw(IF_INDEX);
+            raw(ascii(Long.toString(info.ifIndex())));
+        }
+        if (info.address() != null) {
+            raw(INTERFACE_ADDRESS);
+            string(info.address().toString());
+        }
+        if (info.name() != null) {
+            raw(INTERFACE_NAME);
+            string(info.name());
+        }
+        if (info.mtu() != null) {
+            raw(INTERFACE_MTU);
+            raw(ascii(Long.toString(info.mtu())));
+        }
+        append((byte) '}');
     }
 
     /** A field when {@code present}, where the caller made room (a name and {@link #TOKEN}). */

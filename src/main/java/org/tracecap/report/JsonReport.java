@@ -21,6 +21,7 @@ import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpExtension;
+import org.tracecap.packet.InterfaceInformation;
 import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.MplsEntry;
@@ -63,6 +64,7 @@ public final class JsonReport {
     private static final SerializedString F_HEX = new SerializedString("hex");
     private static final SerializedString F_HOPS = new SerializedString("hops");
     private static final SerializedString F_ICMP = new SerializedString("icmp");
+    private static final SerializedString F_INTERFACE = new SerializedString("interface");
     private static final SerializedString F_ICMP_ID = new SerializedString("icmp_id");
     private static final SerializedString F_ICMP_SEQUENCE = new SerializedString("icmp_sequence");
     private static final SerializedString F_IP_ID = new SerializedString("ip_id");
@@ -302,9 +304,32 @@ public final class JsonReport {
                 }
                 g.writeEndArray();
             }
+            if (x.interfaceInformation() != null) {
+                writeInterface(g, x.interfaceInformation());
+            }
             g.writeEndObject();
         }
         g.writeEndArray();
+    }
+
+    /** RFC 5837's object: {@code "interface":{"role":..., "if_index", "address", "name", "mtu" when sent}}. */
+    private static void writeInterface(JsonGenerator g, InterfaceInformation info) throws IOException {
+        g.writeFieldName(F_INTERFACE);
+        g.writeStartObject();
+        g.writeStringField("role", info.roleName());
+        if (info.ifIndex() != null) {
+            g.writeNumberField("if_index", info.ifIndex());
+        }
+        if (info.address() != null) {
+            g.writeStringField("address", info.address().toString());
+        }
+        if (info.name() != null) {
+            g.writeStringField("name", info.name());
+        }
+        if (info.mtu() != null) {
+            g.writeNumberField("mtu", info.mtu());
+        }
+        g.writeEndObject();
     }
 
     static void writeSummary(JsonGenerator g, ReportSummary s) throws IOException {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.tracecap.model.Hop;
 import org.tracecap.model.Method;
@@ -24,7 +25,9 @@ import org.tracecap.packet.Ipv4Address;
  *       in sending order: {@code " *"} when unanswered; otherwise the responder ({@code " ADDR"}, or
  *       {@code " NAME (ADDR)"} with names) when it is the hop's first answer or differs from the previous
  *       answer of that hop, then {@code "  %.3f ms"}, then {@code " !X"} when the reply carries an
- *       annotation;</li>
+ *       annotation; with {@code -e} ({@code extensions}), {@code " <TEXT>"} after the responder when the reply
+ *       has ICMP extension objects ({@link ExtensionText}), and the responder is printed again when that text
+ *       differs from the previous answer's, as traceroute {@code -e} does;</li>
  *   <li>after the table, one line only when the table alone would mislead: the capture ended before the
  *       trace did, or the user interrupted it. Reached, unreachable (its annotation is already on the last
  *       line) and max TTL need no words, as with traceroute.</li>
@@ -55,12 +58,18 @@ public final class TextReport {
 
     /** One trace: header, one line per hop, and the stop line when there is one. */
     public static void writeTrace(Trace trace, Appendable out, ReverseDns names) throws IOException {
+        writeTrace(trace, out, names, false);
+    }
+
+    /** {@link #writeTrace(Trace, Appendable, ReverseDns)}, with the extension text when {@code extensions}. */
+    public static void writeTrace(Trace trace, Appendable out, ReverseDns names, boolean extensions)
+            throws IOException {
         if (names.resolves()) {
             names.prefetch(addresses(List.of(trace)));
         }
         writeHeader(trace, out, names);
         for (Hop hop : trace.hops()) {
-            writeHop(hop, out, names);
+            writeHop(hop, out, names, extensions);
         }
         writeStop(trace.stop(), out);
     }
@@ -94,6 +103,11 @@ public final class TextReport {
 
     /** One hop's line, ending in a newline. A TTL of which no probe was captured says so. */
     public static void writeHop(Hop hop, Appendable out, ReverseDns names) throws IOException {
+        writeHop(hop, out, names, false);
+    }
+
+    /** {@link #writeHop(Hop, Appendable, ReverseDns)}, with the extension text when {@code extensions}. */
+    public static void writeHop(Hop hop, Appendable out, ReverseDns names, boolean extensions) throws IOException {
         StringBuilder line = new StringBuilder(80);
         if (hop.ttl() < 10) {
             line.append(' ');
@@ -103,17 +117,22 @@ public final class TextReport {
             line.append(" (no probe captured)");
         }
         Integer previous = null;
+        String previousText = null;
         for (ProbeResult p : hop.probes()) {
             if (!p.answered()) {
                 line.append(" *");
                 continue;
             }
-            // traceroute prints the address again when it or the extension text changes; tracecap shows
-            // no extensions in text, so only the address counts.
-            if (previous == null || !previous.equals(p.responder())) {
+            // traceroute prints the address again when it or the extension text changes (print_probe)
+            String text = extensions ? ExtensionText.of(p.extensions()) : null;
+            if (previous == null || !previous.equals(p.responder()) || !Objects.equals(previousText, text)) {
                 line.append(' ').append(responder(p.responder(), names));
+                if (text != null) {
+                    line.append(" <").append(text).append('>');
+                }
             }
             previous = p.responder();
+            previousText = text;
             if (p.rttNanos() != null) {
                 millis3(line.append("  "), p.rttNanos()).append(" ms");
             }

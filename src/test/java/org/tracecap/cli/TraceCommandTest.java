@@ -54,9 +54,18 @@ class TraceCommandTest {
         assertEquals(TraceOptions.defaults(), r.options());
         assertNull(r.interfaceName());
         assertNull(r.gatewayMac());
-        assertFalse(r.numeric() || r.json() || r.jsonl());
+        assertFalse(r.numeric() || r.json() || r.jsonl() || r.extensions());
         assertNull(r.output());
         assertNull(r.savePcap());
+    }
+
+    @Test
+    void extensionsOption() throws Exception {
+        assertTrue(TraceOptionsParser.parse("-e", "198.18.5.2").extensions());
+        assertTrue(TraceOptionsParser.parse("--extensions", "-n", "198.18.5.2").extensions());
+        TraceOptionsParser.UsageException e = assertThrows(TraceOptionsParser.UsageException.class,
+                () -> TraceOptionsParser.parse("-e", "--multipath", "198.18.5.2"));
+        assertEquals("-e shows extensions in the table: not with --multipath's graph", e.getMessage());
     }
 
     @Test

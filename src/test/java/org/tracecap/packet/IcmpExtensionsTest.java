@@ -53,7 +53,7 @@ class IcmpExtensionsTest {
 
     @Test
     void decodesMplsAndOtherObjects() {
-        IcmpExtension other = new IcmpExtension(2, 1, "0000000adeadbeef", List.of());
+        IcmpExtension other = new IcmpExtension(250, 1, "0000000adeadbeef", List.of()); // a class no RFC has
         byte[] ip = synthetic(timeExceeded().extensions(List.of(IcmpExtensions.mplsObject(STACK), other)));
         IcmpExtensions.Parsed p = IcmpExtensions.parse(ip, 20, ip.length - 20);
         assertNull(p.warning());

@@ -167,8 +167,9 @@ class CopiesAndStrayTrafficTest {
         assertEquals(plain.traces(), r.traces());
         assertEquals(0, r.summary().probesPastStop());
         assertEquals(15, r.summary().probesFound());
-        assertEquals(Map.of(Reconstructor.OUTSIDE_PATTERN, 5L), r.summary().setAside());
-        assertEquals(15 + 5, r.summary().repliesAttributed(), "the Port Unreachables answer the queries");
+        assertEquals(Map.of(Reconstructor.OUTSIDE_PATTERN, 5L, Reconstructor.REPLY_TO_SET_ASIDE, 5L),
+                r.summary().setAside(), "the Port Unreachables answer the queries: set aside with them");
+        assertEquals(15, r.summary().repliesAttributed());
         assertEquals(0, r.summary().repliesUnattributed());
     }
 

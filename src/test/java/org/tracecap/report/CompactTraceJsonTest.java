@@ -72,6 +72,21 @@ class CompactTraceJsonTest {
                 t.endTimeNanos(), new StopReason("weird\r", -3), t.hops(), live));
     }
 
+    /** SYNTHETIC RFC 4950 and RFC 5837 objects (IPv4 and IPv6 addresses, any name, 32-bit numbers, raw). */
+    @Test
+    void extensionObjectsOfEveryKind() {
+        Trace t = Samples.straight();
+        List<org.tracecap.packet.IcmpExtension> objects = List.of(ExtensionTextTest.LABEL, ExtensionTextTest.INCOMING,
+                new org.tracecap.packet.InterfaceInformation(3, 0xffff_ffffL,
+                        org.tracecap.packet.IpAddress.parse("2001:db8::1"), "wlan-\u00fc-\"\n\u0001-\ud83d\ude00",
+                        0xffff_ffffL).toExtension(),
+                new org.tracecap.packet.InterfaceInformation(1, null, null, null, null).toExtension(),
+                new org.tracecap.packet.IcmpExtension(2, 8, "01", null));
+        ProbeResult p = ExtensionTextTest.with(t.hops().get(0).probes().get(0), objects);
+        same(new Trace(t.source(), t.destination(), t.method(), t.startTimeNanos(), t.endTimeNanos(), t.stop(),
+                List.of(new Hop(1, List.of(p, p))), Map.of()));
+    }
+
     /** Times one after the other (the cached second of the one before must not leak): as Instant.toString. */
     @Test
     void timesInAnyOrderAreInstantToString() {

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.tracecap.capture.CapturedFrames;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpErrorEncoder;
-import org.tracecap.packet.IcmpExtension;
 import org.tracecap.packet.IcmpExtensions;
+import org.tracecap.packet.InterfaceInformation;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.MplsEntry;
 import org.tracecap.replay.Reconstructor;
@@ -69,7 +70,8 @@ class HopJsonReferenceTest {
     /**
      * straight-traceroute-udp.pcap with its frame 4 (r1's Time Exceeded for the TTL 1 probe of frame 3)
      * replaced by a SYNTHETIC one carrying an RFC 4884 extension structure: an RFC 4950 MPLS label stack
-     * object with two entries and a class-2 object, built with the project's encoder.
+     * object with two entries and an RFC 5837 Interface Information object (the incoming interface: ifIndex,
+     * address, name, MTU), built with the project's encoder.
      */
     static Trace replayWithSyntheticMpls() {
         List<CapturedFrames.Frame> frames = CapturedFrames.read("straight-traceroute-udp.pcap");
@@ -87,7 +89,8 @@ class HopJsonReferenceTest {
                         .extensions(List.of(
                                 IcmpExtensions.mplsObject(List.of(new MplsEntry(16000, 0, false, 1),
                                         new MplsEntry(16001, 0, true, 1))),
-                                new IcmpExtension(2, 1, "00000002", List.of())))
+                                new InterfaceInformation(InterfaceInformation.ROLE_INCOMING, 2L,
+                                        IpAddress.parse("198.18.1.2"), "eth0", 1500L).toExtension()))
                         .toBytes();
             }
             replay.frame(f.timeNanos(), f.linkType(), bytes, bytes.length, bytes.length);
