@@ -82,7 +82,7 @@ public enum LinkFraming {
         if (self != null && self.lower() != null && !self.lower().equals("NONE")) {
             return s.append("; use the device it runs over: -i ").append(self.lower()).toString();
         }
-        if (toEndpoint != null && !toEndpoint.interfaceName().equals(interfaceName)) {
+        if (self != null && toEndpoint != null && !toEndpoint.interfaceName().equals(interfaceName)) {
             return s.append("; use the interface its endpoint ").append(self.peer()).append(" is reached by: -i ")
                     .append(toEndpoint.interfaceName()).toString();
         }
