@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.LinkLayer;
 
@@ -56,7 +57,7 @@ public enum LinkFraming {
         Device self = devices(links).stream().filter(d -> d.name().equals(interfaceName)).findFirst().orElse(null);
         if (self != null && self.peer() != null && (self.lower() == null || self.lower().equals("NONE"))) {
             try {
-                toEndpoint = RouteLookup.lookup(Ipv4Address.parse(self.peer()), null, null);
+                toEndpoint = RouteLookup.lookup(IpAddress.ipv4(Ipv4Address.parse(self.peer())), null, null);
             } catch (LiveCaptureException | IllegalArgumentException e) {
                 toEndpoint = null; // an IPv6 endpoint, or none reachable: the list below then
             }

@@ -7,10 +7,12 @@ import org.tracecap.capture.Interfaces;
 import org.tracecap.capture.LiveCaptureException;
 import org.tracecap.capture.LivePort;
 import org.tracecap.capture.PcapFileWriter;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.report.ReverseDns;
 import org.tracecap.trace.FlowTracer;
 import org.tracecap.trace.LinkFacts;
 import org.tracecap.trace.MultipathTracer;
+import org.tracecap.trace.ProbeProtocol;
 import org.tracecap.trace.TraceOptions;
 import org.tracecap.trace.Tracer;
 
@@ -74,7 +76,7 @@ final class TraceCommand {
         PcapFileWriter pcap = null;
         try {
             Interfaces.prepare(); // in the background, while the host and the route are looked up
-            int destination = LinkSetup.resolve(request.host());
+            IpAddress destination = LinkSetup.resolve(request.host());
             LinkSetup.checkWritable(request.savePcap());
             LinkSetup.checkWritable(request.multipath() == null ? null : request.multipath().dot());
             if (request.output() != null) {
@@ -87,17 +89,18 @@ final class TraceCommand {
             interruption.check();
             LinkSetup.CheckedLink checked = LinkSetup.link(request, destination, interruption);
             interruption.check();
-            // Every probe goes to basePort + n (classic: n < the probe count; paris: n = 0; dublin: n < flows;
-            // multipath: n < its flows).
+            // Every UDP probe goes to basePort + n (classic: n < the probe count; paris: n = 0; dublin: n < flows;
+            // multipath: n < its flows); -U and -T probes to basePort (-I: the first sequence number).
             TraceOptions o = request.options();
             int ports = request.multipath() != null ? MultipathTracer.flowsFrom(o.basePort())
-                    : Math.max(o.probeCount(), o.flows());
-            String filter = LivePort.traceFilter(checked.source(), destination, o.basePort(),
-                    Math.min(0xffff, o.basePort() + ports - 1));
+                    : o.protocol() != ProbeProtocol.UDP ? 1 : Math.max(o.probeCount(), o.flows());
+            String filter = LivePort.traceFilter(checked.source(), destination, o.protocol().ipProtocol(),
+                    o.basePort(), Math.min(0xffff, o.basePort() + ports - 1));
             // LinkSetup.link() has checked the privilege and the interface. A gateway MAC still unknown is asked
             // for on the trace's own port (which then also captures the gateway's ARP replies), not on one of its
             // own.
-            port = checked.needsArp() ? LivePort.openChecked(checked.link().name(), filter, checked.route().nextHop())
+            port = checked.needsArp() ? LivePort.openChecked(checked.link().name(), filter,
+                    checked.route().nextHop().ipv4())
                     : LivePort.openChecked(checked.link().name(), filter);
             LinkFacts facts = LinkSetup.facts(checked, port);
             interruption.check();

@@ -4,12 +4,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.LinkLayer;
 
 /**
  * What a live trace needs to know about the link it sends on, found by the caller (route and neighbour
  * lookups, or ARP): the interface's name and MAC, the MAC of the next hop (the gateway, or the destination
- * itself when it is on-link), and the IPv4 source and destination of the probes. A link without Ethernet (a TUN
+ * itself when it is on-link), and the source and destination addresses of the probes. A link without Ethernet (a TUN
  * device, PPP, a cellular modem: libpcap's RAW or IPV4 link type) has no MACs: its probes are raw IP datagrams.
  *
  * @param interfaceName      e.g. "eth0" (reported, not used to send: the port already is that interface)
@@ -17,15 +18,17 @@ import org.tracecap.packet.LinkLayer;
  * @param sourceMac          6 bytes: the interface's MAC, the probes' Ethernet source; null on a link without
  *                           Ethernet (then {@code gatewayMac} is null too)
  * @param gatewayMac         6 bytes: the next hop's MAC, the probes' Ethernet destination; null without Ethernet
- * @param sourceAddress      the probes' IPv4 source
+ * @param sourceAddress      the probes' source address
  * @param destinationAddress the traced host
  */
 public record LinkFacts(String interfaceName, String linkType, byte[] sourceMac, byte[] gatewayMac,
-                        int sourceAddress, int destinationAddress) {
+                        IpAddress sourceAddress, IpAddress destinationAddress) {
 
     public LinkFacts {
         Objects.requireNonNull(interfaceName, "interfaceName");
         Objects.requireNonNull(linkType, "linkType");
+        Objects.requireNonNull(sourceAddress, "sourceAddress");
+        Objects.requireNonNull(destinationAddress, "destinationAddress");
         if ((sourceMac == null) != (gatewayMac == null)) {
             throw new IllegalArgumentException("an Ethernet link needs both MACs, a raw IP link neither");
         }
@@ -34,8 +37,8 @@ public record LinkFacts(String interfaceName, String linkType, byte[] sourceMac,
     }
 
     /** An Ethernet link (EN10MB): both MACs. */
-    public LinkFacts(String interfaceName, byte[] sourceMac, byte[] gatewayMac, int sourceAddress,
-                     int destinationAddress) {
+    public LinkFacts(String interfaceName, byte[] sourceMac, byte[] gatewayMac, IpAddress sourceAddress,
+                     IpAddress destinationAddress) {
         this(interfaceName, ETHERNET, mac("source MAC", sourceMac), mac("gateway MAC", gatewayMac), sourceAddress,
                 destinationAddress);
     }
@@ -44,13 +47,9 @@ public record LinkFacts(String interfaceName, String linkType, byte[] sourceMac,
     public static final String ETHERNET = "EN10MB";
 
     /** A link without Ethernet (libpcap's {@code linkType}: "RAW", "IPV4"): probes go as raw IP, no MACs. */
-    public static LinkFacts rawIp(String interfaceName, String linkType, int sourceAddress, int destinationAddress) {
+    public static LinkFacts rawIp(String interfaceName, String linkType, IpAddress sourceAddress,
+                                  IpAddress destinationAddress) {
         return new LinkFacts(interfaceName, linkType, null, null, sourceAddress, destinationAddress);
-    }
-
-    /** The bytes before the IPv4 header of each probe: 14 (Ethernet II), 0 on a raw IP link. */
-    public int linkHeaderLength() {
-        return sourceMac == null ? 0 : 14;
     }
 
     /**
@@ -100,7 +99,7 @@ public record LinkFacts(String interfaceName, String linkType, byte[] sourceMac,
     public boolean equals(Object o) {
         return o instanceof LinkFacts f && interfaceName.equals(f.interfaceName) && linkType.equals(f.linkType)
                 && java.util.Arrays.equals(sourceMac, f.sourceMac) && java.util.Arrays.equals(gatewayMac, f.gatewayMac)
-                && sourceAddress == f.sourceAddress && destinationAddress == f.destinationAddress;
+                && sourceAddress.equals(f.sourceAddress) && destinationAddress.equals(f.destinationAddress);
     }
 
     @Override
@@ -113,8 +112,7 @@ public record LinkFacts(String interfaceName, String linkType, byte[] sourceMac,
     public String toString() {
         return "LinkFacts[" + interfaceName + " " + (sourceMac == null ? linkType
                 : formatMac(sourceMac) + " -> " + formatMac(gatewayMac)) + ", "
-                + org.tracecap.packet.Ipv4Address.format(sourceAddress) + " -> "
-                + org.tracecap.packet.Ipv4Address.format(destinationAddress) + "]";
+                + sourceAddress + " -> " + destinationAddress + "]";
     }
 
     /** "02:00:5e:10:00:01": lower-case hex pairs joined by colons, as {@code ip link} prints them. */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.tracecap.packet.Ipv4Address;
+import org.tracecap.packet.IpAddress;
 
 /** The framing decided from libpcap's link type, and the line said where nothing can be sent. */
 class LinkFramingTest {
@@ -53,8 +53,8 @@ class LinkFramingTest {
 
     @Test
     void tunnelBoundToNoDeviceNamesTheInterfaceItsEndpointIsReachedBy() {
-        Route toEndpoint = new Route(Ipv4Address.parse("198.18.9.3"), "eth0", Ipv4Address.parse("198.18.1.2"),
-                Ipv4Address.parse("198.18.1.1"), false);
+        Route toEndpoint = new Route(IpAddress.parse("198.18.9.3"), "eth0", IpAddress.parse("198.18.1.2"),
+                IpAddress.parse("198.18.1.1"), false);
         assertEquals("cannot send on gre2: libpcap gives it as LINUX_SLL2 (Linux cooked capture), on which it cannot"
                 + " inject packets; use the interface its endpoint 198.18.9.3 is reached by: -i eth0",
                 LinkFraming.cannotSendMessage("gre2", 276, LINKS, toEndpoint));

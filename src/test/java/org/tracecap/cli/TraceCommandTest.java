@@ -16,7 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tracecap.capture.MacAddress;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
+import org.tracecap.trace.ProbeMethod;
+import org.tracecap.trace.ProbeProtocol;
 import org.tracecap.trace.TraceOptions;
 
 /** {@code tracecap trace} without the network: options, usage errors, help, and the setup steps before root. */
@@ -82,7 +85,7 @@ class TraceCommandTest {
         assertEquals(new TraceOptions.Wait(2, 1.5, 4), o.waiting());
         assertEquals(8, o.simultaneous());
         assertEquals(50_000_000L, o.sendIntervalNanos());
-        assertEquals(Ipv4Address.parse("198.18.1.1"), o.sourceAddress());
+        assertEquals(IpAddress.parse("198.18.1.1"), o.sourceAddress());
         assertEquals(16, o.tos());
         assertTrue(o.dontFragment());
         assertEquals(100, o.packetLength());
@@ -165,6 +168,13 @@ class TraceCommandTest {
         "--jsonl 198.18.5.2|tracecap: trace: --jsonl says how to write JSON: add --json or -o FILE",
         "--frobnicate 198.18.5.2|tracecap: trace: unrecognized option: --frobnicate",
         "-q|tracecap: trace: missing argument for option: q",
+        "-I -T 198.18.5.2|tracecap: trace: -I, -T and -U each choose the probes: give one",
+        "-I --method dublin 198.18.5.2|tracecap: trace: --method dublin probes UDP only, not icmp",
+        "-U --multipath 198.18.5.2|tracecap: trace: --multipath needs many flows: UDP to many ports, -I or -T,"
+            + " not -U",
+        "-T 198.18.5.2 100|tracecap: trace: TCP probes are 60 bytes (a SYN with Linux's options), not 100",
+        "-T -p 0 198.18.5.2|tracecap: trace: -p: port must be 1..65535, got 0",
+        "-I -p 65536 198.18.5.2|tracecap: trace: -p: first ICMP sequence number must be 0..65535, got 65536",
     })
     void usageErrorsAreTwoLinesAndStatusTwo(String args, String message) {
         String[] argv = args == null ? new String[0] : args.split(" ");
@@ -172,6 +182,14 @@ class TraceCommandTest {
         full[0] = "trace";
         System.arraycopy(argv, 0, full, 1, argv.length);
         MainTest.assertUsageError(CliRun.of(full), message, TRY);
+    }
+
+    @Test
+    void anIpv6AddressIsRefusedInOneLineForNow() {
+        // live tracing is IPv4 only until the IPv6 route, neighbour and filter lookups exist
+        CliRun run = CliRun.of("trace", "-n", "2001:DB8:0::1");
+        assertEquals(2, run.status(), run.err());
+        assertEquals(List.of("tracecap: cannot trace 2001:db8::1: live tracing is IPv4 only for now"), run.errLines());
     }
 
     @Test
@@ -211,6 +229,23 @@ class TraceCommandTest {
                 + " probes: packet length 9000 must fit the interface's MTU)",
                 TraceOutput.sendAdvice("cannot send a 9014-byte frame on eth0: send: Message too long", 9000));
         assertEquals("cannot send: Network is down", TraceOutput.sendAdvice("cannot send: Network is down", 60));
+    }
+
+    @Test
+    void icmpTcpAndUdpToOnePortTakeTraceroutesPortDefaults() throws Exception {
+        TraceOptions icmp = TraceOptionsParser.parse("-I", "198.18.5.2").options();
+        assertEquals(ProbeProtocol.ICMP, icmp.protocol());
+        assertEquals(1, icmp.basePort(), "traceroute -I: -p is the first sequence number, 1 by default");
+        TraceOptions tcp = TraceOptionsParser.parse("--tcp", "--method", "paris", "198.18.5.2").options();
+        assertEquals(ProbeProtocol.TCP, tcp.protocol());
+        assertEquals(ProbeMethod.PARIS, tcp.method());
+        assertEquals(80, tcp.basePort());
+        assertEquals(60, tcp.packetLength());
+        assertEquals(443, TraceOptionsParser.parse("-T", "-p", "443", "198.18.5.2").options().basePort());
+        TraceOptions udp = TraceOptionsParser.parse("-U", "198.18.5.2").options();
+        assertEquals(ProbeProtocol.UDP_PORT, udp.protocol());
+        assertEquals(53, udp.basePort());
+        assertEquals(ProbeProtocol.UDP, TraceOptionsParser.parse("198.18.5.2").options().protocol());
     }
 
     @Test

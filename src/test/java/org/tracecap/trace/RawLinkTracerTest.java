@@ -21,7 +21,7 @@ import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpErrorEncoder;
 import org.tracecap.packet.IcmpType;
-import org.tracecap.packet.Ipv4Address;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4View;
 import org.tracecap.packet.LinkLayer;
 
@@ -32,9 +32,9 @@ import org.tracecap.packet.LinkLayer;
  * memory: r1 answers TTL 1 with Time Exceeded, the destination answers the rest with Port Unreachable.
  */
 class RawLinkTracerTest {
-    static final int SRC = Ipv4Address.parse("198.18.1.1");
-    static final int R1 = Ipv4Address.parse("198.18.1.2");
-    static final int DST = Ipv4Address.parse("198.18.3.2");
+    static final IpAddress SRC = IpAddress.parse("198.18.1.1");
+    static final IpAddress R1 = IpAddress.parse("198.18.1.2");
+    static final IpAddress DST = IpAddress.parse("198.18.3.2");
 
     /** A raw IP port: each probe is captured going out, and its answer 1 ms later. */
     static class RawPort implements PacketPort {
@@ -57,9 +57,9 @@ class RawLinkTracerTest {
             byte[] probe = Arrays.copyOf(frame, length);
             sent.add(probe);
             Ipv4View ip = Ipv4View.of(probe, 0, length);
-            IcmpErrorEncoder reply = ip.ttl() == 1 ? IcmpErrorEncoder.timeExceeded(R1, SRC, probe, 0, length)
-                    : IcmpErrorEncoder.destinationUnreachable(DST, SRC, IcmpType.CODE_PORT_UNREACHABLE, probe, 0,
-                    length);
+            IcmpErrorEncoder reply = ip.ttl() == 1 ? IcmpErrorEncoder.timeExceeded(R1.ipv4(), SRC.ipv4(), probe, 0,
+                    length) : IcmpErrorEncoder.destinationUnreachable(DST.ipv4(), SRC.ipv4(),
+                    IcmpType.CODE_PORT_UNREACHABLE, probe, 0, length);
             long now = clock.nowNanos();
             times.add(new long[] {now});
             frames.add(probe);
@@ -103,7 +103,7 @@ class RawLinkTracerTest {
 
         assertEquals(StopReason.reached(), trace.stop());
         assertEquals(Map.of("interface", "tun0", "link_type", "RAW"), trace.live());
-        List<List<Integer>> responders = new ArrayList<>();
+        List<List<IpAddress>> responders = new ArrayList<>();
         for (Hop hop : trace.hops()) {
             responders.add(hop.probes().stream().map(ProbeResult::responder).toList());
         }
@@ -115,7 +115,7 @@ class RawLinkTracerTest {
         for (byte[] probe : port.sent) {
             Ipv4View ip = Ipv4View.of(probe, 0, probe.length);
             assertEquals(probe.length, ip.totalLength(), "no link header before the IPv4 header");
-            assertEquals(SRC, ip.source());
+            assertEquals(SRC.ipv4(), ip.source());
         }
     }
 
