@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tracecap.report.HopJsonSchema;
 import org.tracecap.testnet.NetnsTopology;
 import org.tracecap.testnet.TunLink;
@@ -25,8 +28,8 @@ import org.tracecap.testnet.TunLink;
 /**
  * A client whose only uplink is a point-to-point TUN link ({@link LiveNet#tun}: two TUN devices joined by a
  * forwarding process the test starts and stops, raw IP as WireGuard and OpenVPN give it): libpcap gives the
- * client's device as RAW, tracecap sends its probes there as bare IP datagrams without ARP, and gets the same
- * responders per hop as traceroute; its {@code --save-pcap} file is LINKTYPE_RAW and replays to the same hops.
+ * client's device as RAW, tracecap sends its probes there (UDP, {@code -I}, {@code -T}) as bare IP datagrams
+ * without ARP, and gets the same responders per hop as traceroute with the same option; its {@code --save-pcap} file is LINKTYPE_RAW and replays to the same hops.
  * A TUN device of type ARPHRD_PPP is opened by libpcap as Linux cooked capture, as a {@code ppp0} is, where
  * nothing can be injected: one line says so and names the interface that would work, exit status 2.
  */
@@ -40,24 +43,40 @@ class TunLinkLiveTest {
     @TempDir
     Path dir;
 
-    @Test
-    void udpOverATunLinkGivesTracerouteHopsAndReplaysFromItsCapture() throws Exception {
+    /**
+     * UDP (no option), ICMP Echo ({@code -I}: the server's Echo Reply ends it) and TCP SYN ({@code -T}, port 80,
+     * closed: the server's RST ends it), each beside traceroute with the same option.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"udp", "icmp", "tcp"})
+    void aTraceOverATunLinkGivesTracerouteHopsAndReplaysFromItsCapture(String protocol) throws Exception {
+        List<String> option = switch (protocol) {
+            case "icmp" -> List.of("-I");
+            case "tcp" -> List.of("-T");
+            default -> List.of();
+        };
         try (LiveNet net = LiveNet.tun(DELAY_MILLIS, null)) {
             requireTraceroute(net);
-            NetnsTopology.Result tr = net.client().exec(Duration.ofSeconds(30), "traceroute", "-n", "-q", "3", "-m",
-                    "8", LiveNet.TUN_SERVER);
+            List<String> traceroute = new ArrayList<>(List.of("traceroute"));
+            traceroute.addAll(option);
+            traceroute.addAll(List.of("-n", "-q", "3", "-m", "8", LiveNet.TUN_SERVER));
+            NetnsTopology.Result tr = net.client().exec(Duration.ofSeconds(30), traceroute.toArray(new String[0]));
             assertEquals(0, tr.exit(), tr.stderr());
             Path pcap = dir.resolve("tun.pcap");
             Path json = dir.resolve("tun.json");
-            Tracecap.Result tc = Tracecap.ok(net.client(), "trace", "-n", "-w", Tracecap.WAIT, "-q", "3", "-m", "8",
-                    "--save-pcap", pcap.toString(), "-o", json.toString(), LiveNet.TUN_SERVER);
+            List<String> args = new ArrayList<>(List.of("trace"));
+            args.addAll(option);
+            args.addAll(List.of("-n", "-w", Tracecap.WAIT, "-q", "3", "-m", "8", "--save-pcap", pcap.toString(), "-o",
+                    json.toString(), LiveNet.TUN_SERVER));
+            Tracecap.Result tc = Tracecap.ok(net.client(), args.toArray(new String[0]));
             JsonNode trace = Tracecap.onlyTrace(json);
+            assertEquals(protocol, trace.path("method").path("protocol").asText(), tc::toString);
 
             List<List<String>> expected = LiveNet.tunHops().stream().map(List::of).toList();
-            List<List<String>> traceroute = Tracecap.tableResponders(tr.stdout());
-            assertEquals(expected, traceroute, "traceroute said:\n" + tr.stdout());
+            List<List<String>> tracerouteHops = Tracecap.tableResponders(tr.stdout());
+            assertEquals(expected, tracerouteHops, "traceroute said:\n" + tr.stdout());
             assertEquals(Tracecap.allAnswered(LiveNet.tunHops(), 3), Tracecap.responders(trace), tc::toString);
-            assertEquals(traceroute, Tracecap.tableResponders(tc.out()), "tracecap:\n" + tc.out());
+            assertEquals(tracerouteHops, Tracecap.tableResponders(tc.out()), "tracecap:\n" + tc.out());
             assertEquals("reached", trace.path("stop").path("reason").asText());
             assertEquals(LiveNet.TUN_CLIENT, trace.path("source").asText());
 
@@ -85,7 +104,13 @@ class TunLinkLiveTest {
             assertEquals(Tracecap.responders(trace), Tracecap.responders(replayTrace),
                     () -> "live:\n" + tc.out() + "\nreplay:\n" + replay.out());
             assertEquals(trace.path("stop"), replayTrace.path("stop"));
-            assertEquals(trace.path("method"), replayTrace.path("method"));
+            assertEquals(trace.path("method").path("protocol"), replayTrace.path("method").path("protocol"));
+            assertEquals(trace.path("method").path("probe_identity"),
+                    replayTrace.path("method").path("probe_identity"));
+            if (protocol.equals("udp")) {
+                // The tool signatures do not name tracecap's -I and -T probes yet (docs/hop-json.md): unknown.
+                assertEquals(trace.path("method"), replayTrace.path("method"));
+            }
             for (int h = 0; h < trace.path("hops").size(); h++) {
                 JsonNode a = trace.path("hops").get(h).path("probes");
                 JsonNode b = replayTrace.path("hops").get(h).path("probes");
