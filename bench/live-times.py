@@ -12,8 +12,10 @@ that a change in the machine's load falls on all of them alike; the load average
 at the end.
 
 Per topology (straight; silent: r2 drops its Time Exceeded) and tool, then for traceroute and tracecap with
--I (ICMP Echo) and -T (TCP SYN to port 80, answered by the server's RST) on the straight chain, prints the
-median of RUNS runs of:
+-I (ICMP Echo) and -T (TCP SYN to port 80, answered by the server's RST) on the straight chain, then IPv4 and
+IPv6 on the same chain made dual-stack (2001:db8:k::/64 on link k, nodad, the routers' ICMPv6 rate limit off):
+traceroute and tracecap to 198.18.5.2, traceroute -6 and tracecap to 2001:db8:5::2, prints the median of RUNS
+runs of:
   whole: wall time of the whole process (JVM start, route and ARP lookup included for tracecap);
   trace: for tracecap, from its first probe's capture time (hop JSON start_time) to its last hop line on
          stdout; traceroute and scamper print through a pipe only at exit, so their trace time is their
@@ -32,6 +34,7 @@ import time
 PREFIX = "tcapb-%d" % os.getpid()
 NODES = ["cli", "r1", "r2", "r3", "r4", "srv"]
 DEST = "198.18.5.2"
+DEST6 = "2001:db8:5::2"
 HERE = os.path.dirname(os.path.abspath(__file__))
 TRACECAP = os.path.join(HERE, "..", "tracecap")
 
@@ -49,7 +52,7 @@ def teardown():
         subprocess.run(["ip", "netns", "del", PREFIX + "-" + n], stderr=subprocess.DEVNULL)
 
 
-def build(silent):
+def build(silent, dual=False):
     for n in NODES:
         sh("ip", "netns", "add", PREFIX + "-" + n)
         ns(n, "ip", "link", "set", "lo", "up")
@@ -75,17 +78,40 @@ def build(silent):
                 ns("r%d" % k, "ip", "route", "add", "198.18.%d.0/24" % j, "via", "198.18.%d.1" % k)
             elif j > k + 1:
                 ns("r%d" % k, "ip", "route", "add", "198.18.%d.0/24" % j, "via", "198.18.%d.2" % (k + 1))
+    if dual:
+        add_ipv6()
     if silent:
         ns("r2", "iptables", "-w", "-A", "OUTPUT", "-p", "icmp", "--icmp-type", "time-exceeded", "-j", "DROP")
 
 
-def run(tool, out_json, flags=()):
+def add_ipv6():
+    """The chain's IPv6 half: 2001:db8:k::1 and ::2 on link k (nodad), routes as for IPv4."""
+    for n in NODES:
+        ns(n, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=0", "net.ipv6.conf.default.disable_ipv6=0",
+           "net.ipv6.conf.all.accept_dad=0", "net.ipv6.icmp.ratelimit=0",
+           "net.ipv6.conf.all.forwarding=%d" % (1 if n.startswith("r") else 0))
+    for k in range(1, 6):
+        a, b = NODES[k - 1], NODES[k]
+        ns(a, "ip", "-6", "addr", "add", "2001:db8:%d::1/64" % k, "dev", "to-" + b, "nodad")
+        ns(b, "ip", "-6", "addr", "add", "2001:db8:%d::2/64" % k, "dev", "to-" + a, "nodad")
+    ns("cli", "ip", "-6", "route", "add", "2001:db8::/32", "via", "2001:db8:1::2")
+    ns("srv", "ip", "-6", "route", "add", "2001:db8::/32", "via", "2001:db8:5::1")
+    for k in range(1, 5):
+        for j in range(1, 6):
+            if j < k:
+                ns("r%d" % k, "ip", "-6", "route", "add", "2001:db8:%d::/64" % j, "via", "2001:db8:%d::1" % k)
+            elif j > k + 1:
+                ns("r%d" % k, "ip", "-6", "route", "add", "2001:db8:%d::/64" % j, "via",
+                   "2001:db8:%d::2" % (k + 1))
+
+
+def run(tool, out_json, flags=(), dest=DEST):
     """Runs one tool; flags (-I, -T) go to traceroute and tracecap alike."""
     base = ["ip", "netns", "exec", PREFIX + "-cli"]
     if tool == "tracecap" or os.sep in tool:
-        cmd = base + [TRACECAP if tool == "tracecap" else tool, "trace", "-n", *flags, "-o", out_json, DEST]
+        cmd = base + [TRACECAP if tool == "tracecap" else tool, "trace", "-n", *flags, "-o", out_json, dest]
     elif tool == "traceroute":
-        cmd = base + ["traceroute", "-n", *flags, DEST]
+        cmd = base + ["traceroute", "-n", *flags, dest]
     else:
         cmd = base + ["scamper", "-c", "trace -P udp-paris -q 3", "-i", DEST]
     start = time.time()
@@ -150,6 +176,23 @@ def main():
                 w, t = statistics.median(wholes[tool]) * 1000, statistics.median(traces[tool]) * 1000
                 print("  %-10s %-13s %14.1f %14.1f %15.1fx" % ("straight", tool + " " + flag, t, w, w / base),
                       flush=True)
+        # Issue 13: the same chain, dual-stack: each tool over IPv4 and IPv6 (traceroute -6; tracecap takes the
+        # family from the address), so the IPv6 row compares with the IPv4 one of the same runs.
+        rows = [("traceroute", (), DEST, "traceroute"), ("tracecap", (), DEST, "tracecap"),
+                ("traceroute", ("-6",), DEST6, "traceroute -6"), ("tracecap", (), DEST6, "tracecap v6")]
+        wholes = {row[3]: [] for row in rows}
+        traces = {row[3]: [] for row in rows}
+        for _ in range(runs):
+            for tool, flags, dest, name in rows:
+                teardown()
+                build(False, dual=True)
+                whole, trace = run(tool, out_json, flags, dest)
+                wholes[name].append(whole)
+                traces[name].append(trace)
+        base = statistics.median(wholes["traceroute"]) * 1000
+        for name in wholes:
+            w, t = statistics.median(wholes[name]) * 1000, statistics.median(traces[name]) * 1000
+            print("  %-10s %-13s %14.1f %14.1f %15.1fx" % ("dual", name, t, w, w / base), flush=True)
     finally:
         teardown()
     print("  load average %.2f at the end" % os.getloadavg()[0])
