@@ -56,7 +56,10 @@ def build(silent, dual=False):
     for n in NODES:
         sh("ip", "netns", "add", PREFIX + "-" + n)
         ns(n, "ip", "link", "set", "lo", "up")
-        ns(n, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1",
+        # IPv6 on before the links are made, without DAD, so link-local addresses are usable at once.
+        v6 = "0" if dual else "1"
+        ns(n, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=" + v6, "net.ipv6.conf.default.disable_ipv6=" + v6,
+           "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0",
            "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0", "net.ipv4.icmp_ratelimit=0",
            "net.ipv4.icmp_msgs_per_sec=100000", "net.ipv4.icmp_msgs_burst=100000")
     for n in NODES[1:5]:
@@ -87,9 +90,7 @@ def build(silent, dual=False):
 def add_ipv6():
     """The chain's IPv6 half: 2001:db8:k::1 and ::2 on link k (nodad), routes as for IPv4."""
     for n in NODES:
-        ns(n, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=0", "net.ipv6.conf.default.disable_ipv6=0",
-           "net.ipv6.conf.all.accept_dad=0", "net.ipv6.icmp.ratelimit=0",
-           "net.ipv6.conf.all.forwarding=%d" % (1 if n.startswith("r") else 0))
+        ns(n, "sysctl", "-qw", "net.ipv6.icmp.ratelimit=0", "net.ipv6.conf.all.forwarding=%d" % (1 if n.startswith("r") else 0))
     for k in range(1, 6):
         a, b = NODES[k - 1], NODES[k]
         ns(a, "ip", "-6", "addr", "add", "2001:db8:%d::1/64" % k, "dev", "to-" + b, "nodad")

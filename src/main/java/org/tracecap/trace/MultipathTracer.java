@@ -18,7 +18,7 @@ import org.tracecap.match.SentProbe;
 import org.tracecap.match.TcpReply;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
-import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IcmpMeaning;
 import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4ProbeEncoder;
 import org.tracecap.packet.ProbeEncoder;
@@ -126,11 +126,14 @@ public final class MultipathTracer {
         if (options.sourceAddress() != null && !options.sourceAddress().equals(link.sourceAddress())) {
             throw new IllegalArgumentException("source address asked for differs from the link's");
         }
-        if (!link.sourceAddress().isIpv4() || !link.destinationAddress().isIpv4()) {
-            // The MDA's identities number their probes by the IP ID too (MultipathIdentity), which IPv6 has not.
-            throw new IllegalArgumentException("--multipath is IPv4 only for now: " + link.destinationAddress());
-        }
+        boolean ipv6 = link.destinationAddress().isIpv6();
         ProbeProtocol protocol = options.protocol();
+        if (link.sourceAddress().family() != link.destinationAddress().family()
+                || (ipv6 && protocol != ProbeProtocol.UDP)) {
+            // Over IPv6 only the UDP flows are written (MultipathUdpIdentity, numbered by checksum alone).
+            throw new IllegalArgumentException("--multipath over IPv6 probes with UDP only: "
+                    + link.destinationAddress());
+        }
         if (options.packetLength() < protocol.minLength(ProbeMethod.PARIS)) {
             throw new IllegalArgumentException("multipath probes hold a checksum through two data bytes: the"
                     + " packet length must be at least " + protocol.minLength(ProbeMethod.PARIS) + ", got "
@@ -142,7 +145,7 @@ public final class MultipathTracer {
         int sourcePorts = protocol.multipathSourcePorts(maxFlows);
         this.sourcePort = options.sourcePort() != null ? options.sourcePort()
                 : random.nextInt(Tracer.SOURCE_PORT_LOW, Tracer.SOURCE_PORT_HIGH + 2 - sourcePorts);
-        int ipIdBase = random.nextInt(0x10000);
+        int ipIdBase = ipv6 ? ProbeIdentity.NO_IP_ID : random.nextInt(0x10000);
         this.identity = protocol.multipathIdentity(options, maxFlows, sourcePort, ipIdBase, random.nextLong());
         this.table = new ProbeTable(identity.maxProbes());
         this.planner = new MdaPlanner(options, confidence, link.destinationAddress(), maxFlows, pacing, clock);
@@ -386,9 +389,9 @@ public final class MultipathTracer {
         MdaFlowAtTtl f = s2.flows.get(p.flow);
         if (!p.perPacket && f.reached == null) {
             f.reached = source;
-            boolean fin = source.equals(link.destinationAddress()) || type == IcmpType.DEST_UNREACHABLE;
-            f.isFinal = fin;
-            if (type == IcmpType.DEST_UNREACHABLE) {
+            boolean unreachable = type >= 0 && IcmpMeaning.isDestinationUnreachable(source.family(), type);
+            f.isFinal = source.equals(link.destinationAddress()) || unreachable;
+            if (unreachable) {
                 f.unreachableCode = code;
             }
         }

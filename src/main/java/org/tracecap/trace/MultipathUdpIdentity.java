@@ -15,7 +15,8 @@ import org.tracecap.packet.ProbeEncoder;
  * {@code ipIdBase + n} (mod 2^16), two fields no flow hash reads. A quote is the run's under the same rules
  * as Paris': its destination port must be the probe's; with our own source address, the source port and
  * checksum must be as sent; with another (a stateless NAT), either the checksum or the IP ID must give the
- * probe's number.
+ * probe's number. Over IPv6 ({@link ProbeIdentity#NO_IP_ID}) the checksum alone numbers the probes, and flow
+ * {@code f} also carries flow label {@code f}.
  */
 final class MultipathUdpIdentity implements MultipathIdentity {
     static final Method METHOD = new Method("udp", "tracecap", "udp-checksum");
@@ -66,6 +67,18 @@ final class MultipathUdpIdentity implements MultipathIdentity {
     @Override
     public SentProbe write(int n, int flow, ProbeIdentity.Envelope e, byte[] buf, long timeNanos) {
         int dport = destinationPort(flow);
+        if (e.destination().isIpv6()) {
+            // Flow f is also flow label f (RFC 6437): Linux hashes the label, not the ports, for IPv6 ECMP under
+            // fib_multipath_hash_policy 0 (its default), the ports under policy 1; either way flows differ.
+            ProbeEncoder.Udp6Probe udp = new ProbeEncoder.Udp6Probe(e.destinationMac(), e.sourceMac(), e.source(),
+                    e.destination(), e.ttl(), e.tos(), flow, sourcePort, dport,
+                    e.totalLength() - ProbeEncoder.IPV6_HEADER - ProbeEncoder.UDP_HEADER, udpChecksum(n), null);
+            ProbeEncoder.encode(udp, buf, 0);
+            int checksum = Bytes.u16(buf, e.linkHeader() + ProbeEncoder.IPV6_HEADER + 6);
+            return new SentProbe(timeNanos, e.source(), e.destination(), IpProtocol.UDP, e.ttl(), 0,
+                    e.totalLength(), e.tos(), sourcePort, dport, 0, 0, checksum, 0, checksum,
+                    SentProbe.CHECKSUM_AS_CAPTURED, 0, 0, flow);
+        }
         ProbeEncoder.UdpProbe udp = new ProbeEncoder.UdpProbe(e.destinationMac(), e.sourceMac(), e.source().ipv4(),
                 e.destination().ipv4(), e.ttl(), ipId(n), e.tos(), e.dontFragment(), e.totalLength(), sourcePort, dport,
                 udpChecksum(n), null);
@@ -86,8 +99,9 @@ final class MultipathUdpIdentity implements MultipathIdentity {
         return basePort + flow;
     }
 
+    /** The IP ID of probe {@code sequence}: 0 over IPv6 ({@link ProbeIdentity#NO_IP_ID}). */
     int ipId(int sequence) {
-        return (ipIdBase + sequence) & 0xffff;
+        return ipIdBase == ProbeIdentity.NO_IP_ID ? 0 : (ipIdBase + sequence) & 0xffff;
     }
 
     /** The checksum probe {@code sequence} carries: {@code n + 1} (a UDP checksum of 0 means "none", RFC 768). */
@@ -114,6 +128,6 @@ final class MultipathUdpIdentity implements MultipathIdentity {
         if (quote.source().equals(probe.source())) {
             return quote.sourcePort() == sourcePort && quote.checksum() == n + 1;
         }
-        return quote.checksum() == n + 1 || quote.ipId() == ipId(n);
+        return quote.checksum() == n + 1 || (ipIdBase != ProbeIdentity.NO_IP_ID && quote.ipId() == ipId(n));
     }
 }

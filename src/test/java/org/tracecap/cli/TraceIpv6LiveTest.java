@@ -159,11 +159,65 @@ class TraceIpv6LiveTest {
         }
     }
 
-    /** -4 with an IPv6 address, -T, dublin and --multipath over IPv6: one line each, exit 2, before any probe. */
+    /**
+     * An ECMP diamond over IPv6: r1 balances 2001:db8:5::/64 over b1 and b2 by the 5-tuple
+     * ({@code net.ipv6.fib_multipath_hash_policy=1}). {@code --method paris} keeps its one flow on one branch;
+     * {@code --multipath} finds both (its flows differ in destination port and flow label).
+     */
+    @Test
+    @Timeout(180)
+    void ecmpDiamondParisAndMultipath() throws Exception {
+        try (NetnsTopology net = NetnsTopology.create()) {
+            String[] roles = {"client", "r1", "b1", "b2", "r3", "server"};
+            java.util.Map<String, Namespace> n = new java.util.HashMap<>();
+            for (String role : roles) {
+                Namespace ns = net.host(role);
+                ns.enableIpv6(role.startsWith("r") || role.startsWith("b"));
+                ns.sysctl("net.ipv6.icmp.ratelimit", "0");
+                n.put(role, ns);
+            }
+            String[][] links = {{"client", "r1", "1"}, {"r1", "b1", "11"}, {"r1", "b2", "12"}, {"b1", "r3", "21"},
+                {"b2", "r3", "22"}, {"r3", "server", "5"}};
+            for (String[] l : links) {
+                net.link(n.get(l[0]), "to-" + l[1], null, n.get(l[1]), "to-" + l[0], null);
+                n.get(l[0]).address6("to-" + l[1], "2001:db8:" + l[2] + "::1/64");
+                n.get(l[1]).address6("to-" + l[0], "2001:db8:" + l[2] + "::2/64");
+            }
+            n.get("client").run("ip", "-6", "route", "add", "2001:db8::/32", "via", "2001:db8:1::2");
+            n.get("server").run("ip", "-6", "route", "add", "2001:db8::/32", "via", "2001:db8:5::1");
+            for (int i = 1; i <= 2; i++) {
+                n.get("b" + i).run("ip", "-6", "route", "add", "2001:db8:1::/64", "via", "2001:db8:1" + i + "::1");
+                n.get("b" + i).run("ip", "-6", "route", "add", "2001:db8:5::/64", "via", "2001:db8:2" + i + "::2");
+            }
+            n.get("r3").run("ip", "-6", "route", "add", "2001:db8:1::/64", "via", "2001:db8:21::1");
+            n.get("r1").sysctl("net.ipv6.fib_multipath_hash_policy", "1");
+            n.get("r1").run("ip", "-6", "route", "add", "2001:db8:5::/64", "nexthop", "via", "2001:db8:11::2",
+                    "nexthop", "via", "2001:db8:12::2");
+            String server = "2001:db8:5::2";
+            List<String> branches = List.of("2001:db8:11::2", "2001:db8:12::2");
+
+            CliRun paris = n.get("client").call(() -> CliRun.of("trace", "-n", "--method", "paris", server));
+            assertEquals(0, paris.status(), paris.err());
+            List<List<String>> hops = responders(paris.outLines());
+            assertEquals(4, hops.size(), paris.out());
+            assertTrue(branches.contains(hops.get(1).get(0)), paris.out());
+            assertEquals(threeEach(List.of("2001:db8:1::2", hops.get(1).get(0), "2001:db8:21::2", server)), hops,
+                    "one flow, one branch: " + paris.out());
+
+            CliRun mda = n.get("client").call(() -> CliRun.of("trace", "-n", "--multipath", server));
+            assertEquals(0, mda.status(), mda.err());
+            for (String b : branches) {
+                assertTrue(mda.out().contains(b), "both branches: " + mda.out());
+            }
+            assertTrue(mda.out().contains(server), mda.out());
+        }
+    }
+
+    /** -4 with an IPv6 address, -T, dublin and --multipath -I over IPv6: one line each, exit 2, before any probe. */
     @Test
     void refusedOverIpv6() {
         for (List<String> args : List.of(List.of("-4", SERVER), List.of("-6", "198.18.3.2"),
-                List.of("-T", SERVER), List.of("--method", "dublin", SERVER), List.of("--multipath", SERVER),
+                List.of("-T", SERVER), List.of("--method", "dublin", SERVER), List.of("--multipath", "-I", SERVER),
                 List.of("-s", "198.18.1.1", SERVER), List.of(SERVER, "40"))) {
             List<String> command = new ArrayList<>(List.of("trace"));
             command.addAll(args);
