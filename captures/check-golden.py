@@ -17,7 +17,7 @@ F = ["frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ip.ttl", "ip.id", 
      "udp.dstport", "udp.checksum", "icmp.type", "icmp.code", "icmp.ident", "icmp.seq", "tcp.srcport",
      "tcp.dstport", "tcp.flags", "udp.checksum.status", "udp.checksum_calculated", "frame.time_epoch",
      "ipv6.src", "ipv6.dst", "ipv6.hlim", "ipv6.plen", "ipv6.fraghdr.ident", "icmpv6.type", "icmpv6.code",
-     "icmpv6.echo.identifier", "icmpv6.echo.sequence_number"]
+     "icmpv6.echo.identifier", "icmpv6.echo.sequence_number", "ipv6.flow"]
 
 def as_ipv4_names(d):
     """An IPv6 frame's fields under the IPv4 names the checks read (issue 13)."""
@@ -94,6 +94,8 @@ def main(capture, golden):
                 check(where + " ttl", h["ttl"], num(f["ip.ttl"][0]))
                 check(where + " size", p["size"], num(f["ip.len"][0]))
                 check(where + " destination", t["destination"], f["ip.dst"][0])
+                if "flow_label" in p or f["ipv6.flow"]:
+                    check(where + " flow_label", p.get("flow_label"), num(f["ipv6.flow"][0]) if f["ipv6.flow"] else None)
                 if "source_port" in p:
                     sp = f["udp.srcport"] or f["tcp.srcport"]
                     dp = f["udp.dstport"] or f["tcp.dstport"]
