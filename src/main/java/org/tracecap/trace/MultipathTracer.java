@@ -19,7 +19,6 @@ import org.tracecap.match.TcpReply;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.Bytes;
-import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.LinkLayer;
@@ -351,10 +350,11 @@ public final class MultipathTracer {
         MdaFlowAtTtl f = s2.flows.get(p.flow);
         if (!p.perPacket && f.reached == null) {
             f.reached = r.source();
-            boolean fin = r.source().equals(link.destinationAddress()) || r.type() == IcmpType.DEST_UNREACHABLE;
+            boolean fin = r.source().equals(link.destinationAddress()) || r.isDestinationUnreachable();
             f.isFinal = fin;
-            if (r.type() == IcmpType.DEST_UNREACHABLE) {
+            if (r.isDestinationUnreachable()) {
                 f.unreachableCode = r.code();
+                f.portUnreachable = r.isPortUnreachable();
             }
         }
         settle(p, false);

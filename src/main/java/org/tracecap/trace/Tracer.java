@@ -23,7 +23,7 @@ import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.Bytes;
-import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IcmpMeaning;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.LinkLayer;
 import org.tracecap.packet.ProbeEncoder;
@@ -428,7 +428,7 @@ public final class Tracer {
         p.reply = r;
         inFlight--;
         boolean fromDestination = r.source().equals(link.destinationAddress());
-        if (fromDestination || r.type() == IcmpType.DEST_UNREACHABLE) {
+        if (fromDestination || r.isDestinationUnreachable()) {
             markFinal(p.ttl);
         }
     }
@@ -628,8 +628,10 @@ public final class Tracer {
         }
         Hop last = emitted.get(emitted.size() - 1);
         for (ProbeResult r : last.probes()) {
-            if (r.icmpType() != null && r.icmpType() == IcmpType.DEST_UNREACHABLE
-                    && r.icmpCode() != IcmpType.CODE_PORT_UNREACHABLE) {
+            // what the type and code mean is the reply's family's (IcmpMeaning)
+            if (r.icmpType() != null && r.icmpCode() != null
+                    && IcmpMeaning.isDestinationUnreachable(r.responder().family(), r.icmpType())
+                    && !IcmpMeaning.isPortUnreachable(r.responder().family(), r.icmpType(), r.icmpCode())) {
                 return StopReason.unreachable(r.icmpCode());
             }
         }
