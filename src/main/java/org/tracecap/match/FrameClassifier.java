@@ -28,7 +28,7 @@ import org.tracecap.packet.UdpView;
  *   <li>An unsupported link type, or a frame that carries neither IPv4 nor IPv6 (ARP, LCP...), is Ignored.
  *       IPv6 goes through the same rules below into the same records ({@code ipv6}): the extension headers
  *       walked by {@link Ipv6View}, ICMPv6 for ICMP (Packet Too Big among the errors), the hop limit for the
- *       TTL, the Fragment header's identification (else 0) for the IP ID, and the flow label.</li>
+ *       TTL, the low 16 bits of the Fragment header's identification (else 0) for the IP ID, and the flow label.</li>
  *   <li>A non-first fragment is Ignored: only first fragments carry the transport header. An IPv6 chain that
  *       ends before a transport (No Next Header, too many headers) is Ignored too.</li>
  *   <li>UDP, ICMP Echo Request and TCP SYN without ACK are {@link SentProbe}s (probe candidates; whether
@@ -280,9 +280,12 @@ public final class FrameClassifier {
         return addresses.ipv6(ip.destinationHigh(), ip.destinationLow());
     }
 
-    /** IPv6 has no IP ID: the Fragment header's identification (its 32 bits as an int) when there is one, else 0. */
+    /**
+     * IPv6 has no IP ID: the low 16 bits of the Fragment header's identification when there is one (all that the
+     * IP ID field of the records and of hop JSON holds; a probe and its quote agree on them), else 0.
+     */
     private static int identification(Ipv6View ip) {
-        return ip.isFragment() ? (int) ip.fragmentIdentification() : 0;
+        return ip.isFragment() ? (int) (ip.fragmentIdentification() & 0xffff) : 0;
     }
 
     /** IPv6's total length, as IPv4's counts it: the fixed header and the payload length. */

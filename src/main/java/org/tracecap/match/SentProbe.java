@@ -5,7 +5,7 @@ import org.tracecap.packet.IpAddress;
 /**
  * An outgoing IPv4 or IPv6 packet that may be a traceroute probe: UDP, ICMP or ICMPv6 Echo Request, or TCP
  * SYN. Whether it is one is known only once something quotes or answers it. IPv6 has no IP ID: an IPv6 probe
- * carries its Fragment header's identification there when it has one (its 32 bits as an int), else 0, and its
+ * carries the low 16 bits of its Fragment header's identification there when it has one, else 0, and its
  * flow label in {@code flowLabel} (0 for IPv4).
  *
  * @param timeNanos       capture time, nanoseconds since the Unix epoch
@@ -13,7 +13,7 @@ import org.tracecap.packet.IpAddress;
  * @param destination     IP destination
  * @param protocol        {@link org.tracecap.packet.IpProtocol} number
  * @param ttl             IP TTL (IPv6 hop limit) as sent
- * @param ipId            IP identification; IPv6: the fragment identification, 0 when not fragmented
+ * @param ipId            IP identification; IPv6: the fragment identification's low 16 bits, 0 when not fragmented
  * @param totalLength     IP total length; IPv6: 40 + payload length
  * @param tos             IP type of service byte; IPv6: the traffic class
  * @param sourcePort      UDP/TCP source port; 0 for ICMP

@@ -27,7 +27,9 @@ final class Slot {
     /**
      * True when this reply ends a traceroute at this TTL, as Linux traceroute decides it: an Echo Reply, a TCP
      * SYN-ACK or RST, any Destination Unreachable (port unreachable means reached, other codes print
-     * {@code !H !N !X ...} and stop), or any other reply coming from the destination itself.
+     * {@code !H !N !X ...} and stop), or any other reply coming from the destination itself. Asked of the
+     * reply ({@link IcmpReply#isEchoReply()}...), so ICMP and ICMPv6 numbers are never mixed. An ICMPv6 Packet
+     * Too Big is not final: it says the path's MTU, not its end (annotated {@code !F-<mtu>}).
      */
     boolean isFinal() {
         if (reply == null) {

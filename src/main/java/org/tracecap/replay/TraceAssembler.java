@@ -247,6 +247,9 @@ final class TraceAssembler {
     static ProbeResult result(int protocol, Slot s, ProbeResult.Builder b) {
         SentProbe p = s.probe;
         b.probe(p.ttl(), p.timeNanos(), p.ipId(), p.totalLength());
+        if (p.source().isIpv6()) {
+            b.flowLabel(p.flowLabel());
+        }
         if (IpProtocol.isIcmp(protocol)) {
             b.echo(p.icmpId(), p.icmpSequence());
         } else {

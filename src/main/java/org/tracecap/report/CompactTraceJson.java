@@ -54,6 +54,7 @@ final class CompactTraceJson {
     private static final byte[] ICMP_ID = ascii(",\"icmp_id\":");
     private static final byte[] ICMP_SEQUENCE = ascii(",\"icmp_sequence\":");
     private static final byte[] UDP_CHECKSUM = ascii(",\"udp_checksum\":");
+    private static final byte[] FLOW_LABEL = ascii(",\"flow_label\":");
     private static final byte[] PARTIAL_CAPTURED_UDP_CHECKSUM =
             ascii(",\"udp_checksum_partial\":true,\"captured_udp_checksum\":");
     private static final byte[] SIZE = ascii(",\"size\":");
@@ -103,7 +104,7 @@ final class CompactTraceJson {
      * time or address of up to {@link #TOKEN} ({@link #time}, {@link #millis} and {@link #address} check
      * for themselves too).
      */
-    private static final int PROBE_FIXED = 16 * (24 + TOKEN);
+    private static final int PROBE_FIXED = 17 * (24 + TOKEN);
     /** The most the five reply fields after the annotation take. */
     private static final int PROBE_TAIL = 5 * (24 + TOKEN) + 1;
 
@@ -210,6 +211,7 @@ final class CompactTraceJson {
         time(p.sendTimeNanos());
         put(IP_ID);
         putNumber(p.ipId());
+        putOptional(FLOW_LABEL, p.has(ProbeResult.HAS_FLOW_LABEL), p.flowLabelOr(0));
         putOptional(SOURCE_PORT, p.has(ProbeResult.HAS_SOURCE_PORT), p.sourcePortOr(0));
         putOptional(DESTINATION_PORT, p.has(ProbeResult.HAS_DESTINATION_PORT), p.destinationPortOr(0));
         putOptional(ICMP_ID, p.has(ProbeResult.HAS_ICMP_ID), p.icmpIdOr(0));

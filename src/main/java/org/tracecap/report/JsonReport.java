@@ -100,6 +100,7 @@ public final class JsonReport {
     private static final SerializedString F_TYPE = new SerializedString("type");
     private static final SerializedString F_TYPE_NAME = new SerializedString("type_name");
     private static final SerializedString F_UDP_CHECKSUM = new SerializedString("udp_checksum");
+    private static final SerializedString F_FLOW_LABEL = new SerializedString("flow_label");
     private static final SerializedString F_UDP_CHECKSUM_PARTIAL = new SerializedString("udp_checksum_partial");
     private static final SerializedString F_CAPTURED_UDP_CHECKSUM = new SerializedString("captured_udp_checksum");
 
@@ -215,6 +216,7 @@ public final class JsonReport {
         time(g, p.sendTimeNanos(), scratch);
         g.writeFieldName(F_IP_ID);
         g.writeNumber(p.ipId());
+        optional(g, F_FLOW_LABEL, p.flowLabel());
         optional(g, F_SOURCE_PORT, p.sourcePort());
         optional(g, F_DESTINATION_PORT, p.destinationPort());
         optional(g, F_ICMP_ID, p.icmpId());

@@ -18,7 +18,6 @@ import org.tracecap.match.SentProbe;
 import org.tracecap.match.TcpReply;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
-import org.tracecap.packet.IcmpMeaning;
 import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4ProbeEncoder;
 import org.tracecap.packet.ProbeEncoder;
@@ -328,7 +327,7 @@ public final class MultipathTracer {
             if (s == null) {
                 unattributed(Tracer.NOT_OUR_QUOTE);
             } else {
-                answer(s, r, r.source(), -1, 0);
+                answer(s, r, r.source(), null);
             }
         }
     }
@@ -344,7 +343,7 @@ public final class MultipathTracer {
             if (s == null) {
                 unattributed(Tracer.NOT_OUR_QUOTE);
             } else {
-                answer(s, r, r.source(), r.type(), r.code());
+                answer(s, r, r.source(), r);
             }
             return;
         }
@@ -366,11 +365,11 @@ public final class MultipathTracer {
                     : q.sourcePort() != s.sourcePort() ? Tracer.SOURCE_PORT : Tracer.NOT_OUR_IDENTITY);
             return;
         }
-        answer(s, r, r.source(), r.type(), r.code());
+        answer(s, r, r.source(), r);
     }
 
-    /** Gives probe {@code s} its answer {@code r} from {@code source}, of ICMP {@code type} and code (or -1: TCP). */
-    private void answer(SentProbe s, Classified r, IpAddress source, int type, int code) {
+    /** Gives probe {@code s} its answer {@code r} from {@code source}; {@code icmp} is {@code r} when ICMP, else null. */
+    private void answer(SentProbe s, Classified r, IpAddress source, IcmpReply icmp) {
         int n = identity.sequenceOf(s);
         MdaProbe p = n < 0 || n >= probes.size() ? null : probes.get(n);
         if (p == null || p.sent != s) {
@@ -389,10 +388,11 @@ public final class MultipathTracer {
         MdaFlowAtTtl f = s2.flows.get(p.flow);
         if (!p.perPacket && f.reached == null) {
             f.reached = source;
-            boolean unreachable = type >= 0 && IcmpMeaning.isDestinationUnreachable(source.family(), type);
-            f.isFinal = source.equals(link.destinationAddress()) || unreachable;
+            boolean unreachable = icmp != null && icmp.isDestinationUnreachable();
+            f.isFinal = unreachable || source.equals(link.destinationAddress());
             if (unreachable) {
-                f.unreachableCode = code;
+                f.unreachableCode = icmp.code();
+                f.portUnreachable = icmp.isPortUnreachable();
             }
         }
         settle(p, false);

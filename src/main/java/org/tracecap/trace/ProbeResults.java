@@ -20,7 +20,10 @@ final class ProbeResults {
      */
     static ProbeResult of(SentProbe s, long sendNanos, Classified r) {
         ProbeResult.Builder b = new ProbeResult.Builder().probe(s.ttl(), sendNanos, s.ipId(), s.totalLength());
-        // The fields a replay reports for the probe's protocol (org.tracecap.replay.TraceAssembler).
+        // The fields a replay reports for the probe's family and protocol (org.tracecap.replay.TraceAssembler).
+        if (s.source().isIpv6()) {
+            b.flowLabel(s.flowLabel());
+        }
         if (IpProtocol.isIcmp(s.protocol())) {
             b.echo(s.icmpId(), s.icmpSequence());
         } else {

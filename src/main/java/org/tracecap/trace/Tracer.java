@@ -21,10 +21,10 @@ import org.tracecap.model.NatDetector;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
-import org.tracecap.packet.IcmpMeaning;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4ProbeEncoder;
+import org.tracecap.packet.IcmpMeaning;
 import org.tracecap.packet.ProbeEncoder;
 
 /**
@@ -625,9 +625,10 @@ public final class Tracer {
         }
         Hop last = emitted.get(emitted.size() - 1);
         for (ProbeResult r : last.probes()) {
-            int family = r.responder() == null ? IpAddress.IPV4 : r.responder().family();
-            if (r.icmpType() != null && IcmpMeaning.isDestinationUnreachable(family, r.icmpType())
-                    && !IcmpMeaning.isPortUnreachable(family, r.icmpType(), r.icmpCode())) {
+            // what the type and code mean is the reply's family's (IcmpMeaning)
+            if (r.icmpType() != null && r.icmpCode() != null
+                    && IcmpMeaning.isDestinationUnreachable(r.responder().family(), r.icmpType())
+                    && !IcmpMeaning.isPortUnreachable(r.responder().family(), r.icmpType(), r.icmpCode())) {
                 return StopReason.unreachable(r.icmpCode());
             }
         }

@@ -282,7 +282,7 @@ class FrameClassifierTest {
 
     @Test
     void ignoredFrames() {
-        assertEquals(new Classified.Ignored("not IPv4"), ethernet(RealFrames.ARP_REQUEST));
+        assertEquals(new Classified.Ignored("not IP"), ethernet(RealFrames.ARP_REQUEST)); // neither IPv4 nor IPv6
         assertEquals(new Classified.Ignored("unsupported link type"), classify(147, bytes(RealFrames.UDP_PROBE)));
         byte[] frag = bytes(RealFrames.UDP_PROBE);
         Bytes.put16(frag, 20, 0x0010);

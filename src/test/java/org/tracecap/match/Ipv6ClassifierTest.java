@@ -194,4 +194,23 @@ class Ipv6ClassifierTest {
         Bytes.put8(ns, 40, Icmpv6Type.NEIGHBOR_SOLICITATION);
         assertEquals(new Classified.Ignored(FrameClassifier.OTHER_ICMPV6), classify(LinkLayer.RAW, ns));
     }
+
+    @Test
+    void partialChecksumOfAnIpv6ProbeIsCompletedOverTheIpv6PseudoHeader() {
+        // SYNTHETIC: the real probe as a host sending with transmit checksum offload captures it (Linux
+        // udp6_hwcsum_outgoing leaves ~csum_ipv6_magic(saddr, daddr, len, proto, 0) for the NIC)
+        byte[] f = Bytes.fromHex(PROBE);
+        int partial = org.tracecap.packet.Checksum.pseudoHeaderSumIpv6(CLIENT.high(), CLIENT.low(), SERVER.high(),
+                SERVER.low(), IpProtocol.UDP, 40);
+        Bytes.put16(f, 14 + 40 + 6, partial);
+        SentProbe p = assertInstanceOf(SentProbe.class, classify(LinkLayer.ETHERNET, f));
+        assertEquals(0x5dec, p.checksum());
+        assertEquals(partial, p.capturedChecksum());
+        assertEquals(SentProbe.CHECKSUM_COMPLETED, p.checksumState());
+        // a router quoting either is quoting this probe
+        assertTrue(p.checksumQuotedUnchanged(0x5dec) && p.checksumQuotedUnchanged(partial));
+        // cut by the snap length: partial, real value unknown
+        SentProbe cut = assertInstanceOf(SentProbe.class, classifier.classify(T, LinkLayer.ETHERNET, f, 70, f.length));
+        assertEquals(SentProbe.CHECKSUM_PARTIAL, cut.checksumState());
+    }
 }
