@@ -20,7 +20,7 @@ import org.tracecap.testnet.NetnsTopology;
 class InterfacesTest {
     static LinkInterface.Address address(String cidr) {
         String[] parts = cidr.split("/");
-        return new LinkInterface.Address(IpAddress.ipv4(Ipv4Address.parse(parts[0])), Integer.parseInt(parts[1]));
+        return new LinkInterface.Address(IpAddress.parse(parts[0]), Integer.parseInt(parts[1]));
     }
 
     @Test
@@ -72,11 +72,16 @@ class InterfacesTest {
             Namespace b = net.host("b");
             net.link(a, "eth0", "198.18.0.2/24", b, "eth0", "198.18.0.1/24");
             a.address("eth0", "198.18.7.2/25");
+            a.address6("eth0", "2001:db8:7::2/64");
             String mac = a.mac("eth0");
             a.run(() -> {
                 LinkInterface eth = Interfaces.find("eth0");
                 assertEquals(MacAddress.parse(mac), eth.mac());
-                assertEquals(List.of(address("198.18.0.2/24"), address("198.18.7.2/25")), eth.addresses());
+                // IPv4 and IPv6 addresses with their prefixes; the kernel's link-local one (fe80::/64, from the
+                // random MAC) aside
+                assertEquals(List.of(address("198.18.0.2/24"), address("198.18.7.2/25"), address("2001:db8:7::2/64")),
+                        eth.addresses().stream().filter(x -> !x.address().isLinkLocal()).toList());
+                assertTrue(eth.hasAddress(IpAddress.parse("2001:db8:7::2")), "-s takes an IPv6 address of it");
                 assertTrue(eth.up());
                 assertFalse(eth.loopback());
                 LinkInterface lo = Interfaces.find("lo");
