@@ -95,8 +95,9 @@ public final class TraceFilter {
         if (protocol == IpProtocol.UDP) {
             return of(source, destination, firstPort, lastPort);
         }
-        if (destination.isIpv6() && IpProtocol.isIcmp(protocol)) {
-            return ipv6(source, destination, IpProtocol.ICMPV6, firstPort, lastPort);
+        if (destination.isIpv6() && (IpProtocol.isIcmp(protocol) || protocol == IpProtocol.TCP)) {
+            return ipv6(source, destination, protocol == IpProtocol.TCP ? protocol : IpProtocol.ICMPV6, firstPort,
+                    lastPort);
         }
         String src = ipv4Text(source);
         String dst = ipv4Text(destination);
@@ -123,11 +124,13 @@ public final class TraceFilter {
     }
 
     /**
-     * The IPv6 filter for UDP ({@code protocol} 17: quoted destination ports {@code firstPort..lastPort}) or ICMPv6
-     * Echo ({@code protocol} 58) probes, the IPv4 filters' rules with ICMPv6's offsets: only
+     * The IPv6 filter for UDP ({@code protocol} 17: quoted destination ports {@code firstPort..lastPort}), ICMPv6
+     * Echo ({@code protocol} 58) or TCP SYN ({@code protocol} 6, to port {@code firstPort}) probes, the IPv4
+     * filters' rules with IPv6's offsets: only
      * <ol>
-     *   <li>the probes {@code source} sends (UDP; Echo Request, type 128);</li>
-     *   <li>for Echo, the Echo Replies (129) from {@code destination};</li>
+     *   <li>the probes {@code source} sends (UDP; Echo Request, type 128; TCP with SYN, flags at byte 53);</li>
+     *   <li>for Echo, the Echo Replies (129) from {@code destination}; for TCP, its SYN-ACK or RST from port
+     *       {@code firstPort};</li>
      *   <li>ICMPv6 errors to {@code source} (Destination Unreachable 1, Packet Too Big 2, Time Exceeded 3,
      *       Parameter Problem 4: RFC 4443 section 3) quoting an IPv6 packet (version 6 at byte 48) whose next
      *       header (byte 54) is the probes' protocol, to {@code destination} (bytes 72..87) and, for UDP, to a
@@ -145,14 +148,21 @@ public final class TraceFilter {
         StringBuilder f = new StringBuilder(600).append("ip6 and ((src host ").append(src).append(" and ");
         if (protocol == IpProtocol.UDP) {
             f.append("ip6 proto 17)");
+        } else if (protocol == IpProtocol.TCP) {
+            f.append("ip6 proto 6 and ip6[53] & 0x02 != 0)");
         } else {
             f.append("ip6 proto 58 and ip6[40] = 128)");
         }
-        f.append(" or (dst host ").append(src).append(" and ip6 proto 58 and (");
-        if (protocol == IpProtocol.ICMPV6) {
-            f.append("(ip6[40] = 129 and src host ").append(dst).append(") or ");
+        f.append(" or (dst host ").append(src).append(" and (");
+        if (protocol == IpProtocol.TCP) {
+            f.append("(ip6 proto 6 and src host ").append(dst).append(" and ip6[40:2] = ").append(firstPort)
+                    .append(" and ip6[53] & 0x06 != 0) or ");
         }
-        f.append("(ip6[40] >= 1 and ip6[40] <= 4 and (ip6[48] & 0xf0) = 0x60 and ip6[54] = ").append(protocol);
+        f.append("(ip6 proto 58 and ");
+        if (protocol == IpProtocol.ICMPV6) {
+            f.append("ip6[40] = 129 and src host ").append(dst).append(") or (ip6 proto 58 and ");
+        }
+        f.append("ip6[40] >= 1 and ip6[40] <= 4 and (ip6[48] & 0xf0) = 0x60 and ip6[54] = ").append(protocol);
         for (int i = 0; i < 4; i++) {
             long half = i < 2 ? destination.high() : destination.low();
             long word = (i % 2 == 0 ? half >>> 32 : half) & 0xffffffffL;
@@ -160,6 +170,8 @@ public final class TraceFilter {
         }
         if (protocol == IpProtocol.UDP) {
             f.append(" and ip6[90:2] >= ").append(firstPort).append(" and ip6[90:2] <= ").append(lastPort);
+        } else if (protocol == IpProtocol.TCP) {
+            f.append(" and ip6[90:2] = ").append(firstPort);
         }
         return f.append("))))").toString();
     }

@@ -15,7 +15,7 @@ final class TraceHelp {
               -4                     trace over IPv4: a name to its IPv4 address
               -6                     trace over IPv6: a name to its IPv6 address (default: the
                                      address's family; a name's IPv4 address, else its IPv6 one);
-                                     -T, dublin and --multipath -I are IPv4 only for now
+                                     dublin and --multipath -I are IPv4 only for now
               -i, --interface IFACE  send and capture on IFACE (default: the route's interface)
               -f, --first TTL        first TTL probed, 1..255 (default 1)
               -m, --max-hops TTL     highest TTL probed, up to 255 (default 30)

@@ -24,20 +24,19 @@ record TraceRequest(String host, int family, TraceOptions options, String interf
                     boolean extensions) {
 
     /**
-     * Why this request cannot be traced over IPv6, in one line, or null when it can: {@code -T} (SYNs are written
-     * over IPv4 only), {@code --multipath -I} (its flows are IPv4's only), {@code --method dublin} (it numbers
+     * Why this request cannot be traced over IPv6, in one line, or null when it can: {@code --multipath -I} (its flows are IPv4's only), {@code --method dublin} (it numbers
      * probes by the IP ID, which IPv6 has not), a packet length below the IPv6 header + the probe's own header
      * (+ 2 checksum bytes for Paris).
      */
     String refusedOverIpv6() {
-        if (options.protocol() == ProbeProtocol.TCP) {
-            return "-T is IPv4 only for now: trace " + host + " with UDP or -I";
-        }
         if (multipath != null && options.protocol() != ProbeProtocol.UDP) {
             return "--multipath over IPv6 probes with UDP only for now (flows of ports and flow labels)";
         }
         if (options.method() == ProbeMethod.DUBLIN) {
             return "--method dublin is IPv4 only: it numbers its probes by the IP ID, which IPv6 has not";
+        }
+        if (options.protocol() == ProbeProtocol.TCP) {
+            return null; // a SYN is a SYN: its length is its own
         }
         int min = options.protocol().minLength(options.method()) + IPV6_EXTRA_HEADER;
         if (options.packetLength() < min) {

@@ -25,6 +25,8 @@ public final class Ipv4ProbeEncoder {
     /** The receive window Linux advertises in a SYN (64240 = 44 x 1460). */
     static final int SYN_WINDOW = 64240;
     static final int MSS = 1460;
+    /** The MSS of Linux's SYN over IPv6 on a 1500-byte link: 1500 - 40 - 20. */
+    static final int MSS_IPV6 = 1440;
 
     private Ipv4ProbeEncoder() {
     }
@@ -115,9 +117,22 @@ public final class Ipv4ProbeEncoder {
         ProbeEncoder.writeIpv4(buf, ip, SYN_TOTAL_LENGTH, p.tos(), p.ipId(), p.dontFragment(), p.ttl(), IpProtocol.TCP,
                 p.source(), p.destination());
         int tcp = ip + ProbeEncoder.IPV4_HEADER;
-        Bytes.put16(buf, tcp + TcpView.SOURCE_PORT, p.sourcePort());
-        Bytes.put16(buf, tcp + TcpView.DESTINATION_PORT, p.destinationPort());
-        Bytes.put32(buf, tcp + TcpView.SEQUENCE, p.sequence());
+        writeSyn(buf, tcp, p.sourcePort(), p.destinationPort(), p.sequence(), p.timestamp(), MSS);
+        int pseudo = Checksum.pseudoHeaderSum(p.source(), p.destination(), IpProtocol.TCP, SYN_HEADER);
+        Bytes.put16(buf, tcp + TcpView.CHECKSUM, ~Checksum.sum(buf, tcp, SYN_HEADER, pseudo) & 0xffff);
+        return p.frameLength();
+    }
+
+    /**
+     * Writes the {@link #SYN_HEADER} bytes of a Linux SYN at {@code tcp}, its checksum field 0 (the caller sums
+     * it over its family's pseudo-header): the IPv4 SYN and {@link ProbeEncoder#encode(ProbeEncoder.Syn6Probe,
+     * byte[], int)}'s IPv6 one share it.
+     */
+    static void writeSyn(byte[] buf, int tcp, int sourcePort, int destinationPort, long sequence, long timestamp,
+                         int mss) {
+        Bytes.put16(buf, tcp + TcpView.SOURCE_PORT, sourcePort);
+        Bytes.put16(buf, tcp + TcpView.DESTINATION_PORT, destinationPort);
+        Bytes.put32(buf, tcp + TcpView.SEQUENCE, sequence);
         Bytes.put32(buf, tcp + TcpView.ACKNOWLEDGMENT, 0);
         Bytes.put8(buf, tcp + TcpView.DATA_OFFSET, (SYN_HEADER / 4) << 4);
         Bytes.put8(buf, tcp + TcpView.FLAGS, TcpView.SYN);
@@ -129,20 +144,17 @@ public final class Ipv4ProbeEncoder {
         // then NOP and window scale (3, 3): Linux's SYN, byte for byte but for the timestamp value.
         Bytes.put8(buf, o, 2);
         Bytes.put8(buf, o + 1, 4);
-        Bytes.put16(buf, o + 2, MSS);
+        Bytes.put16(buf, o + 2, mss);
         Bytes.put8(buf, o + 4, 4);
         Bytes.put8(buf, o + 5, 2);
         Bytes.put8(buf, o + 6, 8);
         Bytes.put8(buf, o + 7, 10);
-        Bytes.put32(buf, o + 8, p.timestamp());
+        Bytes.put32(buf, o + 8, timestamp);
         Bytes.put32(buf, o + 12, 0);
         Bytes.put8(buf, o + 16, 1);
         Bytes.put8(buf, o + 17, 3);
         Bytes.put8(buf, o + 18, 3);
         Bytes.put8(buf, o + 19, 7);
-        int pseudo = Checksum.pseudoHeaderSum(p.source(), p.destination(), IpProtocol.TCP, SYN_HEADER);
-        Bytes.put16(buf, tcp + TcpView.CHECKSUM, ~Checksum.sum(buf, tcp, SYN_HEADER, pseudo) & 0xffff);
-        return p.frameLength();
     }
 
     private static int link(byte[] destinationMac, byte[] sourceMac, byte[] buf, int off) {

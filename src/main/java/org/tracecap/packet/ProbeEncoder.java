@@ -140,6 +140,49 @@ public final class ProbeEncoder {
         }
     }
 
+    /**
+     * A TCP SYN over IPv6: the same 40 bytes of TCP header and Linux's options as
+     * {@link Ipv4ProbeEncoder.SynProbe} (MSS 1440, IPv6's on a 1500-byte link), the checksum over the IPv6
+     * pseudo-header (RFC 8200 section 8.1).
+     */
+    public record Syn6Probe(byte[] destinationMac, byte[] sourceMac, IpAddress source, IpAddress destination,
+                            int hopLimit, int trafficClass, int flowLabel, int sourcePort, int destinationPort,
+                            long sequence, long timestamp) {
+        public Syn6Probe {
+            ipv6Header(destinationMac, sourceMac, source, destination, hopLimit, trafficClass, flowLabel);
+            range("sourcePort", sourcePort, 0, 0xffff);
+            range("destinationPort", destinationPort, 0, 0xffff);
+            if (sequence < 0 || sequence > 0xffffffffL || timestamp < 0 || timestamp > 0xffffffffL) {
+                throw new IllegalArgumentException("sequence " + sequence + " or timestamp " + timestamp
+                        + " outside 0..2^32-1");
+            }
+        }
+
+        /** Bytes written: link header (if any) + 40 + {@link Ipv4ProbeEncoder#SYN_HEADER}. */
+        public int frameLength() {
+            return (destinationMac != null ? ETHERNET_HEADER : 0) + IPV6_HEADER + Ipv4ProbeEncoder.SYN_HEADER;
+        }
+    }
+
+    /** Writes [Ethernet II] + IPv6 + TCP SYN at {@code off}; returns the bytes written. */
+    public static int encode(Syn6Probe p, byte[] buf, int off) {
+        requireRoom(buf, off, p.frameLength());
+        int ip = off;
+        if (p.destinationMac() != null) {
+            writeEthernet(buf, off, p.destinationMac(), p.sourceMac(), LinkLayer.ETHERTYPE_IPV6);
+            ip += ETHERNET_HEADER;
+        }
+        int length = Ipv4ProbeEncoder.SYN_HEADER;
+        writeIpv6(buf, ip, length, p.trafficClass(), p.flowLabel(), IpProtocol.TCP, p.hopLimit(), p.source(),
+                p.destination());
+        int tcp = ip + IPV6_HEADER;
+        Ipv4ProbeEncoder.writeSyn(buf, tcp, p.sourcePort(), p.destinationPort(), p.sequence(), p.timestamp(),
+                Ipv4ProbeEncoder.MSS_IPV6);
+        int pseudo = Checksum.pseudoHeaderSum(p.source(), p.destination(), IpProtocol.TCP, length);
+        Bytes.put16(buf, tcp + TcpView.CHECKSUM, ~Checksum.sum(buf, tcp, length, pseudo) & 0xffff);
+        return p.frameLength();
+    }
+
     private static void ipv6Header(byte[] destinationMac, byte[] sourceMac, IpAddress source, IpAddress destination,
                                    int hopLimit, int trafficClass, int flowLabel) {
         if (!source.isIpv6() || !destination.isIpv6()) {

@@ -81,7 +81,8 @@ public enum ProbeProtocol {
     TCP(80, "tcp", IpProtocol.TCP) {
         @Override
         ProbeIdentity identity(ProbeMethod m, TraceOptions o, int sourcePort, int ipIdBase) {
-            long sequenceBase = ((long) ipIdBase << 16 | sourcePort * 0x9e37L) & 0xffffffffL;
+            long sequenceBase = ((long) (ipIdBase >= 0 ? ipIdBase : sourcePort) << 16 | sourcePort * 0x9e37L)
+                    & 0xffffffffL;
             return new TcpSynIdentity(o.basePort(), o.probeCount(), sourcePort, sequenceBase, ipIdBase);
         }
 

@@ -66,9 +66,9 @@ public final class TcpSynIdentity implements ProbeIdentity {
         return (sequenceBase + n) & 0xffffffffL;
     }
 
-    /** The IP ID of probe {@code n}. */
+    /** The IP ID of probe {@code n}: 0 over IPv6 ({@link #NO_IP_ID}). */
     public int ipId(int n) {
-        return (ipIdBase + n) & 0xffff;
+        return ipIdBase == NO_IP_ID ? 0 : (ipIdBase + n) & 0xffff;
     }
 
     @Override
@@ -77,6 +77,15 @@ public final class TcpSynIdentity implements ProbeIdentity {
             throw new IllegalArgumentException("probe " + n + " outside 0.." + (count - 1));
         }
         // The timestamp option's value is the probe's number + 1: any value does, a SYN's echo is 0.
+        if (e.destination().isIpv6()) {
+            ProbeEncoder.Syn6Probe p = new ProbeEncoder.Syn6Probe(e.destinationMac(), e.sourceMac(), e.source(),
+                    e.destination(), e.ttl(), e.tos(), 0, sourcePort, destinationPort, tcpSequence(n), n + 1L);
+            ProbeEncoder.encode(p, buf, 0);
+            int checksum = Bytes.u16(buf, e.linkHeader() + ProbeEncoder.IPV6_HEADER + 16);
+            return new SentProbe(timeNanos, e.source(), e.destination(), IpProtocol.TCP, e.ttl(), 0,
+                    ProbeEncoder.IPV6_HEADER + Ipv4ProbeEncoder.SYN_HEADER, e.tos(), sourcePort, destinationPort, 0, 0,
+                    checksum, tcpSequence(n));
+        }
         Ipv4ProbeEncoder.SynProbe p = new Ipv4ProbeEncoder.SynProbe(e.destinationMac(), e.sourceMac(), e.source().ipv4(),
                 e.destination().ipv4(), e.ttl(), ipId(n), e.tos(), e.dontFragment(), sourcePort, destinationPort,
                 tcpSequence(n), n + 1L);
@@ -105,7 +114,7 @@ public final class TcpSynIdentity implements ProbeIdentity {
         if (quote.source().equals(probe.source())) {
             return quote.sourcePort() == sourcePort && quote.tcpSequence() == tcpSequence(n);
         }
-        return number(quote.tcpSequence()) == n || quote.ipId() == ipId(n);
+        return number(quote.tcpSequence()) == n || (ipIdBase != NO_IP_ID && quote.ipId() == ipId(n));
     }
 
     private int number(long sequence) {

@@ -218,10 +218,6 @@ public final class Tracer {
             throw new IllegalArgumentException("source " + link.sourceAddress() + " and destination "
                     + link.destinationAddress() + " are of different families");
         }
-        if (ipv6 && options.protocol() == ProbeProtocol.TCP) {
-            // Ipv4ProbeEncoder writes SYNs over IPv4 only.
-            throw new IllegalArgumentException("-T is IPv4 only for now");
-        }
         // A -U trace sends each probe from its own port, from the one picked up.
         int ports = options.protocol().sourcePorts(options.method(), options.probeCount());
         this.sourcePort = options.sourcePort() != null ? options.sourcePort()
@@ -241,8 +237,9 @@ public final class Tracer {
             throw new IllegalArgumentException("an ICMP budget of " + this.budget.hops() + " TTLs for "
                     + hops);
         }
+        // Room for the longest probe: the length asked for, a SYN, and over IPv6 a SYN behind 40 bytes of header.
         this.frame = new byte[ProbeEncoder.ETHERNET_HEADER
-                + Math.max(options.packetLength(), Ipv4ProbeEncoder.SYN_TOTAL_LENGTH)];
+                + Math.max(options.packetLength(), ProbeEncoder.IPV6_HEADER + Ipv4ProbeEncoder.SYN_HEADER)];
         this.maxWaitNanos = options.waiting().maxNanos();
     }
 

@@ -110,6 +110,31 @@ class TraceFilterIpv6Test {
         assertFalse(kept(f, udp(CLIENT, TARGET, FIRST)), "UDP we send");
     }
 
+    static byte[] syn(IpAddress from, IpAddress to, int destinationPort) {
+        ProbeEncoder.Syn6Probe p = new ProbeEncoder.Syn6Probe(MAC, MAC, from, to, 1, 0, 0, 62000, destinationPort,
+                1000, 1);
+        byte[] frame = new byte[p.frameLength()];
+        ProbeEncoder.encode(p, frame, 0);
+        return frame;
+    }
+
+    @Test
+    void tcpKeepsItsSynsTheAnswersFromThePortAndTheErrors() throws Exception {
+        String f = TraceFilter.of(CLIENT, TARGET, IpProtocol.TCP, 80, 80);
+        assertTrue(kept(f, syn(CLIENT, TARGET, 80)), "our SYN");
+        assertTrue(kept(f, timeExceeded(CLIENT, ip(syn(CLIENT, TARGET, 80)))));
+        byte[] answer = syn(TARGET, CLIENT, 62000);
+        answer[14 + 40] = 0; // source port 80 (the SYN's destination), as the server answers
+        answer[14 + 41] = 80;
+        answer[14 + 53] = 0x14; // RST+ACK
+        assertTrue(kept(f, answer), "the destination's RST from port 80");
+
+        assertFalse(kept(f, timeExceeded(CLIENT, ip(syn(CLIENT, TARGET, 81)))), "a SYN to another port quoted");
+        assertFalse(kept(f, timeExceeded(CLIENT, ip(udp(CLIENT, TARGET, 80)))), "a quoted UDP probe");
+        answer[14 + 53] = 0x10; // a bare ACK
+        assertFalse(kept(f, answer), "neither SYN nor RST");
+    }
+
     @Test
     void theNeighbourFilterKeepsOnlyAdvertisementsOfTheGateway() throws Exception {
         String f = NeighbourLookupIpv6Test.advertisementFilterBeside(TraceFilter.of(CLIENT, TARGET, FIRST, LAST),

@@ -164,7 +164,8 @@ class TraceCommandTest {
         "-4 2001:DB8:0::1|tracecap: trace: -4: 2001:DB8:0::1 is an IPv6 address",
         "-6 198.18.5.2|tracecap: trace: -6: 198.18.5.2 is an IPv4 address",
         "-4 -6 example.test|tracecap: trace: -4 and -6 each choose the family: give one",
-        "-6 -T example.test|tracecap: trace: -T is IPv4 only for now: trace example.test with UDP or -I",
+        "-6 -I --multipath example.test|tracecap: trace: --multipath over IPv6 probes with UDP only for now (flows"
+            + " of ports and flow labels)",
         "-s 2001:db8::1 198.18.5.2|tracecap: trace: -s 2001:db8::1 is not an IPv4 address, as 198.18.5.2 is traced",
         "2001:db8::1 47|tracecap: trace: packet length 47 is below the 48 bytes of an IPv6 probe",
         "--gateway-mac 12:34 198.18.5.2|tracecap: trace: --gateway-mac: not a MAC address (6 hex pairs like"

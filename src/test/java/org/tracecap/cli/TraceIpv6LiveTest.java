@@ -80,7 +80,7 @@ class TraceIpv6LiveTest {
     }
 
     /**
-     * UDP (classic and Paris) and ICMPv6 Echo: the same responders per hop as {@code traceroute -6} on the same
+     * UDP (classic, Paris, -U, from -s), ICMPv6 Echo and TCP SYN: the same responders per hop as {@code traceroute -6} on the same
      * chain; the first trace resolves the link-local gateway by Neighbor Solicitation, and its capture replays to
      * the same hops.
      */
@@ -122,8 +122,9 @@ class TraceIpv6LiveTest {
             assertEquals(responders(trLines), responders(udp.outLines()), tr.stdout());
 
             // The kernel knows r1 now (traceroute's packets went through it): -I takes its MAC from ip -6 neigh.
+            // -T: SYNs to port 80, where nothing listens: the server's RST ends the trace.
             for (List<String> args : List.of(List.of("-I"), List.of("--method", "paris"),
-                    List.of("-I", "--method", "paris"))) {
+                    List.of("-I", "--method", "paris"), List.of("-T"), List.of("-U"), List.of("-s", "2001:db8:1::1"))) {
                 List<String> command = new ArrayList<>(List.of("trace", "-n"));
                 command.addAll(args);
                 command.add(SERVER);
@@ -215,11 +216,11 @@ class TraceIpv6LiveTest {
         }
     }
 
-    /** -4 with an IPv6 address, -T, dublin and --multipath -I over IPv6: one line each, exit 2, before any probe. */
+    /** -4 with an IPv6 address, dublin and --multipath -I over IPv6: one line each, exit 2, before any probe. */
     @Test
     void refusedOverIpv6() {
         for (List<String> args : List.of(List.of("-4", SERVER), List.of("-6", "198.18.3.2"),
-                List.of("-T", SERVER), List.of("--method", "dublin", SERVER), List.of("--multipath", "-I", SERVER),
+                List.of("--method", "dublin", SERVER), List.of("--multipath", "-I", SERVER),
                 List.of("-s", "198.18.1.1", SERVER), List.of(SERVER, "40"))) {
             List<String> command = new ArrayList<>(List.of("trace"));
             command.addAll(args);

@@ -34,7 +34,7 @@ class Ipv6IdentitiesTest {
         int noId = ProbeIdentity.NO_IP_ID;
         return List.of(new ClassicUdpIdentity(33434, 30, 51000, noId), new ParisUdpIdentity(33434, 30, 51000, noId),
                 new FixedPortUdpIdentity(53, 30, 51000, noId), new IcmpEchoIdentity(4242, 1, 30, noId),
-                new ParisIcmpIdentity(4242, 1, 30, noId, 0x1234));
+                new ParisIcmpIdentity(4242, 1, 30, noId, 0x1234), new TcpSynIdentity(80, 30, 51000, 0x12345678L, noId));
     }
 
     @Test
@@ -48,7 +48,7 @@ class Ipv6IdentitiesTest {
                         60);
                 SentProbe sent = identity.write(n, e, buf, 1_000L);
                 int length = e.linkHeader() + sent.totalLength();
-                assertEquals(14 + 60, length, identity.method().toString());
+                assertEquals(14 + (identity instanceof TcpSynIdentity ? 80 : 60), length, identity.method().toString());
                 assertEquals(0x86dd, Bytes.u16(buf, 12), "ethertype IPv6");
                 assertEquals(6, (buf[14] & 0xf0) >>> 4);
                 assertEquals(0, Bytes.u32(buf, 14) & 0xfffff, "flow label 0, the same for every probe");
