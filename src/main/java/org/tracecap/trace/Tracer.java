@@ -56,7 +56,8 @@ import org.tracecap.packet.ProbeEncoder;
  *       probes time out by rule 5 and show as {@code *}, answered ones keep their replies. Limit of the
  *       model: probes sent past the destination before it is known (the window of rule 2) also spend the
  *       destination's tokens; the destination's own TTL is probed first so one trace still gets its answers,
- *       but two traces at once to one destination may find its bucket empty and report stars there.</li>
+ *       but two traces at once to one destination may find its bucket empty and report stars there. ICMPv6
+ *       errors are limited by the same bucket, refilled at least as often (see {@link IcmpBudget}).</li>
  *   <li><b>Wait.</b> A probe times out {@code MAX} seconds after it was sent; once a probe of its hop has
  *       been answered, {@code HERE × (rtt + 1 ms)} of the first such probe (in number order) if shorter;
  *       else, once a later-numbered probe has been answered, {@code NEAR × (rtt + 1 ms)} of the nearest
@@ -87,8 +88,8 @@ import org.tracecap.packet.ProbeEncoder;
  *
  * <h2>Stop rules</h2>
  * <ol>
- *   <li><b>Reached.</b> A reply from the destination address (of any type), or a Port Unreachable from
- *       anywhere, marks its probe's TTL {@code d} as final: no probe above {@code d} is sent, probes above
+ *   <li><b>Reached.</b> A reply from the destination address (of any type), or a Port Unreachable (ICMP 3/3,
+ *       ICMPv6 1/4: the reply's family, {@link org.tracecap.packet.IcmpMeaning}) from anywhere, marks its probe's TTL {@code d} as final: no probe above {@code d} is sent, probes above
  *       it still in flight are forgotten, hops above it are not reported, and the trace ends once hops up
  *       to {@code d} are settled. Stop reason "reached".</li>
  *   <li><b>Unreachable.</b> A Destination Unreachable other than Port Unreachable (from a router or the
