@@ -1,0 +1,602 @@
+package org.tracecap.trace;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.SortedMap;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import org.tracecap.match.Classified;
+import org.tracecap.match.FrameClassifier;
+import org.tracecap.match.IcmpReply;
+import org.tracecap.match.QuotedProbe;
+import org.tracecap.match.SentProbe;
+import org.tracecap.model.Trace;
+import org.tracecap.packet.Bytes;
+import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpProtocol;
+import org.tracecap.packet.Ipv4Address;
+import org.tracecap.packet.LinkLayer;
+import org.tracecap.packet.ProbeEncoder;
+
+/**
+ * Traces many destinations at once over one {@link PacketPort} (one sending handle, one capture): a campaign,
+ * as scamper runs one on a target list. Destinations come from an iterator read as the campaign goes (at most
+ * {@link Settings#targetsInFlight} traced at a time, so memory follows them, not the list); each finished trace
+ * goes to a callback at once, in the order they finish.
+ *
+ * <h2>Rules</h2>
+ * <ol>
+ *   <li><b>Doubletree</b> (Donnet et al., SIGMETRICS 2005). A destination's probing starts at a start TTL
+ *       {@code h}: {@link Settings#startTtl} if given, else the median length of the paths traced so far
+ *       ({@value #DEFAULT_START_TTL} before any): starting where destinations usually are costs one answer from
+ *       the destination and one from the router before it, which most often ends the backward probing (below).
+ *       Two {@link CampaignTarget.Lane lanes} then probe one TTL at a time each: <i>forward</i> from {@code h}
+ *       up until the destination answers (or a Destination Unreachable comes), the max TTL, or
+ *       {@link Settings#gapLimit} TTLs in a row without an answer (scamper's gap limit); <i>backward</i> from
+ *       {@code h - 1} down to the first TTL, stopping at the first hop whose responder this vantage point has
+ *       already seen at that TTL (the local stop set, {@link DoubletreeStopSet}): the hops below are that
+ *       trace's, and are reported as learned from it ({@link org.tracecap.model.Hop#learnedFrom}). With one
+ *       vantage point there is no global stop set: forward probing ends at the destination. A destination
+ *       answering the backward lane lowers the final TTL as in {@link Tracer}'s stop rule 1.</li>
+ *   <li><b>Attempts.</b> A TTL is probed until answered, at most {@code -q} times (scamper's attempts): one
+ *       answer per hop is what a campaign needs, and each answer is a token of a rate-limited router. A probe
+ *       is unanswered {@code -w MAX} after it was sent (HERE and NEAR are not used: one probe per hop), judged
+ *       on capture time as {@link Tracer} rule 5 does.</li>
+ *   <li><b>Rate.</b> At most {@link Settings#ratePps} probes a second for the whole campaign, evenly spaced;
+ *       each goes to the router {@link CampaignPacing} expects only when that router's ICMP bucket has a token
+ *       (its rules 1-3: learned per router, routers that do not limit learned too).</li>
+ *   <li><b>Order.</b> Every lane of every destination in flight with a probe to send is a candidate; each send
+ *       takes the first candidate whose router has a token, scanning from a random one (as yarrp randomises
+ *       its (target, TTL) order), so that no router sees a burst from one destination's trace.</li>
+ *   <li><b>Ownership.</b> One capture sees every reply: a probe or a quote is filed by its destination address
+ *       under the destination in flight, then attributed by that destination's {@link org.tracecap.match.ProbeTable}
+ *       and {@link ProbeIdentity} exactly as {@link Tracer} rule 7 says (each destination its own source port).
+ *       Replies for destinations no longer in flight are counted, not used.</li>
+ *   <li><b>Interrupted.</b> {@link #stop()} wakes the port; the run returns at once: traces not finished are
+ *       left out (counted by {@link #unfinished()}).</li>
+ * </ol>
+ * The run waits only in {@link PacketPort#receive}, until the next send, deadline, or frame. Not thread-safe
+ * apart from {@link #stop()} and the counters.
+ */
+public final class CampaignTracer {
+    static final int DEFAULT_START_TTL = 6;
+    public static final int DEFAULT_RATE = 100;
+    public static final int DEFAULT_TARGETS_IN_FLIGHT = 256;
+    public static final int DEFAULT_GAP_LIMIT = 5;
+    /** Reasons a reply is not used, beyond {@link Tracer}'s. */
+    public static final String NOT_IN_FLIGHT = "destination not in flight";
+
+    /**
+     * @param ratePps         probes a second for the whole campaign, 1..100000
+     * @param targetsInFlight destinations traced at a time, 1..65536
+     * @param startTtl        Doubletree's start TTL, or null to learn it (rule 1)
+     * @param gapLimit        forward TTLs in a row without an answer that end a trace, 1..255
+     */
+    public record Settings(int ratePps, int targetsInFlight, Integer startTtl, int gapLimit) {
+        public Settings {
+            if (ratePps < 1 || ratePps > 100_000 || targetsInFlight < 1 || targetsInFlight > 65_536
+                    || gapLimit < 1 || gapLimit > 255 || (startTtl != null && (startTtl < 1 || startTtl > 255))) {
+                throw new IllegalArgumentException("campaign settings out of range: " + ratePps + " pps, "
+                        + targetsInFlight + " in flight, start TTL " + startTtl + ", gap limit " + gapLimit);
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(DEFAULT_RATE, DEFAULT_TARGETS_IN_FLIGHT, null, DEFAULT_GAP_LIMIT);
+        }
+    }
+
+    private final TraceOptions options;
+    private final LinkFacts link;
+    private final PacketPort port;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final Settings settings;
+    private final long sendIntervalNanos;
+    private final long maxWaitNanos;
+    private final FrameClassifier classifier = new FrameClassifier();
+    private final CampaignPacing pacing = new CampaignPacing();
+    private final DoubletreeStopSet stopSet = new DoubletreeStopSet();
+    private final Map<Integer, CampaignTarget> inFlight = new HashMap<>();
+    private final List<CampaignTarget.Lane> ready = new ArrayList<>();
+    private final PriorityQueue<CampaignTarget.Probe> deadlines =
+            new PriorityQueue<>((a, b) -> Long.compare(a.deadlineNanos, b.deadlineNanos));
+    private final List<CampaignTarget> finishing = new ArrayList<>();
+    private final SortedMap<String, Long> unattributed = new TreeMap<>();
+    private final int[] pathLengths = new int[256];
+    private final byte[] frame;
+
+    private volatile boolean stopRequested;
+    private volatile long probesSent;
+    private volatile long repliesUsed;
+    private volatile long targetsDone;
+    private volatile long targetsStarted;
+    private int pathsKnown;
+    /** The start TTL rule 1 gives now, 0 when it must be worked out again. */
+    private int startTtl;
+    private long nextSendNanos = Long.MIN_VALUE;
+    private long latestCaptureNanos = Long.MIN_VALUE;
+
+    public CampaignTracer(TraceOptions options, LinkFacts link, PacketPort port, Clock clock, Settings settings) {
+        this(options, link, port, clock, settings, new SplittableRandom());
+    }
+
+    /**
+     * @param link the link facts of the campaign: its destination is not used (each target is one)
+     * @throws IllegalArgumentException the port is not Ethernet, or the method is dublin (one flow per target)
+     */
+    public CampaignTracer(TraceOptions options, LinkFacts link, PacketPort port, Clock clock, Settings settings,
+            RandomGenerator random) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.link = Objects.requireNonNull(link, "link");
+        this.port = Objects.requireNonNull(port, "port");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.random = Objects.requireNonNull(random, "random");
+        if (port.linkType() != LinkLayer.ETHERNET) {
+            throw new IllegalArgumentException("probes are Ethernet frames, the port's link type is "
+                    + LinkLayer.name(port.linkType()));
+        }
+        if (options.method() == ProbeMethod.DUBLIN) {
+            throw new IllegalArgumentException("a campaign traces one flow per destination: classic or paris");
+        }
+        this.sendIntervalNanos = 1_000_000_000L / settings.ratePps();
+        this.maxWaitNanos = options.waiting().maxNanos();
+        this.frame = new byte[ProbeEncoder.ETHERNET_HEADER + options.packetLength()];
+    }
+
+    /** Stops the run from any thread (a Ctrl-C hook): it returns at once with the traces finished so far. */
+    public void stop() {
+        stopRequested = true;
+        port.wakeup();
+    }
+
+    public long probesSent() {
+        return probesSent;
+    }
+
+    public long repliesUsed() {
+        return repliesUsed;
+    }
+
+    public long targetsDone() {
+        return targetsDone;
+    }
+
+    public long targetsStarted() {
+        return targetsStarted;
+    }
+
+    /** Destinations started but not finished when the run returned (after {@link #stop()}). */
+    public int unfinished() {
+        return inFlight.size();
+    }
+
+    /** Replies to the source not used by a trace, by reason ({@link Tracer}'s reasons and {@link #NOT_IN_FLIGHT}). */
+    public SortedMap<String, Long> unattributed() {
+        return new TreeMap<>(unattributed);
+    }
+
+    /** How many (interface, TTL) pairs Doubletree's local stop set holds. */
+    public int stopSetSize() {
+        return stopSet.size();
+    }
+
+    /**
+     * Traces every destination {@code targets} gives, handing each finished trace to {@code done}.
+     *
+     * @return whether the run was interrupted by {@link #stop()}
+     * @throws IOException the port failed: the traces handed on so far stand
+     */
+    public boolean run(Iterator<Integer> targets, Consumer<Trace> done) throws IOException {
+        while (!stopRequested) {
+            admit(targets);
+            if (inFlight.isEmpty()) {
+                return false;
+            }
+            long now = clock.nowNanos();
+            expire(now);
+            finish(done);
+            if (inFlight.isEmpty()) {
+                continue;
+            }
+            long next = Math.min(sendWhatMayGo(), nextDeadline());
+            long wait = next == Long.MAX_VALUE ? maxWaitNanos : next - clock.nowNanos();
+            if (wait > 0 && !stopRequested) {
+                port.receive(this::onFrame, wait);
+            } else if (!stopRequested) {
+                port.receive(this::onFrame, 0);
+            }
+            finish(done);
+        }
+        return true;
+    }
+
+    // ---- destinations -----------------------------------------------------------------------------------
+
+    private void admit(Iterator<Integer> targets) {
+        while (inFlight.size() < settings.targetsInFlight() && !stopRequested && targets.hasNext()) {
+            int address = targets.next();
+            if (address == link.sourceAddress() || inFlight.containsKey(address)) {
+                continue; // the same destination twice at once would share its replies: traced once
+            }
+            int sourcePort = options.sourcePort() != null ? options.sourcePort()
+                    : random.nextInt(Tracer.SOURCE_PORT_LOW, Tracer.SOURCE_PORT_HIGH + 1);
+            ProbeIdentity identity = options.method().identity(options, sourcePort, random.nextInt(0x10000));
+            CampaignTarget t = new CampaignTarget(address, Ipv4Address.format(address), identity, options);
+            inFlight.put(address, t);
+            targetsStarted++;
+            t.forward.queued = true;
+            ready.add(t.forward); // its start TTL is chosen when its first probe goes (rule 1)
+        }
+    }
+
+    /** Rule 1: the start TTL, chosen when a destination's first probe is planned. */
+    private int startTtl() {
+        if (startTtl != 0) {
+            return startTtl;
+        }
+        int ttl = DEFAULT_START_TTL;
+        if (settings.startTtl() != null) {
+            ttl = settings.startTtl();
+        } else if (pathsKnown > 0) {
+            int seen = 0;
+            for (int t = 0; t < pathLengths.length; t++) {
+                seen += pathLengths[t];
+                if (2 * seen >= pathsKnown) {
+                    ttl = t;
+                    break;
+                }
+            }
+        }
+        startTtl = Math.max(options.firstTtl(), Math.min(options.maxTtl(), ttl));
+        return startTtl;
+    }
+
+    /**
+     * Rule 1: a destination's path length, for the median: first estimated from its first answer's IP TTL
+     * (counted down from the next of 64, 128, 255 at or above it, the usual initial TTLs, hence one reply
+     * later), then replaced by its final TTL when its trace ends.
+     */
+    private void pathLength(CampaignTarget t, int length) {
+        if (t.lengthCounted != 0) {
+            pathLengths[t.lengthCounted]--;
+            pathsKnown--;
+        }
+        pathLengths[length]++;
+        pathsKnown++;
+        t.lengthCounted = length;
+        startTtl = 0;
+    }
+
+    private static int hopsBack(int replyTtl) {
+        int initial = replyTtl <= 64 ? 64 : replyTtl <= 128 ? 128 : 255;
+        return initial - replyTtl + 1;
+    }
+
+    private void queue(CampaignTarget.Lane lane) {
+        lane.queued = true;
+        ready.add(lane);
+    }
+
+    /** Rule 1: a destination's first probe goes: its start TTL is chosen, and its backward lane queued. */
+    private void begin(CampaignTarget t) {
+        t.startTtl = startTtl();
+        t.forward.ttl = t.startTtl;
+        t.backward.ttl = t.startTtl - 1;
+        if (t.startTtl > options.firstTtl()) {
+            queue(t.backward);
+        } else {
+            t.backward.done = true;
+        }
+    }
+
+    /** Writes the finished destinations' traces and forgets them. */
+    private void finish(Consumer<Trace> done) {
+        for (CampaignTarget t : finishing) {
+            if (t.finished() && inFlight.remove(t.address) == t) {
+                if (t.finalTtl != 0 && t.finalTtl != t.lengthCounted) {
+                    pathLength(t, t.finalTtl);
+                }
+                targetsDone++;
+                done.accept(t.trace(link, false));
+            }
+        }
+        finishing.clear();
+    }
+
+    // ---- sending ----------------------------------------------------------------------------------------
+
+    /** Rules 3 and 4: sends what may go now; returns when the next probe may, or Long.MAX_VALUE. */
+    private long sendWhatMayGo() throws IOException {
+        while (!ready.isEmpty() && !stopRequested) {
+            long now = clock.nowNanos();
+            if (nextSendNanos > now) {
+                return nextSendNanos;
+            }
+            int n = ready.size();
+            int start = random.nextInt(n);
+            long heldUntil = Long.MAX_VALUE;
+            int chosen = -1;
+            int verify = -1;
+            long chosenKey = 0;
+            for (int i = 0; i < n && chosen < 0; i++) {
+                int at = (start + i) % n;
+                long key = expectedRouter(ready.get(at));
+                long readyAt = pacing.readyAt(key, now);
+                if (readyAt <= now) {
+                    chosen = at;
+                    chosenKey = key;
+                } else {
+                    heldUntil = Math.min(heldUntil, readyAt);
+                    if (verify < 0 && pacing.mayVerify(key, now)) {
+                        verify = at;
+                    }
+                }
+            }
+            boolean verifying = chosen < 0 && verify >= 0;
+            if (verifying) {
+                chosen = verify;
+                chosenKey = expectedRouter(ready.get(verify));
+            }
+            if (chosen < 0) {
+                return heldUntil;
+            }
+            CampaignTarget.Lane lane = ready.get(chosen);
+            ready.set(chosen, ready.get(n - 1));
+            ready.remove(n - 1);
+            lane.queued = false;
+            if (lane.target().startTtl == 0) {
+                begin(lane.target());
+            }
+            send(lane, chosenKey, verifying);
+            nextSendNanos = Math.max(nextSendNanos, now) + sendIntervalNanos;
+        }
+        return Long.MAX_VALUE;
+    }
+
+    private long expectedRouter(CampaignTarget.Lane lane) {
+        CampaignTarget t = lane.target();
+        int ttl = t.startTtl == 0 ? startTtl() : lane.ttl;
+        return pacing.expected(t.address, ttl, t.finalTtl, !lane.forward);
+    }
+
+    private void send(CampaignTarget.Lane lane, long routerKey, boolean verifying) throws IOException {
+        CampaignTarget t = lane.target();
+        int number = lane.number();
+        CampaignTarget.Probe p = new CampaignTarget.Probe(lane, lane.ttl, routerKey, verifying);
+        ProbeIdentity.ProbeFields f = t.identity.fields(number);
+        ProbeEncoder.UdpProbe udp = new ProbeEncoder.UdpProbe(link.gatewayMac(), link.sourceMac(),
+                link.sourceAddress(), t.address, p.ttl, f.ipId(), options.tos(), options.dontFragment(),
+                options.packetLength(), f.sourcePort(), f.destinationPort(), f.udpChecksum(), null);
+        int length = ProbeEncoder.encode(udp, frame, 0);
+        int checksum = Bytes.u16(frame, ProbeEncoder.ETHERNET_HEADER + ProbeEncoder.IPV4_HEADER + 6);
+        long now = clock.nowNanos();
+        p.sent = new SentProbe(now, link.sourceAddress(), t.address, IpProtocol.UDP, p.ttl, f.ipId(),
+                options.packetLength(), options.tos(), f.sourcePort(), f.destinationPort(), 0, 0, checksum, 0);
+        p.clockSendNanos = now;
+        p.deadlineNanos = now + maxWaitNanos;
+        t.probes[number] = p;
+        t.table.add(p.sent);
+        t.inFlight++;
+        deadlines.add(p);
+        probesSent++;
+        port.send(frame, length);
+        pacing.sent(routerKey, clock.nowNanos(), verifying);
+    }
+
+    // ---- receiving ----------------------------------------------------------------------------------------
+
+    private void onFrame(long timeNanos, int linkType, byte[] bytes, int caplen, int wireLength) {
+        latestCaptureNanos = Math.max(latestCaptureNanos, timeNanos);
+        Classified c = classifier.classify(timeNanos, linkType, bytes, caplen, wireLength);
+        if (c instanceof SentProbe s) {
+            CampaignTarget t = s.protocol() == IpProtocol.UDP && s.source() == link.sourceAddress()
+                    ? inFlight.get(s.destination()) : null;
+            int n = t == null ? -1 : t.identity.sequenceOf(s);
+            if (n >= 0 && t.probes[n] != null && t.probes[n].captureSendNanos == null) {
+                t.probes[n].captureSendNanos = s.timeNanos();
+            }
+        } else if (c instanceof IcmpReply r && r.destination() == link.sourceAddress()) {
+            reply(r);
+        } else if (c instanceof org.tracecap.match.TcpReply r && r.destination() == link.sourceAddress()) {
+            unattributed(Tracer.NOT_OUR_QUOTE);
+        }
+    }
+
+    /** Rule 5. */
+    private void reply(IcmpReply r) {
+        QuotedProbe q = r.quote();
+        if (q == null || q.protocol() != IpProtocol.UDP) {
+            unattributed(Tracer.NOT_OUR_QUOTE);
+            return;
+        }
+        CampaignTarget t = inFlight.get(q.destination());
+        if (t == null) {
+            unattributed(NOT_IN_FLIGHT);
+            return;
+        }
+        SentProbe s = t.table.attribute(r);
+        if (s == null) {
+            unattributed(Tracer.NO_SUCH_PROBE);
+            return;
+        }
+        if (q.ttl() > s.ttl()) {
+            unattributed(Tracer.QUOTED_TTL_ABOVE);
+            return;
+        }
+        if (!t.identity.owns(q, s)) {
+            unattributed(Tracer.NOT_OUR_IDENTITY);
+            return;
+        }
+        int n = t.identity.sequenceOf(s);
+        CampaignTarget.Probe p = n < 0 ? null : t.probes[n];
+        if (p == null || p.sent != s) {
+            unattributed(Tracer.NO_SUCH_PROBE);
+            return;
+        }
+        if (p.done()) {
+            unattributed(p.reply != null ? Tracer.DUPLICATE : p.forgotten ? Tracer.PAST_LAST_HOP : Tracer.TIMED_OUT);
+            return;
+        }
+        p.reply = r;
+        t.inFlight--;
+        repliesUsed++;
+        if (p.verifying) {
+            pacing.verified(p.routerKey, true);
+        }
+        pacing.answered(t.address, p.ttl, r.source());
+        long answeredBy = r.source() == t.address ? CampaignPacing.destinations(t.address)
+                : CampaignPacing.router(r.source());
+        if (answeredBy != p.routerKey) {
+            // Sent under another router's bucket (not known yet, or guessed wrong): the one that answered spent it.
+            pacing.sent(answeredBy, p.clockSendNanos, false);
+        }
+        boolean last = r.source() == t.address || r.type() == IcmpType.DEST_UNREACHABLE;
+        if (last) {
+            if (t.lengthCounted == 0 && r.source() == t.address) {
+                pathLength(t, Math.max(options.firstTtl(), Math.min(p.ttl, hopsBack(r.replyTtl()))));
+            }
+            markFinal(t, p.ttl);
+        }
+        probeDone(p, r.source());
+    }
+
+    // ---- deadlines and Doubletree's lanes --------------------------------------------------------------
+
+    private long nextDeadline() {
+        while (!deadlines.isEmpty() && deadlines.peek().done()) {
+            deadlines.poll();
+        }
+        return deadlines.isEmpty() ? Long.MAX_VALUE : expiry(deadlines.peek());
+    }
+
+    private long expiry(CampaignTarget.Probe p) {
+        return latestCaptureNanos >= p.deadlineNanos ? p.deadlineNanos
+                : p.deadlineNanos + Math.max(0, port.deliveryLagNanos());
+    }
+
+    private void expire(long now) {
+        while (!deadlines.isEmpty()) {
+            CampaignTarget.Probe p = deadlines.peek();
+            if (!p.done() && now < expiry(p)) {
+                return;
+            }
+            deadlines.poll();
+            if (!p.done()) {
+                p.timedOut = true;
+                p.lane.target().inFlight--;
+                if (p.verifying) {
+                    pacing.verified(p.routerKey, false);
+                }
+                probeDone(p, 0);
+            }
+        }
+    }
+
+    /** Rule 2, then rule 1: retry the TTL, or settle it and move the lane on. */
+    private void probeDone(CampaignTarget.Probe p, int responder) {
+        CampaignTarget.Lane lane = p.lane;
+        CampaignTarget t = lane.target();
+        if (!lane.done && lane.ttl == p.ttl) {
+            boolean beyond = t.finalTtl != 0 && p.ttl > t.finalTtl;
+            if (responder == 0 && !beyond && lane.attempt + 1 < options.probesPerHop()) {
+                lane.attempt++;
+                queue(lane);
+            } else {
+                t.settle(p.ttl, responder);
+                advance(lane, responder, beyond);
+            }
+        }
+        file(t);
+        if (t.finished()) {
+            finishing.add(t);
+        }
+    }
+
+    private void advance(CampaignTarget.Lane lane, int responder, boolean beyond) {
+        CampaignTarget t = lane.target();
+        lane.attempt = 0;
+        if (lane.forward) {
+            t.gap = responder == 0 ? t.gap + 1 : 0;
+            if (beyond || t.finalTtl != 0 || lane.ttl >= options.maxTtl()) {
+                lane.done = true;
+            } else if (t.gap >= settings.gapLimit()) {
+                lane.done = true;
+                t.gapStop = true;
+            } else {
+                lane.ttl++;
+                queue(lane);
+            }
+            return;
+        }
+        if (responder != 0 && responder != t.address) {
+            DoubletreeStopSet.PathNode known = stopSet.find(responder, lane.ttl);
+            if (known != null && lane.ttl > options.firstTtl()) {
+                t.borrowedBelow = lane.ttl;
+                t.borrowed = known.below();
+                lane.done = true;
+                return;
+            }
+        }
+        if (lane.ttl <= options.firstTtl()) {
+            lane.done = true;
+        } else {
+            lane.ttl--;
+            queue(lane);
+        }
+    }
+
+    /** Stop rules 1-2 of {@link Tracer}: nothing above {@code ttl} is sent or reported. */
+    private void markFinal(CampaignTarget t, int ttl) {
+        if (t.finalTtl != 0 && t.finalTtl <= ttl) {
+            return;
+        }
+        t.finalTtl = ttl;
+        for (CampaignTarget.Probe p : t.probes) {
+            if (p != null && p.ttl > ttl && !p.done()) {
+                p.forgotten = true;
+                t.inFlight--;
+            }
+        }
+        if (t.forward.ttl > ttl && !t.forward.done) {
+            t.forward.done = true;
+            if (t.forward.queued) {
+                t.forward.queued = false;
+                ready.remove(t.forward);
+            }
+        }
+    }
+
+    /**
+     * Files the hops of {@code t} whose whole prefix is known (once backward probing is over) in the stop set,
+     * lowest first.
+     */
+    private void file(CampaignTarget t) {
+        if (!t.backward.done) {
+            return;
+        }
+        if (t.filedNode == null && t.borrowedBelow > 0) {
+            t.filedNode = t.borrowed;
+            t.filedUpTo = t.borrowedBelow - 1;
+        }
+        int last = t.finalTtl != 0 ? t.finalTtl - 1 : options.maxTtl();
+        while (t.filedUpTo < last && t.settled(t.filedUpTo + 1)) {
+            int ttl = ++t.filedUpTo;
+            t.filedNode = new DoubletreeStopSet.PathNode(t.ownHop(ttl), t.name, t.filedNode);
+            stopSet.add(t.filedNode, t.routers(ttl));
+        }
+    }
+
+    private void unattributed(String reason) {
+        unattributed.merge(reason, 1L, Long::sum);
+    }
+}
