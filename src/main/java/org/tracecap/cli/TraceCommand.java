@@ -63,7 +63,8 @@ final class TraceCommand {
             out.print(TraceHelp.TEXT);
             return Main.OK;
         }
-        return trace(request, out, err);
+        return request.campaign() != null ? CampaignRun.run(request, System.in, out, err)
+                : trace(request, out, err);
     }
 
     private static int trace(TraceRequest request, PrintStream out, PrintStream err) {

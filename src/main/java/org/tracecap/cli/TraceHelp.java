@@ -4,6 +4,7 @@ package org.tracecap.cli;
 final class TraceHelp {
     static final String TEXT = """
             usage: tracecap trace [OPTIONS] HOST [PACKET_LENGTH]
+                   tracecap trace [OPTIONS] --targets FILE | HOST HOST...
 
             Traces the path to HOST (an IPv4 address or a name) live: builds UDP probes itself,
             sends them on one interface with libpcap, captures the ICMP answers there and prints
@@ -50,6 +51,19 @@ final class TraceHelp {
                   --save-pcap FILE   save every frame sent and captured to FILE (pcap), which
                                      'tracecap replay FILE' reads back
               -h, --help             show this help
+
+            campaign (many destinations at once, one capture; -q is then the attempts per hop,
+            as scamper's, a hop being probed until it answers; -w's MAX alone applies):
+                  --targets FILE     trace every destination in FILE (- for stdin): one address
+                                     or name a line, # comments; read as the campaign goes
+                  --rate PPS         probes a second for the whole campaign, 1..100000
+                                     (default 100); no router is sent more than its ICMP
+                                     rate limit answers (learned as the campaign goes)
+                  --start-ttl TTL    Doubletree's first TTL probed (default: the median path
+                                     length seen so far, 6 before any)
+                  --in-flight N      destinations traced at a time (default 256)
+            Each table (or JSON line) is printed as its trace finishes; a hop measured by
+            another destination's trace ends in "(from ADDRESS's trace)".
 
             PACKET_LENGTH is the probes' IP length in bytes, 28..65535 (default 60). tracecap
             does not fragment probes: the length must fit the interface's MTU.

@@ -43,6 +43,8 @@ final class CampaignTarget {
     /** Forward TTLs in a row without an answer. */
     int gap;
     boolean gapStop;
+    /** Probes sent so far: the next probe's number (the identity numbers a destination's probes in send order). */
+    int sent;
     /** Probes sent and neither answered, timed out nor forgotten. */
     int inFlight;
     /** The highest TTL whose node is filed in the stop set, and that node (the prefix so far). */
@@ -78,10 +80,7 @@ final class CampaignTarget {
             return CampaignTarget.this;
         }
 
-        /** The number of this lane's next probe (as the identity numbers them: TTL order, q per TTL). */
-        int number() {
-            return (ttl - options.firstTtl()) * options.probesPerHop() + attempt;
-        }
+
     }
 
     /** One probe sent and what became of it. */
@@ -155,10 +154,9 @@ final class CampaignTarget {
     /** This trace's own hop at {@code ttl}: every probe sent with that TTL, in send order. */
     Hop ownHop(int ttl) {
         List<ProbeResult> results = new ArrayList<>(options.probesPerHop());
-        int first = index(ttl) * options.probesPerHop();
-        for (int n = first; n < first + options.probesPerHop(); n++) {
+        for (int n = 0; n < sent; n++) {
             Probe p = probes[n];
-            if (p != null && p.sent != null) {
+            if (p.ttl == ttl) {
                 results.add(ProbeResults.of(p.sent, p.sendNanos(), p.reply));
             }
         }
@@ -168,10 +166,9 @@ final class CampaignTarget {
     /** The responders of this trace's own hop at {@code ttl}, other than the destination. */
     List<Integer> routers(int ttl) {
         List<Integer> out = new ArrayList<>(1);
-        int first = index(ttl) * options.probesPerHop();
-        for (int n = first; n < first + options.probesPerHop(); n++) {
+        for (int n = 0; n < sent; n++) {
             Probe p = probes[n];
-            if (p != null && p.reply != null && p.reply.source() != address && !out.contains(p.reply.source())) {
+            if (p.ttl == ttl && p.reply != null && p.reply.source() != address && !out.contains(p.reply.source())) {
                 out.add(p.reply.source());
             }
         }

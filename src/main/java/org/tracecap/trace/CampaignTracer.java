@@ -55,10 +55,15 @@ import org.tracecap.packet.ProbeEncoder;
  *       (its rules 1-3: learned per router, routers that do not limit learned too).</li>
  *   <li><b>Order.</b> Every lane of every destination in flight with a probe to send is a candidate; each send
  *       takes the first candidate whose router has a token, scanning from a random one (as yarrp randomises
- *       its (target, TTL) order), so that no router sees a burst from one destination's trace.</li>
+ *       its (target, TTL) order), so that no router sees a burst from one destination's trace; a destination
+ *       already begun goes before one not begun, so that destinations finish rather than pile up waiting for a
+ *       scarce router (and each one's probes stay close together in the capture).</li>
  *   <li><b>Ownership.</b> One capture sees every reply: a probe or a quote is filed by its destination address
  *       under the destination in flight, then attributed by that destination's {@link org.tracecap.match.ProbeTable}
- *       and {@link ProbeIdentity} exactly as {@link Tracer} rule 7 says (each destination its own source port).
+ *       and {@link ProbeIdentity} exactly as {@link Tracer} rule 7 says (each destination its own source port). A
+ *       destination's probes are numbered in the order they are sent (not in TTL order, as one trace's are), so
+ *       that its identities count up along its capture even when Doubletree goes back down the TTLs: a replay
+ *       of the campaign's capture then keeps each destination's probes in one run.
  *       Replies for destinations no longer in flight are counted, not used.</li>
  *   <li><b>Interrupted.</b> {@link #stop()} wakes the port; the run returns at once: traces not finished are
  *       left out (counted by {@link #unfinished()}).</li>
@@ -73,6 +78,36 @@ public final class CampaignTracer {
     public static final int DEFAULT_GAP_LIMIT = 5;
     /** Reasons a reply is not used, beyond {@link Tracer}'s. */
     public static final String NOT_IN_FLIGHT = "destination not in flight";
+
+    /**
+     * Where a campaign's destinations come from, read as the campaign goes (a file, standard input, a list).
+     * Called on the tracing thread only.
+     */
+    public interface Targets {
+        /** The next destination if one is ready now, else null (none yet, or none left). */
+        Integer next();
+
+        /** Whether every destination has been given: no {@link #next()} will give one again. */
+        boolean exhausted();
+
+        /** The destinations of {@code list}, all ready at once. */
+        static Targets of(Iterator<Integer> list) {
+            return new Targets() {
+                @Override
+                public Integer next() {
+                    return list.hasNext() ? list.next() : null;
+                }
+
+                @Override
+                public boolean exhausted() {
+                    return !list.hasNext();
+                }
+            };
+        }
+    }
+
+    /** How long the run waits for a destination when none is in flight and the source has none ready yet. */
+    static final long TARGET_POLL_NANOS = 10_000_000L;
 
     /**
      * @param ratePps         probes a second for the whole campaign, 1..100000
@@ -197,10 +232,20 @@ public final class CampaignTracer {
      * @throws IOException the port failed: the traces handed on so far stand
      */
     public boolean run(Iterator<Integer> targets, Consumer<Trace> done) throws IOException {
+        return run(Targets.of(targets), done);
+    }
+
+    /** As {@link #run(Iterator, Consumer)}, the destinations given as they are ready. */
+    public boolean run(Targets targets, Consumer<Trace> done) throws IOException {
         while (!stopRequested) {
+            boolean exhausted = targets.exhausted();
             admit(targets);
             if (inFlight.isEmpty()) {
-                return false;
+                if (exhausted) {
+                    return false;
+                }
+                port.receive(this::onFrame, TARGET_POLL_NANOS);
+                continue;
             }
             long now = clock.nowNanos();
             expire(now);
@@ -222,9 +267,13 @@ public final class CampaignTracer {
 
     // ---- destinations -----------------------------------------------------------------------------------
 
-    private void admit(Iterator<Integer> targets) {
-        while (inFlight.size() < settings.targetsInFlight() && !stopRequested && targets.hasNext()) {
-            int address = targets.next();
+    private void admit(Targets targets) {
+        while (inFlight.size() < settings.targetsInFlight() && !stopRequested) {
+            Integer next = targets.next();
+            if (next == null) {
+                return;
+            }
+            int address = next;
             if (address == link.sourceAddress() || inFlight.containsKey(address)) {
                 continue; // the same destination twice at once would share its replies: traced once
             }
@@ -234,8 +283,7 @@ public final class CampaignTracer {
             CampaignTarget t = new CampaignTarget(address, Ipv4Address.format(address), identity, options);
             inFlight.put(address, t);
             targetsStarted++;
-            t.forward.queued = true;
-            ready.add(t.forward); // its start TTL is chosen when its first probe goes (rule 1)
+            queue(t.backward); // its start TTL is chosen when its first probe goes (rule 1)
         }
     }
 
@@ -287,16 +335,19 @@ public final class CampaignTracer {
         ready.add(lane);
     }
 
-    /** Rule 1: a destination's first probe goes: its start TTL is chosen, and its backward lane queued. */
-    private void begin(CampaignTarget t) {
+    /**
+     * Rule 1: a destination's first probe goes: its start TTL is chosen; the lane to send is the backward one
+     * (returned), the forward one queued once it is sent, or the forward one when the start TTL is the first.
+     */
+    private CampaignTarget.Lane begin(CampaignTarget t) {
         t.startTtl = startTtl();
         t.forward.ttl = t.startTtl;
         t.backward.ttl = t.startTtl - 1;
         if (t.startTtl > options.firstTtl()) {
-            queue(t.backward);
-        } else {
-            t.backward.done = true;
+            return t.backward;
         }
+        t.backward.done = true;
+        return t.forward;
     }
 
     /** Writes the finished destinations' traces and forgets them. */
@@ -328,19 +379,31 @@ public final class CampaignTracer {
             int chosen = -1;
             int verify = -1;
             long chosenKey = 0;
+            int fresh = -1;
+            long freshKey = 0;
             for (int i = 0; i < n && chosen < 0; i++) {
                 int at = (start + i) % n;
-                long key = expectedRouter(ready.get(at));
+                CampaignTarget.Lane candidate = ready.get(at);
+                long key = expectedRouter(candidate);
                 long readyAt = pacing.readyAt(key, now);
                 if (readyAt <= now) {
-                    chosen = at;
-                    chosenKey = key;
+                    if (candidate.target().startTtl != 0) {
+                        chosen = at;
+                        chosenKey = key;
+                    } else if (fresh < 0) {
+                        fresh = at;
+                        freshKey = key;
+                    }
                 } else {
                     heldUntil = Math.min(heldUntil, readyAt);
                     if (verify < 0 && pacing.mayVerify(key, now)) {
                         verify = at;
                     }
                 }
+            }
+            if (chosen < 0 && fresh >= 0) {
+                chosen = fresh;
+                chosenKey = freshKey;
             }
             boolean verifying = chosen < 0 && verify >= 0;
             if (verifying) {
@@ -354,10 +417,16 @@ public final class CampaignTracer {
             ready.set(chosen, ready.get(n - 1));
             ready.remove(n - 1);
             lane.queued = false;
-            if (lane.target().startTtl == 0) {
-                begin(lane.target());
+            CampaignTarget t = lane.target();
+            if (t.startTtl == 0) {
+                lane = begin(t);
+                send(lane, chosenKey, verifying);
+                if (lane == t.backward) {
+                    queue(t.forward);
+                }
+            } else {
+                send(lane, chosenKey, verifying);
             }
-            send(lane, chosenKey, verifying);
             nextSendNanos = Math.max(nextSendNanos, now) + sendIntervalNanos;
         }
         return Long.MAX_VALUE;
@@ -365,13 +434,18 @@ public final class CampaignTracer {
 
     private long expectedRouter(CampaignTarget.Lane lane) {
         CampaignTarget t = lane.target();
-        int ttl = t.startTtl == 0 ? startTtl() : lane.ttl;
+        int ttl = lane.ttl;
+        if (t.startTtl == 0) {
+            // Not begun: its first probe goes backward from the start TTL, or at the first TTL.
+            ttl = Math.max(options.firstTtl(), startTtl() - 1);
+            return pacing.expected(t.address, ttl, t.finalTtl, ttl < startTtl());
+        }
         return pacing.expected(t.address, ttl, t.finalTtl, !lane.forward);
     }
 
     private void send(CampaignTarget.Lane lane, long routerKey, boolean verifying) throws IOException {
         CampaignTarget t = lane.target();
-        int number = lane.number();
+        int number = t.sent;
         CampaignTarget.Probe p = new CampaignTarget.Probe(lane, lane.ttl, routerKey, verifying);
         ProbeIdentity.ProbeFields f = t.identity.fields(number);
         ProbeEncoder.UdpProbe udp = new ProbeEncoder.UdpProbe(link.gatewayMac(), link.sourceMac(),
@@ -385,6 +459,7 @@ public final class CampaignTracer {
         p.clockSendNanos = now;
         p.deadlineNanos = now + maxWaitNanos;
         t.probes[number] = p;
+        t.sent++;
         t.table.add(p.sent);
         t.inFlight++;
         deadlines.add(p);
@@ -561,8 +636,9 @@ public final class CampaignTracer {
             return;
         }
         t.finalTtl = ttl;
-        for (CampaignTarget.Probe p : t.probes) {
-            if (p != null && p.ttl > ttl && !p.done()) {
+        for (int n = 0; n < t.sent; n++) {
+            CampaignTarget.Probe p = t.probes[n];
+            if (p.ttl > ttl && !p.done()) {
                 p.forgotten = true;
                 t.inFlight--;
             }
