@@ -26,13 +26,18 @@ final class CampaignOptions {
     }
 
     /**
-     * The campaign the command line asks for, or null for one trace: {@code --targets FILE}, or two HOST words
-     * or more unless the second is a whole number (traceroute's {@code HOST PACKET_LENGTH}).
+     * The campaign the command line asks for, or null for one trace: {@code --targets FILE}, or two words or more
+     * that are all dotted addresses or dotted names (so traceroute's {@code HOST PACKET_LENGTH} keeps its
+     * meaning, and its errors).
      */
     static TraceRequest.Campaign campaign(CommandLine line, List<String> words)
             throws TraceOptionsParser.UsageException {
         boolean file = line.hasOption("targets");
-        boolean hosts = words.size() > 2 || (words.size() == 2 && !words.get(1).strip().matches("[0-9]+"));
+        boolean hosts = words.size() >= 2;
+        for (String word : words) {
+            // HOST PACKET_LENGTH stays traceroute's: several HOSTs are each a dotted address or a dotted name.
+            hosts &= word.contains(".") && !word.strip().matches("[0-9]+");
+        }
         if (!file && !hosts) {
             for (String only : ONLY_IN_A_CAMPAIGN) {
                 if (line.hasOption(only)) {

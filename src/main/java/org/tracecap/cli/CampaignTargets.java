@@ -153,7 +153,7 @@ final class CampaignTargets implements CampaignTracer.Targets {
             err.println("tracecap: " + prefix + TraceOutput.oneLine(e.getMessage()) + ", skipped");
             return;
         }
-        String why = differs(r);
+        String why = unicast(destination) ? differs(r) : "is not a unicast address";
         if (why != null) {
             err.println("tracecap: " + prefix + text + " " + why + ", skipped");
             return;
@@ -165,6 +165,12 @@ final class CampaignTargets implements CampaignTracer.Targets {
                 return;
             }
         }
+    }
+
+    /** Not in 0/8, 127/8, multicast (224/4), reserved (240/4) or the broadcast address: worth a probe. */
+    private static boolean unicast(int address) {
+        int first = address >>> 24;
+        return first != 0 && first != 127 && first < 224;
     }
 
     /** Why route {@code r} cannot be the campaign's, or null when it can (the first one sets it). */

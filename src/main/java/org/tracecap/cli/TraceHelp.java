@@ -4,7 +4,7 @@ package org.tracecap.cli;
 final class TraceHelp {
     static final String TEXT = """
             usage: tracecap trace [OPTIONS] HOST [PACKET_LENGTH]
-                   tracecap trace [OPTIONS] --targets FILE | HOST HOST...
+                   tracecap trace [OPTIONS] --targets FILE | HOST HOST... (dotted)
 
             Traces the path to HOST (an IPv4 address or a name) live: builds UDP probes itself,
             sends them on one interface with libpcap, captures the ICMP answers there and prints
