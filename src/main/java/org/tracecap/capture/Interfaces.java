@@ -10,6 +10,7 @@ import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface;
 import org.pcap4j.core.Pcaps;
 import org.pcap4j.util.LinkLayerAddress;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 
 /** The interfaces libpcap can open ({@code pcap_findalldevs}), with their addresses and MACs. */
@@ -104,8 +105,8 @@ public final class Interfaces {
         List<LinkInterface.Address> addresses = new ArrayList<>();
         for (PcapAddress a : device.getAddresses()) {
             if (a.getAddress() instanceof Inet4Address v4) {
-                int address = Ipv4Address.fromBytes(v4.getAddress());
-                addresses.add(new LinkInterface.Address(address, prefixLength(a.getNetmask())));
+                // IPv4 only for now: the live IPv6 path (ip -6 route, neighbour discovery) comes with its own change
+                addresses.add(new LinkInterface.Address(IpAddress.of(v4), prefixLength(a.getNetmask())));
             }
         }
         MacAddress mac = null;

@@ -1,7 +1,7 @@
 package org.tracecap.capture;
 
 import java.util.List;
-import org.tracecap.packet.Ipv4Address;
+import org.tracecap.packet.IpAddress;
 
 /**
  * A network interface as libpcap lists it.
@@ -14,23 +14,31 @@ import org.tracecap.packet.Ipv4Address;
  */
 public record LinkInterface(String name, MacAddress mac, List<Address> addresses, boolean loopback, boolean up) {
 
-    /** One IPv4 address of an interface and its prefix length (198.18.0.2/24). */
-    public record Address(int address, int prefixLength) {
+    /** One address of an interface and its prefix length (198.18.0.2/24, 2001:db8::2/64). */
+    public record Address(IpAddress address, int prefixLength) {
         public Address {
-            if (prefixLength < 0 || prefixLength > 32) {
-                throw new IllegalArgumentException("IPv4 prefix length must be 0..32, got " + prefixLength);
+            int bits = address.isIpv4() ? 32 : 128;
+            if (prefixLength < 0 || prefixLength > bits) {
+                throw new IllegalArgumentException((address.isIpv4() ? "IPv4" : "IPv6") + " prefix length must be 0.."
+                        + bits + ", got " + prefixLength);
             }
         }
 
-        /** Whether {@code other} is inside this address's subnet. */
-        public boolean contains(int other) {
-            int mask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
-            return (address & mask) == (other & mask);
+        /** Whether {@code other} is inside this address's subnet (an address of another family never is). */
+        public boolean contains(IpAddress other) {
+            if (other.family() != address.family()) {
+                return false;
+            }
+            // the prefix over the 128 bits of high then low (an IPv4 address: the low 32 bits of low)
+            int length = address.isIpv4() ? 96 + prefixLength : prefixLength;
+            long highMask = length >= 64 ? -1L : length == 0 ? 0 : -1L << (64 - length);
+            long lowMask = length <= 64 ? 0 : length >= 128 ? -1L : -1L << (128 - length);
+            return ((address.high() ^ other.high()) & highMask) == 0 && ((address.low() ^ other.low()) & lowMask) == 0;
         }
 
         @Override
         public String toString() {
-            return Ipv4Address.format(address) + "/" + prefixLength;
+            return address + "/" + prefixLength;
         }
     }
 
@@ -38,21 +46,26 @@ public record LinkInterface(String name, MacAddress mac, List<Address> addresses
         addresses = List.copyOf(addresses);
     }
 
-    /** Whether {@code address} is one of this interface's IPv4 addresses. */
-    public boolean hasAddress(int address) {
-        return addresses.stream().anyMatch(a -> a.address() == address);
+    /** Whether {@code address} is one of this interface's addresses. */
+    public boolean hasAddress(IpAddress address) {
+        return addresses.stream().anyMatch(a -> a.address().equals(address));
     }
 
     /**
      * The address to send from towards {@code nextHop}: the first address whose subnet holds it, else the first
-     * address; null when the interface has no IPv4 address.
+     * address of its family; null when the interface has none of that family.
      */
-    public Integer sourceFor(int nextHop) {
+    public IpAddress sourceFor(IpAddress nextHop) {
         for (Address a : addresses) {
             if (a.contains(nextHop)) {
                 return a.address();
             }
         }
-        return addresses.isEmpty() ? null : addresses.get(0).address();
+        for (Address a : addresses) {
+            if (a.address().family() == nextHop.family()) {
+                return a.address();
+            }
+        }
+        return null;
     }
 }

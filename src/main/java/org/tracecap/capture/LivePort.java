@@ -19,6 +19,7 @@ import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
 import org.pcap4j.core.PcapStat;
 import org.pcap4j.core.RawPacketListener;
 import org.tracecap.match.FrameSink;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.trace.PacketPort;
 
@@ -114,28 +115,32 @@ public final class LivePort implements PacketPort {
     }
 
     /**
-     * Opens {@code interfaceName} for tracing from {@code sourceAddress}, with {@link #traceFilter(int)}.
+     * Opens {@code interfaceName} for tracing from {@code sourceAddress}, with {@link #traceFilter(IpAddress)}.
      *
      * @throws LiveCaptureException not privileged, no such interface (the message lists them), interface down,
      *                              libpcap missing or refusing
      */
-    public static LivePort open(String interfaceName, int sourceAddress) throws LiveCaptureException {
+    public static LivePort open(String interfaceName, IpAddress sourceAddress) throws LiveCaptureException {
         return open(interfaceName, traceFilter(sourceAddress));
     }
 
     /**
      * Opens {@code interfaceName} for a UDP trace from {@code sourceAddress} to {@code destination}, its probes
-     * to the destination ports {@code firstPort..lastPort}, with {@link #traceFilter(int, int, int, int)}.
+     * to the destination ports {@code firstPort..lastPort}, with {@link #traceFilter(IpAddress, IpAddress, int, int)}.
      *
-     * @throws LiveCaptureException as {@link #open(String, int)}
+     * @throws LiveCaptureException as {@link #open(String, IpAddress)}
      */
-    public static LivePort open(String interfaceName, int sourceAddress, int destination, int firstPort,
+    public static LivePort open(String interfaceName, IpAddress sourceAddress, IpAddress destination, int firstPort,
             int lastPort) throws LiveCaptureException {
         return open(interfaceName, traceFilter(sourceAddress, destination, firstPort, lastPort));
     }
 
-    /** As {@link #open(String, int, int, int, int)}, for an interface checked as {@link #openChecked} says. */
-    public static LivePort openChecked(String interfaceName, int sourceAddress, int destination, int firstPort,
+    /**
+     * As {@link #open(String, IpAddress, IpAddress, int, int)}, for an interface checked as {@link #openChecked}
+     * says.
+     */
+    public static LivePort openChecked(String interfaceName, IpAddress sourceAddress, IpAddress destination,
+            int firstPort,
             int lastPort) throws LiveCaptureException {
         return openChecked(interfaceName, traceFilter(sourceAddress, destination, firstPort, lastPort));
     }
@@ -157,7 +162,7 @@ public final class LivePort implements PacketPort {
     /**
      * Opens {@code interfaceName} capturing what the BPF {@code filter} (tcpdump syntax) accepts.
      *
-     * @throws LiveCaptureException as {@link #open(String, int)}, or the filter does not compile
+     * @throws LiveCaptureException as {@link #open(String, IpAddress)}, or the filter does not compile
      */
     public static LivePort open(String interfaceName, String filter) throws LiveCaptureException {
         Privilege.check(interfaceName);
@@ -289,10 +294,10 @@ public final class LivePort implements PacketPort {
     /**
      * The capture filter for a trace from {@code source}: the probes it sends (UDP, TCP, ICMP from it) and
      * what can answer them (ICMP, and TCP with SYN or RST, to it). ICMP errors are matched to probes by their
-     * quote, so any ICMP to the source is kept. {@link #traceFilter(int, int, int, int)} keeps far less.
+     * quote, so any ICMP to the source is kept. {@link #traceFilter(IpAddress, IpAddress, int, int)} keeps far less.
      */
-    public static String traceFilter(int source) {
-        String src = Ipv4Address.format(source);
+    public static String traceFilter(IpAddress source) {
+        String src = ipv4Text(source);
         return "ip and ((src host " + src + " and (udp or tcp or icmp))"
                 + " or (dst host " + src + " and (icmp or (tcp and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))))";
     }
@@ -321,11 +326,12 @@ public final class LivePort implements PacketPort {
      *
      * @throws IllegalArgumentException a port outside 1..65535 or {@code firstPort > lastPort}
      */
-    public static String traceFilter(int source, int destination, int firstPort, int lastPort) {
+    public static String traceFilter(IpAddress source, IpAddress destination, int firstPort, int lastPort) {
         if (firstPort < 1 || lastPort > 0xffff || firstPort > lastPort) {
             throw new IllegalArgumentException("destination ports " + firstPort + ".." + lastPort);
         }
-        String src = Ipv4Address.format(source);
+        String src = ipv4Text(source);
+        ipv4Text(destination);
         // Quoted UDP header: ICMP header (8) + quoted IP header (IHL x 4); its destination port 2 bytes in.
         String quotedPort = "icmp[((icmp[8] & 0x0f) << 2) + 10 : 2]";
         // A StringBuilder, not +: the first run of a string concatenation with this many parts spins up
@@ -334,9 +340,21 @@ public final class LivePort implements PacketPort {
                 .append(" or (dst host ").append(src).append(" and icmp and (icmp[icmptype] = icmp-timxceed")
                 .append(" or icmp[icmptype] = icmp-unreach)")
                 .append(" and (icmp[8] & 0xf0) = 0x40 and icmp[17] = 17")
-                .append(" and icmp[24:4] = ").append(Integer.toUnsignedString(destination))
+                .append(" and icmp[24:4] = ").append(Integer.toUnsignedString(destination.ipv4()))
                 .append(" and ").append(quotedPort).append(" >= ").append(firstPort)
                 .append(" and ").append(quotedPort).append(" <= ").append(lastPort).append("))").toString();
+    }
+
+    /**
+     * The dotted quad of {@code address} for a filter; an IPv6 address is refused (these filters read IPv4 and
+     * ICMP headers: the ip6 filters come with live IPv6 tracing).
+     */
+    private static String ipv4Text(IpAddress address) {
+        if (!address.isIpv4()) {
+            throw new IllegalArgumentException("no capture filter for " + address + ": live tracing is IPv4 only"
+                    + " for now");
+        }
+        return address.toString();
     }
 
     /**

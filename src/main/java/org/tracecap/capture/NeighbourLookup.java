@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.tracecap.match.FrameSink;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 
 /**
@@ -52,7 +53,7 @@ public final class NeighbourLookup {
     /**
      * As {@link #resolve(Route, LinkInterface, Duration, int)}, the ARP exchange (when the table has no entry)
      * made on {@code port}, a port already open on the route's interface that captures the next hop's ARP
-     * replies ({@link LivePort#openChecked(String, String, int)}, its ARP sender {@code route.nextHop()}): no
+     * replies ({@link LivePort#openChecked(String, String, int)}, its ARP sender {@code route.nextHop().ipv4()}): no
      * other port is opened. {@code port} stays open.
      */
     public static MacAddress resolve(Route route, LinkInterface link, Duration timeout, int attempts, LivePort port)
@@ -62,7 +63,8 @@ public final class NeighbourLookup {
             return known.get();
         }
         checkEthernet(link);
-        return exchange(route, arpRequest(link.mac(), route.source(), route.nextHop()), port, port::receiveArp,
+        return exchange(route, arpRequest(link.mac(), route.source().ipv4(), route.nextHop().ipv4()), port,
+                port::receiveArp,
                 timeout, attempts);
     }
 
@@ -96,10 +98,13 @@ public final class NeighbourLookup {
     }
 
     /** The complete entry for {@code address} on {@code interfaceName} in the kernel's neighbour table. */
-    public static Optional<MacAddress> fromTable(int address, String interfaceName) {
+    public static Optional<MacAddress> fromTable(IpAddress address, String interfaceName) {
+        if (!address.isIpv4()) {
+            return Optional.empty(); // /proc/net/arp is IPv4's table (IPv6 neighbours are ip -6 neigh's)
+        }
         try {
             return parseArpTable(Files.readString(RouteLookup.procNet("arp"), StandardCharsets.US_ASCII),
-                    address, interfaceName);
+                    address.ipv4(), interfaceName);
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -140,8 +145,8 @@ public final class NeighbourLookup {
 
     private static MacAddress arp(Route route, MacAddress sourceMac, Duration timeout, int attempts,
             boolean interfaceChecked) throws LiveCaptureException {
-        int target = route.nextHop();
-        byte[] request = arpRequest(sourceMac, route.source(), target);
+        int target = route.nextHop().ipv4();
+        byte[] request = arpRequest(sourceMac, route.source().ipv4(), target);
         String filter = replyFilter(target);
         LivePort port = interfaceChecked ? LivePort.openChecked(route.interfaceName(), filter)
                 : LivePort.open(route.interfaceName(), filter);
@@ -171,7 +176,7 @@ public final class NeighbourLookup {
      */
     private static MacAddress exchange(Route route, byte[] request, LivePort port, Replies replies,
             Duration timeout, int attempts) throws LiveCaptureException {
-        int target = route.nextHop();
+        int target = route.nextHop().ipv4();
         MacAddress[] answer = new MacAddress[1];
         try {
             for (int attempt = 0; attempt < attempts && answer[0] == null; attempt++) {
@@ -197,8 +202,8 @@ public final class NeighbourLookup {
     }
 
     static String noAnswerMessage(Route route, int attempts, Duration timeout) {
-        String who = route.onLink() ? Ipv4Address.format(route.destination()) + " (on-link)"
-                : "gateway " + Ipv4Address.format(route.gateway());
+        String who = route.onLink() ? route.destination() + " (on-link)"
+                : "gateway " + route.gateway();
         return "no ARP answer from " + who + " on " + route.interfaceName() + " after " + attempts + " request"
                 + (attempts == 1 ? "" : "s") + " " + TimeUnit.NANOSECONDS.toMillis(timeout.toNanos())
                 + " ms apart: check it is up and on that link, or give its MAC with --gateway-mac";

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 
 /**
@@ -45,9 +46,19 @@ public final class RouteLookup {
      * @param source        the source address asked for ({@code -s}), or null for the kernel's choice
      * @param interfaceName the interface asked for ({@code -i}), or null for the kernel's choice
      * @throws LiveCaptureException there is no route (the message says which destination and what the kernel
-     *                              said), or the route has no IPv4 source address
+     *                              said), the route has no IPv4 source address, or an address is IPv6 (the
+     *                              IPv6 route lookup comes with live IPv6 tracing)
      */
-    public static Route lookup(int destination, Integer source, String interfaceName) throws LiveCaptureException {
+    public static Route lookup(IpAddress destination, IpAddress source, String interfaceName)
+            throws LiveCaptureException {
+        if (!destination.isIpv4() || (source != null && !source.isIpv4())) {
+            // ip -6 route get and the IPv6 source selection come with live IPv6 tracing
+            throw new LiveCaptureException("cannot trace " + destination + ": live tracing is IPv4 only for now");
+        }
+        return lookup(destination.ipv4(), source == null ? null : source.ipv4(), interfaceName);
+    }
+
+    private static Route lookup(int destination, Integer source, String interfaceName) throws LiveCaptureException {
         List<String> command = new ArrayList<>(List.of("ip", "-4", "route", "get", Ipv4Address.format(destination)));
         if (source != null) {
             command.addAll(List.of("from", Ipv4Address.format(source)));
@@ -136,7 +147,7 @@ public final class RouteLookup {
             throw new LiveCaptureException("the route to " + Ipv4Address.format(destination) + " (" + line
                     + ") has no IPv4 source address: give interface " + dev + " an address or use -s");
         }
-        return new Route(destination, dev, gateway, source, type.equals("local"));
+        return route(destination, dev, gateway, source, type.equals("local"));
     }
 
     private static int parseAddress(String word, String line) throws LiveCaptureException {
@@ -163,12 +174,19 @@ public final class RouteLookup {
         }
         LinkInterface link = Interfaces.find(best.interfaceName);
         int gateway = best.gateway;
-        Integer chosen = source != null ? source : link.sourceFor(gateway == 0 ? destination : gateway);
+        IpAddress chosen = source != null ? IpAddress.ipv4(source)
+                : link.sourceFor(IpAddress.ipv4(gateway == 0 ? destination : gateway));
         if (chosen == null) {
             throw new LiveCaptureException("the route to " + Ipv4Address.format(destination) + " leaves by "
                     + best.interfaceName + ", which has no IPv4 address: give it one or use -s");
         }
-        return new Route(destination, best.interfaceName, gateway, chosen, link.hasAddress(destination));
+        return route(destination, best.interfaceName, gateway, chosen.ipv4(),
+                link.hasAddress(IpAddress.ipv4(destination)));
+    }
+
+    private static Route route(int destination, String interfaceName, int gateway, int source, boolean local) {
+        return new Route(IpAddress.ipv4(destination), interfaceName, gateway == 0 ? null : IpAddress.ipv4(gateway),
+                IpAddress.ipv4(source), local);
     }
 
     record ProcRoute(String interfaceName, int destination, int gateway, int flags, int metric, int mask) {

@@ -18,6 +18,7 @@ import org.tracecap.capture.RouteLookup;
 import org.tracecap.match.FrameSink;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpErrorEncoder;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.Ipv4View;
 import org.tracecap.report.JsonDocumentWriter;
@@ -170,14 +171,15 @@ public final class CdsTraining {
 
     private static void livePath() throws Exception {
         try {
-            RouteLookup.lookup(LOOPBACK, null, null);
+            RouteLookup.lookup(IpAddress.ipv4(LOOPBACK), null, null);
         } catch (Exception e) {
             // no ip, no route: still trained up to here
         }
-        NeighbourLookup.fromTable(LOOPBACK, "lo");
+        NeighbourLookup.fromTable(IpAddress.ipv4(LOOPBACK), "lo");
         Interfaces.find("lo", Interfaces.list());
         Privilege.check("lo");
-        String filter = LivePort.traceFilter(LOOPBACK, LOOPBACK + 1, TraceOptions.DEFAULT_BASE_PORT,
+        String filter = LivePort.traceFilter(IpAddress.ipv4(LOOPBACK), IpAddress.ipv4(LOOPBACK + 1),
+                TraceOptions.DEFAULT_BASE_PORT,
                 TraceOptions.DEFAULT_BASE_PORT + 2);
         try (LivePort port = LivePort.openChecked("lo", filter, LOOPBACK + 1)) {
             port.receive((time, link, frame, length, wire) -> {
@@ -192,7 +194,7 @@ public final class CdsTraining {
         int destination = Ipv4Address.parse("198.51.100.3");
         byte[] mac = {2, 0, 0, 0, 0, 1};
         byte[] gateway = {2, 0, 0, 0, 0, 2};
-        LinkFacts facts = new LinkFacts("sim0", mac, gateway, source, destination);
+        LinkFacts facts = new LinkFacts("sim0", mac, gateway, IpAddress.ipv4(source), IpAddress.ipv4(destination));
         TraceOptions options = TraceOptions.defaults();
         ChainPort port = new ChainPort(destination, 3, mac, gateway);
         FlowTracer tracer = new FlowTracer(options, facts, port, Clock.system());
@@ -209,7 +211,8 @@ public final class CdsTraining {
             public void flowEnded(int flow, Trace trace) {
             }
         });
-        TextReport.writeHeader(Ipv4Address.format(destination), destination, source, tracer.method(),
+        TextReport.writeHeader(Ipv4Address.format(destination), IpAddress.ipv4(destination), IpAddress.ipv4(source),
+                tracer.method(),
                 options.maxTtl(), options.packetLength(), nowhere);
         ReportSummary summary = new ReportSummary(port.frames, traces.size(), 0, 0, 0, 0, null, null,
                 tracer.unattributed());

@@ -16,6 +16,7 @@ import org.tracecap.capture.NeighbourLookup;
 import org.tracecap.capture.Privilege;
 import org.tracecap.capture.Route;
 import org.tracecap.capture.RouteLookup;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.trace.LinkFacts;
 
@@ -37,10 +38,17 @@ final class LinkSetup {
         }
     }
 
-    /** HOST as an IPv4 address: dotted as is, else the first IPv4 address the system resolver gives. */
-    static int resolve(String host) throws SetupException {
+    /**
+     * HOST as an IPv4 address: dotted as is, else the first IPv4 address the system resolver gives. An IPv6
+     * address is refused in one line: live tracing is IPv4 only for now (the IPv6 route, neighbour and capture
+     * filter lookups come with live IPv6 tracing).
+     */
+    static IpAddress resolve(String host) throws SetupException {
+        if (host.indexOf(':') >= 0 && IpAddress.isLiteral(host)) {
+            throw new SetupException("cannot trace " + IpAddress.parse(host) + ": live tracing is IPv4 only for now");
+        }
         try {
-            return Ipv4Address.parse(host);
+            return IpAddress.ipv4(Ipv4Address.parse(host));
         } catch (IllegalArgumentException notDotted) {
             // a name, then
         }
@@ -60,7 +68,7 @@ final class LinkSetup {
         }
         for (InetAddress a : all) {
             if (a instanceof Inet4Address v4) {
-                return Ipv4Address.fromBytes(v4.getAddress());
+                return IpAddress.of(v4);
             }
         }
         throw new SetupException("cannot resolve " + host + ": it has no IPv4 address (tracecap traces IPv4 only)");
@@ -87,7 +95,7 @@ final class LinkSetup {
      * The link a trace goes out on, checked: the route, its interface, the source address, and the gateway's MAC
      * when it is known without an ARP exchange (given, or in the neighbour table), else null.
      */
-    record CheckedLink(Route route, LinkInterface link, int source, MacAddress gatewayMac) {
+    record CheckedLink(Route route, LinkInterface link, IpAddress source, MacAddress gatewayMac) {
         LinkFacts facts(MacAddress gateway) {
             return new LinkFacts(link.name(), link.mac().bytes(), gateway.bytes(), source, route.destination());
         }
@@ -98,7 +106,7 @@ final class LinkSetup {
      *
      * @throws LiveCaptureException no privilege, unknown interface, no route
      */
-    static CheckedLink link(TraceRequest request, int destination, TraceInterruption interruption)
+    static CheckedLink link(TraceRequest request, IpAddress destination, TraceInterruption interruption)
             throws LiveCaptureException, SetupException {
         String asked = request.interfaceName();
         // each listing is a pcap_findalldevs: list at most once, and no earlier than before
@@ -108,12 +116,12 @@ final class LinkSetup {
             interfaces = Interfaces.list();
             Interfaces.find(asked, interfaces);
         }
-        Integer source = request.options().sourceAddress();
+        IpAddress source = request.options().sourceAddress();
         if (source != null && interfaces == null) {
             interfaces = Interfaces.list();
         }
         if (source != null && interfaces.stream().noneMatch(i -> i.hasAddress(source))) {
-            throw new SetupException("-s " + Ipv4Address.format(source) + " is not an address of this host: see"
+            throw new SetupException("-s " + source + " is not an address of this host: see"
                     + " ip -4 address");
         }
         Route route = RouteLookup.lookup(destination, source, asked);
@@ -121,7 +129,7 @@ final class LinkSetup {
         if (route.local()) {
             // Frames injected on lo towards the host itself never reach its UDP layer (they are counted in
             // IpInReceives and go no further), so no Port Unreachable could come back.
-            throw new SetupException(Ipv4Address.format(destination) + " is an address of this host: tracecap"
+            throw new SetupException(destination + " is an address of this host: tracecap"
                     + " sends its probes as frames on a link and cannot trace the host itself");
         }
         if (asked == null) {
@@ -137,9 +145,9 @@ final class LinkSetup {
             throw new SetupException("interface " + link.name() + " is down: bring it up with ip link set "
                     + link.name() + " up");
         }
-        int from = source != null ? source : route.source();
+        IpAddress from = source != null ? source : route.source();
         if (source != null && !link.hasAddress(source)) {
-            throw new SetupException("-s " + Ipv4Address.format(source) + " is not an address of " + link.name()
+            throw new SetupException("-s " + source + " is not an address of " + link.name()
                     + " (" + (link.addresses().isEmpty() ? "it has none" : "it has " + link.addresses().stream()
                     .map(LinkInterface.Address::toString).collect(Collectors.joining(", "))) + ")");
         }

@@ -8,6 +8,7 @@ import org.tracecap.capture.LiveCaptureException;
 import org.tracecap.capture.LivePort;
 import org.tracecap.capture.NeighbourLookup;
 import org.tracecap.capture.PcapFileWriter;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.report.ReverseDns;
 import org.tracecap.trace.FlowTracer;
 import org.tracecap.trace.LinkFacts;
@@ -75,7 +76,7 @@ final class TraceCommand {
         PcapFileWriter pcap = null;
         try {
             Interfaces.prepare(); // in the background, while the host and the route are looked up
-            int destination = LinkSetup.resolve(request.host());
+            IpAddress destination = LinkSetup.resolve(request.host());
             LinkSetup.checkWritable(request.savePcap());
             LinkSetup.checkWritable(request.multipath() == null ? null : request.multipath().dot());
             if (request.output() != null) {
@@ -99,7 +100,7 @@ final class TraceCommand {
             // for on the trace's own port (which then also captures the gateway's ARP replies), not on one of its
             // own.
             port = checked.gatewayMac() != null ? LivePort.openChecked(checked.link().name(), filter)
-                    : LivePort.openChecked(checked.link().name(), filter, checked.route().nextHop());
+                    : LivePort.openChecked(checked.link().name(), filter, checked.route().nextHop().ipv4());
             LinkFacts facts = checked.facts(checked.gatewayMac() != null ? checked.gatewayMac()
                     : NeighbourLookup.resolve(checked.route(), checked.link(), NeighbourLookup.DEFAULT_TIMEOUT,
                     NeighbourLookup.DEFAULT_ATTEMPTS, port));

@@ -10,6 +10,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.tracecap.capture.MacAddress;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.trace.ProbeMethod;
 import org.tracecap.trace.TraceOptions;
@@ -126,7 +127,7 @@ final class TraceOptionsParser {
         if (line.hasOption("s")) {
             String text = line.getOptionValue("s");
             try {
-                b.sourceAddress(Ipv4Address.parse(text));
+                b.sourceAddress(IpAddress.ipv4(Ipv4Address.parse(text)));
             } catch (IllegalArgumentException e) {
                 throw new UsageException("-s: not an IPv4 address: '" + text + "'");
             }

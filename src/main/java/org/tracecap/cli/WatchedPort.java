@@ -15,6 +15,7 @@ import org.tracecap.match.TcpReply;
 import org.tracecap.model.Hop;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.report.ReportSummary;
 import org.tracecap.report.ReverseDns;
 import org.tracecap.trace.ForwardingPacketPort;
@@ -30,7 +31,7 @@ final class WatchedPort extends ForwardingPacketPort {
     static final String AFTER_THE_END = "after the trace ended";
     private final LivePort port;
     private final PcapFileWriter pcap;
-    private final int source;
+    private final IpAddress source;
     private final ReverseDns names;
     private final FrameClassifier classifier = new FrameClassifier();
     private final SortedMap<String, Long> malformed = new TreeMap<>();
@@ -40,7 +41,7 @@ final class WatchedPort extends ForwardingPacketPort {
     private long repliesAfterTheEnd;
     private boolean draining;
 
-    WatchedPort(LivePort port, PcapFileWriter pcap, int source, ReverseDns names) {
+    WatchedPort(LivePort port, PcapFileWriter pcap, IpAddress source, ReverseDns names) {
         super(port);
         this.port = port;
         this.pcap = pcap;
@@ -95,12 +96,12 @@ final class WatchedPort extends ForwardingPacketPort {
             pcap.frame(time, link, bytes, caplen, wire);
         }
         Classified c = classifier.classify(time, link, bytes, caplen, wire);
-        if (c instanceof IcmpReply r && r.destination() == source) {
+        if (c instanceof IcmpReply r && r.destination().equals(source)) {
             replySeen();
             if (names.resolves()) {
                 names.prefetch(List.of(r.source()));
             }
-        } else if (c instanceof TcpReply r && r.destination() == source) {
+        } else if (c instanceof TcpReply r && r.destination().equals(source)) {
             replySeen();
         } else if (c instanceof Classified.Malformed m) {
             malformed.merge(m.reason(), 1L, Long::sum);

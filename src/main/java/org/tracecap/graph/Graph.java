@@ -3,12 +3,13 @@ package org.tracecap.graph;
 import java.util.List;
 import org.tracecap.model.Method;
 import org.tracecap.model.StopReason;
+import org.tracecap.packet.IpAddress;
 
 /**
  * The paths from {@code source} to {@code destination} that the probes of many flows revealed.
  *
- * @param source         the probes' IPv4 source (as int)
- * @param destination    the probes' IPv4 destination (as int)
+ * @param source         the probes' source address
+ * @param destination    the probes' destination address
  * @param method         how the probes were sent and told apart
  * @param confidence     the MDA confidence the live run aimed at (95 or 99), null for a replay
  * @param startTimeNanos capture time of the first probe
@@ -21,7 +22,7 @@ import org.tracecap.model.StopReason;
  * @param perPacketTtls  the TTLs where one flow was answered by two or more routers (per-packet load
  *                       balancing, or a route that changed)
  */
-public record Graph(int source, int destination, Method method, Integer confidence, long startTimeNanos,
+public record Graph(IpAddress source, IpAddress destination, Method method, Integer confidence, long startTimeNanos,
                    long endTimeNanos, StopReason stop, int probes, List<Flow> flows, List<Node> nodes,
                    List<Link> links, List<Integer> perPacketTtls) {
 
@@ -58,7 +59,7 @@ public record Graph(int source, int destination, Method method, Integer confiden
      * @param rttMaxNanos largest RTT, null for a silent node
      * @param annotation  traceroute's annotation of its answers ({@code !H}, {@code !X}...), "" when none
      */
-    public record Node(int id, int ttl, Integer address, List<Integer> flows, int probes, Long rttMinNanos,
+    public record Node(int id, int ttl, IpAddress address, List<Integer> flows, int probes, Long rttMinNanos,
                        Long rttAvgNanos, Long rttMaxNanos, String annotation) {
         public Node {
             flows = List.copyOf(flows);

@@ -15,6 +15,7 @@ import org.tracecap.model.Method;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 
 /**
  * Builds {@link Graph}s from traces: the same rules for a live {@code --multipath} run (whose traces are its
@@ -43,8 +44,9 @@ public final class GraphBuilder {
             .thenComparing(FlowKey::sourcePort, Comparator.nullsFirst(Comparator.naturalOrder()))
             .thenComparing(FlowKey::destinationPort, Comparator.nullsFirst(Comparator.naturalOrder()))
             .thenComparing(FlowKey::icmpId, Comparator.nullsFirst(Comparator.naturalOrder()));
-    /** Node key of the silent node: sorts after every address. */
-    private static final long SILENT = 1L << 32;
+    /** Node key of the silent node (null): sorts after every address. */
+    private static final IpAddress SILENT = null;
+    private static final Comparator<IpAddress> NODE_ORDER = Comparator.nullsLast(Comparator.naturalOrder());
 
     private GraphBuilder() {
     }
@@ -64,9 +66,9 @@ public final class GraphBuilder {
      * unreachable trace, else that of its last trace; its confidence is null.
      */
     public static List<Graph> fromTraces(List<Trace> traces) {
-        Map<Long, List<Trace>> byPair = new LinkedHashMap<>();
+        Map<List<IpAddress>, List<Trace>> byPair = new LinkedHashMap<>();
         for (Trace t : traces) {
-            long pair = ((long) t.source() << 32) | (t.destination() & 0xffffffffL);
+            List<IpAddress> pair = List.of(t.source(), t.destination());
             byPair.computeIfAbsent(pair, k -> new ArrayList<>()).add(t);
         }
         List<Graph> graphs = new ArrayList<>();
@@ -91,7 +93,8 @@ public final class GraphBuilder {
     }
 
     /** The graph of every probe of {@code traces} (all from {@code source} to {@code destination}). */
-    public static Graph build(int source, int destination, Method method, Integer confidence, StopReason stop,
+    public static Graph build(IpAddress source, IpAddress destination, Method method, Integer confidence,
+            StopReason stop,
                               List<Trace> traces) {
         Objects.requireNonNull(method, "method");
         // flow -> TTL -> the probes of that flow at that TTL
@@ -115,24 +118,24 @@ public final class GraphBuilder {
             end = traces.isEmpty() ? 0 : traces.get(traces.size() - 1).endTimeNanos();
         }
         List<Graph.Flow> flows = new ArrayList<>();
-        // (TTL, node key) -> what reached it; node key = unsigned address, or SILENT
-        SortedMap<Integer, SortedMap<Long, NodeStats>> nodes = new TreeMap<>();
+        // (TTL, node key) -> what reached it; node key = the address, or SILENT
+        SortedMap<Integer, SortedMap<IpAddress, NodeStats>> nodes = new TreeMap<>();
         // flow id -> TTL -> node keys it reached
-        List<SortedMap<Integer, SortedSet<Long>>> reached = new ArrayList<>();
+        List<SortedMap<Integer, SortedSet<IpAddress>>> reached = new ArrayList<>();
         SortedSet<Integer> perPacket = new TreeSet<>();
         for (Map.Entry<FlowKey, SortedMap<Integer, List<ProbeResult>>> e : byFlow.entrySet()) {
             int id = flows.size();
             FlowKey k = e.getKey();
             flows.add(new Graph.Flow(id, k.protocol(), k.sourcePort(), k.destinationPort(), k.icmpId()));
-            SortedMap<Integer, SortedSet<Long>> path = new TreeMap<>();
+            SortedMap<Integer, SortedSet<IpAddress>> path = new TreeMap<>();
             reached.add(path);
             for (Map.Entry<Integer, List<ProbeResult>> atTtl : e.getValue().entrySet()) {
                 int ttl = atTtl.getKey();
-                SortedMap<Long, NodeStats> here = nodes.computeIfAbsent(ttl, x -> new TreeMap<>());
-                SortedSet<Long> keys = new TreeSet<>();
+                SortedMap<IpAddress, NodeStats> here = nodes.computeIfAbsent(ttl, x -> new TreeMap<>(NODE_ORDER));
+                SortedSet<IpAddress> keys = new TreeSet<>(NODE_ORDER);
                 for (ProbeResult p : atTtl.getValue()) {
                     if (p.answered()) {
-                        long key = p.responder() & 0xffffffffL;
+                        IpAddress key = p.responder();
                         keys.add(key);
                         here.computeIfAbsent(key, x -> new NodeStats()).answer(id, p);
                     }
@@ -151,11 +154,11 @@ public final class GraphBuilder {
         }
         // Number the nodes: TTL order, then address, the silent node last.
         List<Graph.Node> nodeList = new ArrayList<>();
-        Map<Integer, Map<Long, Integer>> ids = new TreeMap<>();
-        for (Map.Entry<Integer, SortedMap<Long, NodeStats>> atTtl : nodes.entrySet()) {
-            Map<Long, Integer> here = new LinkedHashMap<>();
+        Map<Integer, Map<IpAddress, Integer>> ids = new TreeMap<>();
+        for (Map.Entry<Integer, SortedMap<IpAddress, NodeStats>> atTtl : nodes.entrySet()) {
+            Map<IpAddress, Integer> here = new LinkedHashMap<>();
             ids.put(atTtl.getKey(), here);
-            for (Map.Entry<Long, NodeStats> n : atTtl.getValue().entrySet()) {
+            for (Map.Entry<IpAddress, NodeStats> n : atTtl.getValue().entrySet()) {
                 int id = nodeList.size();
                 here.put(n.getKey(), id);
                 nodeList.add(n.getValue().node(id, atTtl.getKey(), n.getKey()));
@@ -164,21 +167,22 @@ public final class GraphBuilder {
         // Links: rule 3.
         SortedMap<Long, SortedSet<Integer>> links = new TreeMap<>();
         for (int flow = 0; flow < reached.size(); flow++) {
-            for (Map.Entry<Integer, SortedSet<Long>> atTtl : reached.get(flow).entrySet()) {
+            for (Map.Entry<Integer, SortedSet<IpAddress>> atTtl : reached.get(flow).entrySet()) {
                 int ttl = atTtl.getKey();
-                Map<Long, Integer> before = ids.get(ttl - 1);
+                Map<IpAddress, Integer> before = ids.get(ttl - 1);
                 if (before == null) {
                     continue;
                 }
-                SortedSet<Long> from = reached.get(flow).get(ttl - 1);
+                SortedSet<IpAddress> from = reached.get(flow).get(ttl - 1);
                 if (from == null) {
                     if (before.size() != 1) {
                         continue;
                     }
-                    from = new TreeSet<>(before.keySet());
+                    from = new TreeSet<>(NODE_ORDER);
+                    from.addAll(before.keySet());
                 }
-                for (long a : from) {
-                    for (long b : atTtl.getValue()) {
+                for (IpAddress a : from) {
+                    for (IpAddress b : atTtl.getValue()) {
                         long link = ((long) before.get(a) << 32) | ids.get(ttl).get(b);
                         links.computeIfAbsent(link, x -> new TreeSet<>()).add(flow);
                     }
@@ -219,12 +223,12 @@ public final class GraphBuilder {
             }
         }
 
-        Graph.Node node(int id, int ttl, long key) {
+        Graph.Node node(int id, int ttl, IpAddress key) {
             if (key == SILENT) {
                 return new Graph.Node(id, ttl, null, new ArrayList<>(flows), probes, null, null, null, "");
             }
             boolean timed = rtts > 0;
-            return new Graph.Node(id, ttl, (int) key, new ArrayList<>(flows), probes, timed ? rttMin : null,
+            return new Graph.Node(id, ttl, key, new ArrayList<>(flows), probes, timed ? rttMin : null,
                     timed ? rttSum / rtts : null, timed ? rttMax : null, annotation);
         }
     }

@@ -8,6 +8,7 @@ import org.tracecap.packet.IcmpExtension;
 import org.tracecap.packet.IcmpExtensions;
 import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.IcmpView;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.Ipv4View;
 import org.tracecap.packet.LinkLayer;
@@ -61,6 +62,8 @@ public final class FrameClassifier {
     private static final Classified.Ignored IGNORED_TCP = new Classified.Ignored(OTHER_TCP);
 
     private final SortedMap<String, Long> warnings = new TreeMap<>();
+    /** Each frame's addresses, as one {@link org.tracecap.packet.IpAddress} per address seen lately. */
+    private final AddressCache addresses = new AddressCache();
 
     /**
      * @param timeNanos  capture time, ns since the epoch
@@ -97,12 +100,21 @@ public final class FrameClassifier {
         }
     }
 
+    /** The view's source address, from {@link #addresses} (no allocation for an address seen lately). */
+    private IpAddress source(Ipv4View ip) {
+        return addresses.ipv4(ip.source());
+    }
+
+    private IpAddress destination(Ipv4View ip) {
+        return addresses.ipv4(ip.destination());
+    }
+
     /** Counts of RFC 4884 warnings (length field ignored, extension dropped) of replies kept, by reason. */
     public SortedMap<String, Long> warnings() {
         return new TreeMap<>(warnings);
     }
 
-    private static Classified udp(long time, Ipv4View ip, byte[] b) {
+    private Classified udp(long time, Ipv4View ip, byte[] b) {
         UdpView udp = UdpView.of(b, ip.payloadOffset(), ip.payloadLength());
         int length = udp.length();
         boolean whole = ip.isComplete() && !ip.moreFragments() && length <= ip.payloadLength();
@@ -112,7 +124,7 @@ public final class FrameClassifier {
                         udp.checksum()));
     }
 
-    private static Classified tcp(long time, Ipv4View ip, byte[] b) {
+    private Classified tcp(long time, Ipv4View ip, byte[] b) {
         TcpView tcp = TcpView.of(b, ip.payloadOffset(), ip.payloadLength());
         if (tcp.isSyn() && !tcp.isAck() && !tcp.isRst()) {
             int length = ip.totalLength() - ip.headerLength();
@@ -123,7 +135,7 @@ public final class FrameClassifier {
                     IpProtocol.TCP, tcp.sourcePort(), tcp.destinationPort(), tcp.checksum(), tcp.sequence(), real);
         }
         if ((tcp.isSyn() && tcp.isAck()) || tcp.isRst()) {
-            return new TcpReply(time, ip.source(), ip.destination(), ip.ttl(), ip.totalLength(), tcp.sourcePort(),
+            return new TcpReply(time, source(ip), destination(ip), ip.ttl(), ip.totalLength(), tcp.sourcePort(),
                     tcp.destinationPort(), tcp.sequence(), tcp.acknowledgment(), tcp.flags());
         }
         return IGNORED_TCP;
@@ -133,12 +145,12 @@ public final class FrameClassifier {
      * A UDP or TCP probe; {@code real} is {@link Checksum#offloaded}'s answer for its checksum field: the
      * probe carries the checksum it left with, and says when the captured one was partial.
      */
-    private static SentProbe probe(long time, Ipv4View ip, byte[] b, int data, int dataLength, int protocol,
+    private SentProbe probe(long time, Ipv4View ip, byte[] b, int data, int dataLength, int protocol,
             int sourcePort, int destinationPort, int field, long tcpSequence, int real) {
         int checksum = real >= 0 ? real : field;
         int state = real >= 0 ? SentProbe.CHECKSUM_COMPLETED
                 : real == Checksum.PARTIAL_CUT ? SentProbe.CHECKSUM_PARTIAL : SentProbe.CHECKSUM_AS_CAPTURED;
-        return new SentProbe(time, ip.source(), ip.destination(), protocol, ip.ttl(), ip.identification(),
+        return new SentProbe(time, source(ip), destination(ip), protocol, ip.ttl(), ip.identification(),
                 ip.totalLength(), ip.tos(), sourcePort, destinationPort, 0, 0, checksum, tcpSequence, field, state,
                 ProbePayload.head(b, data, dataLength), ProbePayload.flags(b, data, dataLength, ip.dontFragment()));
     }
@@ -149,13 +161,13 @@ public final class FrameClassifier {
         if (type == IcmpType.ECHO_REQUEST) {
             int data = icmp.bodyOffset();
             int dataLength = icmp.bodyLength();
-            return new SentProbe(time, ip.source(), ip.destination(), IpProtocol.ICMP, ip.ttl(), ip.identification(),
+            return new SentProbe(time, source(ip), destination(ip), IpProtocol.ICMP, ip.ttl(), ip.identification(),
                     ip.totalLength(), ip.tos(), 0, 0, icmp.identifier(), icmp.sequence(), icmp.checksum(), 0,
                     icmp.checksum(), SentProbe.CHECKSUM_AS_CAPTURED, ProbePayload.head(b, data, dataLength),
                     ProbePayload.flags(b, data, dataLength, ip.dontFragment()));
         }
         if (type == IcmpType.ECHO_REPLY) {
-            return new IcmpReply(time, ip.source(), ip.destination(), ip.ttl(), ip.totalLength(), type, icmp.code(),
+            return new IcmpReply(time, source(ip), destination(ip), ip.ttl(), ip.totalLength(), type, icmp.code(),
                     0, null, icmp.identifier(), icmp.sequence(), List.of());
         }
         if (!IcmpType.isError(type)) {
@@ -176,12 +188,12 @@ public final class FrameClassifier {
         if (warning != null) {
             warnings.merge(warning, 1L, Long::sum);
         }
-        return new IcmpReply(time, ip.source(), ip.destination(), ip.ttl(), ip.totalLength(), type, icmp.code(),
+        return new IcmpReply(time, source(ip), destination(ip), ip.ttl(), ip.totalLength(), type, icmp.code(),
                 icmp.nextHopMtu(), quote, 0, 0, extensions);
     }
 
     /** Dissects the quoted probe: inner IPv4 header and at least the first 8 bytes of its payload. */
-    static QuotedProbe quote(byte[] b, int off, int len) {
+    QuotedProbe quote(byte[] b, int off, int len) {
         if (len < Ipv4View.MIN_HEADER + 8) {
             throw new PacketException("ICMP quote", off, SHORT_QUOTE, len + " bytes quoted");
         }
@@ -225,7 +237,7 @@ public final class FrameClassifier {
                 }
             }
         }
-        return new QuotedProbe(inner.source(), inner.destination(), inner.protocol(), inner.ttl(),
+        return new QuotedProbe(source(inner), destination(inner), inner.protocol(), inner.ttl(),
                 inner.identification(), inner.totalLength(), inner.tos(), sport, dport, icmpId, icmpSeq, checksum,
                 tcpSeq, quotedLength);
     }

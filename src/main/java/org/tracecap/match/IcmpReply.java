@@ -2,6 +2,7 @@ package org.tracecap.match;
 
 import java.util.List;
 import org.tracecap.packet.IcmpExtension;
+import org.tracecap.packet.IpAddress;
 
 /**
  * An incoming ICMP message that answers a probe: an error that quotes it (Time Exceeded, Destination
@@ -22,8 +23,8 @@ import org.tracecap.packet.IcmpExtension;
  */
 public record IcmpReply(
         long timeNanos,
-        int source,
-        int destination,
+        IpAddress source,
+        IpAddress destination,
         int replyTtl,
         int totalLength,
         int type,

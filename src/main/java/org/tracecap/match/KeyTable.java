@@ -1,5 +1,7 @@
 package org.tracecap.match;
 
+import org.tracecap.packet.IpAddress;
+
 /**
  * Objects that are their own keys (a flow and what is kept of it), found by a lookup object of the same
  * class whose key fields are set for the occasion: open addressing with linear probing in a power-of-two
@@ -14,25 +16,65 @@ package org.tracecap.match;
  */
 public final class KeyTable<E extends KeyTable.Keyed> {
     /**
-     * An entry or a lookup key: up to five int key fields (unused ones 0) and their hash, compared here
-     * without a virtual call (the tables of a replay hold three kinds of entries).
+     * An entry or a lookup key: up to two addresses and three int key fields (unused ones 0) and their hash,
+     * compared here without a virtual call (the tables of a replay hold three kinds of entries).
      */
     public abstract static class Keyed {
-        private int k0;
-        private int k1;
+        // Two addresses as their bits (IpAddress's high and low) and families, then three int fields: compared
+        // as numbers, so a lookup neither allocates nor calls equals() on an address.
+        private long a0;
+        private long a1;
+        private long b0;
+        private long b1;
+        private int families;
         private int k2;
         private int k3;
         private int k4;
         private int hash;
 
-        /** Sets the key fields (and their hash). */
+        /**
+         * Sets the key fields (and their hash): two addresses ({@code null} for one the key has not) and three
+         * ints (unused ones 0).
+         */
+        protected final void key(IpAddress a, IpAddress b, int k2, int k3, int k4) {
+            int families = 0;
+            if (a != null) {
+                a0 = a.high();
+                a1 = a.low();
+                families = a.family() << 8;
+            } else {
+                a0 = 0;
+                a1 = 0;
+            }
+            if (b != null) {
+                b0 = b.high();
+                b1 = b.low();
+                families |= b.family();
+            } else {
+                b0 = 0;
+                b1 = 0;
+            }
+            set(families, k2, k3, k4);
+        }
+
+        /** Sets five int key fields (unused ones 0), for keys that hold no address. */
         protected final void key(int k0, int k1, int k2, int k3, int k4) {
-            this.k0 = k0;
-            this.k1 = k1;
+            a0 = 0;
+            a1 = k0;
+            b0 = 0;
+            b1 = k1;
+            set(0, k2, k3, k4);
+        }
+
+        private void set(int families, int k2, int k3, int k4) {
+            this.families = families;
             this.k2 = k2;
             this.k3 = k3;
             this.k4 = k4;
-            int h = k0 * 31 + k1;
+            // An IPv4 key has a0 = b0 = 0: its hash is mixed from the same ints as before, plus the families.
+            long x = (a0 * 31 + a1) * 31 + b0;
+            x = x * 31 + b1;
+            int h = (int) (x ^ (x >>> 32)) * 31 + families;
             h = h * 31 + k2;
             h = h * 31 + k3;
             h = (h * 31 + k4) * 0x9E37_79B9;
@@ -41,8 +83,11 @@ public final class KeyTable<E extends KeyTable.Keyed> {
 
         /** Sets the key fields to {@code other}'s. */
         protected final void keyOf(Keyed other) {
-            k0 = other.k0;
-            k1 = other.k1;
+            a0 = other.a0;
+            a1 = other.a1;
+            b0 = other.b0;
+            b1 = other.b1;
+            families = other.families;
             k2 = other.k2;
             k3 = other.k3;
             k4 = other.k4;
@@ -50,7 +95,8 @@ public final class KeyTable<E extends KeyTable.Keyed> {
         }
 
         final boolean sameKey(Keyed o) {
-            return o.hash == hash && o.k0 == k0 && o.k1 == k1 && o.k2 == k2 && o.k3 == k3 && o.k4 == k4;
+            return o.hash == hash && o.a1 == a1 && o.b1 == b1 && o.k2 == k2 && o.k3 == k3 && o.k4 == k4
+                    && o.a0 == a0 && o.b0 == b0 && o.families == families;
         }
     }
 

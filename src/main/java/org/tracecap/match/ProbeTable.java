@@ -1,5 +1,7 @@
 package org.tracecap.match;
 
+import org.tracecap.packet.IpAddress;
+
 import java.util.ArrayDeque;
 import org.tracecap.packet.IpProtocol;
 
@@ -70,7 +72,7 @@ public final class ProbeTable {
         Entry newest;
         Entry oldest;
 
-        FlowBucket set(int source, int destination, int protocol, int a, int b) {
+        FlowBucket set(IpAddress source, IpAddress destination, int protocol, int a, int b) {
             key(source, destination, protocol, a, b);
             return this;
         }
@@ -87,8 +89,8 @@ public final class ProbeTable {
         Entry newest;
         Entry oldest;
 
-        NatBucket set(int destination, int protocol, int b) {
-            key(destination, protocol, b, 0, 0);
+        NatBucket set(IpAddress destination, int protocol, int b) {
+            key(destination, null, protocol, b, 0);
             return this;
         }
 
@@ -269,7 +271,7 @@ public final class ProbeTable {
             if (p.timeNanos() > r.timeNanos() || p.icmpId() != r.echoId()) {
                 continue;
             }
-            if (p.source() == r.destination()) {
+            if (p.source().equals(r.destination())) {
                 return p;
             }
             if (fromElsewhere == null) {

@@ -1,5 +1,7 @@
 package org.tracecap.match;
 
+import org.tracecap.packet.IpAddress;
+
 /**
  * The probe as an ICMP error quotes it: the inner IPv4 header and the first 8 bytes of its payload
  * (RFC 792; Linux quotes up to 576 bytes in all, RFC 1812 4.3.2.3), dissected as Wireshark shows them.
@@ -7,8 +9,8 @@ package org.tracecap.match;
  * were quoted (IP header included).
  */
 public record QuotedProbe(
-        int source,
-        int destination,
+        IpAddress source,
+        IpAddress destination,
         int protocol,
         int ttl,
         int ipId,

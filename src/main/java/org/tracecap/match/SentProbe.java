@@ -1,12 +1,14 @@
 package org.tracecap.match;
 
+import org.tracecap.packet.IpAddress;
+
 /**
  * An outgoing IPv4 packet that may be a traceroute probe: UDP, ICMP Echo Request, or TCP SYN. Whether it
  * is one is known only once something quotes or answers it.
  *
  * @param timeNanos       capture time, nanoseconds since the Unix epoch
- * @param source          IPv4 source (as int)
- * @param destination     IPv4 destination (as int)
+ * @param source          IP source
+ * @param destination     IP destination
  * @param protocol        {@link org.tracecap.packet.IpProtocol} number
  * @param ttl             IP TTL as sent
  * @param ipId            IP identification
@@ -31,8 +33,8 @@ package org.tracecap.match;
  */
 public record SentProbe(
         long timeNanos,
-        int source,
-        int destination,
+        IpAddress source,
+        IpAddress destination,
         int protocol,
         int ttl,
         int ipId,
@@ -68,8 +70,8 @@ public record SentProbe(
      * A probe whose checksum is the field as captured (no offload) and whose payload was not looked at
      * ({@link #payloadHead} and {@link #payloadFlags} 0).
      */
-    public SentProbe(long timeNanos, int source, int destination, int protocol, int ttl, int ipId, int totalLength,
-            int tos, int sourcePort, int destinationPort, int icmpId, int icmpSequence, int checksum,
+    public SentProbe(long timeNanos, IpAddress source, IpAddress destination, int protocol, int ttl, int ipId,
+            int totalLength, int tos, int sourcePort, int destinationPort, int icmpId, int icmpSequence, int checksum,
             long tcpSequence) {
         this(timeNanos, source, destination, protocol, ttl, ipId, totalLength, tos, sourcePort, destinationPort,
                 icmpId, icmpSequence, checksum, tcpSequence, checksum, CHECKSUM_AS_CAPTURED, 0, 0);

@@ -1,13 +1,15 @@
 package org.tracecap.match;
 
+import org.tracecap.packet.IpAddress;
+
 /**
  * An incoming TCP segment that answers a TCP SYN probe: SYN-ACK (port open) or RST (port closed).
  * It answers the probe whose ports are swapped and whose sequence number is {@code acknowledgment - 1}.
  */
 public record TcpReply(
         long timeNanos,
-        int source,
-        int destination,
+        IpAddress source,
+        IpAddress destination,
         int replyTtl,
         int totalLength,
         int sourcePort,

@@ -3,6 +3,7 @@ package org.tracecap.model;
 import java.util.List;
 import java.util.Objects;
 import org.tracecap.packet.IcmpExtension;
+import org.tracecap.packet.IpAddress;
 
 /**
  * One probe and what came back for it. Fields of the reply are null when no reply was attributed
@@ -20,7 +21,7 @@ import org.tracecap.packet.IcmpExtension;
  *       (then {@code udpChecksum}, when known, is the one worked out from the datagram); null otherwise</li>
  *   <li>{@code size}: the probe's IP total length in bytes</li>
  *   <li>{@code rttNanos}: reply capture time minus probe capture time, null when unanswered</li>
- *   <li>{@code responder}: the reply's IPv4 source address (as int), null when unanswered</li>
+ *   <li>{@code responder}: the reply's source address (either family), null when unanswered</li>
  *   <li>{@code icmpType}, {@code icmpCode}: the reply's ICMP type and code, null when unanswered or the
  *       reply was TCP</li>
  *   <li>{@code tcpFlags}: the flags of a TCP reply (SYN-ACK or RST), null otherwise</li>
@@ -70,7 +71,7 @@ public final class ProbeResult {
     private final int capturedUdpChecksum;
     private final int size;
     private final long rttNanos;
-    private final int responder;
+    private final IpAddress responder;
     private final int icmpType;
     private final int icmpCode;
     private final int tcpFlags;
@@ -89,7 +90,7 @@ public final class ProbeResult {
      * field is absent (see the class comment).
      */
     public ProbeResult(int ttl, long sendTimeNanos, int ipId, Integer sourcePort, Integer destinationPort,
-            Integer icmpId, Integer icmpSequence, Integer udpChecksum, int size, Long rttNanos, Integer responder,
+            Integer icmpId, Integer icmpSequence, Integer udpChecksum, int size, Long rttNanos, IpAddress responder,
             Integer icmpType, Integer icmpCode, Integer tcpFlags, String annotation, Integer replyTtl,
             Integer quotedTtl, Integer quotedIpId, Integer quotedUdpChecksum, Integer replySize,
             List<IcmpExtension> extensions) {
@@ -113,7 +114,7 @@ public final class ProbeResult {
         this.capturedUdpChecksum = 0;
         this.rttNanos = rttNanos == null ? 0 : rttNanos;
         mask |= rttNanos == null ? 0 : HAS_RTT;
-        this.responder = responder == null ? 0 : responder;
+        this.responder = responder;
         mask |= responder == null ? 0 : HAS_RESPONDER;
         this.icmpType = icmpType == null ? 0 : icmpType;
         mask |= icmpType == null ? 0 : HAS_ICMP_TYPE;
@@ -217,8 +218,9 @@ public final class ProbeResult {
         return (present & HAS_RTT) != 0 ? rttNanos : null;
     }
 
-    public Integer responder() {
-        return boxed(HAS_RESPONDER, responder);
+    /** The reply's source address, null when unanswered. */
+    public IpAddress responder() {
+        return responder;
     }
 
     public Integer icmpType() {
@@ -283,11 +285,6 @@ public final class ProbeResult {
         return (present & HAS_RTT) != 0 ? rttNanos : absent;
     }
 
-    /** The responder's address; an answered probe always has one ({@link #answered()}). */
-    public int responderOr(int absent) {
-        return or(HAS_RESPONDER, responder, absent);
-    }
-
     public int icmpTypeOr(int absent) {
         return or(HAS_ICMP_TYPE, icmpType, absent);
     }
@@ -344,7 +341,8 @@ public final class ProbeResult {
                 && r.sendTimeNanos == sendTimeNanos && r.ipId == ipId && r.sourcePort == sourcePort
                 && r.destinationPort == destinationPort && r.icmpId == icmpId && r.icmpSequence == icmpSequence
                 && r.udpChecksum == udpChecksum && r.capturedUdpChecksum == capturedUdpChecksum && r.size == size
-                && r.rttNanos == rttNanos && r.responder == responder && r.icmpType == icmpType && r.icmpCode == icmpCode
+                && r.rttNanos == rttNanos && Objects.equals(r.responder, responder) && r.icmpType == icmpType
+                && r.icmpCode == icmpCode
                 && r.tcpFlags == tcpFlags && Objects.equals(r.annotation, annotation) && r.replyTtl == replyTtl
                 && r.quotedTtl == quotedTtl && r.quotedIpId == quotedIpId
                 && r.quotedUdpChecksum == quotedUdpChecksum && r.replySize == replySize
@@ -387,7 +385,7 @@ public final class ProbeResult {
         private int capturedUdpChecksum;
         private int size;
         private long rttNanos;
-        private int responder;
+        private IpAddress responder;
         private int icmpType;
         private int icmpCode;
         private int tcpFlags;
@@ -440,7 +438,7 @@ public final class ProbeResult {
         }
 
         /** The reply: its HAS_RTT, source address, IP TTL as received and IP total length. */
-        public Builder reply(long rttNanos, int responder, int replyTtl, int replySize) {
+        public Builder reply(long rttNanos, IpAddress responder, int replyTtl, int replySize) {
             this.rttNanos = rttNanos;
             this.responder = responder;
             this.replyTtl = replyTtl;
@@ -492,7 +490,8 @@ public final class ProbeResult {
             ProbeResult r = new ProbeResult(this);
             sourcePort = destinationPort = icmpId = icmpSequence = udpChecksum = capturedUdpChecksum = 0;
             rttNanos = 0;
-            responder = icmpType = icmpCode = tcpFlags = replyTtl = quotedTtl = quotedIpId = 0;
+            responder = null;
+            icmpType = icmpCode = tcpFlags = replyTtl = quotedTtl = quotedIpId = 0;
             quotedUdpChecksum = replySize = 0;
             annotation = null;
             extensions = List.of();

@@ -2,12 +2,13 @@ package org.tracecap.model;
 
 import java.util.List;
 import java.util.Map;
+import org.tracecap.packet.IpAddress;
 
 /**
  * One traceroute run: every probe from {@code source} to {@code destination} of one method, grouped by TTL.
  *
- * @param source         the probes' IPv4 source (as int)
- * @param destination    the probes' IPv4 destination (as int)
+ * @param source         the probes' source address
+ * @param destination    the probes' destination address
  * @param method         how it probed and how its probes were told apart
  * @param startTimeNanos capture time of its first probe, nanoseconds since the Unix epoch
  * @param endTimeNanos   capture time of its last probe or reply
@@ -16,8 +17,8 @@ import java.util.Map;
  * @param live           facts of a live trace (interface, source MAC, gateway MAC), empty for replay
  */
 public record Trace(
-        int source,
-        int destination,
+        IpAddress source,
+        IpAddress destination,
         Method method,
         long startTimeNanos,
         long endTimeNanos,

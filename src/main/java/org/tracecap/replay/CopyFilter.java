@@ -1,10 +1,12 @@
 package org.tracecap.replay;
 
+import java.util.Objects;
 import org.tracecap.match.IcmpReply;
 import org.tracecap.match.KeyTable;
 import org.tracecap.match.QuotedProbe;
 import org.tracecap.match.SentProbe;
 import org.tracecap.match.TcpReply;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 
 /**
@@ -64,22 +66,24 @@ final class CopyFilter {
     /**
      * One packet seen, filed under what a NAT leaves alone: when its first copy was, the TTL of its latest copy,
      * fields always compared ({@code check0}, {@code check1}), the address a NAT rewrites, and the fields
-     * compared only when that address is the same ({@code sameOnly}, the transport checksum).
+     * compared only when that address is the same ({@code sameAddress}, a quoted source; {@code sameOnly}, the
+     * transport checksum).
      */
     private static final class Seen extends KeyTable.Keyed {
         long time;
         int ttl;
         long check0;
         long check1;
-        int rewritten;
+        IpAddress rewritten;
+        IpAddress sameAddress;
         long sameOnly;
         int checksum;
         boolean partial;
         boolean filed;
         Seen nextFree;
 
-        void set(int k0, int k1, int k2, int k3, int k4) {
-            key(k0, k1, k2, k3, k4);
+        void set(IpAddress a, IpAddress b, int k2, int k3, int k4) {
+            key(a, b, k2, k3, k4);
         }
 
         void keyFrom(Seen other) {
@@ -109,12 +113,12 @@ final class CopyFilter {
     /** True when {@code p} is a copy of a probe candidate seen just before (and counts it); else remembers it. */
     boolean isCopy(SentProbe p) {
         boolean icmp = p.protocol() == IpProtocol.ICMP;
-        lookup.set(p.destination(), (KIND_PROBE << 24) | (p.protocol() << 16) | p.ipId(),
-                icmp ? p.icmpSequence() : p.destinationPort(), 0, 0);
+        lookup.set(p.destination(), null, (KIND_PROBE << 24) | (p.protocol() << 16) | p.ipId(),
+                icmp ? p.icmpSequence() : p.destinationPort(), 0);
         boolean partial = (p.protocol() == IpProtocol.UDP || p.protocol() == IpProtocol.TCP)
                 && p.checksum() == partialChecksum(p);
         return seen(p.timeNanos(), p.ttl(), p.tcpSequence(), ((long) p.totalLength() << 8) | p.tos(), p.source(),
-                icmp ? p.icmpId() : p.sourcePort(), p.checksum(), partial);
+                null, icmp ? p.icmpId() : p.sourcePort(), p.checksum(), partial);
     }
 
     /**
@@ -124,12 +128,20 @@ final class CopyFilter {
      * with IP options is then never taken for partial, and its copies must agree on the checksum).
      */
     static int partialChecksum(SentProbe p) {
-        long sum = (p.source() >>> 16) + (p.source() & 0xffff) + (p.destination() >>> 16)
-                + (p.destination() & 0xffff) + p.protocol() + ((p.totalLength() - 20) & 0xffff);
+        long sum = words(p.source()) + words(p.destination()) + p.protocol() + ((p.totalLength() - 20) & 0xffff);
         while ((sum >>> 16) != 0) {
             sum = (sum & 0xffff) + (sum >>> 16);
         }
         return (int) sum;
+    }
+
+    /** The sum of an address's 16-bit words (an IPv4 address's high bits are 0). */
+    private static long words(IpAddress a) {
+        return words(a.high()) + words(a.low());
+    }
+
+    private static long words(long x) {
+        return (x >>> 48) + ((x >>> 32) & 0xffff) + ((x >>> 16) & 0xffff) + (x & 0xffff);
     }
 
     /** As {@link #isCopy(SentProbe)} for an ICMP error or Echo Reply. */
@@ -137,20 +149,21 @@ final class CopyFilter {
         QuotedProbe q = r.quote();
         int typeCode = (r.type() << 24) | (r.code() << 16);
         if (q == null) {
-            lookup.set(r.source(), typeCode, r.echoSequence(), 0, KIND_ECHO_REPLY << 24);
-            return seen(r.timeNanos(), r.replyTtl(), r.totalLength(), 0, r.destination(), r.echoId(), 0, false);
+            lookup.set(r.source(), null, typeCode, r.echoSequence(), KIND_ECHO_REPLY << 24);
+            return seen(r.timeNanos(), r.replyTtl(), r.totalLength(), 0, r.destination(), null, r.echoId(), 0,
+                    false);
         }
         boolean icmp = q.protocol() == IpProtocol.ICMP;
-        lookup.set(r.source(), typeCode | q.ipId(), q.destination(),
+        lookup.set(r.source(), q.destination(), typeCode | q.ipId(),
                 (q.protocol() << 16) | (icmp ? q.icmpSequence() : q.destinationPort()), KIND_ERROR << 24);
-        return seen(r.timeNanos(), r.replyTtl(), q.tcpSequence(), 0, r.destination(),
-                ((long) q.source() << 32) | (icmp ? q.icmpId() : q.sourcePort()), q.checksum(), false);
+        return seen(r.timeNanos(), r.replyTtl(), q.tcpSequence(), 0, r.destination(), q.source(),
+                icmp ? q.icmpId() : q.sourcePort(), q.checksum(), false);
     }
 
     /** As {@link #isCopy(SentProbe)} for a TCP SYN-ACK or RST. */
     boolean isCopy(TcpReply r) {
-        lookup.set(r.source(), r.flags(), r.sourcePort(), 0, KIND_TCP_REPLY << 24);
-        return seen(r.timeNanos(), r.replyTtl(), r.sequence(), r.acknowledgment(), r.destination(),
+        lookup.set(r.source(), null, r.flags(), r.sourcePort(), KIND_TCP_REPLY << 24);
+        return seen(r.timeNanos(), r.replyTtl(), r.sequence(), r.acknowledgment(), r.destination(), null,
                 r.destinationPort(), 0, false);
     }
 
@@ -158,8 +171,8 @@ final class CopyFilter {
      * The packet whose key is in {@link #lookup}: a copy of the one filed under it (counted), or filed as a
      * first copy (replacing one filed that it is no copy of: sent anew).
      */
-    private boolean seen(long time, int ttl, long check0, long check1, int rewritten, long sameOnly, int checksum,
-                         boolean partial) {
+    private boolean seen(long time, int ttl, long check0, long check1, IpAddress rewritten, IpAddress sameAddress,
+                         long sameOnly, int checksum, boolean partial) {
         if (time > now) {
             now = time;
             forgetBefore(time - WINDOW_NANOS);
@@ -167,15 +180,18 @@ final class CopyFilter {
         Seen s = table.get(lookup);
         if (s != null) {
             boolean sameTtlOrForwarded = ttl == s.ttl || ttl == s.ttl - 1;
+            // the classifier interns addresses: equal ones are mostly the same object
+            boolean otherAddress = s.rewritten != rewritten && !s.rewritten.equals(rewritten);
             if (s.check0 == check0 && s.check1 == check1 && Math.abs(time - s.time) <= WINDOW_NANOS
-                    && (s.rewritten != rewritten
+                    && (otherAddress
                         // through a source NAT, which forwards it: the TTL one lower
                         ? ttl == s.ttl - 1
-                        : sameTtlOrForwarded && s.sameOnly == sameOnly
+                        : sameTtlOrForwarded && s.sameOnly == sameOnly && Objects.equals(s.sameAddress, sameAddress)
                             && (s.checksum == checksum || s.partial || partial))) {
                 // the next copy is compared to this one (a bridge after a NAT: the rewritten address again)
                 s.ttl = ttl;
                 s.rewritten = rewritten;
+                s.sameAddress = sameAddress;
                 s.sameOnly = sameOnly;
                 s.checksum = checksum;
                 s.partial = partial;
@@ -201,6 +217,7 @@ final class CopyFilter {
         e.check0 = check0;
         e.check1 = check1;
         e.rewritten = rewritten;
+        e.sameAddress = sameAddress;
         e.sameOnly = sameOnly;
         e.checksum = checksum;
         e.partial = partial;

@@ -21,6 +21,7 @@ import org.tracecap.match.TcpReply;
 import org.tracecap.model.NatDetector;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 
 /**
@@ -320,7 +321,7 @@ public final class Reconstructor implements FrameSink {
      * that flow, current or taking late replies, is a trace. An ICMP error or TCP segment it sends there is its
      * own kernel's answer to something it received, not a reply to a probe.
      */
-    private boolean isProbing(int source, int destination, int protocol) {
+    private boolean isProbing(IpAddress source, IpAddress destination, int protocol) {
         if (protocol != IpProtocol.UDP && protocol != IpProtocol.TCP) {
             return false;
         }
@@ -430,7 +431,7 @@ public final class Reconstructor implements FrameSink {
         }
 
         /** The key of a UDP or TCP flow. */
-        Flow set(int source, int destination, int protocol) {
+        Flow set(IpAddress source, IpAddress destination, int protocol) {
             key(source, destination, protocol, 0, 0);
             return this;
         }

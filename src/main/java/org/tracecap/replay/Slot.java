@@ -39,7 +39,7 @@ final class Slot {
         }
         IcmpReply r = (IcmpReply) reply;
         return r.type() == IcmpType.ECHO_REPLY || r.type() == IcmpType.DEST_UNREACHABLE
-                || r.source() == probe.destination();
+                || r.source().equals(probe.destination());
     }
 
     /** The Destination Unreachable code when this reply is one with a code other than port unreachable, else -1. */

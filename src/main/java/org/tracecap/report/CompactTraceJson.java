@@ -15,6 +15,7 @@ import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpExtension;
 import org.tracecap.packet.InterfaceInformation;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.MplsEntry;
 
@@ -236,7 +237,7 @@ final class CompactTraceJson {
             put(ANSWERED_TRUE);
         }
         put(RESPONDER);
-        address(p.responderOr(0));
+        address(p.responder());
         if (p.has(ProbeResult.HAS_ICMP_TYPE)) {
             int icmpType = p.icmpTypeOr(0);
             put(ICMP_TYPE);
@@ -423,12 +424,30 @@ final class CompactTraceJson {
         n += bytes.length;
     }
 
-    /** A quoted IPv4 address (what {@code writeRawUTF8String} of the dotted quad writes). */
-    private void address(int address) {
-        room(TOKEN);
+    /** A quoted address (what {@code writeRawUTF8String} of its text writes). */
+    private void address(IpAddress address) {
+        room(TOKEN + IPV6_TEXT);
         buf[n++] = '"';
-        n = dotted(address, buf, n);
+        n = text(address, buf, n);
         buf[n++] = '"';
+    }
+
+    /** The longest text of an IPv6 address in RFC 5952 form (8 groups of 4 digits and 7 colons). */
+    static final int IPV6_TEXT = 39;
+
+    /**
+     * An address's text as ASCII bytes into {@code text} from {@code n} (room for {@link #IPV6_TEXT} bytes);
+     * returns the offset after it. An IPv4 address is written digit by digit ({@link #dotted}), no String made.
+     */
+    static int text(IpAddress address, byte[] text, int n) {
+        if (address.isIpv4()) {
+            return dotted((int) address.low(), text, n);
+        }
+        String s = address.toString();
+        for (int i = 0; i < s.length(); i++) {
+            text[n++] = (byte) s.charAt(i);
+        }
+        return n;
     }
 
     /** Each octet's digits as bytes 0-2 of an int, their count in the top byte. */

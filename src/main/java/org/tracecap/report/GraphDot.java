@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.tracecap.graph.Graph;
-import org.tracecap.packet.Ipv4Address;
+import org.tracecap.packet.IpAddress;
 
 /**
  * Graphs in Graphviz's DOT language ({@code --dot FILE}; {@code dot -Tsvg FILE > graph.svg}): one digraph per
@@ -26,8 +26,8 @@ public final class GraphDot {
     }
 
     private static void write(Graph graph, int index, Appendable out) throws IOException {
-        String src = Ipv4Address.format(graph.source());
-        String dst = Ipv4Address.format(graph.destination());
+        String src = graph.source().toString();
+        String dst = graph.destination().toString();
         out.append("digraph \"tracecap").append(index == 0 ? "" : " " + index).append("\" {\n");
         out.append("  label=\"multipath from ").append(src).append(" to ").append(dst).append("\";\n");
         out.append("  labelloc=t;\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\"];\n");
@@ -40,7 +40,7 @@ public final class GraphDot {
                 out.append("*\\nTTL ").append(Integer.toString(n.ttl())).append("\", style=dashed];\n");
                 continue;
             }
-            out.append(Ipv4Address.format(n.address())).append("\\nTTL ").append(Integer.toString(n.ttl()));
+            out.append(n.address().toString()).append("\\nTTL ").append(Integer.toString(n.ttl()));
             if (n.rttAvgNanos() != null) {
                 out.append(", ").append(TextReport.millis3(n.rttAvgNanos())).append(" ms");
             }
@@ -48,7 +48,7 @@ public final class GraphDot {
                 out.append(' ').append(n.annotation());
             }
             out.append('"');
-            if (n.address() == graph.destination()) {
+            if (n.address().equals(graph.destination())) {
                 out.append(", peripheries=2");
             }
             out.append("];\n");

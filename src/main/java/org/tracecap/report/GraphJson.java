@@ -4,13 +4,13 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.List;
 import org.tracecap.graph.Graph;
-import org.tracecap.packet.Ipv4Address;
+import org.tracecap.packet.IpAddress;
 
 /**
  * A {@link Graph} as the GRAPH object of hop JSON (docs/hop-json.md): source, destination, method, times,
  * stop, the MDA confidence (live runs only), the probe count, then the flows, nodes and links, each by id, and
- * the TTLs balanced per packet. Same conventions as the traces: absent, not null; addresses dotted; RTTs in
- * milliseconds.
+ * the TTLs balanced per packet. Same conventions as the traces: absent, not null; addresses as their family
+ * prints them (dotted quad, RFC 5952); RTTs in milliseconds.
  */
 final class GraphJson {
     private GraphJson() {
@@ -26,8 +26,8 @@ final class GraphJson {
 
     static void write(JsonGenerator g, Graph graph) throws IOException {
         g.writeStartObject();
-        g.writeStringField("source", Ipv4Address.format(graph.source()));
-        g.writeStringField("destination", Ipv4Address.format(graph.destination()));
+        g.writeStringField("source", graph.source().toString());
+        g.writeStringField("destination", graph.destination().toString());
         g.writeObjectFieldStart("method");
         g.writeStringField("protocol", graph.method().protocol());
         g.writeStringField("tool", graph.method().tool());
@@ -64,7 +64,7 @@ final class GraphJson {
             if (n.silent()) {
                 g.writeBooleanField("silent", true);
             } else {
-                g.writeStringField("address", Ipv4Address.format(n.address()));
+                g.writeStringField("address", n.address().toString());
             }
             g.writeNumberField("probes", n.probes());
             if (n.rttMinNanos() != null) {

@@ -8,7 +8,7 @@ import java.util.Set;
 import org.tracecap.graph.Graph;
 import org.tracecap.model.Method;
 import org.tracecap.model.StopReason;
-import org.tracecap.packet.Ipv4Address;
+import org.tracecap.packet.IpAddress;
 
 /**
  * A {@link Graph} as text, in traceroute's columns:
@@ -41,10 +41,11 @@ public final class GraphText {
      * The header line: {@code multipath to HOST (DST) from SRC, METHOD}, then {@code , MDA at C% confidence}
      * unless {@code confidence} is null.
      */
-    public static void writeHeader(String host, int destination, int source, Method method, Integer confidence,
+    public static void writeHeader(String host, IpAddress destination, IpAddress source, Method method,
+            Integer confidence,
                                    Appendable out) throws IOException {
-        out.append("multipath to ").append(host).append(" (").append(Ipv4Address.format(destination))
-                .append(") from ").append(Ipv4Address.format(source)).append(", ").append(method.describe());
+        out.append("multipath to ").append(host).append(" (").append(destination.toString())
+                .append(") from ").append(source.toString()).append(", ").append(method.describe());
         if (confidence != null) {
             out.append(", MDA at ").append(Integer.toString(confidence)).append("% confidence");
         }
@@ -53,7 +54,7 @@ public final class GraphText {
 
     private static void prefetch(Graph graph, ReverseDns names) {
         if (names.resolves()) {
-            Set<Integer> all = new LinkedHashSet<>();
+            Set<IpAddress> all = new LinkedHashSet<>();
             all.add(graph.destination());
             for (Graph.Node n : graph.nodes()) {
                 if (!n.silent()) {
@@ -105,7 +106,7 @@ public final class GraphText {
                 line.append("  <-");
                 for (int i = 0; i < from.size(); i++) {
                     Graph.Node p = graph.nodes().get(from.get(i));
-                    line.append(i == 0 ? " " : ", ").append(p.silent() ? "*" : Ipv4Address.format(p.address()));
+                    line.append(i == 0 ? " " : ", ").append(p.silent() ? "*" : p.address().toString());
                 }
             }
             out.append(line).append('\n');

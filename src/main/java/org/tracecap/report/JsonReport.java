@@ -23,6 +23,7 @@ import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpExtension;
 import org.tracecap.packet.InterfaceInformation;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.MplsEntry;
 
@@ -374,8 +375,12 @@ public final class JsonReport {
     private static final int SCRATCH = 32;
 
     /** A string value of ASCII bytes that need no escaping. */
-    private static void address(JsonGenerator g, int address, byte[] scratch) throws IOException {
-        g.writeRawUTF8String(scratch, 0, Ipv4Address.format(address, scratch, 0));
+    private static void address(JsonGenerator g, IpAddress address, byte[] scratch) throws IOException {
+        if (address.isIpv4()) {
+            g.writeRawUTF8String(scratch, 0, Ipv4Address.format((int) address.low(), scratch, 0));
+        } else {
+            g.writeString(address.toString()); // RFC 5952 text: hex digits and colons, up to 39 bytes
+        }
     }
 
     private static void time(JsonGenerator g, long epochNanos, byte[] scratch) throws IOException {

@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.tracecap.packet.Ipv4Address;
+import org.tracecap.packet.IpAddress;
 
 /**
  * Names for addresses, the way traceroute prints them ({@code name (address)}), looked up in parallel
@@ -26,7 +26,7 @@ import org.tracecap.packet.Ipv4Address;
  *   <li>Each lookup has a deadline counted from the moment it was started (1 s by default): {@link #name}
  *       waits at most until that deadline, so prefetching every address of a report first bounds the
  *       whole report's wait by one deadline, not one per address.</li>
- *   <li>A lookup that fails, finds no name, or misses its deadline gives the dotted address, as
+ *   <li>A lookup that fails, finds no name, or misses its deadline gives the address itself, as
  *       traceroute's {@code getnameinfo} without {@code NI_NAMEREQD} does. The answer is then kept:
  *       an address is looked up once.</li>
  * </ol>
@@ -37,10 +37,10 @@ import org.tracecap.packet.Ipv4Address;
  * for it. {@link #numeric()} never looks anything up ({@code -n}).
  */
 public final class ReverseDns implements AutoCloseable {
-    /** Looks up the name of one IPv4 address; returns null (or throws) when it has none. */
+    /** Looks up the name of one address (either family); returns null (or throws) when it has none. */
     @FunctionalInterface
     public interface Resolver {
-        String lookup(int address) throws Exception;
+        String lookup(IpAddress address) throws Exception;
     }
 
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(1);
@@ -49,7 +49,7 @@ public final class ReverseDns implements AutoCloseable {
     private final Resolver resolver;
     private final long deadlineNanos;
     private final ExecutorService pool;
-    private final ConcurrentHashMap<Integer, Lookup> lookups = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<IpAddress, Lookup> lookups = new ConcurrentHashMap<>();
 
     private record Lookup(CompletableFuture<String> name, long startedNanos) {
     }
@@ -60,7 +60,7 @@ public final class ReverseDns implements AutoCloseable {
         this.pool = resolver == null ? null : Executors.newFixedThreadPool(threads, daemonThreads());
     }
 
-    /** Never resolves: every name is the dotted address ({@code -n}). */
+    /** Never resolves: every name is the address itself ({@code -n}). */
     public static ReverseDns numeric() {
         return new ReverseDns(null, 0, Duration.ZERO);
     }
@@ -88,18 +88,18 @@ public final class ReverseDns implements AutoCloseable {
     }
 
     /** Starts the lookups of all these addresses now, without waiting for any. */
-    public void prefetch(Collection<Integer> addresses) {
-        for (Integer a : addresses) {
+    public void prefetch(Collection<IpAddress> addresses) {
+        for (IpAddress a : addresses) {
             start(a);
         }
     }
 
     /**
-     * The name of {@code address}, or its dotted form when it has none or its lookup missed its deadline;
+     * The name of {@code address}, or the address itself when it has none or its lookup missed its deadline;
      * waits at most until that lookup's deadline.
      */
-    public String name(int address) {
-        String dotted = Ipv4Address.format(address);
+    public String name(IpAddress address) {
+        String dotted = address.toString();
         if (resolver == null) {
             return dotted;
         }
@@ -116,7 +116,7 @@ public final class ReverseDns implements AutoCloseable {
         }
     }
 
-    private Lookup start(int address) {
+    private Lookup start(IpAddress address) {
         if (resolver == null) {
             return null;
         }
@@ -147,11 +147,11 @@ public final class ReverseDns implements AutoCloseable {
     }
 
     /** {@code getnameinfo}-like: the PTR (or /etc/hosts) name, null when there is none. */
-    static String systemLookup(int address) throws UnknownHostException {
-        byte[] bytes = Ipv4Address.toBytes(address);
-        String name = InetAddress.getByAddress(bytes).getCanonicalHostName();
-        // getCanonicalHostName returns the literal address when the lookup fails.
-        return name.equals(Ipv4Address.format(address)) ? null : name;
+    static String systemLookup(IpAddress address) throws UnknownHostException {
+        String name = InetAddress.getByAddress(address.toBytes()).getCanonicalHostName();
+        // getCanonicalHostName returns the literal address when the lookup fails (for IPv6 in Java's own
+        // uncompressed text, so it is compared as an address).
+        return IpAddress.isLiteral(name) && IpAddress.parse(name).equals(address) ? null : name;
     }
 
     private static ThreadFactory daemonThreads() {

@@ -11,7 +11,7 @@ import org.tracecap.model.Method;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
-import org.tracecap.packet.Ipv4Address;
+import org.tracecap.packet.IpAddress;
 
 /**
  * Traceroute's table, one trace after another, laid out as Linux traceroute 2.1 prints it
@@ -87,18 +87,18 @@ public final class TextReport {
      * M hops max, L byte packets}, where {@code host} is what the user typed (traceroute prints it as given)
      * and L the probes' IP length, as traceroute's header ends.
      */
-    public static void writeHeader(String host, int destination, int source, Method method, int maxTtl,
+    public static void writeHeader(String host, IpAddress destination, IpAddress source, Method method, int maxTtl,
             int packetLength, Appendable out) throws IOException {
         header(host, destination, source, method, out);
         out.append(", ").append(Integer.toString(maxTtl)).append(" hops max, ")
                 .append(Integer.toString(packetLength)).append(" byte packets\n");
     }
 
-    private static void header(String host, int destination, int source, Method method, Appendable out)
+    private static void header(String host, IpAddress destination, IpAddress source, Method method, Appendable out)
             throws IOException {
         out.append("traceroute to ").append(host)
-                .append(" (").append(Ipv4Address.format(destination)).append(") from ")
-                .append(Ipv4Address.format(source)).append(", ").append(method.describe());
+                .append(" (").append(destination.toString()).append(") from ")
+                .append(source.toString()).append(", ").append(method.describe());
     }
 
     /** One hop's line, ending in a newline. A TTL of which no probe was captured says so. */
@@ -116,7 +116,7 @@ public final class TextReport {
         if (hop.probes().isEmpty()) {
             line.append(" (no probe captured)");
         }
-        Integer previous = null;
+        IpAddress previous = null;
         String previousText = null;
         for (ProbeResult p : hop.probes()) {
             if (!p.answered()) {
@@ -164,10 +164,13 @@ public final class TextReport {
         }
     }
 
-    /** {@code ADDR}, or {@code NAME (ADDR)} when names are looked up (NAME = ADDR when there is none). */
-    static String responder(int address, ReverseDns names) {
-        String dotted = Ipv4Address.format(address);
-        return names.resolves() ? names.name(address) + " (" + dotted + ")" : dotted;
+    /**
+     * {@code ADDR}, or {@code NAME (ADDR)} when names are looked up (NAME = ADDR when there is none), the
+     * address as its family prints it: {@code 2001:db8::1 (2001:db8::1)}, as traceroute6 prints one.
+     */
+    static String responder(IpAddress address, ReverseDns names) {
+        String text = address.toString();
+        return names.resolves() ? names.name(address) + " (" + text + ")" : text;
     }
 
     /** Nanoseconds as milliseconds with three decimals, rounded half up like printf's {@code %.3f}. */
@@ -240,7 +243,7 @@ public final class TextReport {
         }
 
         private boolean header(Trace trace) {
-            room(80);
+            room(32 + 3 * CompactTraceJson.IPV6_TEXT);
             ascii("traceroute to ");
             address(trace.destination());
             ascii(" (");
@@ -277,17 +280,17 @@ public final class TextReport {
                 ascii(" (no probe captured)");
             }
             boolean any = false;
-            int previous = 0;
+            IpAddress previous = null;
             for (ProbeResult p : hop.probes()) {
-                // the longest piece: " " + address (16), "  " + RTT (up to 23) + " ms" (3)
-                room(48);
+                // the longest piece: " " + address (up to 40), "  " + RTT (up to 23) + " ms" (3)
+                room(32 + CompactTraceJson.IPV6_TEXT);
                 if (!p.answered()) {
                     bytes[length++] = ' ';
                     bytes[length++] = '*';
                     continue;
                 }
-                int r = p.responderOr(0);
-                if (!any || previous != r) {
+                IpAddress r = p.responder();
+                if (!any || !previous.equals(r)) {
                     bytes[length++] = ' ';
                     address(r);
                 }
@@ -374,8 +377,8 @@ public final class TextReport {
             length = end;
         }
 
-        private void address(int a) {
-            length = CompactTraceJson.dotted(a, bytes, length);
+        private void address(IpAddress a) {
+            length = CompactTraceJson.text(a, bytes, length);
         }
 
         /** Appends text known to be ASCII. */
@@ -405,8 +408,8 @@ public final class TextReport {
         }
     }
 
-    private static Set<Integer> addresses(List<Trace> traces) {
-        Set<Integer> all = new LinkedHashSet<>();
+    private static Set<IpAddress> addresses(List<Trace> traces) {
+        Set<IpAddress> all = new LinkedHashSet<>();
         for (Trace t : traces) {
             all.add(t.destination());
             for (Hop h : t.hops()) {

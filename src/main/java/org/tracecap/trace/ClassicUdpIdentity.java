@@ -61,7 +61,7 @@ public final class ClassicUdpIdentity extends UdpProbeIdentity {
         // The UDP checksum covers the addresses (RFC 768 pseudo-header): it can only change on the way if
         // a NAT rewrote the source, and then the quoted source differs too. Same source, other checksum:
         // not a quote of what we sent (forged, or another prober's packet).
-        return quote.source() != probe.source() || quote.checksum() == probe.checksum();
+        return !quote.source().equals(probe.source()) || quote.checksum() == probe.checksum();
     }
 
     private int sequence(int sport, int dport, int ipId) {

@@ -50,7 +50,7 @@ public final class DublinUdpIdentity extends UdpProbeIdentity {
         if (n < 0 || quote.destinationPort() != destinationPort) {
             return false;
         }
-        if (quote.source() == probe.source()
+        if (quote.source().equals(probe.source())
                 && (quote.sourcePort() != sourcePort || quote.checksum() != probe.checksum())) {
             // Our own source: nothing rewrote the addresses, so the port and checksum must be as sent (RFC 768
             // pseudo-header); another one is not a quote of our probe (forged, or another prober's).

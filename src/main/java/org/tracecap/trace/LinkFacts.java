@@ -1,23 +1,26 @@
 package org.tracecap.trace;
 
 import java.util.Objects;
+import org.tracecap.packet.IpAddress;
 
 /**
  * What a live trace needs to know about the link it sends on, found by the caller (route and neighbour
  * lookups, or ARP): the interface's name and MAC, the MAC of the next hop (the gateway, or the destination
- * itself when it is on-link), and the IPv4 source and destination of the probes.
+ * itself when it is on-link), and the source and destination addresses of the probes.
  *
  * @param interfaceName      e.g. "eth0" (reported, not used to send: the port already is that interface)
  * @param sourceMac          6 bytes: the interface's MAC, the probes' Ethernet source
  * @param gatewayMac         6 bytes: the next hop's MAC, the probes' Ethernet destination
- * @param sourceAddress      the probes' IPv4 source
+ * @param sourceAddress      the probes' source address
  * @param destinationAddress the traced host
  */
-public record LinkFacts(String interfaceName, byte[] sourceMac, byte[] gatewayMac, int sourceAddress,
-                        int destinationAddress) {
+public record LinkFacts(String interfaceName, byte[] sourceMac, byte[] gatewayMac, IpAddress sourceAddress,
+                        IpAddress destinationAddress) {
 
     public LinkFacts {
         Objects.requireNonNull(interfaceName, "interfaceName");
+        Objects.requireNonNull(sourceAddress, "sourceAddress");
+        Objects.requireNonNull(destinationAddress, "destinationAddress");
         sourceMac = mac("source MAC", sourceMac);
         gatewayMac = mac("gateway MAC", gatewayMac);
     }
@@ -36,7 +39,7 @@ public record LinkFacts(String interfaceName, byte[] sourceMac, byte[] gatewayMa
     public boolean equals(Object o) {
         return o instanceof LinkFacts f && interfaceName.equals(f.interfaceName)
                 && java.util.Arrays.equals(sourceMac, f.sourceMac) && java.util.Arrays.equals(gatewayMac, f.gatewayMac)
-                && sourceAddress == f.sourceAddress && destinationAddress == f.destinationAddress;
+                && sourceAddress.equals(f.sourceAddress) && destinationAddress.equals(f.destinationAddress);
     }
 
     @Override
@@ -48,8 +51,7 @@ public record LinkFacts(String interfaceName, byte[] sourceMac, byte[] gatewayMa
     @Override
     public String toString() {
         return "LinkFacts[" + interfaceName + " " + formatMac(sourceMac) + " -> " + formatMac(gatewayMac) + ", "
-                + org.tracecap.packet.Ipv4Address.format(sourceAddress) + " -> "
-                + org.tracecap.packet.Ipv4Address.format(destinationAddress) + "]";
+                + sourceAddress + " -> " + destinationAddress + "]";
     }
 
     /** "02:00:5e:10:00:01": lower-case hex pairs joined by colons, as {@code ip link} prints them. */

@@ -2,6 +2,7 @@ package org.tracecap.trace;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.tracecap.packet.IpAddress;
 
 /** One flow at one TTL of a {@link MultipathTracer} run: its probes and the node it reached. */
 final class MdaFlowAtTtl {
@@ -12,7 +13,7 @@ final class MdaFlowAtTtl {
     final List<MdaProbe> probes = new ArrayList<>();
     int attempts;
     int pending;
-    Integer reached;
+    IpAddress reached;
     Integer unreachableCode;
     boolean isFinal;
     boolean silent;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.tracecap.packet.IpAddress;
 
 /**
  * Rule 8 of a {@link MultipathTracer} run (rules 1-7 are {@link MdaPlanner}'s): the ICMP rate-limit bucket
@@ -24,24 +25,24 @@ import java.util.Map;
  * </ol>
  */
 final class MdaPacing {
-    private final Map<Integer, Bucket> buckets = new HashMap<>();
+    private final Map<IpAddress, Bucket> buckets = new HashMap<>();
 
     /**
      * What rule 8 says of a probe that may reach {@code candidates}: when it may go, or ({@code verifying} not
      * null) that it goes now anyway to find out whether these routers, short of tokens, limit at all.
      */
-    record Hold(long readyAt, List<Integer> verifying) {
+    record Hold(long readyAt, List<IpAddress> verifying) {
     }
 
     /**
      * Rule 8 for a probe at TTL {@code s} that can only reach {@code target}, or (null) any of {@code candidates},
      * the TTL's routers so far.
      */
-    Hold hold(MdaTtlState s, Integer target, List<Integer> candidates, long now) {
+    Hold hold(MdaTtlState s, IpAddress target, List<IpAddress> candidates, long now) {
         long readyAt = now;
-        List<Integer> blocking = new ArrayList<>();
+        List<IpAddress> blocking = new ArrayList<>();
         boolean shallow = false;
-        for (int r : candidates) {
+        for (IpAddress r : candidates) {
             Bucket b = bucket(r);
             if (b.unlimited) {
                 continue;
@@ -68,12 +69,12 @@ final class MdaPacing {
     }
 
     /** A probe that can only reach {@code router} is sent. */
-    void sent(int router) {
+    void sent(IpAddress router) {
         bucket(router).pending++;
     }
 
     /** A probe that could only reach {@code router} is answered or given up. */
-    void settled(int router) {
+    void settled(IpAddress router) {
         bucket(router).pending--;
     }
 
@@ -81,7 +82,7 @@ final class MdaPacing {
      * {@code router} answered at capture time {@code timeNanos} a probe sent as rule 8's test of the routers
      * {@code verifying} (or null for any other probe).
      */
-    void answered(int router, List<Integer> verifying, long timeNanos) {
+    void answered(IpAddress router, List<IpAddress> verifying, long timeNanos) {
         Bucket b = bucket(router);
         if (verifying != null && verifying.contains(router)) {
             // Rule 8: it answered although its bucket, as Linux keeps it, was empty: it does not limit.
@@ -93,12 +94,12 @@ final class MdaPacing {
     }
 
     /** The tokens {@code router} has left over its probes in flight, in refill nanoseconds (MAX_VALUE: no limit). */
-    long spareTokens(int router, long now) {
+    long spareTokens(IpAddress router, long now) {
         Bucket b = bucket(router);
         return b.unlimited ? Long.MAX_VALUE : b.tokens.tokensAt(now) - b.pending * Tracer.ICMP_TOKEN_NANOS;
     }
 
-    private Bucket bucket(int router) {
+    private Bucket bucket(IpAddress router) {
         return buckets.computeIfAbsent(router, r -> new Bucket());
     }
 

@@ -1,5 +1,6 @@
 package org.tracecap.trace;
 
+import org.tracecap.packet.IpAddress;
 import static org.tracecap.trace.MdaStoppingRule.perPacketResends;
 import static org.tracecap.trace.MdaStoppingRule.probesNeeded;
 
@@ -66,7 +67,7 @@ final class MdaPlanner {
 
     private final TraceOptions options;
     private final int confidence;
-    private final int destination;
+    private final IpAddress destination;
     private final int maxFlows;
     private final MdaPacing pacing;
     private final Clock clock;
@@ -74,7 +75,8 @@ final class MdaPlanner {
     private int flowsUsed;
 
     /** For a run to {@code destination} with flows 0..{@code maxFlows - 1} (rule 2's {@code confidence}). */
-    MdaPlanner(TraceOptions options, int confidence, int destination, int maxFlows, MdaPacing pacing, Clock clock) {
+    MdaPlanner(TraceOptions options, int confidence, IpAddress destination, int maxFlows, MdaPacing pacing,
+            Clock clock) {
         this.options = options;
         this.confidence = confidence;
         this.destination = destination;
@@ -150,7 +152,7 @@ final class MdaPlanner {
         if (t == options.firstTtl()) {
             done = planOnlyOne(t, s, List.of(), wants);
         } else {
-            Map<Long, List<Integer>> preds = ttls[t - 1].groups(true);
+            Map<IpAddress, List<Integer>> preds = ttls[t - 1].groups(true);
             if (previousComplete && preds.size() == 1 && ttls[t - 1].groups(false).size() == 1) {
                 done = planOnlyOne(t, s, preds.values().iterator().next(), wants);
             } else {
@@ -199,7 +201,7 @@ final class MdaPlanner {
      * Returns whether the TTL's probing is done.
      */
     private boolean planOnlyOne(int t, MdaTtlState s, List<Integer> through, List<Want> wants) {
-        List<Integer> routers = s.routers();
+        List<IpAddress> routers = s.routers();
         int need = t == 1 || onlyDestination(routers) ? 1 : probesNeeded(confidence, Math.max(1, routers.size()));
         boolean waiting = s.flows.values().stream().anyMatch(f -> !f.resolved());
         int have = s.flows.size();
@@ -220,8 +222,8 @@ final class MdaPlanner {
      * flow that gets there, whichever way it came; another next hop would be a router on a longer path to it,
      * which the MDA does not look for (as scamper's tracelb).
      */
-    private boolean onlyDestination(List<Integer> routers) {
-        return routers.size() == 1 && routers.get(0) == destination;
+    private boolean onlyDestination(List<IpAddress> routers) {
+        return routers.size() == 1 && routers.get(0).equals(destination);
     }
 
     /** Up to {@code count} of the flows {@code through} a predecessor not yet probed at {@code t}; how many. */
@@ -240,9 +242,9 @@ final class MdaPlanner {
     }
 
     /** Whether some predecessor already reaches two routers or more at {@code t} (rule 2's full MDA then). */
-    private static boolean diverges(MdaTtlState s, Map<Long, List<Integer>> preds) {
+    private static boolean diverges(MdaTtlState s, Map<IpAddress, List<Integer>> preds) {
         for (List<Integer> through : preds.values()) {
-            java.util.Set<Integer> routers = new java.util.HashSet<>();
+            java.util.Set<IpAddress> routers = new java.util.HashSet<>();
             for (int f : through) {
                 MdaFlowAtTtl here = s.flows.get(f);
                 if (here != null && here.reached != null) {
@@ -262,8 +264,8 @@ final class MdaPlanner {
      * least one through each predecessor, spread evenly over them (MDA-Lite's hop-level rule, Vermeulen et
      * al., IMC 2018). Returns whether the TTL's probing is done.
      */
-    private boolean planHop(int t, MdaTtlState s, Map<Long, List<Integer>> preds, List<Want> wants) {
-        List<Integer> routers = s.routers();
+    private boolean planHop(int t, MdaTtlState s, Map<IpAddress, List<Integer>> preds, List<Want> wants) {
+        List<IpAddress> routers = s.routers();
         int need = Math.max(onlyDestination(routers) ? 1 : probesNeeded(confidence, Math.max(1, routers.size())),
                 preds.size());
         List<List<Integer>> candidates = new ArrayList<>();
@@ -346,14 +348,14 @@ final class MdaPlanner {
      * MDA, with node control): {@code n(k_v)} flows through each predecessor {@code v}. Returns whether the
      * TTL's probing is done.
      */
-    private boolean planEachPredecessor(int t, MdaTtlState s, Map<Long, List<Integer>> preds, List<Want> wants) {
+    private boolean planEachPredecessor(int t, MdaTtlState s, Map<IpAddress, List<Integer>> preds, List<Want> wants) {
         boolean done = true;
         int nodeControl = 0;
-        for (Map.Entry<Long, List<Integer>> pred : preds.entrySet()) {
-            long v = pred.getKey();
+        for (Map.Entry<IpAddress, List<Integer>> pred : preds.entrySet()) {
+            IpAddress v = pred.getKey();
             List<Integer> through = pred.getValue();
             boolean waiting = false;
-            java.util.Set<Integer> routers = new java.util.HashSet<>();
+            java.util.Set<IpAddress> routers = new java.util.HashSet<>();
             int have = 0;
             for (int f : through) {
                 MdaFlowAtTtl here = s.flows.get(f);
@@ -369,7 +371,7 @@ final class MdaPlanner {
             }
             int need = onlyDestination(new ArrayList<>(routers)) ? 1
                     : probesNeeded(confidence, Math.max(1, routers.size()));
-            if (v == MdaTtlState.SILENT) {
+            if (v == null) {
                 need = Math.min(need, through.size());
             }
             if (have >= need) {
@@ -378,7 +380,7 @@ final class MdaPlanner {
             }
             int added = probeThrough(t, s, through, need - have, wants);
             boolean controlling = false;
-            if (have + added < need && v != MdaTtlState.SILENT) {
+            if (have + added < need && v != null) {
                 int underWay = nodeControl(t, s, need - have - added, nodeControl, wants);
                 nodeControl = underWay - ttls[t - 1].nodeControlPending();
                 controlling = underWay > 0;
@@ -399,7 +401,7 @@ final class MdaPlanner {
             }
             if (!s.anyNonFinal()) {
                 for (MdaFlowAtTtl f : s.flows.values()) {
-                    if (f.reached != null && f.reached == destination) {
+                    if (f.reached != null && f.reached.equals(destination)) {
                         return StopReason.reached();
                     }
                 }
@@ -426,20 +428,20 @@ final class MdaPlanner {
      * {@code 1 - 1/k} under a per-packet balancer. Empty when the TTL has one router.
      */
     private List<Integer> perPacketSamples(MdaTtlState s, long now) {
-        List<Integer> routers = s.routers();
+        List<IpAddress> routers = s.routers();
         if (routers.size() < 2) {
             return List.of();
         }
-        Map<Integer, Integer> firstFlow = new LinkedHashMap<>();
+        Map<IpAddress, Integer> firstFlow = new LinkedHashMap<>();
         for (MdaFlowAtTtl f : s.flows.values()) {
             if (f.reached != null) {
                 firstFlow.putIfAbsent(f.reached, f.flow);
             }
         }
-        List<Integer> byTokens = new ArrayList<>(firstFlow.keySet());
-        byTokens.sort(java.util.Comparator.comparingLong((Integer r) -> pacing.spareTokens(r, now)).reversed());
+        List<IpAddress> byTokens = new ArrayList<>(firstFlow.keySet());
+        byTokens.sort(java.util.Comparator.comparingLong((IpAddress r) -> pacing.spareTokens(r, now)).reversed());
         List<Integer> flows = new ArrayList<>();
-        for (int r : byTokens) {
+        for (IpAddress r : byTokens) {
             flows.add(firstFlow.get(r));
         }
         return flows;

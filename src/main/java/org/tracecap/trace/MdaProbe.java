@@ -4,21 +4,22 @@ import java.util.List;
 import org.tracecap.match.IcmpReply;
 import org.tracecap.match.SentProbe;
 import org.tracecap.model.ProbeResult;
+import org.tracecap.packet.IpAddress;
 
 /** One probe of a {@link MultipathTracer} run: what it was sent as, when, and what answered it. */
 final class MdaProbe {
     final int flow;
     final int ttl;
-    final Integer target;
+    final IpAddress target;
     final boolean perPacket;
-    final List<Integer> verifying;
+    final List<IpAddress> verifying;
     SentProbe sent;
     long clockSendNanos;
     Long captureSendNanos;
     IcmpReply reply;
     boolean timedOut;
 
-    MdaProbe(int flow, int ttl, Integer target, boolean perPacket, List<Integer> verifying) {
+    MdaProbe(int flow, int ttl, IpAddress target, boolean perPacket, List<IpAddress> verifying) {
         this.flow = flow;
         this.ttl = ttl;
         this.target = target;

@@ -1,15 +1,14 @@
 package org.tracecap.trace;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.tracecap.packet.IpAddress;
 
 /** One TTL of a {@link MultipathTracer} run: its flows and the counts that rules 2-8 keep for it. */
 final class MdaTtlState {
-    /** The key of the silent node in {@link #groups}: above every unsigned IPv4 address. */
-    static final long SILENT = 1L << 32;
-
     final Map<Integer, MdaFlowAtTtl> flows = new TreeMap<>();
     int unknownPending;
     boolean verifyInFlight;
@@ -26,8 +25,8 @@ final class MdaTtlState {
     boolean complete;
 
     /** The routers flows reached here so far, in first-answer order. */
-    List<Integer> routers() {
-        List<Integer> out = new ArrayList<>();
+    List<IpAddress> routers() {
+        List<IpAddress> out = new ArrayList<>();
         for (MdaFlowAtTtl f : flows.values()) {
             if (f.reached != null && !out.contains(f.reached)) {
                 out.add(f.reached);
@@ -37,16 +36,16 @@ final class MdaTtlState {
     }
 
     /**
-     * The resolved flows by the node they reached (key: unsigned address, or SILENT), optionally without
-     * the final nodes.
+     * The resolved flows by the node they reached (key: its address, in address order; null, last: the silent
+     * node), optionally without the final nodes.
      */
-    Map<Long, List<Integer>> groups(boolean nonFinalOnly) {
-        Map<Long, List<Integer>> out = new TreeMap<>();
+    Map<IpAddress, List<Integer>> groups(boolean nonFinalOnly) {
+        Map<IpAddress, List<Integer>> out = new TreeMap<>(Comparator.nullsLast(Comparator.naturalOrder()));
         for (MdaFlowAtTtl f : flows.values()) {
             if (!f.resolved() || (nonFinalOnly && f.isFinal)) {
                 continue;
             }
-            long key = f.silent ? SILENT : f.reached & 0xffffffffL;
+            IpAddress key = f.silent ? null : f.reached;
             out.computeIfAbsent(key, k -> new ArrayList<>()).add(f.flow);
         }
         return out;

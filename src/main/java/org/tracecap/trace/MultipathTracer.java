@@ -20,6 +20,7 @@ import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.Bytes;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.LinkLayer;
 import org.tracecap.packet.ProbeEncoder;
@@ -116,8 +117,12 @@ public final class MultipathTracer {
             throw new IllegalArgumentException("probes are Ethernet frames, the port's link type is "
                     + LinkLayer.name(port.linkType()));
         }
-        if (options.sourceAddress() != null && options.sourceAddress() != link.sourceAddress()) {
+        if (options.sourceAddress() != null && !options.sourceAddress().equals(link.sourceAddress())) {
             throw new IllegalArgumentException("source address asked for differs from the link's");
+        }
+        if (!link.sourceAddress().isIpv4() || !link.destinationAddress().isIpv4()) {
+            // The probes are IPv4 frames (ProbeEncoder); IPv6 probing comes with its own encoder.
+            throw new IllegalArgumentException("live tracing is IPv4 only for now: " + link.destinationAddress());
         }
         if (options.packetLength() < ProbeEncoder.IPV4_HEADER + 8 + 2) {
             throw new IllegalArgumentException("multipath probes carry their number in the UDP checksum: the"
@@ -223,8 +228,8 @@ public final class MultipathTracer {
             MdaFlowAtTtl known = w.flow() < 0 ? null : s.flows.get(w.flow());
             // A re-send of rule 5 goes where its flow went, unless the balancer is per packet: then it may
             // meet an empty bucket elsewhere, and is sent again (rule 5).
-            Integer target = known != null && known.reached != null ? known.reached : null;
-            List<Integer> candidates = target != null ? List.of(target) : s.routers();
+            IpAddress target = known != null && known.reached != null ? known.reached : null;
+            List<IpAddress> candidates = target != null ? List.of(target) : s.routers();
             MdaPacing.Hold hold = pacing.hold(s, target, candidates, now);
             if (hold.readyAt() > now && hold.verifying() == null) {
                 held = Math.min(held, hold.readyAt());
@@ -240,8 +245,8 @@ public final class MultipathTracer {
         return held;
     }
 
-    private void send(int flow, int ttl, Integer target, boolean perPacket, boolean nodeControl,
-                      List<Integer> verifying) throws IOException {
+    private void send(int flow, int ttl, IpAddress target, boolean perPacket, boolean nodeControl,
+                      List<IpAddress> verifying) throws IOException {
         MdaTtlState s = planner.ttl(ttl);
         MdaFlowAtTtl f = s.flows.computeIfAbsent(flow, x -> new MdaFlowAtTtl(flow));
         int n = probes.size();
@@ -270,7 +275,8 @@ public final class MultipathTracer {
         int dport = identity.destinationPort(flow);
         int ipId = identity.ipId(n);
         ProbeEncoder.UdpProbe udp = new ProbeEncoder.UdpProbe(link.gatewayMac(), link.sourceMac(),
-                link.sourceAddress(), link.destinationAddress(), ttl, ipId, options.tos(), options.dontFragment(),
+                link.sourceAddress().ipv4(), link.destinationAddress().ipv4(), ttl, ipId, options.tos(),
+                options.dontFragment(),
                 options.packetLength(), identity.sourcePort(), dport, identity.udpChecksum(n), null);
         int length = ProbeEncoder.encode(udp, frame, 0);
         int checksum = Bytes.u16(frame, ProbeEncoder.ETHERNET_HEADER + ProbeEncoder.IPV4_HEADER + 6);
@@ -290,8 +296,8 @@ public final class MultipathTracer {
         latestCaptureNanos = Math.max(latestCaptureNanos, timeNanos);
         Classified c = classifier.classify(timeNanos, linkType, bytes, caplen, wireLength);
         if (c instanceof SentProbe s) {
-            if (s.protocol() == IpProtocol.UDP && s.source() == link.sourceAddress()
-                    && s.destination() == link.destinationAddress()) {
+            if (s.protocol() == IpProtocol.UDP && s.source().equals(link.sourceAddress())
+                    && s.destination().equals(link.destinationAddress())) {
                 int n = identity.sequenceOf(s);
                 if (n >= 0 && n < probes.size() && probes.get(n).captureSendNanos == null) {
                     probes.get(n).captureSendNanos = s.timeNanos();
@@ -299,17 +305,17 @@ public final class MultipathTracer {
             }
         } else if (c instanceof IcmpReply r) {
             reply(r);
-        } else if (c instanceof TcpReply r && r.destination() == link.sourceAddress()) {
+        } else if (c instanceof TcpReply r && r.destination().equals(link.sourceAddress())) {
             unattributed(Tracer.NOT_OUR_QUOTE);
         }
     }
 
     private void reply(IcmpReply r) {
         QuotedProbe q = r.quote();
-        if (r.destination() != link.sourceAddress()) {
+        if (!r.destination().equals(link.sourceAddress())) {
             return;
         }
-        if (q == null || q.protocol() != IpProtocol.UDP || q.destination() != link.destinationAddress()) {
+        if (q == null || q.protocol() != IpProtocol.UDP || !q.destination().equals(link.destinationAddress())) {
             unattributed(Tracer.NOT_OUR_QUOTE);
             return;
         }
@@ -345,7 +351,7 @@ public final class MultipathTracer {
         MdaFlowAtTtl f = s2.flows.get(p.flow);
         if (!p.perPacket && f.reached == null) {
             f.reached = r.source();
-            boolean fin = r.source() == link.destinationAddress() || r.type() == IcmpType.DEST_UNREACHABLE;
+            boolean fin = r.source().equals(link.destinationAddress()) || r.type() == IcmpType.DEST_UNREACHABLE;
             f.isFinal = fin;
             if (r.type() == IcmpType.DEST_UNREACHABLE) {
                 f.unreachableCode = r.code();

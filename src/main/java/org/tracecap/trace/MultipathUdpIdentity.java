@@ -77,7 +77,7 @@ final class MultipathUdpIdentity {
         if (n < 0 || quote.destinationPort() != probe.destinationPort()) {
             return false;
         }
-        if (quote.source() == probe.source()) {
+        if (quote.source().equals(probe.source())) {
             return quote.sourcePort() == sourcePort && quote.checksum() == n + 1;
         }
         return quote.checksum() == n + 1 || quote.ipId() == ipId(n);

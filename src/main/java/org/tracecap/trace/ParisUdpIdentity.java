@@ -53,7 +53,7 @@ public final class ParisUdpIdentity extends UdpProbeIdentity {
         if (n < 0 || quote.destinationPort() != destinationPort) {
             return false;
         }
-        if (quote.source() == probe.source()) {
+        if (quote.source().equals(probe.source())) {
             // Our own source: nothing rewrote the addresses, so the checksum must be as sent (RFC 768
             // pseudo-header); another one is not a quote of our probe (forged, or another prober's).
             return quote.sourcePort() == sourcePort && quote.checksum() == n + 1;

@@ -1,6 +1,7 @@
 package org.tracecap.trace;
 
 import java.util.Objects;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.ProbeEncoder;
 
 /**
@@ -38,7 +39,7 @@ public record TraceOptions(
         Wait waiting,
         int simultaneous,
         long sendIntervalNanos,
-        Integer sourceAddress,
+        IpAddress sourceAddress,
         int tos,
         boolean dontFragment,
         int packetLength,
@@ -158,7 +159,7 @@ public record TraceOptions(
         private Wait waiting = Wait.DEFAULT;
         private int simultaneous = DEFAULT_SIMULTANEOUS;
         private long sendIntervalNanos;
-        private Integer sourceAddress;
+        private IpAddress sourceAddress;
         private int tos;
         private boolean dontFragment;
         private int packetLength = DEFAULT_PACKET_LENGTH;
@@ -208,7 +209,7 @@ public record TraceOptions(
             return this;
         }
 
-        public Builder sourceAddress(Integer v) {
+        public Builder sourceAddress(IpAddress v) {
             sourceAddress = v;
             return this;
         }

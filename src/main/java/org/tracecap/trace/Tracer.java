@@ -209,8 +209,12 @@ public final class Tracer {
             throw new IllegalArgumentException("probes are Ethernet frames, the port's link type is "
                     + LinkLayer.name(port.linkType()));
         }
-        if (options.sourceAddress() != null && options.sourceAddress() != link.sourceAddress()) {
+        if (options.sourceAddress() != null && !options.sourceAddress().equals(link.sourceAddress())) {
             throw new IllegalArgumentException("source address asked for differs from the link's");
+        }
+        if (!link.sourceAddress().isIpv4() || !link.destinationAddress().isIpv4()) {
+            // The probes are IPv4 frames (ProbeEncoder); IPv6 probing comes with its own encoder.
+            throw new IllegalArgumentException("live tracing is IPv4 only for now: " + link.destinationAddress());
         }
         this.sourcePort = options.sourcePort() != null ? options.sourcePort()
                 : random.nextInt(SOURCE_PORT_LOW, SOURCE_PORT_HIGH + 1);
@@ -332,7 +336,7 @@ public final class Tracer {
     private void send(Probe p) throws IOException {
         ProbeIdentity.ProbeFields f = identity.fields(p.number);
         ProbeEncoder.UdpProbe udp = new ProbeEncoder.UdpProbe(link.gatewayMac(), link.sourceMac(),
-                link.sourceAddress(), link.destinationAddress(), p.ttl, f.ipId(), options.tos(),
+                link.sourceAddress().ipv4(), link.destinationAddress().ipv4(), p.ttl, f.ipId(), options.tos(),
                 options.dontFragment(), options.packetLength(), f.sourcePort(), f.destinationPort(),
                 f.udpChecksum(), null);
         int length = ProbeEncoder.encode(udp, frame, 0);
@@ -369,15 +373,15 @@ public final class Tracer {
             ownProbe(s);
         } else if (c instanceof IcmpReply r) {
             reply(r);
-        } else if (c instanceof TcpReply r && r.destination() == link.sourceAddress()) {
+        } else if (c instanceof TcpReply r && r.destination().equals(link.sourceAddress())) {
             unattributed(NOT_OUR_QUOTE); // every probe is UDP
         }
     }
 
     /** Rules 7 and 8: our own probe seen by the capture gives its send time. */
     private void ownProbe(SentProbe s) {
-        if (s.protocol() != IpProtocol.UDP || s.source() != link.sourceAddress()
-                || s.destination() != link.destinationAddress()) {
+        if (s.protocol() != IpProtocol.UDP || !s.source().equals(link.sourceAddress())
+                || !s.destination().equals(link.destinationAddress())) {
             return;
         }
         int n = identity.sequenceOf(s);
@@ -389,10 +393,10 @@ public final class Tracer {
     private void reply(IcmpReply r) {
         QuotedProbe q = r.quote();
         // The quoted source is not checked: a NAT on the path may have rewritten it (ownership, rule 7).
-        if (r.destination() != link.sourceAddress()) {
+        if (!r.destination().equals(link.sourceAddress())) {
             return;
         }
-        if (q == null || q.protocol() != IpProtocol.UDP || q.destination() != link.destinationAddress()) {
+        if (q == null || q.protocol() != IpProtocol.UDP || !q.destination().equals(link.destinationAddress())) {
             unattributed(NOT_OUR_QUOTE);
             return;
         }
@@ -423,7 +427,7 @@ public final class Tracer {
         }
         p.reply = r;
         inFlight--;
-        boolean fromDestination = r.source() == link.destinationAddress();
+        boolean fromDestination = r.source().equals(link.destinationAddress());
         if (fromDestination || r.type() == IcmpType.DEST_UNREACHABLE) {
             markFinal(p.ttl);
         }
@@ -435,7 +439,7 @@ public final class Tracer {
      * rewritten both).
      */
     private static String rejection(QuotedProbe q, SentProbe s) {
-        boolean ourSource = q.source() == s.source();
+        boolean ourSource = q.source().equals(s.source());
         if (ourSource && q.sourcePort() != s.sourcePort()) {
             return SOURCE_PORT;
         }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.testnet.Namespace;
 import org.tracecap.testnet.NetnsTopology;
@@ -19,7 +20,7 @@ import org.tracecap.testnet.NetnsTopology;
 class InterfacesTest {
     static LinkInterface.Address address(String cidr) {
         String[] parts = cidr.split("/");
-        return new LinkInterface.Address(Ipv4Address.parse(parts[0]), Integer.parseInt(parts[1]));
+        return new LinkInterface.Address(IpAddress.ipv4(Ipv4Address.parse(parts[0])), Integer.parseInt(parts[1]));
     }
 
     @Test
@@ -35,12 +36,12 @@ class InterfacesTest {
     void theSourceTowardsANextHopIsTheAddressOfItsSubnet() {
         LinkInterface eth = new LinkInterface("eth0", MacAddress.parse("02:00:00:00:00:02"),
                 List.of(address("198.18.0.2/24"), address("198.18.5.2/24")), false, true);
-        assertEquals(Ipv4Address.parse("198.18.5.2"), eth.sourceFor(Ipv4Address.parse("198.18.5.1")));
-        assertEquals(Ipv4Address.parse("198.18.0.2"), eth.sourceFor(Ipv4Address.parse("198.19.0.1")));
-        assertTrue(eth.hasAddress(Ipv4Address.parse("198.18.5.2")));
-        assertNull(new LinkInterface("tun0", null, List.of(), false, true).sourceFor(1));
-        assertTrue(address("0.0.0.0/0").contains(Ipv4Address.parse("203.0.113.1")));
-        assertThrows(IllegalArgumentException.class, () -> new LinkInterface.Address(1, 33));
+        assertEquals(IpAddress.parse("198.18.5.2"), eth.sourceFor(IpAddress.parse("198.18.5.1")));
+        assertEquals(IpAddress.parse("198.18.0.2"), eth.sourceFor(IpAddress.parse("198.19.0.1")));
+        assertTrue(eth.hasAddress(IpAddress.parse("198.18.5.2")));
+        assertNull(new LinkInterface("tun0", null, List.of(), false, true).sourceFor(IpAddress.ipv4(1)));
+        assertTrue(address("0.0.0.0/0").contains(IpAddress.parse("203.0.113.1")));
+        assertThrows(IllegalArgumentException.class, () -> new LinkInterface.Address(IpAddress.ipv4(1), 33));
     }
 
     @Test
@@ -81,8 +82,28 @@ class InterfacesTest {
                 LinkInterface lo = Interfaces.find("lo");
                 assertTrue(lo.loopback());
                 assertEquals(MacAddress.ZERO, lo.mac());
-                assertTrue(lo.hasAddress(Ipv4Address.parse("127.0.0.1")));
+                assertTrue(lo.hasAddress(IpAddress.parse("127.0.0.1")));
             });
         }
+    }
+
+    @Test
+    void subnetsAreReadOverTheFamilysBits() {
+        LinkInterface.Address v6 = new LinkInterface.Address(IpAddress.parse("2001:db8:0:5::2"), 64);
+        assertTrue(v6.contains(IpAddress.parse("2001:db8:0:5:ffff::1")));
+        assertFalse(v6.contains(IpAddress.parse("2001:db8:0:6::2")));
+        assertFalse(v6.contains(IpAddress.parse("198.18.5.2")), "another family is never inside");
+        LinkInterface.Address wide = new LinkInterface.Address(IpAddress.parse("2001:db8::2"), 29);
+        assertTrue(wide.contains(IpAddress.parse("2001:dbf::1")));
+        assertFalse(wide.contains(IpAddress.parse("2001:dc0::1")));
+        LinkInterface.Address v4 = address("198.18.5.2/24");
+        assertTrue(v4.contains(IpAddress.parse("198.18.5.200")));
+        assertFalse(v4.contains(IpAddress.parse("::c612:502")), "the same low bits, IPv6");
+        assertTrue(new LinkInterface.Address(IpAddress.parse("::"), 0).contains(IpAddress.parse("2001:db8::1")));
+        assertEquals("2001:db8:0:5::2/64", v6.toString());
+        LinkInterface both = new LinkInterface("eth0", MacAddress.parse("02:00:00:00:00:02"),
+                List.of(v4, v6), false, true);
+        assertEquals(IpAddress.parse("2001:db8:0:5::2"), both.sourceFor(IpAddress.parse("2001:db8:9::1")),
+                "no subnet holds it: the first address of its family");
     }
 }

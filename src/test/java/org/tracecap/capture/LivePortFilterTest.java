@@ -16,6 +16,7 @@ import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.Pcaps;
 import org.pcap4j.packet.namednumber.DataLinkType;
 import org.tracecap.packet.IcmpErrorEncoder;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.ProbeEncoder;
 
@@ -37,7 +38,8 @@ class LivePortFilterTest {
     @BeforeAll
     static void compile() throws Exception {
         filter = Pcaps.compileFilter(LivePort.SNAPLEN, DataLinkType.EN10MB,
-                LivePort.traceFilter(CLIENT, TARGET, FIRST, LAST), BpfProgram.BpfCompileMode.OPTIMIZE,
+                LivePort.traceFilter(IpAddress.ipv4(CLIENT), IpAddress.ipv4(TARGET), FIRST, LAST),
+                        BpfProgram.BpfCompileMode.OPTIMIZE,
                 (Inet4Address) InetAddress.getByAddress(new byte[] {-1, -1, -1, -1}));
     }
 
@@ -142,14 +144,18 @@ class LivePortFilterTest {
                 + " and icmp[17] = 17 and icmp[24:4] = 3323069698"
                 + " and icmp[((icmp[8] & 0x0f) << 2) + 10 : 2] >= 33434"
                 + " and icmp[((icmp[8] & 0x0f) << 2) + 10 : 2] <= 33436))",
-                LivePort.traceFilter(CLIENT, Ipv4Address.parse("198.18.5.2"), 33434, 33436));
+                LivePort.traceFilter(IpAddress.ipv4(CLIENT), IpAddress.parse("198.18.5.2"), 33434,
+                        33436));
     }
 
     @Test
     void rejectsAnEmptyOrOutOfRangePortRange() {
-        assertThrows(IllegalArgumentException.class, () -> LivePort.traceFilter(CLIENT, TARGET, 2, 1));
-        assertThrows(IllegalArgumentException.class, () -> LivePort.traceFilter(CLIENT, TARGET, 0, 1));
-        assertThrows(IllegalArgumentException.class, () -> LivePort.traceFilter(CLIENT, TARGET, 1, 65536));
+        assertThrows(IllegalArgumentException.class, () -> LivePort.traceFilter(IpAddress.ipv4(CLIENT),
+                IpAddress.ipv4(TARGET), 2, 1));
+        assertThrows(IllegalArgumentException.class, () -> LivePort.traceFilter(IpAddress.ipv4(CLIENT),
+                IpAddress.ipv4(TARGET), 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> LivePort.traceFilter(IpAddress.ipv4(CLIENT),
+                IpAddress.ipv4(TARGET), 1, 65536));
     }
 
     @Test

@@ -27,6 +27,7 @@ import org.tracecap.match.FrameClassifier;
 import org.tracecap.match.IcmpReply;
 import org.tracecap.match.SentProbe;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.ProbeEncoder;
 import org.tracecap.testnet.Namespace;
@@ -90,7 +91,7 @@ class LivePortTest {
             throws Exception {
         Path saved = dir.resolve("ttl1.pcap");
         List<Frame> frames = client.call(() -> {
-            Route route = RouteLookup.lookup(SERVER, null, null);
+            Route route = RouteLookup.lookup(IpAddress.ipv4(SERVER), null, null);
             LinkInterface link = Interfaces.find(route.interfaceName());
             MacAddress gateway = NeighbourLookup.resolve(route, link, NeighbourLookup.DEFAULT_TIMEOUT,
                     NeighbourLookup.DEFAULT_ATTEMPTS);
@@ -128,7 +129,7 @@ class LivePortTest {
         Classified reply = classifier.classify(in.timeNanos(), in.linkType(), in.bytes(), in.bytes().length,
                 in.wireLength());
         IcmpReply icmp = assertInstanceOf(IcmpReply.class, reply);
-        assertEquals(ROUTER, icmp.source());
+        assertEquals(IpAddress.ipv4(ROUTER), icmp.source());
         assertEquals(IcmpType.TIME_EXCEEDED, icmp.type());
         assertEquals(33434, icmp.quote().destinationPort());
         long rtt = in.timeNanos() - out.timeNanos();
@@ -150,7 +151,7 @@ class LivePortTest {
     @Test
     void deliveryLagFallsOnceFramesArriveQuickly() throws Exception {
         long[] lags = client.call(() -> {
-            Route route = RouteLookup.lookup(SERVER, null, null);
+            Route route = RouteLookup.lookup(IpAddress.ipv4(SERVER), null, null);
             LinkInterface link = Interfaces.find(route.interfaceName());
             MacAddress gateway = NeighbourLookup.resolve(route, link, NeighbourLookup.DEFAULT_TIMEOUT,
                     NeighbourLookup.DEFAULT_ATTEMPTS);
@@ -177,7 +178,7 @@ class LivePortTest {
     @Test
     void receiveReturnsAtItsTimeoutOnAnIdleLink() throws Exception {
         long[] took = client.call(() -> {
-            try (LivePort port = LivePort.open("eth0", CLIENT)) {
+            try (LivePort port = LivePort.open("eth0", IpAddress.ipv4(CLIENT))) {
                 long start = System.nanoTime();
                 int n = port.receive((t, l, b, c, w) -> { }, TimeUnit.MILLISECONDS.toNanos(300));
                 long poll = System.nanoTime();
@@ -195,7 +196,7 @@ class LivePortTest {
     @Test
     void wakeupMakesABlockedReceiveReturnAndAnEarlyWakeupTheNextOne() throws Exception {
         long[] took = client.call(() -> {
-            try (LivePort port = LivePort.open("eth0", CLIENT)) {
+            try (LivePort port = LivePort.open("eth0", IpAddress.ipv4(CLIENT))) {
                 CompletableFuture<Long> blocked = CompletableFuture.supplyAsync(() -> {
                     long start = System.nanoTime();
                     try {
@@ -230,7 +231,7 @@ class LivePortTest {
     @Test
     void closeEndsABlockedReceiveAndLaterCallsFailOrReturnNothing() throws Exception {
         Object[] outcome = client.call(() -> {
-            LivePort port = LivePort.open("eth0", CLIENT);
+            LivePort port = LivePort.open("eth0", IpAddress.ipv4(CLIENT));
             CompletableFuture<Integer> blocked = CompletableFuture.supplyAsync(() -> {
                 try {
                     return port.receive((t, l, b, c, w) -> { }, TimeUnit.SECONDS.toNanos(20));
@@ -257,7 +258,7 @@ class LivePortTest {
     @Test
     void unknownInterfaceListsTheInterfaces() throws Exception {
         LiveCaptureException e = client.call(() -> assertThrows(LiveCaptureException.class,
-                () -> LivePort.open("eth9", CLIENT)));
+                () -> LivePort.open("eth9", IpAddress.ipv4(CLIENT))));
         assertTrue(e.getMessage().startsWith("no interface named eth9: choose one of "), e.getMessage());
         assertTrue(e.getMessage().contains("eth0 (198.18.0.2/24)"), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"));
@@ -268,7 +269,7 @@ class LivePortTest {
         Namespace lonely = net.host("down");
         lonely.run("ip", "link", "add", "eth0", "type", "veth", "peer", "name", "eth1");
         LiveCaptureException e = lonely.call(() -> assertThrows(LiveCaptureException.class,
-                () -> LivePort.open("eth0", CLIENT)));
+                () -> LivePort.open("eth0", IpAddress.ipv4(CLIENT))));
         assertEquals("interface eth0 is down: bring it up with ip link set eth0 up", e.getMessage());
     }
 
@@ -282,10 +283,11 @@ class LivePortTest {
     @Test
     void twoPortsOnOneInterfaceBothSeeEachOthersFrames() throws Exception {
         int[] seen = client.call(() -> {
-            Route route = RouteLookup.lookup(SERVER, null, null);
+            Route route = RouteLookup.lookup(IpAddress.ipv4(SERVER), null, null);
             LinkInterface link = Interfaces.find("eth0");
             MacAddress gateway = NeighbourLookup.resolve(route, link, NeighbourLookup.DEFAULT_TIMEOUT, 3);
-            try (LivePort a = LivePort.open("eth0", CLIENT); LivePort b = LivePort.open("eth0", CLIENT)) {
+            try (LivePort a = LivePort.open("eth0", IpAddress.ipv4(CLIENT)); LivePort b = LivePort.open("eth0",
+                    IpAddress.ipv4(CLIENT))) {
                 byte[] frame = probe(link.mac(), gateway, 1, 33500);
                 a.send(frame, frame.length);
                 int[] counts = new int[2];
@@ -303,7 +305,7 @@ class LivePortTest {
 
     @Test
     void theFiltersCompileForEthernet() throws Exception {
-        String filter = LivePort.traceFilter(CLIENT);
+        String filter = LivePort.traceFilter(IpAddress.ipv4(CLIENT));
         assertTrue(filter.contains("src host 198.18.0.2") && filter.contains("dst host 198.18.0.2"), filter);
         for (String f : List.of(filter, LivePort.NOTHING)) {
             Pcaps.compileFilter(LivePort.SNAPLEN, DataLinkType.EN10MB, f, BpfProgram.BpfCompileMode.OPTIMIZE,

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.testnet.Namespace;
 import org.tracecap.testnet.NetnsTopology;
@@ -72,12 +73,13 @@ class NeighbourLookupTest {
 
     @Test
     void theNoAnswerMessageNamesTheGatewayAndTheInterface() {
-        Route viaGateway = new Route(Ipv4Address.parse("198.18.1.2"), "eth0", GATEWAY,
-                Ipv4Address.parse("198.18.0.2"), false);
+        Route viaGateway = new Route(IpAddress.parse("198.18.1.2"), "eth0", IpAddress.ipv4(GATEWAY),
+                IpAddress.parse("198.18.0.2"), false);
         assertEquals("no ARP answer from gateway 198.18.0.1 on eth0 after 3 requests 1000 ms apart: check it is up"
                 + " and on that link, or give its MAC with --gateway-mac",
                 NeighbourLookup.noAnswerMessage(viaGateway, 3, Duration.ofSeconds(1)));
-        Route onLink = new Route(Ipv4Address.parse("198.18.0.9"), "eth0", 0, Ipv4Address.parse("198.18.0.2"), false);
+        Route onLink = new Route(IpAddress.parse("198.18.0.9"), "eth0", null,
+                IpAddress.parse("198.18.0.2"), false);
         assertTrue(NeighbourLookup.noAnswerMessage(onLink, 1, Duration.ofMillis(200))
                 .startsWith("no ARP answer from 198.18.0.9 (on-link) on eth0 after 1 request 200 ms apart"));
     }
@@ -105,22 +107,23 @@ class NeighbourLookupTest {
             Namespace client = net.host("client");
             MacAddress routerMac = gatewayAndSilentGateway(net, client);
             client.run(() -> {
-                Route route = RouteLookup.lookup(Ipv4Address.parse("198.18.1.2"), null, null);
+                Route route = RouteLookup.lookup(IpAddress.parse("198.18.1.2"), null, null);
                 LinkInterface link = Interfaces.find("eth0");
                 assertEquals(MacAddress.parse(client.mac("eth0")), link.mac());
-                assertEquals(Optional.empty(), NeighbourLookup.fromTable(GATEWAY, "eth0"), "table empty at first");
+                assertEquals(Optional.empty(), NeighbourLookup.fromTable(IpAddress.ipv4(GATEWAY), "eth0"),
+                        "table empty at first");
                 assertEquals(routerMac, NeighbourLookup.arp(route, link.mac(), Duration.ofSeconds(1), 3));
             });
             // What the kernel learns from traffic; set directly, so no ping is needed.
             client.run("ip", "neigh", "replace", "198.18.0.1", "lladdr", routerMac.toString(), "dev", "eth0", "nud",
                     "reachable");
             client.run(() -> {
-                assertEquals(Optional.of(routerMac), NeighbourLookup.fromTable(GATEWAY, "eth0"));
-                Route route = RouteLookup.lookup(Ipv4Address.parse("198.18.1.2"), null, null);
+                assertEquals(Optional.of(routerMac), NeighbourLookup.fromTable(IpAddress.ipv4(GATEWAY), "eth0"));
+                Route route = RouteLookup.lookup(IpAddress.parse("198.18.1.2"), null, null);
                 assertEquals(routerMac, NeighbourLookup.resolve(route, Interfaces.find("eth0"),
                         NeighbourLookup.DEFAULT_TIMEOUT, NeighbourLookup.DEFAULT_ATTEMPTS));
 
-                Route silent = RouteLookup.lookup(Ipv4Address.parse("198.18.2.2"), null, null);
+                Route silent = RouteLookup.lookup(IpAddress.parse("198.18.2.2"), null, null);
                 long start = System.nanoTime();
                 LiveCaptureException e = assertThrows(LiveCaptureException.class, () -> NeighbourLookup.resolve(
                         silent, Interfaces.find("eth0"), Duration.ofMillis(200), 2));
@@ -145,11 +148,11 @@ class NeighbourLookupTest {
             Namespace client = net.host("client");
             MacAddress routerMac = gatewayAndSilentGateway(net, client);
             client.run(() -> {
-                Route route = RouteLookup.lookup(Ipv4Address.parse("198.18.1.2"), null, null);
+                Route route = RouteLookup.lookup(IpAddress.parse("198.18.1.2"), null, null);
                 LinkInterface link = Interfaces.find("eth0");
                 assertEquals(Optional.empty(), NeighbourLookup.known(route, link), "table empty at first");
                 String filter = LivePort.traceFilter(route.source(), route.destination(), 33434, 33436);
-                try (LivePort port = LivePort.openChecked("eth0", filter, route.nextHop())) {
+                try (LivePort port = LivePort.openChecked("eth0", filter, route.nextHop().ipv4())) {
                     assertEquals(filter, port.filter());
                     assertEquals(routerMac, NeighbourLookup.resolve(route, link, Duration.ofSeconds(1), 3, port));
                     // The request went out and the answer came in: neither is the trace's.
@@ -164,9 +167,9 @@ class NeighbourLookupTest {
                             "a port opened without an ARP sender");
                 }
 
-                Route silent = RouteLookup.lookup(Ipv4Address.parse("198.18.2.2"), null, null);
+                Route silent = RouteLookup.lookup(IpAddress.parse("198.18.2.2"), null, null);
                 String silentFilter = LivePort.traceFilter(silent.source(), silent.destination(), 33434, 33436);
-                try (LivePort port = LivePort.openChecked("eth0", silentFilter, silent.nextHop())) {
+                try (LivePort port = LivePort.openChecked("eth0", silentFilter, silent.nextHop().ipv4())) {
                     LiveCaptureException e = assertThrows(LiveCaptureException.class, () -> NeighbourLookup.resolve(
                             silent, link, Duration.ofMillis(200), 2, port));
                     assertEquals("no ARP answer from gateway 198.18.0.99 on eth0 after 2 requests 200 ms apart: check"

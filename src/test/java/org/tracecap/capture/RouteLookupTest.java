@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.testnet.Namespace;
 import org.tracecap.testnet.NetnsTopology;
@@ -21,10 +22,11 @@ class RouteLookupTest {
     void readsAGatewayRoute() throws Exception {
         Route r = RouteLookup.parseIpRouteGet(DESTINATION,
                 "198.18.1.2 via 198.18.0.1 dev eth0 src 198.18.0.2 uid 0 \n    cache \n");
-        assertEquals(new Route(DESTINATION, "eth0", Ipv4Address.parse("198.18.0.1"), Ipv4Address.parse("198.18.0.2"),
+        assertEquals(new Route(IpAddress.ipv4(DESTINATION), "eth0", IpAddress.parse("198.18.0.1"),
+                IpAddress.parse("198.18.0.2"),
                 false), r);
         assertFalse(r.onLink());
-        assertEquals(Ipv4Address.parse("198.18.0.1"), r.nextHop());
+        assertEquals(IpAddress.parse("198.18.0.1"), r.nextHop());
     }
 
     @Test
@@ -32,7 +34,7 @@ class RouteLookupTest {
         Route r = RouteLookup.parseIpRouteGet(DESTINATION,
                 "198.18.1.2 dev veth0 table 100 src 198.18.1.1 uid 1000 \n    cache expires 5sec mtu 1400\n");
         assertTrue(r.onLink());
-        assertEquals(DESTINATION, r.nextHop());
+        assertEquals(IpAddress.ipv4(DESTINATION), r.nextHop());
         assertEquals("veth0", r.interfaceName());
     }
 
@@ -40,8 +42,8 @@ class RouteLookupTest {
     void readsTheSourceAskedForWhenIpPrintsItAsFrom() throws Exception {
         Route r = RouteLookup.parseIpRouteGet(DESTINATION,
                 "198.18.1.2 from 198.18.0.2 via 198.18.0.1 dev eth0 uid 0 \n    cache \n");
-        assertEquals(Ipv4Address.parse("198.18.0.2"), r.source());
-        assertEquals(Ipv4Address.parse("198.18.0.1"), r.gateway());
+        assertEquals(IpAddress.parse("198.18.0.2"), r.source());
+        assertEquals(IpAddress.parse("198.18.0.1"), r.gateway());
     }
 
     @Test
@@ -102,22 +104,23 @@ class RouteLookupTest {
             client.run("ip", "route", "add", "198.18.1.0/24", "via", "198.18.0.1");
             client.run("ip", "route", "add", "unreachable", "198.18.9.0/24");
             client.run(() -> {
-                Route via = RouteLookup.lookup(DESTINATION, null, null);
-                assertEquals(new Route(DESTINATION, "eth0", Ipv4Address.parse("198.18.0.1"),
-                        Ipv4Address.parse("198.18.0.2"), false), via);
-                Route onLink = RouteLookup.lookup(Ipv4Address.parse("198.18.0.1"), null, "eth0");
+                Route via = RouteLookup.lookup(IpAddress.ipv4(DESTINATION), null, null);
+                assertEquals(new Route(IpAddress.ipv4(DESTINATION), "eth0",
+                        IpAddress.parse("198.18.0.1"),
+                        IpAddress.parse("198.18.0.2"), false), via);
+                Route onLink = RouteLookup.lookup(IpAddress.parse("198.18.0.1"), null, "eth0");
                 assertTrue(onLink.onLink());
-                assertEquals(Ipv4Address.parse("198.18.0.2"), onLink.source());
-                Route withSource = RouteLookup.lookup(DESTINATION, Ipv4Address.parse("198.18.0.2"), null);
+                assertEquals(IpAddress.parse("198.18.0.2"), onLink.source());
+                Route withSource = RouteLookup.lookup(IpAddress.ipv4(DESTINATION), IpAddress.parse("198.18.0.2"), null);
                 assertEquals(via, withSource);
-                assertTrue(RouteLookup.lookup(Ipv4Address.parse("198.18.0.2"), null, null).local());
+                assertTrue(RouteLookup.lookup(IpAddress.parse("198.18.0.2"), null, null).local());
 
                 LiveCaptureException unreachable = assertThrows(LiveCaptureException.class,
-                        () -> RouteLookup.lookup(Ipv4Address.parse("198.18.9.9"), null, null));
+                        () -> RouteLookup.lookup(IpAddress.parse("198.18.9.9"), null, null));
                 assertTrue(unreachable.getMessage().startsWith("no route to host 198.18.9.9 ("),
                         unreachable.getMessage());
                 LiveCaptureException none = assertThrows(LiveCaptureException.class,
-                        () -> RouteLookup.lookup(Ipv4Address.parse("198.19.200.1"), null, null));
+                        () -> RouteLookup.lookup(IpAddress.parse("198.19.200.1"), null, null));
                 assertEquals("no route to host 198.19.200.1 (RTNETLINK answers: Network is unreachable): check"
                         + " ip route", none.getMessage());
             });

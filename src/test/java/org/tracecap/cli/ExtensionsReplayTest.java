@@ -144,7 +144,7 @@ class ExtensionsReplayTest {
     void livePrinterShowsTheExtensionsOfEachHop() {
         List<IcmpExtension> objects = List.of(IcmpExtensions.mplsObject(List.of(new MplsEntry(24001, 0, true, 1))),
                 R3_IN.toExtension());
-        ProbeResult p = new ProbeResult(1, 0, 0x4000, 40000, 33434, null, null, 0x1234, 60, 153_000L, R1,
+        ProbeResult p = new ProbeResult(1, 0, 0x4000, 40000, 33434, null, null, 0x1234, 60, 153_000L, IpAddress.ipv4(R1),
                 IcmpType.TIME_EXCEEDED, 0, null, null, 64, 1, 0x4000, 0x1234, 200, objects);
         Hop hop = new Hop(1, List.of(p));
         for (boolean extensions : new boolean[] {true, false}) {

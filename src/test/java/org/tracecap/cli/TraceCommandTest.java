@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tracecap.capture.MacAddress;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.trace.TraceOptions;
 
@@ -82,7 +83,7 @@ class TraceCommandTest {
         assertEquals(new TraceOptions.Wait(2, 1.5, 4), o.waiting());
         assertEquals(8, o.simultaneous());
         assertEquals(50_000_000L, o.sendIntervalNanos());
-        assertEquals(Ipv4Address.parse("198.18.1.1"), o.sourceAddress());
+        assertEquals(IpAddress.parse("198.18.1.1"), o.sourceAddress());
         assertEquals(16, o.tos());
         assertTrue(o.dontFragment());
         assertEquals(100, o.packetLength());
@@ -172,6 +173,14 @@ class TraceCommandTest {
         full[0] = "trace";
         System.arraycopy(argv, 0, full, 1, argv.length);
         MainTest.assertUsageError(CliRun.of(full), message, TRY);
+    }
+
+    @Test
+    void anIpv6AddressIsRefusedInOneLineForNow() {
+        // live tracing is IPv4 only until the IPv6 route, neighbour and filter lookups exist
+        CliRun run = CliRun.of("trace", "-n", "2001:DB8:0::1");
+        assertEquals(2, run.status(), run.err());
+        assertEquals(List.of("tracecap: cannot trace 2001:db8::1: live tracing is IPv4 only for now"), run.errLines());
     }
 
     @Test

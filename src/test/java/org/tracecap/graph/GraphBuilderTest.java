@@ -13,6 +13,7 @@ import org.tracecap.model.Method;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 
 /** {@link GraphBuilder}'s rules on hand-made traces. */
@@ -33,7 +34,8 @@ class GraphBuilderTest {
                     null, null, null, null, null, null, List.of());
         }
         boolean dst = responder == DST;
-        return new ProbeResult(ttl, T0 + ttl, 1, 61000, dport, null, null, 1, 60, rttMicros * 1000, responder,
+        return new ProbeResult(ttl, T0 + ttl, 1, 61000, dport, null, null, 1, 60, rttMicros * 1000,
+                IpAddress.ipv4(responder),
                 dst ? 3 : 11, dst ? 3 : 0, null, "", 64, 1, 1, 1, 56, List.of());
     }
 
@@ -46,7 +48,7 @@ class GraphBuilderTest {
     }
 
     static String name(Graph.Node n) {
-        return n.silent() ? "*" + n.ttl() : Ipv4Address.format(n.address());
+        return n.silent() ? "*" + n.ttl() : Ipv4Address.format(n.address().ipv4());
     }
 
     /** A diamond: flow 33434 probed at every TTL via A, 33435 via B; 33436 only at TTL 2 (via B). */
@@ -58,7 +60,8 @@ class GraphBuilderTest {
 
     @Test
     void nodesLinksAndFlows() {
-        Graph g = GraphBuilder.build(SRC, DST, UDP, 95, StopReason.reached(), List.of(trace(diamond())));
+        Graph g = GraphBuilder.build(IpAddress.ipv4(SRC), IpAddress.ipv4(DST), UDP, 95, StopReason.reached(),
+                List.of(trace(diamond())));
         assertEquals(List.of("198.18.1.2", "198.18.11.2", "198.18.12.2", "198.18.21.2", "198.18.5.2"),
                 g.nodes().stream().map(GraphBuilderTest::name).toList());
         assertEquals(List.of(1, 2, 2, 3, 4), g.nodes().stream().map(Graph.Node::ttl).toList());
@@ -82,7 +85,8 @@ class GraphBuilderTest {
     @Test
     void groupingIntoTracesDoesNotMatter() {
         List<ProbeResult> all = diamond();
-        Graph one = GraphBuilder.build(SRC, DST, UDP, null, StopReason.reached(), List.of(trace(all)));
+        Graph one = GraphBuilder.build(IpAddress.ipv4(SRC), IpAddress.ipv4(DST), UDP, null, StopReason.reached(),
+                List.of(trace(all)));
         List<Trace> split = new ArrayList<>();
         for (ProbeResult p : all) {
             split.add(0, trace(List.of(p))); // one trace per probe, in reverse
@@ -99,7 +103,8 @@ class GraphBuilderTest {
         // Flow 33437 is seen at TTL 3 only; TTL 2 has two nodes, so where it came from is unknown.
         List<ProbeResult> probes = new ArrayList<>(diamond());
         probes.add(probe(33437, 3, R3, 300));
-        Graph g = GraphBuilder.build(SRC, DST, UDP, null, StopReason.reached(), List.of(trace(probes)));
+        Graph g = GraphBuilder.build(IpAddress.ipv4(SRC), IpAddress.ipv4(DST), UDP, null, StopReason.reached(),
+                List.of(trace(probes)));
         for (Graph.Link l : g.links()) {
             assertTrue(!l.flows().contains(3), "flow 3 links nothing: " + link(g, l));
         }
@@ -109,7 +114,8 @@ class GraphBuilderTest {
     void silentNodeOnlyForFlowsNoRouterAnswered() {
         List<ProbeResult> probes = List.of(probe(33434, 1, R1, 100), probe(33434, 2, null, 0),
                 probe(33434, 2, null, 0), probe(33434, 3, R3, 300), probe(33435, 2, null, 0), probe(33435, 2, A, 220));
-        Graph g = GraphBuilder.build(SRC, DST, UDP, null, StopReason.reached(), List.of(trace(probes)));
+        Graph g = GraphBuilder.build(IpAddress.ipv4(SRC), IpAddress.ipv4(DST), UDP, null, StopReason.reached(),
+                List.of(trace(probes)));
         assertEquals(List.of("198.18.1.2", "198.18.11.2", "*2", "198.18.21.2"),
                 g.nodes().stream().map(GraphBuilderTest::name).toList());
         Graph.Node silent = g.nodes().get(2);
@@ -123,17 +129,20 @@ class GraphBuilderTest {
     @Test
     void oneFlowAnsweredByTwoRoutersIsPerPacket() {
         List<ProbeResult> probes = List.of(probe(33434, 1, R1, 100), probe(33434, 2, A, 200), probe(33434, 2, B, 200));
-        Graph g = GraphBuilder.build(SRC, DST, UDP, null, StopReason.reached(), List.of(trace(probes)));
+        Graph g = GraphBuilder.build(IpAddress.ipv4(SRC), IpAddress.ipv4(DST), UDP, null, StopReason.reached(),
+                List.of(trace(probes)));
         assertEquals(List.of(2), g.perPacketTtls());
     }
 
     @Test
     void stopOfAReplayGraph() {
         Trace reached = trace(diamond());
-        Trace cut = new Trace(SRC, DST, UDP, T0, T0, StopReason.incomplete(), List.of(), Map.of());
+        Trace cut = new Trace(IpAddress.ipv4(SRC), IpAddress.ipv4(DST), UDP, T0, T0, StopReason.incomplete(),
+                List.of(), Map.of());
         assertEquals(StopReason.reached(), GraphBuilder.fromTraces(List.of(cut, reached)).get(0).stop());
         assertEquals(StopReason.incomplete(), GraphBuilder.fromTraces(List.of(cut)).get(0).stop());
-        Trace other = new Trace(SRC, R3, UDP, T0, T0, StopReason.maxTtl(), List.of(), Map.of());
+        Trace other = new Trace(IpAddress.ipv4(SRC), IpAddress.ipv4(R3), UDP, T0, T0, StopReason.maxTtl(), List.of(),
+                Map.of());
         assertEquals(2, GraphBuilder.fromTraces(List.of(reached, other)).size());
     }
 }

@@ -9,6 +9,7 @@ import org.tracecap.model.Method;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 
 /** One trace holding the given probes, grouped by TTL, for graph tests. */
 public final class OneTrace {
@@ -23,6 +24,7 @@ public final class OneTrace {
         List<Hop> hops = new ArrayList<>();
         byTtl.forEach((ttl, ps) -> hops.add(new Hop(ttl, ps)));
         long start = probes.get(0).sendTimeNanos();
-        return new Trace(source, destination, method, start, start, stop, hops, Map.of());
+        return new Trace(IpAddress.ipv4(source), IpAddress.ipv4(destination), method, start, start, stop, hops,
+                Map.of());
     }
 }

@@ -14,6 +14,7 @@ import org.tracecap.match.FrameSink;
 import org.tracecap.model.Hop;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.trace.FlowTracer;
 import org.tracecap.trace.LinkFacts;
@@ -29,7 +30,8 @@ import org.tracecap.trace.Tracer;
  */
 class FaultPortTest {
     static final LinkFacts LINK = new LinkFacts("tcap0", HostileNet.mac("02:00:c6:12:00:02"),
-            HostileNet.mac("02:00:c6:12:00:01"), Ipv4Address.parse("198.18.0.2"), Ipv4Address.parse("198.18.2.2"));
+            HostileNet.mac("02:00:c6:12:00:01"), IpAddress.parse("198.18.0.2"),
+                    IpAddress.parse("198.18.2.2"));
 
     /** A port that takes {@code sendsBeforeFailure} frames, then fails as Linux does on a downed interface. */
     static final class FailingPort implements PacketPort {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.tracecap.capture.LivePort;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.trace.LinkFacts;
 import org.tracecap.trace.TraceOptions;
@@ -92,7 +93,7 @@ class ForgedIcmpLiveTest {
     static Counted traceCounted(TraceOptions options, long seed) throws Exception {
         LinkFacts link = net.clientLink();
         return net.client.call(() -> {
-            try (LivePort port = LivePort.open("eth0", HostileNet.CLIENT)) {
+            try (LivePort port = LivePort.open("eth0", IpAddress.ipv4(HostileNet.CLIENT))) {
                 Tracer tracer = new Tracer(options, link, port, HostileNet.EPOCH_CLOCK, new SplittableRandom(seed));
                 Trace t = tracer.run(hop -> { });
                 return new Counted(t, port.droppedFrames(), tracer.unattributed());
@@ -173,7 +174,7 @@ class ForgedIcmpLiveTest {
         for (var hop : t.hops()) {
             for (ProbeResult p : hop.probes()) {
                 for (Kind k : Kind.values()) {
-                    if (p.responder() != null && p.responder() == k.source()) {
+                    if (p.responder() != null && p.responder().equals(IpAddress.ipv4(k.source()))) {
                         got.merge(k, 1L, Long::sum);
                     }
                 }

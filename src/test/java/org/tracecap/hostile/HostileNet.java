@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import org.tracecap.capture.LivePort;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpErrorEncoder;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.ProbeEncoder;
 import org.tracecap.testnet.Hops;
@@ -124,7 +125,8 @@ final class HostileNet implements AutoCloseable {
     }
 
     LinkFacts clientLink() {
-        return new LinkFacts("eth0", mac(client.mac("eth0")), mac(r1.mac("eth0")), CLIENT, SERVER);
+        return new LinkFacts("eth0", mac(client.mac("eth0")), mac(r1.mac("eth0")), IpAddress.ipv4(CLIENT),
+                IpAddress.ipv4(SERVER));
     }
 
     static byte[] mac(String text) {
@@ -145,7 +147,7 @@ final class HostileNet implements AutoCloseable {
     Run trace(TraceOptions options, long seed) throws Exception {
         LinkFacts link = clientLink();
         return client.call(() -> {
-            try (LivePort port = LivePort.open("eth0", CLIENT)) {
+            try (LivePort port = LivePort.open("eth0", IpAddress.ipv4(CLIENT))) {
                 Trace t = new Tracer(options, link, port, EPOCH_CLOCK, new SplittableRandom(seed))
                         .run(hop -> { });
                 return new Run(t, port.droppedFrames());

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tracecap.capture.CapturedFrames;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.Ipv4Address;
 
@@ -74,8 +75,8 @@ class CaptureAttributionTest {
         for (int i = 0; i < r.replies().size(); i++) {
             Classified reply = r.replies().get(i);
             SentProbe p = r.attributed().get(i);
-            if ((reply instanceof IcmpReply ir && ir.source() == CLIENT)
-                    || (reply instanceof TcpReply tr && tr.source() == CLIENT)) {
+            if ((reply instanceof IcmpReply ir && ir.source().equals(IpAddress.ipv4(CLIENT)))
+                    || (reply instanceof TcpReply tr && tr.source().equals(IpAddress.ipv4(CLIENT)))) {
                 // the prober's own kernel answering what it received (a late DNS answer, a SYN-ACK): no
                 // reply to a probe; the replay sets it aside (rule 11 of replay.Reconstructor)
                 continue;
@@ -143,7 +144,7 @@ class CaptureAttributionTest {
             // The most recent probe with that identity, sent before the reply.
             for (SentProbe other : r.probes()) {
                 if (other != p && other.sourcePort() == p.sourcePort() && other.destinationPort() == p.destinationPort()
-                        && other.ipId() == p.ipId() && other.destination() == p.destination()) {
+                        && other.ipId() == p.ipId() && other.destination().equals(p.destination())) {
                     assertTrue(other.timeNanos() < p.timeNanos() || other.timeNanos() > reply.timeNanos());
                 }
             }

@@ -3,6 +3,7 @@ package org.tracecap.match;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tracecap.packet.RealFrames.bytes;
 
@@ -16,6 +17,7 @@ import org.tracecap.packet.Encapsulation;
 import org.tracecap.packet.IcmpErrorEncoder;
 import org.tracecap.packet.IcmpExtensions;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.LinkLayer;
@@ -46,7 +48,8 @@ class FrameClassifierTest {
     void udpProbe() {
         SentProbe p = assertInstanceOf(SentProbe.class, ethernet(RealFrames.UDP_PROBE));
         // Linux traceroute's payload "@ABC..." (0x40 + i), no DF
-        assertEquals(new SentProbe(T, CLIENT, SERVER, IpProtocol.UDP, 1, 0x54d3, 60, 0, 37888, 33434, 0, 0, 0x61d6, 0,
+        assertEquals(new SentProbe(T, IpAddress.ipv4(CLIENT), IpAddress.ipv4(SERVER), IpProtocol.UDP, 1, 0x54d3, 60,
+                0, 37888, 33434, 0, 0, 0x61d6, 0,
                 0x61d6, SentProbe.CHECKSUM_AS_CAPTURED, 0x40414243, 0), p);
     }
 
@@ -80,26 +83,43 @@ class FrameClassifierTest {
     void echoRequestAndTcpSynAreProbes() {
         SentProbe echo = assertInstanceOf(SentProbe.class, ethernet(RealFrames.ECHO_REQUEST));
         // traceroute -I fills its data with 0x40 + i counted from the ICMP header's start: "HIJK..."
-        assertEquals(new SentProbe(T, CLIENT, SERVER, IpProtocol.ICMP, 5, 0x3690, 60, 0, 0, 0, 0x6724, 13, 0x1b49, 0,
+        assertEquals(new SentProbe(T, IpAddress.ipv4(CLIENT), IpAddress.ipv4(SERVER), IpProtocol.ICMP, 5, 0x3690, 60,
+                0, 0, 0, 0x6724, 13, 0x1b49, 0,
                 0x1b49, SentProbe.CHECKSUM_AS_CAPTURED, 0x48494a4b, 0), echo);
         SentProbe syn = assertInstanceOf(SentProbe.class, ethernet(RealFrames.TCP_SYN));
         // a SYN carries no data after its 40-byte header (options included): head 0, nothing non-zero
-        assertEquals(new SentProbe(T, CLIENT, SERVER, IpProtocol.TCP, 5, 0x1ec9, 60, 0, 39547, 80, 0, 0, 0xe0bc,
+        assertEquals(new SentProbe(T, IpAddress.ipv4(CLIENT), IpAddress.ipv4(SERVER), IpProtocol.TCP, 5, 0x1ec9, 60,
+                0, 39547, 80, 0, 0, 0xe0bc,
                 1598006561L, 0xe0bc, SentProbe.CHECKSUM_AS_CAPTURED, 0, SentProbe.ZERO_TAIL), syn);
+    }
+
+    @Test
+    void eachAddressSeenAgainIsTheSameObject() {
+        // the classifier interns addresses (AddressCache): a steady replay makes no address object per frame
+        SentProbe probe = assertInstanceOf(SentProbe.class, ethernet(RealFrames.UDP_PROBE));
+        IcmpReply reply = assertInstanceOf(IcmpReply.class, ethernet(RealFrames.TIME_EXCEEDED));
+        SentProbe again = assertInstanceOf(SentProbe.class, ethernet(RealFrames.UDP_PROBE));
+        assertSame(probe.source(), again.source());
+        assertSame(probe.destination(), again.destination());
+        assertSame(probe.source(), reply.destination());
+        assertSame(probe.source(), reply.quote().source());
+        assertSame(probe.destination(), reply.quote().destination());
+        assertEquals(IpAddress.parse("198.18.1.1"), probe.source());
     }
 
     @Test
     void timeExceededQuotesTheProbe() {
         IcmpReply r = assertInstanceOf(IcmpReply.class, ethernet(RealFrames.TIME_EXCEEDED));
-        assertEquals(R1, r.source());
-        assertEquals(CLIENT, r.destination());
+        assertEquals(IpAddress.ipv4(R1), r.source());
+        assertEquals(IpAddress.ipv4(CLIENT), r.destination());
         assertEquals(64, r.replyTtl());
         assertEquals(88, r.totalLength());
         assertEquals(IcmpType.TIME_EXCEEDED, r.type());
         assertEquals(0, r.code());
         assertEquals(0, r.nextHopMtu());
         assertTrue(r.extensions().isEmpty());
-        assertEquals(new QuotedProbe(CLIENT, SERVER, IpProtocol.UDP, 1, 0x54d3, 60, 0, 37888, 33434, 0, 0, 0x61d6, 0, 60),
+        assertEquals(new QuotedProbe(IpAddress.ipv4(CLIENT), IpAddress.ipv4(SERVER), IpProtocol.UDP, 1, 0x54d3, 60, 0,
+                37888, 33434, 0, 0, 0x61d6, 0, 60),
                 r.quote());
     }
 
@@ -113,9 +133,10 @@ class FrameClassifierTest {
         assertNull(echo.quote());
         assertEquals(0x6724, echo.echoId());
         assertEquals(13, echo.echoSequence());
-        assertEquals(SERVER, echo.source());
+        assertEquals(IpAddress.ipv4(SERVER), echo.source());
         TcpReply rst = assertInstanceOf(TcpReply.class, ethernet(RealFrames.TCP_RST));
-        assertEquals(new TcpReply(T, SERVER, CLIENT, 60, 40, 80, 39547, 0, 1598006562L, TcpReply.RST | TcpReply.ACK), rst);
+        assertEquals(new TcpReply(T, IpAddress.ipv4(SERVER), IpAddress.ipv4(CLIENT), 60, 40, 80, 39547, 0,
+                1598006562L, TcpReply.RST | TcpReply.ACK), rst);
     }
 
     @Test
@@ -183,7 +204,8 @@ class FrameClassifierTest {
     /** The reply is kept, quotes the whole 60-byte probe, has no extensions, and one warning says why. */
     private void assertKeptWhole(byte[] te, String warning) {
         IcmpReply r = assertInstanceOf(IcmpReply.class, classify(LinkLayer.IPV4, te));
-        assertEquals(new QuotedProbe(CLIENT, SERVER, IpProtocol.UDP, 1, 0x54d3, 60, 0, 37888, 33434, 0, 0, 0x61d6, 0, 60),
+        assertEquals(new QuotedProbe(IpAddress.ipv4(CLIENT), IpAddress.ipv4(SERVER), IpProtocol.UDP, 1, 0x54d3, 60, 0,
+                37888, 33434, 0, 0, 0x61d6, 0, 60),
                 r.quote());
         assertTrue(r.extensions().isEmpty());
         assertEquals(warning == null ? Map.of() : Map.of(warning, 1L), classifier.warnings());

@@ -26,6 +26,7 @@ import org.tracecap.packet.Checksum;
 import org.tracecap.packet.IcmpErrorEncoder;
 import org.tracecap.packet.IcmpExtension;
 import org.tracecap.packet.IcmpExtensions;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.LinkLayer;
@@ -404,8 +405,8 @@ class HostileFrameProperties {
         }
         Run run = new Run(optioned, frame);
         IcmpReply r = run.reply();
-        assertEquals(ROUTER, r.source());
-        assertEquals(PROBER, r.destination());
+        assertEquals(IpAddress.ipv4(ROUTER), r.source());
+        assertEquals(IpAddress.ipv4(PROBER), r.destination());
         assertEquals(frame.length - ProbeEncoder.ETHERNET_HEADER, r.totalLength());
         assertQuotes(optioned, r.quote());
         assertEquals(probeIp.length, r.quote().quotedLength());

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.tracecap.capture.CapturedFrames;
 import org.tracecap.packet.Bytes;
 import org.tracecap.packet.Checksum;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.LinkLayer;
@@ -79,7 +80,7 @@ class OffloadAttributionTest {
         assertEquals(0xe0bc, real.checksum());
         assertEquals(SentProbe.CHECKSUM_AS_CAPTURED, real.checksumState());
         int tcpAt = 14 + 20;
-        int pseudo = Checksum.pseudoHeaderSum(real.source(), real.destination(), IpProtocol.TCP, 40);
+        int pseudo = Checksum.pseudoHeaderSum(real.source().ipv4(), real.destination().ipv4(), IpProtocol.TCP, 40);
         Bytes.put16(f, tcpAt + 16, pseudo);
         SentProbe partial = assertInstanceOf(SentProbe.class, classifier.classify(0, LinkLayer.ETHERNET, f,
                 f.length, f.length));
@@ -112,9 +113,11 @@ class OffloadAttributionTest {
         // the newer with 0x1111. Rule 2 (same flow and IP ID) would take the newer; rule 1 finds the older.
         int src = CaptureAttributionTest.CLIENT;
         int dst = Ipv4Address.parse("198.18.5.2");
-        SentProbe older = new SentProbe(1_000, src, dst, IpProtocol.UDP, 1, 7, 60, 0, 34872, 33434, 0, 0, 0x6d9e,
+        SentProbe older = new SentProbe(1_000, IpAddress.ipv4(src), IpAddress.ipv4(dst), IpProtocol.UDP, 1, 7, 60, 0,
+                34872, 33434, 0, 0, 0x6d9e,
                 0, 0x9261, SentProbe.CHECKSUM_COMPLETED, 0, 0);
-        SentProbe newer = new SentProbe(2_000, src, dst, IpProtocol.UDP, 1, 7, 60, 0, 34872, 33434, 0, 0, 0x1111, 0);
+        SentProbe newer = new SentProbe(2_000, IpAddress.ipv4(src), IpAddress.ipv4(dst), IpProtocol.UDP, 1, 7, 60, 0,
+                34872, 33434, 0, 0, 0x1111, 0);
         ProbeTable table = new ProbeTable(16);
         table.add(older);
         table.add(newer);
@@ -125,9 +128,11 @@ class OffloadAttributionTest {
     }
 
     private static IcmpReply reply(int src, int dst, int quotedChecksum) {
-        QuotedProbe q = new QuotedProbe(src, dst, IpProtocol.UDP, 1, 7, 60, 0, 34872, 33434, 0, 0, quotedChecksum, 0,
+        QuotedProbe q = new QuotedProbe(IpAddress.ipv4(src), IpAddress.ipv4(dst), IpProtocol.UDP, 1, 7, 60, 0, 34872,
+                33434, 0, 0, quotedChecksum, 0,
                 60);
-        return new IcmpReply(3_000, Ipv4Address.parse("198.18.1.2"), src, 64, 88, 11, 0, 0, q,
+        return new IcmpReply(3_000, IpAddress.parse("198.18.1.2"), IpAddress.ipv4(src), 64, 88, 11,
+                0, 0, q,
                 0, 0, List.of());
     }
 }

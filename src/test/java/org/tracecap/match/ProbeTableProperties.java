@@ -9,6 +9,7 @@ import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 
 /**
@@ -40,7 +41,8 @@ class ProbeTableProperties {
                 assertEquals(kept.size(), table.size());
             } else {
                 QuotedProbe q = quote(random, kept, ports);
-                IcmpReply reply = new IcmpReply(time, 0xc612_0202, CLIENT, 63, 88, 11, 0, 0, q, 0, 0, List.of());
+                IcmpReply reply = new IcmpReply(time, IpAddress.ipv4(0xc612_0202), IpAddress.ipv4(CLIENT), 63, 88, 11,
+                        0, 0, q, 0, 0, List.of());
                 assertSame(scan(kept, q, time), table.attribute(reply), "reply at " + time + " quoting " + q);
             }
         }
@@ -53,10 +55,12 @@ class ProbeTableProperties {
         int ipId = random.nextInt(8);
         int checksum = random.nextInt(4);
         if (random.nextInt(4) == 0) {
-            return new SentProbe(time, source, destination, IpProtocol.ICMP, 3, ipId, 60, 0, 0, 0,
+            return new SentProbe(time, IpAddress.ipv4(source), IpAddress.ipv4(destination), IpProtocol.ICMP, 3, ipId,
+                    60, 0, 0, 0,
                     random.nextInt(3), random.nextInt(ports), checksum, 0);
         }
-        return new SentProbe(time, source, destination, IpProtocol.UDP, 3, ipId, 60, 0, 33000 + random.nextInt(3),
+        return new SentProbe(time, IpAddress.ipv4(source), IpAddress.ipv4(destination), IpProtocol.UDP, 3, ipId, 60,
+                0, 33000 + random.nextInt(3),
                 33434 + random.nextInt(ports), 0, 0, checksum, 0);
     }
 
@@ -64,7 +68,8 @@ class ProbeTableProperties {
     private static QuotedProbe quote(Random random, List<SentProbe> kept, int ports) {
         SentProbe p = kept.isEmpty() || random.nextInt(5) == 0 ? probe(random, 0, ports)
                 : kept.get(random.nextInt(kept.size()));
-        int source = random.nextInt(6) == 0 ? SOURCES[random.nextInt(SOURCES.length)] : p.source();
+        IpAddress source = random.nextInt(6) == 0 ? IpAddress.ipv4(SOURCES[random.nextInt(SOURCES.length)])
+                : p.source();
         int ipId = random.nextInt(6) == 0 ? random.nextInt(8) : p.ipId();
         int checksum = random.nextInt(4) == 0 ? random.nextInt(4) : p.checksum();
         int sport = random.nextInt(6) == 0 ? 33000 + random.nextInt(3) : p.sourcePort();
@@ -82,11 +87,11 @@ class ProbeTableProperties {
         SentProbe nat = null;
         for (int i = kept.size() - 1; i >= 0; i--) {
             SentProbe p = kept.get(i);
-            if (p.timeNanos() > time || p.protocol() != q.protocol() || p.destination() != q.destination()
+            if (p.timeNanos() > time || p.protocol() != q.protocol() || !p.destination().equals(q.destination())
                     || (icmp ? p.icmpSequence() != q.icmpSequence() : p.destinationPort() != q.destinationPort())) {
                 continue;
             }
-            boolean flow = p.source() == q.source()
+            boolean flow = p.source().equals(q.source())
                     && (icmp ? p.icmpId() == q.icmpId() : p.sourcePort() == q.sourcePort());
             boolean id = p.ipId() == q.ipId();
             if (flow && id && p.checksum() == q.checksum() && exact == null) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.Ipv4Address;
 
@@ -18,21 +19,26 @@ class ProbeTableTest {
     static final int ROUTER = Ipv4Address.parse("198.18.2.2");
 
     static SentProbe udp(long t, int src, int sport, int dport, int ipId, int checksum) {
-        return new SentProbe(t, src, SERVER, IpProtocol.UDP, 3, ipId, 60, 0, sport, dport, 0, 0, checksum, 0);
+        return new SentProbe(t, IpAddress.ipv4(src), IpAddress.ipv4(SERVER), IpProtocol.UDP, 3, ipId, 60, 0, sport,
+                dport, 0, 0, checksum, 0);
     }
 
     static SentProbe echo(long t, int id, int seq, int ipId, int checksum) {
-        return new SentProbe(t, CLIENT, SERVER, IpProtocol.ICMP, 3, ipId, 60, 0, 0, 0, id, seq, checksum, 0);
+        return new SentProbe(t, IpAddress.ipv4(CLIENT), IpAddress.ipv4(SERVER), IpProtocol.ICMP, 3, ipId, 60, 0, 0, 0,
+                id, seq, checksum, 0);
     }
 
     static SentProbe syn(long t, int sport, long seq, int ipId) {
-        return new SentProbe(t, CLIENT, SERVER, IpProtocol.TCP, 3, ipId, 60, 0, sport, 80, 0, 0, 0x1111, seq);
+        return new SentProbe(t, IpAddress.ipv4(CLIENT), IpAddress.ipv4(SERVER), IpProtocol.TCP, 3, ipId, 60, 0, sport,
+                80, 0, 0, 0x1111, seq);
     }
 
     static IcmpReply error(long t, int src, int proto, int sport, int dport, int id, int seq, int ipId, int checksum,
                            long tcpSeq) {
-        QuotedProbe q = new QuotedProbe(src, SERVER, proto, 1, ipId, 60, 0, sport, dport, id, seq, checksum, tcpSeq, 60);
-        return new IcmpReply(t, ROUTER, CLIENT, 63, 88, IcmpType.TIME_EXCEEDED, 0, 0, q, 0, 0, List.of());
+        QuotedProbe q = new QuotedProbe(IpAddress.ipv4(src), IpAddress.ipv4(SERVER), proto, 1, ipId, 60, 0, sport,
+                dport, id, seq, checksum, tcpSeq, 60);
+        return new IcmpReply(t, IpAddress.ipv4(ROUTER), IpAddress.ipv4(CLIENT), 63, 88, IcmpType.TIME_EXCEEDED, 0, 0,
+                q, 0, 0, List.of());
     }
 
     static IcmpReply udpError(long t, int src, int sport, int dport, int ipId, int checksum) {
@@ -87,11 +93,14 @@ class ProbeTableTest {
         t.add(s0);
         t.add(s1);
         assertSame(s1, t.attribute(error(30, CLIENT, IpProtocol.ICMP, 0, 0, 60032, 1, 2, 0xea80, 0)));
-        IcmpReply reply = new IcmpReply(30, SERVER, CLIENT, 60, 60, IcmpType.ECHO_REPLY, 0, 0, null, 60032, 0, List.of());
+        IcmpReply reply = new IcmpReply(30, IpAddress.ipv4(SERVER), IpAddress.ipv4(CLIENT), 60, 60,
+                IcmpType.ECHO_REPLY, 0, 0, null, 60032, 0, List.of());
         assertSame(s0, t.attribute(reply));
-        IcmpReply otherId = new IcmpReply(30, SERVER, CLIENT, 60, 60, 0, 0, 0, null, 1, 0, List.of());
+        IcmpReply otherId = new IcmpReply(30, IpAddress.ipv4(SERVER), IpAddress.ipv4(CLIENT), 60, 60, 0, 0, 0, null,
+                1, 0, List.of());
         assertNull(t.attribute(otherId));
-        IcmpReply fromElsewhere = new IcmpReply(30, ROUTER, CLIENT, 60, 60, 0, 0, 0, null, 60032, 0, List.of());
+        IcmpReply fromElsewhere = new IcmpReply(30, IpAddress.ipv4(ROUTER), IpAddress.ipv4(CLIENT), 60, 60, 0, 0, 0,
+                null, 60032, 0, List.of());
         assertNull(t.attribute(fromElsewhere));
     }
 
@@ -102,12 +111,16 @@ class ProbeTableTest {
         SentProbe b = syn(20, 42427, 100, 8);
         t.add(a);
         t.add(b);
-        TcpReply rstA = new TcpReply(30, SERVER, CLIENT, 60, 40, 80, 39547, 0, 0, TcpReply.RST | TcpReply.ACK);
+        TcpReply rstA = new TcpReply(30, IpAddress.ipv4(SERVER), IpAddress.ipv4(CLIENT), 60, 40, 80, 39547, 0, 0,
+                TcpReply.RST | TcpReply.ACK);
         assertSame(a, t.attribute(rstA), "sequence wraps: ack 0 answers seq 0xffffffff");
-        TcpReply synAckB = new TcpReply(30, SERVER, CLIENT, 60, 40, 80, 42427, 5, 101, TcpReply.SYN | TcpReply.ACK);
+        TcpReply synAckB = new TcpReply(30, IpAddress.ipv4(SERVER), IpAddress.ipv4(CLIENT), 60, 40, 80, 42427, 5, 101,
+                TcpReply.SYN | TcpReply.ACK);
         assertSame(b, t.attribute(synAckB));
-        assertNull(t.attribute(new TcpReply(30, SERVER, CLIENT, 60, 40, 80, 42427, 5, 100, TcpReply.RST)));
-        assertNull(t.attribute(new TcpReply(30, SERVER, CLIENT, 60, 40, 81, 42427, 5, 101, TcpReply.RST)));
+        assertNull(t.attribute(new TcpReply(30, IpAddress.ipv4(SERVER), IpAddress.ipv4(CLIENT), 60, 40, 80, 42427, 5,
+                100, TcpReply.RST)));
+        assertNull(t.attribute(new TcpReply(30, IpAddress.ipv4(SERVER), IpAddress.ipv4(CLIENT), 60, 40, 81, 42427, 5,
+                101, TcpReply.RST)));
         assertSame(b, t.attribute(error(30, CLIENT, IpProtocol.TCP, 42427, 80, 0, 0, 8, 0, 100)));
     }
 

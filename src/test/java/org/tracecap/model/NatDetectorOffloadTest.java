@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.tracecap.packet.IpAddress;
 
 /**
  * NAT marks of probes captured with a partial checksum (transmit checksum offload). Classic traceroute's
@@ -25,7 +26,8 @@ class NatDetectorOffloadTest {
             b.udpChecksum(real);
         }
         if (quoted != null) {
-            b.reply(1000, 0x0a000000 + ttl, 64, 88).icmp(11, 0, "").quote(1, ttl).quotedUdpChecksum(quoted);
+            b.reply(1000, IpAddress.ipv4(0x0a000000 + ttl), 64, 88).icmp(11, 0, "").quote(1,
+                    ttl).quotedUdpChecksum(quoted);
         }
         return b.build();
     }

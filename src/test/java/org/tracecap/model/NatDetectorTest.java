@@ -7,13 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.tracecap.packet.IpAddress;
 
 /** dublin-traceroute's NAT detection over hops' sent and quoted UDP checksums. */
 class NatDetectorTest {
 
     static ProbeResult probe(int ttl, Integer sent, Integer quoted) {
         return new ProbeResult(ttl, 0, 1, 62000, 33434, null, null, sent, 60, quoted == null ? null : 1000L,
-                quoted == null ? null : 0x0a000000 + ttl, quoted == null ? null : 11, quoted == null ? null : 0, null,
+                quoted == null ? null : IpAddress.ipv4(0x0a000000 + ttl), quoted == null ? null : 11,
+                        quoted == null ? null : 0, null,
                 quoted == null ? null : "", 64, 1, 1, quoted, 56, List.of());
     }
 

@@ -12,6 +12,7 @@ import org.tracecap.model.Hop;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.trace.ProbeMethod;
 import org.tracecap.trace.TraceOptions;
@@ -67,7 +68,7 @@ class DublinNatLiveTest {
                 assertEquals(1, traces.size());
                 assertNatAtHop3(traces.get(0));
                 assertTrue(traces.get(0).hops().get(3).probes().stream()
-                        .allMatch(p -> p.responder() == Ipv4Address.parse(MultipathNet.NAT_SERVER)), m.name());
+                        .allMatch(p -> IpAddress.parse(MultipathNet.NAT_SERVER).equals(p.responder())), m.name());
             }
         }
     }

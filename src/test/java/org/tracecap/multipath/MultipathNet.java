@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.tracecap.capture.LivePort;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.testnet.Hops;
 import org.tracecap.testnet.Macs;
@@ -275,9 +276,10 @@ final class MultipathNet implements AutoCloseable {
     List<Trace> trace(TraceOptions options, long seed) throws Exception {
         Namespace client = node("client");
         LinkFacts link = new LinkFacts(CLIENT_INTERFACE, Macs.bytes(client.mac(CLIENT_INTERFACE)),
-                Macs.bytes(node("r1").mac("to-client")), Ipv4Address.parse(CLIENT), Ipv4Address.parse(server));
+                Macs.bytes(node("r1").mac("to-client")), IpAddress.ipv4(Ipv4Address.parse(CLIENT)),
+                        IpAddress.ipv4(Ipv4Address.parse(server)));
         return client.call(() -> {
-            try (LivePort port = LivePort.open(CLIENT_INTERFACE, Ipv4Address.parse(CLIENT))) {
+            try (LivePort port = LivePort.open(CLIENT_INTERFACE, IpAddress.parse(CLIENT))) {
                 return new FlowTracer(options, link, port, Clock.system(), new SplittableRandom(seed))
                         .run(Hops.SILENT_FLOWS);
             }

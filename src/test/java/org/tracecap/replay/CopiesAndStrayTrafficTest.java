@@ -21,6 +21,7 @@ import org.tracecap.model.Hop;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 
 /**
@@ -127,7 +128,8 @@ class CopiesAndStrayTrafficTest {
             }
             IcmpReply r = (IcmpReply) c;
             // the first router's own Time Exceeded goes out once; the others come in, then go out one lower
-            return r.source() == Probes.router(1) ? null : at(r, r.timeNanos() + 20_000, r.replyTtl() - 1);
+            return r.source().equals(IpAddress.ipv4(Probes.router(1))) ? null : at(r, r.timeNanos() + 20_000,
+                    r.replyTtl() - 1);
         }));
         assertEquals(once.traces(), router.traces());
         assertEquals(12 + 12, router.summary().copiesFolded());
@@ -201,16 +203,19 @@ class CopiesAndStrayTrafficTest {
                     frames.add(Probes.timeExceeded(syn, t + 50_000));
                 } else {
                     // traceroute -T to a listening port: SYN-ACK, and the prober's kernel resets it
-                    frames.add(new TcpReply(t + 50_000, SERVER, CLIENT, 60, 44, 80, syn.sourcePort(), 777,
+                    frames.add(new TcpReply(t + 50_000, IpAddress.ipv4(SERVER), IpAddress.ipv4(CLIENT), 60, 44, 80,
+                            syn.sourcePort(), 777,
                             syn.tcpSequence() + 1, TcpReply.SYN | TcpReply.ACK));
-                    frames.add(new TcpReply(t + 60_000, CLIENT, SERVER, 64, 40, syn.sourcePort(), 80, 778, 0,
+                    frames.add(new TcpReply(t + 60_000, IpAddress.ipv4(CLIENT), IpAddress.ipv4(SERVER), 64, 40,
+                            syn.sourcePort(), 80, 778, 0,
                             TcpReply.RST));
                 }
                 t += 100_000;
             }
         }
         // a late DNS answer from the destination, which the prober's kernel answers with Port Unreachable
-        SentProbe dnsAnswer = new SentProbe(t, SERVER, CLIENT, IpProtocol.UDP, 60, 4242, 90, 0, 53, 51000, 0, 0,
+        SentProbe dnsAnswer = new SentProbe(t, IpAddress.ipv4(SERVER), IpAddress.ipv4(CLIENT), IpProtocol.UDP, 60,
+                4242, 90, 0, 53, 51000, 0, 0,
                 0x5555, 0);
         frames.add(dnsAnswer);
         frames.add(Probes.icmp(dnsAnswer, t + 10_000, CLIENT, IcmpType.DEST_UNREACHABLE,
@@ -228,6 +233,6 @@ class CopiesAndStrayTrafficTest {
         Trace tcp = r.traces().stream().filter(x -> x.method().protocol().equals("tcp")).findFirst().orElseThrow();
         assertEquals(StopReason.reached(), tcp.stop());
         assertEquals(4, tcp.hops().size());
-        assertTrue(tcp.hops().get(3).probes().stream().allMatch(p -> p.responder() == SERVER));
+        assertTrue(tcp.hops().get(3).probes().stream().allMatch(p -> IpAddress.ipv4(SERVER).equals(p.responder())));
     }
 }

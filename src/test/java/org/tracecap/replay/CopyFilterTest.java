@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.tracecap.match.IcmpReply;
 import org.tracecap.match.SentProbe;
 import org.tracecap.match.TcpReply;
+import org.tracecap.packet.IpAddress;
 
 /** Rule 4 of {@link Reconstructor}, on records made by hand (synthetic): which packets are copies. */
 class CopyFilterTest {
@@ -105,26 +106,33 @@ class CopyFilterTest {
     void theCopyASourceNatRewroteOnItsWayOutIsACopy() {
         // Docker's MASQUERADE, a home router: the probe leaves from another address and port, checksum redone
         int host = org.tracecap.packet.Ipv4Address.parse("198.18.1.1");
-        SentProbe inside = new SentProbe(0, org.tracecap.packet.Ipv4Address.parse("198.19.17.2"), Probes.SERVER, 17, 3,
+        SentProbe inside = new SentProbe(0, IpAddress.ipv4(org.tracecap.packet.Ipv4Address.parse("198.19.17.2")),
+                IpAddress.ipv4(Probes.SERVER), 17, 3,
                 777, 60, 0, 41000, 33440, 0, 0, 0x1111, 0);
         assertFalse(copies.isCopy(inside));
-        SentProbe outside = new SentProbe(20_000, host, Probes.SERVER, 17, 2, 777, 60, 0, 52000, 33440, 0, 0, 0x2222, 0);
-        assertFalse(copies.isCopy(new SentProbe(10_000, host, Probes.SERVER, 17, 3, 777, 60, 0, 52000, 33440, 0, 0,
+        SentProbe outside = new SentProbe(20_000, IpAddress.ipv4(host), IpAddress.ipv4(Probes.SERVER), 17, 2, 777, 60,
+                0, 52000, 33440, 0, 0, 0x2222, 0);
+        assertFalse(copies.isCopy(new SentProbe(10_000, IpAddress.ipv4(host), IpAddress.ipv4(Probes.SERVER), 17, 3,
+                777, 60, 0, 52000, 33440, 0, 0,
                 0x2222, 0)), "from another address at the same TTL: another host's probe, not forwarded");
         assertTrue(copies.isCopy(outside));
         // another host's probe to the same port with another IP ID, or the same IP ID two TTLs lower, is none
-        assertFalse(copies.isCopy(new SentProbe(30_000, host, Probes.SERVER, 17, 3, 778, 60, 0, 52001, 33440, 0, 0,
+        assertFalse(copies.isCopy(new SentProbe(30_000, IpAddress.ipv4(host), IpAddress.ipv4(Probes.SERVER), 17, 3,
+                778, 60, 0, 52001, 33440, 0, 0,
                 0x2223, 0)));
-        SentProbe again = new SentProbe(40_000, Probes.CLIENT, Probes.SERVER, 17, 5, 900, 60, 0, 41000, 33441, 0, 0,
+        SentProbe again = new SentProbe(40_000, IpAddress.ipv4(Probes.CLIENT), IpAddress.ipv4(Probes.SERVER), 17, 5,
+                900, 60, 0, 41000, 33441, 0, 0,
                 0x1111, 0);
         assertFalse(copies.isCopy(again));
-        assertFalse(copies.isCopy(new SentProbe(50_000, host + 1, Probes.SERVER, 17, 3, 900, 60, 0, 41000, 33441, 0,
+        assertFalse(copies.isCopy(new SentProbe(50_000, IpAddress.ipv4(host + 1), IpAddress.ipv4(Probes.SERVER), 17,
+                3, 900, 60, 0, 41000, 33441, 0,
                 0, 0x1111, 0)));
         // and the reply, to the NAT's address first, then to the prober with the quote rewritten back
-        IcmpReply toNat = new IcmpReply(60_000, Probes.router(2), host, 63, 56, 11, 0, 0, Probes.quote(outside), 0, 0,
+        IcmpReply toNat = new IcmpReply(60_000, IpAddress.ipv4(Probes.router(2)), IpAddress.ipv4(host), 63, 56, 11, 0,
+                0, Probes.quote(outside), 0, 0,
                 java.util.List.of());
         assertFalse(copies.isCopy(toNat));
-        IcmpReply toProber = new IcmpReply(70_000, Probes.router(2), inside.source(), 62, 56, 11, 0, 0,
+        IcmpReply toProber = new IcmpReply(70_000, IpAddress.ipv4(Probes.router(2)), inside.source(), 62, 56, 11, 0, 0,
                 Probes.quote(inside), 0, 0, java.util.List.of());
         assertTrue(copies.isCopy(toProber));
         assertTrue(copies.isCopy(new IcmpReply(75_000, toProber.source(), toProber.destination(), 62, 56, 11, 0, 0,

@@ -7,6 +7,7 @@ import org.tracecap.match.SentProbe;
 import org.tracecap.match.TcpReply;
 import org.tracecap.packet.IcmpExtension;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.Ipv4Address;
 
@@ -25,15 +26,18 @@ final class Probes {
     }
 
     static SentProbe udp(long t, int ttl, int sport, int dport, int ipId, int checksum) {
-        return new SentProbe(t, CLIENT, SERVER, IpProtocol.UDP, ttl, ipId, 60, 0, sport, dport, 0, 0, checksum, 0);
+        return new SentProbe(t, IpAddress.ipv4(CLIENT), IpAddress.ipv4(SERVER), IpProtocol.UDP, ttl, ipId, 60, 0,
+                sport, dport, 0, 0, checksum, 0);
     }
 
     static SentProbe echo(long t, int ttl, int id, int seq, int ipId, int checksum) {
-        return new SentProbe(t, CLIENT, SERVER, IpProtocol.ICMP, ttl, ipId, 60, 0, 0, 0, id, seq, checksum, 0);
+        return new SentProbe(t, IpAddress.ipv4(CLIENT), IpAddress.ipv4(SERVER), IpProtocol.ICMP, ttl, ipId, 60, 0, 0,
+                0, id, seq, checksum, 0);
     }
 
     static SentProbe syn(long t, int ttl, int sport, long seq, int ipId) {
-        return new SentProbe(t, CLIENT, SERVER, IpProtocol.TCP, ttl, ipId, 60, 0, sport, 80, 0, 0, 0x1111, seq);
+        return new SentProbe(t, IpAddress.ipv4(CLIENT), IpAddress.ipv4(SERVER), IpProtocol.TCP, ttl, ipId, 60, 0,
+                sport, 80, 0, 0, 0x1111, seq);
     }
 
     /** {@code p} with these payload facts (first 4 bytes, {@link SentProbe#payloadFlags}). */
@@ -49,7 +53,8 @@ final class Probes {
     }
 
     static IcmpReply icmp(SentProbe p, long t, int from, int type, int code, int mtu, List<IcmpExtension> ext) {
-        return new IcmpReply(t, from, p.source(), 64 - p.ttl(), 56, type, code, mtu, quote(p), 0, 0, ext);
+        return new IcmpReply(t, IpAddress.ipv4(from), p.source(), 64 - p.ttl(), 56, type, code, mtu, quote(p), 0, 0,
+                ext);
     }
 
     static IcmpReply timeExceeded(SentProbe p, long t) {

@@ -14,6 +14,7 @@ import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpErrorEncoder;
 import org.tracecap.packet.IcmpExtensions;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.LinkLayer;
 import org.tracecap.packet.MplsEntry;
@@ -94,8 +95,8 @@ class ReconstructorTest {
         ReplaySummary s = replay.finish(false);
         assertEquals(1, traces.size());
         Trace t = traces.get(0);
-        assertEquals(CLIENT, t.source());
-        assertEquals(SERVER, t.destination());
+        assertEquals(IpAddress.ipv4(CLIENT), t.source());
+        assertEquals(IpAddress.ipv4(SERVER), t.destination());
         assertEquals(StopReason.reached(), t.stop());
         assertEquals(5, t.hops().size());
         assertTrue(t.hops().get(1).probes().stream().noneMatch(ProbeResult::answered));
@@ -117,7 +118,7 @@ class ReconstructorTest {
         t = traceroute(t + 100 * MS, R3, 3, 0);
         traceroute(t + 100 * MS, SERVER, 5, 0);
         replay.finish(false);
-        assertEquals(List.of(SERVER, R3, SERVER), traces.stream().map(Trace::destination).toList());
+        assertEquals(List.of(SERVER, R3, SERVER), traces.stream().map(x -> x.destination().ipv4()).toList());
         for (Trace trace : traces) {
             assertEquals(StopReason.reached(), trace.stop());
             assertTrue(trace.hops().stream().allMatch(h -> h.probes().size() == 3));
@@ -146,7 +147,7 @@ class ReconstructorTest {
         replay.finish(false);
         assertEquals(2, traces.size());
         ProbeResult late = traces.get(0).hops().get(1).probes().get(0);
-        assertEquals(router(2), late.responder());
+        assertEquals(IpAddress.ipv4(router(2)), late.responder());
         assertEquals(t + MS - (T0 + MS), late.rttNanos());
         assertEquals(t + MS, traces.get(0).endTimeNanos());
         assertEquals(StopReason.reached(), traces.get(0).stop());
@@ -231,7 +232,7 @@ class ReconstructorTest {
         }
         assertTrue(traces.isEmpty(), "the r3 trace closed long ago but the earlier run is still open");
         arp(t + 10 * S);
-        assertEquals(List.of(SERVER, R3), traces.stream().map(Trace::destination).toList());
+        assertEquals(List.of(SERVER, R3), traces.stream().map(x -> x.destination().ipv4()).toList());
         assertEquals(20, traces.get(0).hops().stream().mapToInt(h -> h.probes().size()).sum());
         assertEquals("mtr", traces.get(0).method().tool());
     }

@@ -10,6 +10,7 @@ import org.tracecap.capture.PcapFileSource;
 import org.tracecap.model.Hop;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 
 /**
@@ -45,8 +46,8 @@ final class Replays {
     static String dump(List<Trace> traces) {
         StringBuilder sb = new StringBuilder();
         for (Trace t : traces) {
-            sb.append("trace ").append(Ipv4Address.format(t.source())).append(" -> ")
-                    .append(Ipv4Address.format(t.destination())).append(' ').append(t.method().describe())
+            sb.append("trace ").append(Ipv4Address.format(t.source().ipv4())).append(" -> ")
+                    .append(Ipv4Address.format(t.destination().ipv4())).append(' ').append(t.method().describe())
                     .append(", stop ").append(t.stop()).append('\n');
             for (Hop h : t.hops()) {
                 sb.append(String.format(Locale.ROOT, "%2d ", h.ttl()));
@@ -54,7 +55,7 @@ final class Replays {
                     if (!p.answered()) {
                         sb.append(" *");
                     } else {
-                        sb.append(' ').append(Ipv4Address.format(p.responder()))
+                        sb.append(' ').append(Ipv4Address.format(p.responder().ipv4()))
                                 .append(String.format(Locale.ROOT, " %.3f ms", p.rttMillis()));
                         if (!p.annotation().isEmpty()) {
                             sb.append(' ').append(p.annotation());

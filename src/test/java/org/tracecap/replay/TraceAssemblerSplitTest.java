@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.tracecap.match.SentProbe;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 
 /** {@link TraceAssembler#splitSmall} splits a run exactly as {@link TraceAssembler#splitByMap} does. */
@@ -28,7 +29,8 @@ class TraceAssemblerSplitTest {
             List<Slot> all = new ArrayList<>();
             for (int i = 0; i < size; i++) {
                 int t = random.nextInt(tuples);
-                all.add(new Slot(new SentProbe(i, 1, 2, IpProtocol.UDP, 1 + random.nextInt(ttls), i, 60, 0,
+                all.add(new Slot(new SentProbe(i, IpAddress.ipv4(1), IpAddress.ipv4(2), IpProtocol.UDP,
+                        1 + random.nextInt(ttls), i, 60, 0,
                         sports[t], dports[t], 0, 0, 0, 0)));
             }
             assertEquals(TraceAssembler.splitByMap(all), TraceAssembler.splitSmall(all), "round " + round);

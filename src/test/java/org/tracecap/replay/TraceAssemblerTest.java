@@ -27,6 +27,7 @@ import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpExtension;
 import org.tracecap.packet.IcmpExtensions;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.MplsEntry;
 
 /** From a run to traces: trimming, hops, stop reason, method, probe fields (rules 5 to 8). */
@@ -56,7 +57,7 @@ class TraceAssemblerTest {
         assertEquals(5, out.get(0).probes(), "probes in the hops");
         assertEquals(3, out.get(0).pastStop(), "TTLs 6 to 8, sent before TTL 5 answered, are left out");
         assertEquals(StopReason.reached(), t.stop());
-        assertEquals(SERVER, t.hops().get(4).probes().get(0).responder());
+        assertEquals(IpAddress.ipv4(SERVER), t.hops().get(4).probes().get(0).responder());
         assertEquals(MS, t.startTimeNanos());
         assertEquals(6 * MS, t.endTimeNanos());
         assertEquals(new Method("udp", "traceroute", "udp-destination-port"), t.method());
@@ -126,7 +127,7 @@ class TraceAssemblerTest {
         assertEquals(0x1234, r.udpChecksum());
         assertEquals(60, r.size());
         assertEquals(21_000L, r.rttNanos());
-        assertEquals(router(1), r.responder());
+        assertEquals(IpAddress.ipv4(router(1)), r.responder());
         assertEquals(IcmpType.TIME_EXCEEDED, r.icmpType());
         assertEquals(0, r.icmpCode());
         assertNull(r.tcpFlags());

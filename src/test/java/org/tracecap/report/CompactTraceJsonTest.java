@@ -15,6 +15,7 @@ import org.tracecap.model.Method;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 
 /**
@@ -124,7 +125,8 @@ class CompactTraceJsonTest {
             for (long rtt : rtts) {
                 int a = ints[random.nextInt(ints.length)];
                 int b = ints[random.nextInt(ints.length)];
-                probes.add(new ProbeResult(a, time, b, a, b, null, null, a, b, rtt, a, b, a, random.nextInt(256),
+                probes.add(new ProbeResult(a, time, b, a, b, null, null, a, b, rtt, IpAddress.ipv4(a), b, a,
+                        random.nextInt(256),
                         "!H", b, a, b, a, b, List.of()));
                 probes.add(new ProbeResult(b, time, a, null, null, b, a, null, a, null, null, null, null, null,
                         null, null, null, null, null, null, List.of()));
@@ -133,11 +135,12 @@ class CompactTraceJsonTest {
         for (int i = 0; i < 2000; i++) {
             probes.add(new ProbeResult(random.nextInt(), random.nextLong(), random.nextInt(), random.nextInt(),
                     random.nextInt(65536), null, null, random.nextInt(65536), random.nextInt(1500),
-                    random.nextLong() / (1L << random.nextInt(63)), random.nextInt(), 11, 0, null, "",
+                    random.nextLong() / (1L << random.nextInt(63)), IpAddress.ipv4(random.nextInt()), 11, 0, null, "",
                     random.nextInt(256), 1, random.nextInt(65536), random.nextInt(65536), 56, List.of()));
         }
         for (long time : times) {
-            same(new Trace(random.nextInt(), random.nextInt(), Samples.TRACEROUTE_UDP, time, time,
+            same(new Trace(IpAddress.ipv4(random.nextInt()), IpAddress.ipv4(random.nextInt()), Samples.TRACEROUTE_UDP,
+                    time, time,
                     StopReason.unreachable(Integer.MIN_VALUE), List.of(new Hop(Integer.MAX_VALUE, probes)),
                     Map.of()));
         }
@@ -168,15 +171,17 @@ class CompactTraceJsonTest {
     void everySixteenBitNumberAndItsNeighbours() {
         List<ProbeResult> probes = new ArrayList<>();
         for (int v = -70_000; v <= 70_000; v += 7) {
-            probes.add(new ProbeResult(v & 0xff, 0, v, v, v + 1, null, null, v + 2, v + 3, (long) v, v,
+            probes.add(new ProbeResult(v & 0xff, 0, v, v, v + 1, null, null, v + 2, v + 3, (long) v, IpAddress.ipv4(v),
                     null, null, null, null, v + 4, v + 5, v + 6, v, v + 1, List.of()));
         }
         for (int v : new int[] {0, 9, 10, 99, 100, 999, 1000, 9999, 10_000, 65_535, 65_536, -1, -65_536,
             Integer.MAX_VALUE, Integer.MIN_VALUE}) {
-            probes.add(new ProbeResult(v, 0, v, v, v, v, v, v, v, (long) v, v, v, v, v, null, v, v, v, v, v,
+            probes.add(new ProbeResult(v, 0, v, v, v, v, v, v, v, (long) v, IpAddress.ipv4(v), v, v, v, null, v, v, v,
+                    v, v,
                     List.of()));
         }
-        same(new Trace(1, 2, new Method("udp", "traceroute", "udp-destination-port"), 0, 0, null,
+        same(new Trace(IpAddress.ipv4(1), IpAddress.ipv4(2), new Method("udp", "traceroute", "udp-destination-port"),
+                0, 0, null,
                 List.of(new Hop(1, probes)), null));
     }
 }

@@ -17,6 +17,7 @@ import org.tracecap.model.Method;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 
 /** A graph as text, DOT and hop JSON. */
@@ -35,7 +36,9 @@ class GraphReportTest {
             return new ProbeResult(ttl, T0, 1, 61000, dport, null, null, 1, 60, null, null, null, null, null, null,
                     null, null, null, null, null, List.of());
         }
-        return new ProbeResult(ttl, T0, 1, 61000, dport, null, null, 1, 60, rttMicros * 1000, responder, type, code,
+        return new ProbeResult(ttl, T0, 1, 61000, dport, null, null, 1, 60, rttMicros * 1000,
+                IpAddress.ipv4(responder), type,
+                code,
                 null, annotation, 64, 1, 1, 1, 56, List.of());
     }
 
@@ -47,7 +50,7 @@ class GraphReportTest {
                 probe(33436, 2, A, 320, 11, 0, ""), probe(33437, 2, null, 0, 0, 0, null),
                 probe(33434, 3, DST, 400, 3, 13, "!X"), probe(33435, 3, DST, 500, 3, 13, "!X"));
         List<Trace> traces = List.of(OneTrace.trace(SRC, DST, UDP, stop, probes));
-        return GraphBuilder.build(SRC, DST, UDP, confidence, stop, traces);
+        return GraphBuilder.build(IpAddress.ipv4(SRC), IpAddress.ipv4(DST), UDP, confidence, stop, traces);
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.tracecap.model.Method;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 
 class JsonReportTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -45,11 +46,12 @@ class JsonReportTest {
         hops.set(0, new Hop(1, List.of(Samples.withMpls(first.probes().get(0)), first.probes().get(1),
                 Samples.udp(1, 2, null, 0, 0, 0))));
         ProbeResult tcp = new ProbeResult(5, Samples.START + 5_000_000, 17, 45678, 80, null, null, null, 60,
-                51_123L, Samples.SERVER, null, null, 0x14, "", 60, null, null, null, 40, List.of());
+                51_123L, IpAddress.ipv4(Samples.SERVER), null, null, 0x14, "", 60, null, null, null, 40, List.of());
         ProbeResult echo = new ProbeResult(5, Samples.START + 6_000_000, 18, null, null, 0x1c2d, 13, null, 60,
-                33_000L, Samples.SERVER, 0, 0, null, "", 60, null, null, null, 60, List.of());
+                33_000L, IpAddress.ipv4(Samples.SERVER), 0, 0, null, "", 60, null, null, null, 60, List.of());
         hops.add(new Hop(6, List.of(tcp, echo)));
-        return new Trace(Samples.CLIENT, Samples.SERVER, new Method("udp", "tracecap", "udp-destination-port"),
+        return new Trace(IpAddress.ipv4(Samples.CLIENT), IpAddress.ipv4(Samples.SERVER), new Method("udp", "tracecap",
+                "udp-destination-port"),
                 Samples.START, Samples.START + 6_033_000L, StopReason.reached(), hops,
                 Map.of("source_mac", "02:00:c6:12:01:01", "interface", "to-r1", "gateway_mac", "02:00:c6:12:01:02",
                         "source_address", "198.18.1.1"));

@@ -18,6 +18,7 @@ import org.tracecap.model.Method;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 
 /**
@@ -33,14 +34,16 @@ class OffloadJsonTest {
         int r1 = Ipv4Address.parse("198.18.1.2");
         // Completed from the whole datagram (straight-traceroute-udp-offload-wire.pcap frames 3-4).
         ProbeResult completed = b.probe(1, 1_764_191_000_000_000_000L, 46993, 60).ports(34872, 33434)
-                .udpChecksum(0x6d9e).capturedUdpChecksum(0x9261).reply(57_000, r1, 64, 88).icmp(11, 0, "")
+                .udpChecksum(0x6d9e).capturedUdpChecksum(0x9261).reply(57_000, IpAddress.ipv4(r1), 64, 88).icmp(11, 0,
+                        "")
                 .quote(1, 46993).quotedUdpChecksum(0x6d9e).build();
         // Cut by the snap length: the real checksum is unknown.
         ProbeResult cut = b.probe(1, 1_764_191_000_000_100_000L, 38298, 60).ports(47562, 33435)
                 .capturedUdpChecksum(0x9261).build();
         ProbeResult plain = b.probe(1, 1_764_191_000_000_200_000L, 1, 60).ports(40000, 33436).udpChecksum(0x1234)
                 .build();
-        return new Trace(Ipv4Address.parse("198.18.1.1"), Ipv4Address.parse("198.18.5.2"),
+        return new Trace(IpAddress.parse("198.18.1.1"),
+                IpAddress.parse("198.18.5.2"),
                 new Method("udp", "traceroute", "udp-destination-port"), 1_764_191_000_000_000_000L,
                 1_764_191_000_000_300_000L, StopReason.reached(), List.of(new Hop(1, List.of(completed, cut, plain))),
                 Map.of());

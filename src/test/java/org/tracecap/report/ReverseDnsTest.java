@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 
 class ReverseDnsTest {
@@ -20,7 +21,7 @@ class ReverseDnsTest {
     void numericNeverLooksUp() {
         try (ReverseDns names = ReverseDns.numeric()) {
             assertFalse(names.resolves());
-            assertEquals("198.18.1.2", names.name(R1));
+            assertEquals("198.18.1.2", names.name(IpAddress.ipv4(R1)));
         }
     }
 
@@ -32,8 +33,8 @@ class ReverseDnsTest {
             return "r1.tcap.test";
         }, 2, Duration.ofSeconds(1))) {
             assertTrue(names.resolves());
-            assertEquals("r1.tcap.test", names.name(R1));
-            assertEquals("r1.tcap.test", names.name(R1));
+            assertEquals("r1.tcap.test", names.name(IpAddress.ipv4(R1)));
+            assertEquals("r1.tcap.test", names.name(IpAddress.ipv4(R1)));
             assertEquals(1, calls.get());
         }
     }
@@ -41,41 +42,41 @@ class ReverseDnsTest {
     @Test
     void failureOrNoNameGivesTheAddress() {
         try (ReverseDns names = ReverseDns.using(a -> {
-            if (a == R1) {
+            if (a.equals(IpAddress.ipv4(R1))) {
                 throw new java.net.UnknownHostException("no PTR");
             }
             return null;
         }, 2, Duration.ofSeconds(1))) {
-            assertEquals("198.18.1.2", names.name(R1));
-            assertEquals("198.18.2.2", names.name(Ipv4Address.parse("198.18.2.2")));
+            assertEquals("198.18.1.2", names.name(IpAddress.ipv4(R1)));
+            assertEquals("198.18.2.2", names.name(IpAddress.parse("198.18.2.2")));
         }
     }
 
     @Test
     void manyHangingLookupsAreBoundedByOneDeadlineWhenPrefetched() {
-        Set<Integer> started = ConcurrentHashMap.newKeySet();
-        List<Integer> addresses = new ArrayList<>();
+        Set<IpAddress> started = ConcurrentHashMap.newKeySet();
+        List<IpAddress> addresses = new ArrayList<>();
         for (int i = 1; i <= 40; i++) {
-            addresses.add(Ipv4Address.parse("198.18." + i + ".2"));
+            addresses.add(IpAddress.parse("198.18." + i + ".2"));
         }
         long t0 = System.nanoTime();
         try (ReverseDns names = ReverseDns.using(a -> {
             started.add(a);
-            if (a == R1) {
+            if (a.equals(IpAddress.ipv4(R1))) {
                 return "r1.tcap.test";
             }
             Thread.sleep(30_000); // a resolver that never answers in time
             return "late.tcap.test";
         }, 4, Duration.ofMillis(300))) {
             names.prefetch(addresses);
-            assertEquals("r1.tcap.test", names.name(R1));
-            for (int a : addresses.subList(1, addresses.size())) {
-                assertEquals(Ipv4Address.format(a), names.name(a));
+            assertEquals("r1.tcap.test", names.name(IpAddress.ipv4(R1)));
+            for (IpAddress a : addresses.subList(1, addresses.size())) {
+                assertEquals(a.toString(), names.name(a));
             }
         }
         long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(elapsedMs < 2_000, "40 names with a 300 ms deadline took " + elapsedMs + " ms");
-        assertTrue(started.contains(R1));
+        assertTrue(started.contains(IpAddress.ipv4(R1)));
     }
 
     @Test
@@ -84,10 +85,24 @@ class ReverseDnsTest {
         // answer is the address and the wait is bounded by the deadline.
         long t0 = System.nanoTime();
         try (ReverseDns names = ReverseDns.system()) {
-            String n = names.name(Ipv4Address.parse("198.18.77.2"));
+            String n = names.name(IpAddress.parse("198.18.77.2"));
             assertFalse(n.isEmpty());
         }
         long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(elapsedMs < ReverseDns.DEFAULT_DEADLINE.toMillis() + 500, "took " + elapsedMs + " ms");
+    }
+
+    @Test
+    void anIpv6AddressWithoutANameIsItsRfc5952Text() {
+        // 2001:db8::/32 (RFC 3849, documentation) has no PTR records: the system's answer is the literal,
+        // which Java writes uncompressed (2001:db8:0:0:0:0:0:77); it must come back as the address, in RFC 5952
+        // text, not taken for a name.
+        try (ReverseDns names = ReverseDns.system()) {
+            assertEquals("2001:db8::77", names.name(IpAddress.parse("2001:db8::77")));
+        }
+        try (ReverseDns names = ReverseDns.using(a -> a.isIpv6() ? "r6.tcap.test" : null, 2, Duration.ofSeconds(1))) {
+            assertEquals("r6.tcap.test", names.name(IpAddress.parse("2001:db8::1")));
+            assertEquals("198.18.1.2", names.name(IpAddress.parse("198.18.1.2")));
+        }
     }
 }

@@ -11,6 +11,7 @@ import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpExtension;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.MplsEntry;
 
@@ -42,7 +43,7 @@ final class Samples {
                     null, null, null, null, null, null, null, null, null, null, null, List.of());
         }
         return new ProbeResult(ttl, send, 0x4000 + seq, 40000, dport, null, null, 0x1234 + seq, 60,
-                Math.round(rttMs * 1_000_000), ip(responder), type, code, null,
+                Math.round(rttMs * 1_000_000), IpAddress.ipv4(ip(responder)), type, code, null,
                 IcmpType.annotation(type, code, 0), 65 - ttl, 1, 0x4000 + seq, 0x1234 + seq, 88, List.of());
     }
 
@@ -60,7 +61,8 @@ final class Samples {
     }
 
     static Trace trace(StopReason stop, Hop... hops) {
-        return new Trace(CLIENT, SERVER, TRACEROUTE_UDP, START, START + 20_000_000L, stop, List.of(hops), Map.of());
+        return new Trace(IpAddress.ipv4(CLIENT), IpAddress.ipv4(SERVER), TRACEROUTE_UDP, START, START + 20_000_000L,
+                stop, List.of(hops), Map.of());
     }
 
     /** captures/straight-traceroute-udp.txt */

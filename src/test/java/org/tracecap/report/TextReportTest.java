@@ -18,6 +18,7 @@ import org.tracecap.model.Method;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 
 class TextReportTest {
     private static String text(Trace t) throws IOException {
@@ -98,8 +99,8 @@ class TextReportTest {
 
     @Test
     void namesAreShownAsTracerouteDoesWithTheAddressWhenThereIsNoName() throws IOException {
-        Map<Integer, String> ptr = Map.of(Samples.ip("198.18.1.2"), "r1.tcap.test",
-                Samples.ip("198.18.5.2"), "srv.tcap.test");
+        Map<IpAddress, String> ptr = Map.of(IpAddress.parse("198.18.1.2"), "r1.tcap.test",
+                IpAddress.parse("198.18.5.2"), "srv.tcap.test");
         StringBuilder out = new StringBuilder();
         try (ReverseDns names = ReverseDns.using(ptr::get, 4, Duration.ofSeconds(1))) {
             TextReport.write(List.of(Samples.ecmp()), out, names);
@@ -130,7 +131,7 @@ class TextReportTest {
     @Test
     void liveHeaderNamesTheHostAsTypedAndTheMaxTtl() throws IOException {
         StringBuilder out = new StringBuilder();
-        TextReport.writeHeader("srv.example", Samples.SERVER, Samples.CLIENT,
+        TextReport.writeHeader("srv.example", IpAddress.ipv4(Samples.SERVER), IpAddress.ipv4(Samples.CLIENT),
                 new Method("udp", "tracecap", "udp-destination-port"), 30, 60, out);
         assertEquals("traceroute to srv.example (198.18.5.2) from 198.18.1.1, udp (tracecap, probes told apart by "
                 + "udp-destination-port), 30 hops max, 60 byte packets\n", out.toString());
@@ -157,9 +158,9 @@ class TextReportTest {
     void tcpAndEchoRepliesPrintLikeUdp() throws IOException {
         List<ProbeResult> probes = new ArrayList<>();
         probes.add(new ProbeResult(5, Samples.START, 1, 40000, 80, null, null, null, 60, 51_000L,
-                Samples.SERVER, null, null, 0x14, "", 64, null, null, null, 40, List.of()));
+                IpAddress.ipv4(Samples.SERVER), null, null, 0x14, "", 64, null, null, null, 40, List.of()));
         probes.add(new ProbeResult(5, Samples.START, 2, null, null, 7, 3, null, 60, 33_000L,
-                Samples.SERVER, 0, 0, null, "", 64, null, null, null, 60, List.of()));
+                IpAddress.ipv4(Samples.SERVER), 0, 0, null, "", 64, null, null, null, 60, List.of()));
         StringBuilder out = new StringBuilder();
         TextReport.writeHop(new Hop(5, probes), out, ReverseDns.numeric());
         assertEquals(" 5  198.18.5.2  0.051 ms  0.033 ms\n", out.toString());
@@ -199,29 +200,36 @@ class TextReportTest {
                 int responder = (i + j) % 3 == 0 ? Samples.SERVER : j * 0x01010101 ^ 0x80ff0a00;
                 String annotation = j % 4 == 0 ? "!X" : j % 4 == 1 ? null : j % 4 == 2 ? "" : "!<10>";
                 probes.add(new ProbeResult(ttls[i], Samples.START, j, 40000, 80, null, null, null, 60,
-                        j % 5 == 4 ? null : rtts[j], j % 6 == 5 ? null : responder, 11, 0, null, annotation, 64,
+                        j % 5 == 4 ? null : rtts[j], j % 6 == 5 ? null : IpAddress.ipv4(responder), 11, 0, null,
+                                annotation, 64,
                         null, null, null, 40, List.of()));
             }
             hops.add(new Hop(ttls[i], i % 4 == 3 ? List.of() : probes, i % 2 == 1));
         }
         for (StopReason stop : new StopReason[] {null, StopReason.reached(), StopReason.unreachable(13),
             StopReason.incomplete(), StopReason.interrupted(), StopReason.maxTtl()}) {
-            Trace t = new Trace(0xffffffff, 0, new Method("udp", "traceroute", "udp-destination-port"),
+            Trace t = new Trace(IpAddress.ipv4(0xffffffff), IpAddress.ipv4(0), new Method("udp", "traceroute",
+                    "udp-destination-port"),
                     Samples.START, Samples.START, stop, hops, null);
             assertEquals(text(t), numericTable(table, t));
-            Trace one = new Trace(Samples.SERVER, 0x0a000001, new Method("icmp", "mtr", "icmp-sequence"),
+            Trace one = new Trace(IpAddress.ipv4(Samples.SERVER), IpAddress.ipv4(0x0a000001), new Method("icmp",
+                    "mtr", "icmp-sequence"),
                     Samples.START, Samples.START, stop, hops.subList(0, 1), null);
             assertEquals(text(one), numericTable(table, one));
-            Trace none = new Trace(Samples.SERVER, 0x0a000001, new Method("icmp", "mtr", "icmp-sequence"),
+            Trace none = new Trace(IpAddress.ipv4(Samples.SERVER), IpAddress.ipv4(0x0a000001), new Method("icmp",
+                    "mtr", "icmp-sequence"),
                     Samples.START, Samples.START, stop, List.of(), null);
             assertEquals(text(none), numericTable(table, none));
         }
         // Not ASCII: left to the text path, which the caller encodes.
         List<ProbeResult> accented = List.of(new ProbeResult(1, Samples.START, 1, 40000, 80, null, null, null,
-                60, 1000L, Samples.SERVER, 3, 13, null, "!\u00e9", 64, null, null, null, 40, List.of()));
-        assertFalse(table.write(new Trace(0, 0, new Method("udp", "traceroute", "udp-destination-port"),
+                60, 1000L, IpAddress.ipv4(Samples.SERVER), 3, 13, null, "!\u00e9", 64, null, null, null, 40,
+                        List.of()));
+        assertFalse(table.write(new Trace(IpAddress.ipv4(0), IpAddress.ipv4(0), new Method("udp", "traceroute",
+                "udp-destination-port"),
                 Samples.START, Samples.START, null, List.of(new Hop(1, accented)), null)));
-        assertFalse(table.write(new Trace(0, 0, new Method("udp", "trac\u00e9route", "udp-destination-port"),
+        assertFalse(table.write(new Trace(IpAddress.ipv4(0), IpAddress.ipv4(0), new Method("udp", "trac\u00e9route",
+                "udp-destination-port"),
                 Samples.START, Samples.START, null, List.of(new Hop(1, accented.subList(0, 0))), null)));
         assertEquals(text(Samples.straight()), numericTable(table, Samples.straight()));
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.tracecap.model.Hop;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.trace.FlowTracer;
 
@@ -39,7 +40,7 @@ public final class Hops {
         for (Hop h : t.hops()) {
             List<String> r = new ArrayList<>();
             for (ProbeResult p : h.probes()) {
-                r.add(p.responder() == null ? STAR : Ipv4Address.format(p.responder()));
+                r.add(p.responder() == null ? STAR : Ipv4Address.format(p.responder().ipv4()));
             }
             hops.add(r);
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.tracecap.match.QuotedProbe;
 import org.tracecap.match.SentProbe;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.ProbeEncoder;
 
@@ -15,11 +16,13 @@ class ClassicUdpIdentityTest {
     final ClassicUdpIdentity id = new ClassicUdpIdentity(33434, 90, 62000, 0xfffe);
 
     static SentProbe sent(int sport, int dport, int ipId) {
-        return new SentProbe(0, 1, 2, IpProtocol.UDP, 1, ipId, 60, 0, sport, dport, 0, 0, 0x1234, 0);
+        return new SentProbe(0, IpAddress.ipv4(1), IpAddress.ipv4(2), IpProtocol.UDP, 1, ipId, 60, 0, sport, dport, 0,
+                0, 0x1234, 0);
     }
 
     static QuotedProbe quote(int sport, int dport, int ipId) {
-        return new QuotedProbe(1, 2, IpProtocol.UDP, 1, ipId, 60, 0, sport, dport, 0, 0, 0x1234, 0, 60);
+        return new QuotedProbe(IpAddress.ipv4(1), IpAddress.ipv4(2), IpProtocol.UDP, 1, ipId, 60, 0, sport, dport, 0,
+                0, 0x1234, 0, 60);
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.tracecap.model.Hop;
 import org.tracecap.model.Method;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.replay.Reconstructor;
 import org.tracecap.testnet.Hops;
 import org.tracecap.trace.SimulatedNetwork.DestinationMode;
@@ -64,7 +65,7 @@ class DublinReplayTest {
     static List<List<Integer>> responders(Trace t) {
         List<List<Integer>> out = new ArrayList<>();
         for (Hop h : t.hops()) {
-            out.add(h.probes().stream().map(ProbeResult::responder).toList());
+            out.add(h.probes().stream().map(p -> p.responder() == null ? null : p.responder().ipv4()).toList());
         }
         return out;
     }

@@ -30,6 +30,7 @@ import org.tracecap.model.Method;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.ProbeEncoder;
@@ -79,22 +80,31 @@ class DublinTest {
         assertEquals(new ProbeIdentity.ProbeFields(62000, 33435, 3, ProbeEncoder.NATURAL_CHECKSUM), id.fields(5));
         assertThrows(IllegalArgumentException.class, () -> id.fields(30));
         assertEquals(new Method("udp", "tracecap", "ip-id"), id.method());
-        SentProbe p5 = new SentProbe(0, 1, 2, IpProtocol.UDP, 6, 3, 60, 0, 62000, 33435, 0, 0, 0x4321, 0);
+        SentProbe p5 = new SentProbe(0, IpAddress.ipv4(1), IpAddress.ipv4(2), IpProtocol.UDP, 6, 3, 60, 0, 62000,
+                33435, 0, 0, 0x4321, 0);
         assertEquals(5, id.sequenceOf(p5));
-        assertEquals(-1, id.sequenceOf(new SentProbe(0, 1, 2, IpProtocol.UDP, 6, 3, 60, 0, 62000, 33436, 0, 0,
+        assertEquals(-1, id.sequenceOf(new SentProbe(0, IpAddress.ipv4(1), IpAddress.ipv4(2), IpProtocol.UDP, 6, 3,
+                60, 0, 62000, 33436, 0, 0,
                 0x4321, 0)), "another flow");
-        assertEquals(-1, id.sequenceOf(new SentProbe(0, 1, 2, IpProtocol.UDP, 6, 0xfffd, 60, 0, 62000, 33435, 0, 0,
+        assertEquals(-1, id.sequenceOf(new SentProbe(0, IpAddress.ipv4(1), IpAddress.ipv4(2), IpProtocol.UDP, 6,
+                0xfffd, 60, 0, 62000, 33435, 0, 0,
                 0x4321, 0)), "before probe 0");
-        assertTrue(id.owns(new QuotedProbe(1, 2, IpProtocol.UDP, 1, 3, 60, 0, 62000, 33435, 0, 0, 0x4321, 0, 28), p5));
-        assertFalse(id.owns(new QuotedProbe(1, 2, IpProtocol.UDP, 1, 3, 60, 0, 62000, 33435, 0, 0, 0x9999, 0, 28), p5),
+        assertTrue(id.owns(new QuotedProbe(IpAddress.ipv4(1), IpAddress.ipv4(2), IpProtocol.UDP, 1, 3, 60, 0, 62000,
+                33435, 0, 0, 0x4321, 0, 28), p5));
+        assertFalse(id.owns(new QuotedProbe(IpAddress.ipv4(1), IpAddress.ipv4(2), IpProtocol.UDP, 1, 3, 60, 0, 62000,
+                33435, 0, 0, 0x9999, 0, 28), p5),
                 "our source, another checksum: forged");
-        assertTrue(id.owns(new QuotedProbe(NAT, 2, IpProtocol.UDP, 1, 3, 60, 0, 62000, 33435, 0, 0, 0x9999, 0, 28),
+        assertTrue(id.owns(new QuotedProbe(IpAddress.ipv4(NAT), IpAddress.ipv4(2), IpProtocol.UDP, 1, 3, 60, 0, 62000,
+                33435, 0, 0, 0x9999, 0, 28),
                 p5), "checksum rewritten by a NAT");
-        assertTrue(id.owns(new QuotedProbe(NAT, 2, IpProtocol.UDP, 1, 3, 60, 0, 1024, 33435, 0, 0, 0x9999, 0, 28),
+        assertTrue(id.owns(new QuotedProbe(IpAddress.ipv4(NAT), IpAddress.ipv4(2), IpProtocol.UDP, 1, 3, 60, 0, 1024,
+                33435, 0, 0, 0x9999, 0, 28),
                 p5), "source and port rewritten by a NAT");
-        assertFalse(id.owns(new QuotedProbe(1, 2, IpProtocol.UDP, 1, 3, 60, 0, 1024, 33435, 0, 0, 0x4321, 0, 28),
+        assertFalse(id.owns(new QuotedProbe(IpAddress.ipv4(1), IpAddress.ipv4(2), IpProtocol.UDP, 1, 3, 60, 0, 1024,
+                33435, 0, 0, 0x4321, 0, 28),
                 p5), "our address, another source port");
-        assertFalse(id.owns(new QuotedProbe(1, 2, IpProtocol.UDP, 1, 4, 60, 0, 62000, 33435, 0, 0, 0x4321, 0, 28),
+        assertFalse(id.owns(new QuotedProbe(IpAddress.ipv4(1), IpAddress.ipv4(2), IpProtocol.UDP, 1, 4, 60, 0, 62000,
+                33435, 0, 0, 0x4321, 0, 28),
                 p5), "probe 6's IP ID");
     }
 
@@ -150,7 +160,7 @@ class DublinTest {
                 Set<Integer> responders = new HashSet<>();
                 for (ProbeResult p : h.probes()) {
                     assertTrue(p.answered(), "flow " + f + " ttl " + h.ttl());
-                    responders.add(p.responder());
+                    responders.add(p.responder().ipv4());
                     assertEquals(33434 + f, p.destinationPort());
                     assertEquals(sourcePort, p.sourcePort());
                     checksums.add(p.udpChecksum());
@@ -184,7 +194,7 @@ class DublinTest {
             // R2 rewrites what it forwards: R3 is the first to quote the new source and checksum.
             assertEquals(List.of(false, false, true, false, false), nat);
             ProbeResult atR3 = t.hops().get(2).probes().get(0);
-            assertEquals(R3, atR3.responder());
+            assertEquals(IpAddress.ipv4(R3), atR3.responder());
             assertTrue(!atR3.udpChecksum().equals(atR3.quotedUdpChecksum()));
         }
     }

@@ -28,6 +28,7 @@ import org.tracecap.model.Method;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.trace.SimulatedNetwork.DestinationMode;
@@ -39,11 +40,13 @@ class ParisTest {
     final ParisUdpIdentity id = new ParisUdpIdentity(33434, 90, 62000, 0xfffe);
 
     static SentProbe sent(int sport, int ipId, int checksum) {
-        return new SentProbe(0, 1, 2, IpProtocol.UDP, 1, ipId, 60, 0, sport, 33434, 0, 0, checksum, 0);
+        return new SentProbe(0, IpAddress.ipv4(1), IpAddress.ipv4(2), IpProtocol.UDP, 1, ipId, 60, 0, sport, 33434, 0,
+                0, checksum, 0);
     }
 
     static QuotedProbe quote(int source, int sport, int dport, int ipId, int checksum) {
-        return new QuotedProbe(source, 2, IpProtocol.UDP, 1, ipId, 60, 0, sport, dport, 0, 0, checksum, 0, 60);
+        return new QuotedProbe(IpAddress.ipv4(source), IpAddress.ipv4(2), IpProtocol.UDP, 1, ipId, 60, 0, sport,
+                dport, 0, 0, checksum, 0, 60);
     }
 
     @Test
@@ -110,7 +113,7 @@ class ParisTest {
             Set<Integer> s = new HashSet<>();
             for (ProbeResult p : h.probes()) {
                 if (p.answered()) {
-                    s.add(p.responder());
+                    s.add(p.responder().ipv4());
                 }
             }
             out.add(s);

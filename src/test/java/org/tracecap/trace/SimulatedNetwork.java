@@ -14,6 +14,7 @@ import org.tracecap.match.SentProbe;
 import org.tracecap.packet.Checksum;
 import org.tracecap.packet.IcmpErrorEncoder;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.LinkLayer;
 import org.tracecap.packet.ProbeEncoder;
@@ -165,10 +166,10 @@ final class SimulatedNetwork {
         }
         Classified c = classifier.classify(now, LinkLayer.ETHERNET, copy, length, length);
         if (!(c instanceof SentProbe probe) || probe.protocol() != IpProtocol.UDP
-                || !Arrays.equals(copy, 0, 6, GATEWAY_MAC, 0, 6) || probe.destination() != destination.address) {
+                || !Arrays.equals(copy, 0, 6, GATEWAY_MAC, 0, 6) || probe.destination().ipv4() != destination.address) {
             return; // not for this network's gateway and destination: goes nowhere
         }
-        int flowHash = mix(probe.source() * 31 + probe.destination() * 17 + probe.sourcePort() * 65537
+        int flowHash = mix(probe.source().ipv4() * 31 + probe.destination().ipv4() * 17 + probe.sourcePort() * 65537
                 + probe.destinationPort());
         long oneWay = 0;
         Node at = null;
@@ -196,7 +197,7 @@ final class SimulatedNetwork {
             fate = Outcome.LOST_PROBE;
         } else if (at.silent) {
             fate = Outcome.SILENT;
-        } else if (rateLimit && !at.allowIcmp(probe.source(), now + oneWay)) {
+        } else if (rateLimit && !at.allowIcmp(probe.source().ipv4(), now + oneWay)) {
             fate = Outcome.RATE_LIMITED;
         } else if (random.nextDouble() < loss) {
             fate = Outcome.LOST_REPLY;
@@ -227,14 +228,14 @@ final class SimulatedNetwork {
         IcmpErrorEncoder reply;
         if (!atDestination && arrivalTtl > 1) {
             // No route onwards (RFC 1812 5.2.7.1): the router quotes the datagram as it arrived.
-            reply = IcmpErrorEncoder.destinationUnreachable(at.address, probe.source(), at.unreachableCode,
+            reply = IcmpErrorEncoder.destinationUnreachable(at.address, probe.source().ipv4(), at.unreachableCode,
                     datagram, 0, datagram.length);
         } else if (!atDestination) {
-            reply = IcmpErrorEncoder.timeExceeded(at.address, probe.source(), datagram, 0, datagram.length);
+            reply = IcmpErrorEncoder.timeExceeded(at.address, probe.source().ipv4(), datagram, 0, datagram.length);
         } else {
             int code = mode == DestinationMode.ADMIN_PROHIBITED ? IcmpType.CODE_ADMIN_PROHIBITED
                     : IcmpType.CODE_PORT_UNREACHABLE;
-            reply = IcmpErrorEncoder.destinationUnreachable(at.address, probe.source(), code, datagram, 0,
+            reply = IcmpErrorEncoder.destinationUnreachable(at.address, probe.source().ipv4(), code, datagram, 0,
                     datagram.length);
         }
         byte[] proberMac = Arrays.copyOfRange(copy, 6, 12);

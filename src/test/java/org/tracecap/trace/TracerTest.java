@@ -24,6 +24,7 @@ import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.trace.SimulatedNetwork.DestinationMode;
 import org.tracecap.trace.SimulatedNetwork.Outcome;
@@ -43,7 +44,7 @@ class TracerTest {
     static final int R7 = Ipv4Address.parse("198.18.7.1");
     static final int R8 = Ipv4Address.parse("198.18.8.1");
     static final LinkFacts LINK = new LinkFacts("tcap0", SimulatedNetwork.PROBER_MAC, SimulatedNetwork.GATEWAY_MAC,
-            SRC, DST);
+            IpAddress.ipv4(SRC), IpAddress.ipv4(DST));
 
     /** Four routers 1 ms apart (one way), then the destination 1 ms further. */
     static SimulatedNetwork.Builder straight(ManualClock clock, DestinationMode mode) {
@@ -76,7 +77,7 @@ class TracerTest {
     static List<Integer> responders(Hop hop) {
         List<Integer> out = new ArrayList<>();
         for (ProbeResult p : hop.probes()) {
-            out.add(p.responder());
+            out.add(p.responder() == null ? null : p.responder().ipv4());
         }
         return out;
     }
@@ -96,7 +97,8 @@ class TracerTest {
             for (ProbeResult p : hop.probes()) {
                 Outcome o = outcomes.get(List.of(p.sourcePort(), p.destinationPort(), p.ipId()));
                 assertNotNull(o, "probe " + p + " never reached the network");
-                assertEquals(o.responder(), p.responder(), "ttl " + p.ttl() + " port " + p.destinationPort()
+                assertEquals(o.responder() == null ? null : IpAddress.ipv4(o.responder()), p.responder(),
+                        "ttl " + p.ttl() + " port " + p.destinationPort()
                         + ": network says " + o.fate());
             }
         }
@@ -111,8 +113,8 @@ class TracerTest {
 
         assertEquals(StopReason.reached(), t.stop());
         assertEquals(new Method("udp", "tracecap", "udp-destination-port"), t.method());
-        assertEquals(SRC, t.source());
-        assertEquals(DST, t.destination());
+        assertEquals(IpAddress.ipv4(SRC), t.source());
+        assertEquals(IpAddress.ipv4(DST), t.destination());
         assertEquals(Map.of("interface", "tcap0", "source_mac", "02:00:00:00:00:01", "gateway_mac",
                 "02:00:00:00:00:fe"), t.live());
         int[] expected = {R1, R2, R3, R4, DST};
@@ -124,7 +126,7 @@ class TracerTest {
             for (int i = 0; i < 3; i++) {
                 ProbeResult p = hop.probes().get(i);
                 int n = h * 3 + i;
-                assertEquals(expected[h], p.responder());
+                assertEquals(IpAddress.ipv4(expected[h]), p.responder());
                 assertEquals(h + 1, p.ttl());
                 assertEquals(62000, p.sourcePort());
                 assertEquals(33434 + n, p.destinationPort());
@@ -220,7 +222,7 @@ class TracerTest {
         assertEquals(StopReason.unreachable(13), t.stop());
         assertEquals(5, t.hops().size());
         for (ProbeResult p : t.hops().get(4).probes()) {
-            assertEquals(DST, p.responder());
+            assertEquals(IpAddress.ipv4(DST), p.responder());
             assertEquals("!X", p.annotation());
             assertEquals(IcmpType.CODE_ADMIN_PROHIBITED, p.icmpCode());
         }
@@ -282,7 +284,7 @@ class TracerTest {
                     if (p.answered()) {
                         int expected = hop.ttl() <= 8 ? new int[] {R1, R2, R3, R4, R5, R6, R7, R8}[hop.ttl() - 1]
                                 : DST;
-                        assertEquals(expected, p.responder());
+                        assertEquals(IpAddress.ipv4(expected), p.responder());
                     } else {
                         lostSeen++;
                     }
@@ -513,7 +515,7 @@ class TracerTest {
     void sourceAddressMustMatchTheLink() {
         ManualClock clock = new ManualClock(T0);
         SimulatedNetwork net = straight(clock, DestinationMode.PORT_UNREACHABLE).build();
-        TraceOptions o = TraceOptions.builder().sourceAddress(Ipv4Address.parse("198.18.0.3")).build();
+        TraceOptions o = TraceOptions.builder().sourceAddress(IpAddress.parse("198.18.0.3")).build();
         assertThrows(IllegalArgumentException.class, () -> new Tracer(o, LINK, net.port(), clock));
     }
 
