@@ -83,7 +83,7 @@ final class CampaignRun {
             LinkSetup.CheckedLink checked = LinkSetup.link(request, first.destination(), interruption);
             String filter = LivePort.traceFilter(checked.source());
             port = checked.gatewayMac() != null ? LivePort.openChecked(checked.link().name(), filter)
-                    : LivePort.openChecked(checked.link().name(), filter, checked.route().nextHop());
+                    : LivePort.openChecked(checked.link().name(), filter, checked.route().nextHop().ipv4());
             LinkFacts facts = checked.facts(checked.gatewayMac() != null ? checked.gatewayMac()
                     : NeighbourLookup.resolve(checked.route(), checked.link(), NeighbourLookup.DEFAULT_TIMEOUT,
                     NeighbourLookup.DEFAULT_ATTEMPTS, port));

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.tracecap.capture.LiveCaptureException;
 import org.tracecap.capture.Route;
 import org.tracecap.capture.RouteLookup;
-import org.tracecap.packet.Ipv4Address;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.trace.CampaignTracer;
 
 /**
@@ -30,9 +30,9 @@ import org.tracecap.trace.CampaignTracer;
  * it goes.
  */
 final class CampaignTargets implements CampaignTracer.Targets {
-    private final BlockingQueue<Integer> queue;
+    private final BlockingQueue<IpAddress> queue;
     private final PrintStream err;
-    private final Integer source;
+    private final IpAddress source;
     private final String interfaceName;
     private final Object lock = new Object();
     private Route route;
@@ -42,7 +42,7 @@ final class CampaignTargets implements CampaignTracer.Targets {
     private volatile boolean stop;
     private Thread thread;
 
-    private CampaignTargets(int ahead, Integer source, String interfaceName, PrintStream err) {
+    private CampaignTargets(int ahead, IpAddress source, String interfaceName, PrintStream err) {
         this.queue = new ArrayBlockingQueue<>(ahead);
         this.source = source;
         this.interfaceName = interfaceName;
@@ -50,7 +50,7 @@ final class CampaignTargets implements CampaignTracer.Targets {
     }
 
     /** Starts reading {@code file} ({@code -}: standard input), else {@code hosts}. */
-    static CampaignTargets start(Path file, List<String> hosts, InputStream stdin, int ahead, Integer source,
+    static CampaignTargets start(Path file, List<String> hosts, InputStream stdin, int ahead, IpAddress source,
             String interfaceName, PrintStream err) throws LinkSetup.SetupException {
         CampaignTargets t = new CampaignTargets(ahead, source, interfaceName, err);
         BufferedReader reader = null;
@@ -88,7 +88,7 @@ final class CampaignTargets implements CampaignTracer.Targets {
     }
 
     @Override
-    public Integer next() {
+    public IpAddress next() {
         return queue.poll();
     }
 
@@ -144,7 +144,7 @@ final class CampaignTargets implements CampaignTracer.Targets {
     /** One destination: resolved, routed like the first, then queued (waiting for room). */
     private void accept(String text, String where) throws InterruptedException {
         String prefix = where == null ? "" : where + ": ";
-        int destination;
+        IpAddress destination;
         Route r;
         try {
             destination = LinkSetup.resolve(text);
@@ -153,7 +153,8 @@ final class CampaignTargets implements CampaignTracer.Targets {
             err.println("tracecap: " + prefix + TraceOutput.oneLine(e.getMessage()) + ", skipped");
             return;
         }
-        String why = unicast(destination) ? differs(r) : "is not a unicast address";
+        String why = !destination.isIpv4() ? "is not IPv4 (a campaign traces IPv4)"
+                : unicast(destination.ipv4()) ? differs(r) : "is not a unicast address";
         if (why != null) {
             err.println("tracecap: " + prefix + text + " " + why + ", skipped");
             return;
@@ -182,10 +183,10 @@ final class CampaignTargets implements CampaignTracer.Targets {
             return "is on-link (" + r.interfaceName() + "): a campaign sends every probe to one gateway";
         }
         synchronized (lock) {
-            if (route != null && (!route.interfaceName().equals(r.interfaceName()) || route.gateway() != r.gateway()
-                    || route.source() != r.source())) {
-                return "is routed via " + Ipv4Address.format(r.gateway()) + " dev " + r.interfaceName()
-                        + ", not the campaign's " + Ipv4Address.format(route.gateway()) + " dev "
+            if (route != null && (!route.interfaceName().equals(r.interfaceName())
+                    || !route.gateway().equals(r.gateway()) || !route.source().equals(r.source()))) {
+                return "is routed via " + r.gateway() + " dev " + r.interfaceName()
+                        + ", not the campaign's " + route.gateway() + " dev "
                         + route.interfaceName();
             }
         }

@@ -12,6 +12,7 @@ import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.IpAddress;
 
 /**
  * One destination of a {@link CampaignTracer} while it is traced: its probes, Doubletree's two directions
@@ -19,7 +20,7 @@ import org.tracecap.packet.IcmpType;
  * The rules are the campaign tracer's; this class keeps the state. Not thread-safe.
  */
 final class CampaignTarget {
-    final int address;
+    final IpAddress address;
     final String name;
     final ProbeIdentity identity;
     final ProbeTable table;
@@ -27,8 +28,8 @@ final class CampaignTarget {
     private final TraceOptions options;
     /** Per TTL index: the hop is settled (answered, or every attempt timed out). */
     private final boolean[] settled;
-    /** Per TTL index: the first responder, or 0. */
-    private final int[] responder;
+    /** Per TTL index: the first responder, or null. */
+    private final IpAddress[] responder;
     final Lane forward = new Lane(true);
     final Lane backward = new Lane(false);
     /** The start TTL, 0 until the first probe is planned. */
@@ -51,7 +52,7 @@ final class CampaignTarget {
     int filedUpTo;
     DoubletreeStopSet.PathNode filedNode;
 
-    CampaignTarget(int address, String name, ProbeIdentity identity, TraceOptions options) {
+    CampaignTarget(IpAddress address, String name, ProbeIdentity identity, TraceOptions options) {
         this.address = address;
         this.name = name;
         this.identity = identity;
@@ -60,7 +61,7 @@ final class CampaignTarget {
         this.probes = new Probe[options.probeCount()];
         this.table = new ProbeTable(options.probeCount());
         this.settled = new boolean[hops];
-        this.responder = new int[hops];
+        this.responder = new IpAddress[hops];
         this.filedUpTo = options.firstTtl() - 1;
     }
 
@@ -121,13 +122,13 @@ final class CampaignTarget {
         return settled[index(ttl)];
     }
 
-    int responder(int ttl) {
+    IpAddress responder(int ttl) {
         return responder[index(ttl)];
     }
 
-    void settle(int ttl, int from) {
+    void settle(int ttl, IpAddress from) {
         settled[index(ttl)] = true;
-        if (responder[index(ttl)] == 0) {
+        if (responder[index(ttl)] == null) {
             responder[index(ttl)] = from;
         }
     }
@@ -164,11 +165,11 @@ final class CampaignTarget {
     }
 
     /** The responders of this trace's own hop at {@code ttl}, other than the destination. */
-    List<Integer> routers(int ttl) {
-        List<Integer> out = new ArrayList<>(1);
+    List<IpAddress> routers(int ttl) {
+        List<IpAddress> out = new ArrayList<>(1);
         for (int n = 0; n < sent; n++) {
             Probe p = probes[n];
-            if (p.ttl == ttl && p.reply != null && p.reply.source() != address && !out.contains(p.reply.source())) {
+            if (p.ttl == ttl && p.reply != null && !p.reply.source().equals(address) && !out.contains(p.reply.source())) {
                 out.add(p.reply.source());
             }
         }

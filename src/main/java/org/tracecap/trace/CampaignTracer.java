@@ -22,7 +22,7 @@ import org.tracecap.model.Trace;
 import org.tracecap.packet.Bytes;
 import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.IpProtocol;
-import org.tracecap.packet.Ipv4Address;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.LinkLayer;
 import org.tracecap.packet.ProbeEncoder;
 
@@ -85,16 +85,16 @@ public final class CampaignTracer {
      */
     public interface Targets {
         /** The next destination if one is ready now, else null (none yet, or none left). */
-        Integer next();
+        IpAddress next();
 
         /** Whether every destination has been given: no {@link #next()} will give one again. */
         boolean exhausted();
 
         /** The destinations of {@code list}, all ready at once. */
-        static Targets of(Iterator<Integer> list) {
+        static Targets of(Iterator<IpAddress> list) {
             return new Targets() {
                 @Override
-                public Integer next() {
+                public IpAddress next() {
                     return list.hasNext() ? list.next() : null;
                 }
 
@@ -140,7 +140,7 @@ public final class CampaignTracer {
     private final FrameClassifier classifier = new FrameClassifier();
     private final CampaignPacing pacing = new CampaignPacing();
     private final DoubletreeStopSet stopSet = new DoubletreeStopSet();
-    private final Map<Integer, CampaignTarget> inFlight = new HashMap<>();
+    private final Map<IpAddress, CampaignTarget> inFlight = new HashMap<>();
     private final List<CampaignTarget.Lane> ready = new ArrayList<>();
     private final PriorityQueue<CampaignTarget.Probe> deadlines =
             new PriorityQueue<>((a, b) -> Long.compare(a.deadlineNanos, b.deadlineNanos));
@@ -231,7 +231,7 @@ public final class CampaignTracer {
      * @return whether the run was interrupted by {@link #stop()}
      * @throws IOException the port failed: the traces handed on so far stand
      */
-    public boolean run(Iterator<Integer> targets, Consumer<Trace> done) throws IOException {
+    public boolean run(Iterator<IpAddress> targets, Consumer<Trace> done) throws IOException {
         return run(Targets.of(targets), done);
     }
 
@@ -269,18 +269,17 @@ public final class CampaignTracer {
 
     private void admit(Targets targets) {
         while (inFlight.size() < settings.targetsInFlight() && !stopRequested) {
-            Integer next = targets.next();
-            if (next == null) {
+            IpAddress address = targets.next();
+            if (address == null) {
                 return;
             }
-            int address = next;
-            if (address == link.sourceAddress() || inFlight.containsKey(address)) {
+            if (!address.isIpv4() || address.equals(link.sourceAddress()) || inFlight.containsKey(address)) {
                 continue; // the same destination twice at once would share its replies: traced once
             }
             int sourcePort = options.sourcePort() != null ? options.sourcePort()
                     : random.nextInt(Tracer.SOURCE_PORT_LOW, Tracer.SOURCE_PORT_HIGH + 1);
             ProbeIdentity identity = options.method().identity(options, sourcePort, random.nextInt(0x10000));
-            CampaignTarget t = new CampaignTarget(address, Ipv4Address.format(address), identity, options);
+            CampaignTarget t = new CampaignTarget(address, address.toString(), identity, options);
             inFlight.put(address, t);
             targetsStarted++;
             queue(t.backward); // its start TTL is chosen when its first probe goes (rule 1)
@@ -438,9 +437,9 @@ public final class CampaignTracer {
         if (t.startTtl == 0) {
             // Not begun: its first probe goes backward from the start TTL, or at the first TTL.
             ttl = Math.max(options.firstTtl(), startTtl() - 1);
-            return pacing.expected(t.address, ttl, t.finalTtl, ttl < startTtl());
+            return pacing.expected(t.address.ipv4(), ttl, t.finalTtl, ttl < startTtl());
         }
-        return pacing.expected(t.address, ttl, t.finalTtl, !lane.forward);
+        return pacing.expected(t.address.ipv4(), ttl, t.finalTtl, !lane.forward);
     }
 
     private void send(CampaignTarget.Lane lane, long routerKey, boolean verifying) throws IOException {
@@ -449,7 +448,7 @@ public final class CampaignTracer {
         CampaignTarget.Probe p = new CampaignTarget.Probe(lane, lane.ttl, routerKey, verifying);
         ProbeIdentity.ProbeFields f = t.identity.fields(number);
         ProbeEncoder.UdpProbe udp = new ProbeEncoder.UdpProbe(link.gatewayMac(), link.sourceMac(),
-                link.sourceAddress(), t.address, p.ttl, f.ipId(), options.tos(), options.dontFragment(),
+                link.sourceAddress().ipv4(), t.address.ipv4(), p.ttl, f.ipId(), options.tos(), options.dontFragment(),
                 options.packetLength(), f.sourcePort(), f.destinationPort(), f.udpChecksum(), null);
         int length = ProbeEncoder.encode(udp, frame, 0);
         int checksum = Bytes.u16(frame, ProbeEncoder.ETHERNET_HEADER + ProbeEncoder.IPV4_HEADER + 6);
@@ -474,15 +473,15 @@ public final class CampaignTracer {
         latestCaptureNanos = Math.max(latestCaptureNanos, timeNanos);
         Classified c = classifier.classify(timeNanos, linkType, bytes, caplen, wireLength);
         if (c instanceof SentProbe s) {
-            CampaignTarget t = s.protocol() == IpProtocol.UDP && s.source() == link.sourceAddress()
+            CampaignTarget t = s.protocol() == IpProtocol.UDP && s.source().equals(link.sourceAddress())
                     ? inFlight.get(s.destination()) : null;
             int n = t == null ? -1 : t.identity.sequenceOf(s);
             if (n >= 0 && t.probes[n] != null && t.probes[n].captureSendNanos == null) {
                 t.probes[n].captureSendNanos = s.timeNanos();
             }
-        } else if (c instanceof IcmpReply r && r.destination() == link.sourceAddress()) {
+        } else if (c instanceof IcmpReply r && r.destination().equals(link.sourceAddress())) {
             reply(r);
-        } else if (c instanceof org.tracecap.match.TcpReply r && r.destination() == link.sourceAddress()) {
+        } else if (c instanceof org.tracecap.match.TcpReply r && r.destination().equals(link.sourceAddress())) {
             unattributed(Tracer.NOT_OUR_QUOTE);
         }
     }
@@ -528,16 +527,18 @@ public final class CampaignTracer {
         if (p.verifying) {
             pacing.verified(p.routerKey, true);
         }
-        pacing.answered(t.address, p.ttl, r.source());
-        long answeredBy = r.source() == t.address ? CampaignPacing.destinations(t.address)
-                : CampaignPacing.router(r.source());
+        boolean fromDestination = r.source().equals(t.address);
+        int responder = r.source().isIpv4() ? r.source().ipv4() : 0;
+        pacing.answered(t.address.ipv4(), p.ttl, fromDestination ? t.address.ipv4() : responder);
+        long answeredBy = fromDestination ? CampaignPacing.destinations(t.address.ipv4())
+                : CampaignPacing.router(responder);
         if (answeredBy != p.routerKey) {
             // Sent under another router's bucket (not known yet, or guessed wrong): the one that answered spent it.
             pacing.sent(answeredBy, p.clockSendNanos, false);
         }
-        boolean last = r.source() == t.address || r.type() == IcmpType.DEST_UNREACHABLE;
+        boolean last = fromDestination || r.type() == IcmpType.DEST_UNREACHABLE;
         if (last) {
-            if (t.lengthCounted == 0 && r.source() == t.address) {
+            if (t.lengthCounted == 0 && fromDestination) {
                 pathLength(t, Math.max(options.firstTtl(), Math.min(p.ttl, hopsBack(r.replyTtl()))));
             }
             markFinal(t, p.ttl);
@@ -572,18 +573,18 @@ public final class CampaignTracer {
                 if (p.verifying) {
                     pacing.verified(p.routerKey, false);
                 }
-                probeDone(p, 0);
+                probeDone(p, null);
             }
         }
     }
 
     /** Rule 2, then rule 1: retry the TTL, or settle it and move the lane on. */
-    private void probeDone(CampaignTarget.Probe p, int responder) {
+    private void probeDone(CampaignTarget.Probe p, IpAddress responder) {
         CampaignTarget.Lane lane = p.lane;
         CampaignTarget t = lane.target();
         if (!lane.done && lane.ttl == p.ttl) {
             boolean beyond = t.finalTtl != 0 && p.ttl > t.finalTtl;
-            if (responder == 0 && !beyond && lane.attempt + 1 < options.probesPerHop()) {
+            if (responder == null && !beyond && lane.attempt + 1 < options.probesPerHop()) {
                 lane.attempt++;
                 queue(lane);
             } else {
@@ -597,11 +598,11 @@ public final class CampaignTracer {
         }
     }
 
-    private void advance(CampaignTarget.Lane lane, int responder, boolean beyond) {
+    private void advance(CampaignTarget.Lane lane, IpAddress responder, boolean beyond) {
         CampaignTarget t = lane.target();
         lane.attempt = 0;
         if (lane.forward) {
-            t.gap = responder == 0 ? t.gap + 1 : 0;
+            t.gap = responder == null ? t.gap + 1 : 0;
             if (beyond || t.finalTtl != 0 || lane.ttl >= options.maxTtl()) {
                 lane.done = true;
             } else if (t.gap >= settings.gapLimit()) {
@@ -613,7 +614,7 @@ public final class CampaignTracer {
             }
             return;
         }
-        if (responder != 0 && responder != t.address) {
+        if (responder != null && !responder.equals(t.address)) {
             DoubletreeStopSet.PathNode known = stopSet.find(responder, lane.ttl);
             if (known != null && lane.ttl > options.firstTtl()) {
                 t.borrowedBelow = lane.ttl;

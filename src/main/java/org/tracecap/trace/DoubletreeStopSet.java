@@ -3,6 +3,7 @@ package org.tracecap.trace;
 import java.util.HashMap;
 import java.util.Map;
 import org.tracecap.model.Hop;
+import org.tracecap.packet.IpAddress;
 
 /**
  * Doubletree's local stop set (Donnet, Raoult, Friedman, Crovella, "Efficient algorithms for large-scale topology
@@ -26,19 +27,19 @@ final class DoubletreeStopSet {
     record PathNode(Hop hop, String measuredBy, PathNode below) {
     }
 
-    private record Key(int address, int ttl) {
+    private record Key(IpAddress address, int ttl) {
     }
 
     private final Map<Key, PathNode> seen = new HashMap<>();
 
     /** The node where {@code responder} answered at {@code ttl}, or null when this vantage point has not seen it. */
-    PathNode find(int responder, int ttl) {
+    PathNode find(IpAddress responder, int ttl) {
         return seen.get(new Key(responder, ttl));
     }
 
     /** Files {@code node} under each responder of its hop at its TTL, unless one was filed there already. */
-    void add(PathNode node, Iterable<Integer> responders) {
-        for (int r : responders) {
+    void add(PathNode node, Iterable<IpAddress> responders) {
+        for (IpAddress r : responders) {
             seen.putIfAbsent(new Key(r, node.hop().ttl()), node);
         }
     }

@@ -17,12 +17,13 @@ import org.tracecap.model.Hop;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 
 /** {@link CampaignTracer} against a simulated fan of rate-limited routers, in virtual time. */
 class CampaignTracerTest {
     private static final long START = 1_700_000_000_000_000_000L;
-    private static final int SOURCE = Ipv4Address.parse("198.18.1.1");
+    private static final IpAddress SOURCE = IpAddress.parse("198.18.1.1");
     private static final int R1 = Ipv4Address.parse("198.18.1.2");
     private static final int R2 = Ipv4Address.parse("198.18.2.2");
 
@@ -30,7 +31,7 @@ class CampaignTracerTest {
     private static final class Fan {
         final ManualClock clock = new ManualClock(START);
         final SimulatedFan net = new SimulatedFan(clock);
-        final List<Integer> targets = new ArrayList<>();
+        final List<IpAddress> targets = new ArrayList<>();
         final SimulatedFan.Node r1;
         final SimulatedFan.Node r2;
         final List<SimulatedFan.Node> leaves = new ArrayList<>();
@@ -48,14 +49,14 @@ class CampaignTracerTest {
                 for (int i = 0; i < perLeaf; i++) {
                     int d = Ipv4Address.parse("198.19." + (100 + k) + "." + (i + 1));
                     net.destination(d, r1, r2, leaf);
-                    targets.add(d);
+                    targets.add(IpAddress.ipv4(d));
                 }
             }
         }
 
         CampaignTracer tracer(CampaignTracer.Settings settings, long seed) {
             return new CampaignTracer(TraceOptions.builder().method(ProbeMethod.PARIS).build(),
-                    new LinkFacts("sim0", SimulatedFan.PROBER_MAC, SimulatedFan.GATEWAY_MAC, SOURCE, 0),
+                    new LinkFacts("sim0", SimulatedFan.PROBER_MAC, SimulatedFan.GATEWAY_MAC, SOURCE, SOURCE),
                     net.port(), clock, settings, new SplittableRandom(seed));
         }
     }
@@ -68,16 +69,15 @@ class CampaignTracerTest {
     private static void assertPathsRight(Fan fan, List<Trace> traces) {
         assertEquals(fan.targets.size(), traces.size());
         for (Trace t : traces) {
-            assertEquals(StopReason.reached(), t.stop(), Ipv4Address.format(t.destination()));
-            assertEquals(3, t.hops().size(), Ipv4Address.format(t.destination()));
+            assertEquals(StopReason.reached(), t.stop(), t.destination().toString());
+            assertEquals(3, t.hops().size(), t.destination().toString());
             List<SimulatedFan.Node> path = fan.net.path(t.destination());
             for (Hop h : t.hops()) {
-                int expected = h.ttl() == 3 ? t.destination() : path.get(h.ttl() - 1).address;
+                IpAddress expected = h.ttl() == 3 ? t.destination() : IpAddress.ipv4(path.get(h.ttl() - 1).address);
                 assertTrue(h.probes().stream().anyMatch(ProbeResult::answered), "hop " + h.ttl() + " answered");
                 for (ProbeResult p : h.probes()) {
                     if (p.answered()) {
-                        assertEquals(expected, (int) p.responder(), "hop " + h.ttl() + " of "
-                                + Ipv4Address.format(t.destination()));
+                        assertEquals(expected, p.responder(), "hop " + h.ttl() + " of " + t.destination());
                     }
                 }
             }
@@ -97,8 +97,8 @@ class CampaignTracerTest {
         for (Trace t : traces) {
             Hop first = t.hops().get(0);
             if (first.learnedFrom() != null) {
-                assertNotEquals(Ipv4Address.format(t.destination()), first.learnedFrom());
-                assertTrue(fan.targets.contains(Ipv4Address.parse(first.learnedFrom())));
+                assertNotEquals(t.destination().toString(), first.learnedFrom());
+                assertTrue(fan.targets.contains(IpAddress.parse(first.learnedFrom())));
             }
             assertNull(t.hops().get(2).learnedFrom(), "the destination's hop is always the trace's own");
         }
@@ -144,7 +144,7 @@ class CampaignTracerTest {
                 }
             };
             CampaignTracer tracer = new CampaignTracer(TraceOptions.builder().method(ProbeMethod.PARIS).build(),
-                    new LinkFacts("sim0", SimulatedFan.PROBER_MAC, SimulatedFan.GATEWAY_MAC, SOURCE, 0), counting,
+                    new LinkFacts("sim0", SimulatedFan.PROBER_MAC, SimulatedFan.GATEWAY_MAC, SOURCE, SOURCE), counting,
                     fan.clock, rate(20), new SplittableRandom(seed));
             List<Trace> traces = new ArrayList<>();
             tracer.run(fan.targets.iterator(), traces::add);
@@ -163,15 +163,15 @@ class CampaignTracerTest {
         AtomicInteger read = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
         AtomicInteger mostInFlight = new AtomicInteger();
-        Iterator<Integer> all = fan.targets.iterator();
-        Iterator<Integer> counted = new Iterator<>() {
+        Iterator<IpAddress> all = fan.targets.iterator();
+        Iterator<IpAddress> counted = new Iterator<>() {
             @Override
             public boolean hasNext() {
                 return all.hasNext();
             }
 
             @Override
-            public Integer next() {
+            public IpAddress next() {
                 mostInFlight.accumulateAndGet(read.incrementAndGet() - done.get(), Math::max);
                 return all.next();
             }
@@ -215,14 +215,14 @@ class CampaignTracerTest {
         java.util.Arrays.fill(path, 1, 12, quiet);
         net.destination(d, path);
         CampaignTracer tracer = new CampaignTracer(TraceOptions.builder().waiting(new TraceOptions.Wait(1, 0, 0))
-                .build(), new LinkFacts("sim0", SimulatedFan.PROBER_MAC, SimulatedFan.GATEWAY_MAC, SOURCE, 0),
+                .build(), new LinkFacts("sim0", SimulatedFan.PROBER_MAC, SimulatedFan.GATEWAY_MAC, SOURCE, SOURCE),
                 net.port(), clock, new CampaignTracer.Settings(100, 4, 2, 3), new SplittableRandom(7));
         List<Trace> traces = new ArrayList<>();
-        tracer.run(List.of(d).iterator(), traces::add);
+        tracer.run(List.of(IpAddress.ipv4(d)).iterator(), traces::add);
         Trace t = traces.get(0);
         assertEquals(StopReason.gapLimit(), t.stop());
         assertEquals(4, t.hops().size(), "hop 1 and three silent TTLs");
         assertEquals(3, t.hops().get(3).probes().size(), "-q 3 attempts at a silent hop");
-        assertEquals(R1, (int) t.hops().get(0).probes().get(0).responder());
+        assertEquals(IpAddress.ipv4(R1), t.hops().get(0).probes().get(0).responder());
     }
 }

@@ -90,6 +90,10 @@ final class SimulatedFan {
         paths.put(destination, List.of(path));
     }
 
+    List<Node> path(org.tracecap.packet.IpAddress destination) {
+        return paths.get(destination.ipv4());
+    }
+
     List<Node> path(int destination) {
         return paths.get(destination);
     }
@@ -107,7 +111,7 @@ final class SimulatedFan {
             return;
         }
         probes++;
-        List<Node> path = paths.get(probe.destination());
+        List<Node> path = paths.get(probe.destination().ipv4());
         if (path == null) {
             return;
         }
@@ -134,7 +138,7 @@ final class SimulatedFan {
         IcmpErrorEncoder reply = atDestination
                 ? IcmpErrorEncoder.destinationUnreachable(probe.destination(), probe.source(), 3, datagram, 0,
                         datagram.length)
-                : IcmpErrorEncoder.timeExceeded(at.address, probe.source(), datagram, 0, datagram.length);
+                : IcmpErrorEncoder.timeExceeded(at.address, probe.source().ipv4(), datagram, 0, datagram.length);
         reply.ttl(IcmpErrorEncoder.DEFAULT_TTL - (hop - 1)).ethernet(PROBER_MAC, GATEWAY_MAC);
         deliver(now + 2 * hop * HOP_NANOS, reply.toBytes());
     }
