@@ -11,7 +11,9 @@ compare builds side by side in one run. The tools take turns run after run (each
 that a change in the machine's load falls on all of them alike; the load average is printed at the start and
 at the end.
 
-Per topology (straight; silent: r2 drops its Time Exceeded) and tool, prints the median of RUNS runs of:
+Per topology (straight; silent: r2 drops its Time Exceeded) and tool, then for traceroute and tracecap with
+-I (ICMP Echo) and -T (TCP SYN to port 80, answered by the server's RST) on the straight chain, prints the
+median of RUNS runs of:
   whole: wall time of the whole process (JVM start, route and ARP lookup included for tracecap);
   trace: for tracecap, from its first probe's capture time (hop JSON start_time) to its last hop line on
          stdout; traceroute and scamper print through a pipe only at exit, so their trace time is their
@@ -77,12 +79,13 @@ def build(silent):
         ns("r2", "iptables", "-w", "-A", "OUTPUT", "-p", "icmp", "--icmp-type", "time-exceeded", "-j", "DROP")
 
 
-def run(tool, out_json):
+def run(tool, out_json, flags=()):
+    """Runs one tool; flags (-I, -T) go to traceroute and tracecap alike."""
     base = ["ip", "netns", "exec", PREFIX + "-cli"]
     if tool == "tracecap" or os.sep in tool:
-        cmd = base + [TRACECAP if tool == "tracecap" else tool, "trace", "-n", "-o", out_json, DEST]
+        cmd = base + [TRACECAP if tool == "tracecap" else tool, "trace", "-n", *flags, "-o", out_json, DEST]
     elif tool == "traceroute":
-        cmd = base + ["traceroute", "-n", DEST]
+        cmd = base + ["traceroute", "-n", *flags, DEST]
     else:
         cmd = base + ["scamper", "-c", "trace -P udp-paris -q 3", "-i", DEST]
     start = time.time()
@@ -131,6 +134,22 @@ def main():
             for tool in tools:
                 w, t = statistics.median(wholes[tool]) * 1000, statistics.median(traces[tool]) * 1000
                 print("  %-10s %-13s %14.1f %14.1f %15.1fx" % (topology, label(tool), t, w, w / base), flush=True)
+        # Issue 14: ICMP Echo (-I) and TCP SYN (-T, to port 80: the server's RST ends it), straight chain.
+        for flag in ["-I", "-T"]:
+            wholes = {tool: [] for tool in ["traceroute", "tracecap"]}
+            traces = {tool: [] for tool in wholes}
+            for _ in range(runs):
+                for tool in wholes:
+                    teardown()
+                    build(False)
+                    whole, trace = run(tool, out_json, (flag,))
+                    wholes[tool].append(whole)
+                    traces[tool].append(trace)
+            base = statistics.median(wholes["traceroute"]) * 1000
+            for tool in wholes:
+                w, t = statistics.median(wholes[tool]) * 1000, statistics.median(traces[tool]) * 1000
+                print("  %-10s %-13s %14.1f %14.1f %15.1fx" % ("straight", tool + " " + flag, t, w, w / base),
+                      flush=True)
     finally:
         teardown()
     print("  load average %.2f at the end" % os.getloadavg()[0])

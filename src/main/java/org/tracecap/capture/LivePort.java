@@ -19,6 +19,7 @@ import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
 import org.pcap4j.core.PcapStat;
 import org.pcap4j.core.RawPacketListener;
 import org.tracecap.match.FrameSink;
+import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.trace.PacketPort;
@@ -343,6 +344,51 @@ public final class LivePort implements PacketPort {
                 .append(" and icmp[24:4] = ").append(Integer.toUnsignedString(destination.ipv4()))
                 .append(" and ").append(quotedPort).append(" >= ").append(firstPort)
                 .append(" and ").append(quotedPort).append(" <= ").append(lastPort).append("))").toString();
+    }
+
+    /**
+     * The capture filter for a trace from {@code source} to {@code destination} whose probes are of IP protocol
+     * {@code protocol}: UDP as {@link #traceFilter(IpAddress, IpAddress, int, int)}; ICMP Echo and TCP SYN as
+     * below. Each keeps the probes {@code source} sends (their capture time is the send time), the destination's own
+     * answer, and ICMP Time Exceeded and Destination Unreachable to {@code source} quoting an IPv4 probe of
+     * that protocol to {@code destination}, as the UDP filter does:
+     * <ul>
+     *   <li>ICMP ({@code -I}): Echo Requests from {@code source}; Echo Replies from {@code destination}; errors
+     *       quoting ICMP (quoted protocol 1). The identifier is not filtered on: a NAT may rewrite it.</li>
+     *   <li>TCP ({@code -T}): SYNs from {@code source}; SYN-ACK or RST from {@code destination}'s port
+     *       {@code firstPort}; errors quoting TCP (protocol 6) to that port.</li>
+     * </ul>
+     * The identity's checks (identifier, sequence numbers, source port, IP ID) are the tracer's.
+     *
+     * @throws IllegalArgumentException a port outside 1..65535, {@code firstPort > lastPort}, or another protocol
+     */
+    public static String traceFilter(IpAddress source, IpAddress destination, int protocol, int firstPort,
+            int lastPort) {
+        if (protocol == IpProtocol.UDP) {
+            return traceFilter(source, destination, firstPort, lastPort);
+        }
+        String src = ipv4Text(source);
+        String dst = ipv4Text(destination);
+        // libpcap's "and" and "or" bind alike, left to right: every group is in parentheses.
+        String quotes = "((icmp[icmptype] = icmp-timxceed or icmp[icmptype] = icmp-unreach)"
+                + " and (icmp[8] & 0xf0) = 0x40 and icmp[17] = " + protocol + " and icmp[24:4] = "
+                + Integer.toUnsignedString(destination.ipv4()) + ")";
+        if (protocol == IpProtocol.ICMP) {
+            return "ip and ((src host " + src + " and icmp and icmp[icmptype] = icmp-echo)"
+                    + " or (dst host " + src + " and icmp and ((icmp[icmptype] = icmp-echoreply and src host " + dst
+                    + ") or " + quotes + ")))";
+        }
+        if (protocol != IpProtocol.TCP) {
+            throw new IllegalArgumentException("no trace filter for IP protocol " + protocol);
+        }
+        if (firstPort < 1 || firstPort > 0xffff) {
+            throw new IllegalArgumentException("destination port " + firstPort);
+        }
+        String quotedPort = "icmp[((icmp[8] & 0x0f) << 2) + 10 : 2]";
+        return "ip and ((src host " + src + " and tcp and tcp[tcpflags] & tcp-syn != 0)"
+                + " or (dst host " + src + " and ((tcp and src host " + dst + " and src port " + firstPort
+                + " and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0)"
+                + " or (icmp and " + quotes + " and " + quotedPort + " = " + firstPort + "))))";
     }
 
     /**

@@ -55,7 +55,7 @@ final class MultipathRun {
             if (text) {
                 try {
                     GraphText.writeHeader(request.host(), facts.destinationAddress(), facts.sourceAddress(),
-                            MultipathTracer.METHOD, request.multipath().confidence(), out);
+                            tracer.method(), request.multipath().confidence(), out);
                 } catch (IOException e) {
                     // a PrintStream keeps its errors
                 }

@@ -13,6 +13,7 @@ import org.tracecap.report.ReverseDns;
 import org.tracecap.trace.FlowTracer;
 import org.tracecap.trace.LinkFacts;
 import org.tracecap.trace.MultipathTracer;
+import org.tracecap.trace.ProbeProtocol;
 import org.tracecap.trace.TraceOptions;
 import org.tracecap.trace.Tracer;
 
@@ -89,13 +90,13 @@ final class TraceCommand {
             interruption.check();
             LinkSetup.CheckedLink checked = LinkSetup.link(request, destination, interruption);
             interruption.check();
-            // Every probe goes to basePort + n (classic: n < the probe count; paris: n = 0; dublin: n < flows;
-            // multipath: n < its flows).
+            // Every UDP probe goes to basePort + n (classic: n < the probe count; paris: n = 0; dublin: n < flows;
+            // multipath: n < its flows); -U and -T probes to basePort (-I: the first sequence number).
             TraceOptions o = request.options();
             int ports = request.multipath() != null ? MultipathTracer.flowsFrom(o.basePort())
-                    : Math.max(o.probeCount(), o.flows());
-            String filter = LivePort.traceFilter(checked.source(), destination, o.basePort(),
-                    Math.min(0xffff, o.basePort() + ports - 1));
+                    : o.protocol() != ProbeProtocol.UDP ? 1 : Math.max(o.probeCount(), o.flows());
+            String filter = LivePort.traceFilter(checked.source(), destination, o.protocol().ipProtocol(),
+                    o.basePort(), Math.min(0xffff, o.basePort() + ports - 1));
             // LinkSetup.link() has checked the privilege and the interface. A gateway MAC still unknown is asked
             // for on the trace's own port (which then also captures the gateway's ARP replies), not on one of its
             // own.

@@ -6,8 +6,9 @@ final class TraceHelp {
             usage: tracecap trace [OPTIONS] HOST [PACKET_LENGTH]
                    tracecap trace [OPTIONS] --targets FILE | HOST HOST... (dotted)
 
-            Traces the path to HOST (an IPv4 address or a name) live: builds UDP probes itself,
-            sends them on one interface with libpcap, captures the ICMP answers there and prints
+            Traces the path to HOST (an IPv4 address or a name) live: builds UDP, ICMP Echo or
+            TCP SYN probes itself, sends them on one interface with libpcap, captures the answers
+            (ICMP errors, Echo Replies, SYN-ACK or RST) there and prints
             each hop as soon as it is settled. Needs root, or CAP_NET_RAW and CAP_NET_ADMIN.
             Options and defaults are traceroute's. Ctrl-C stops and prints what was learned.
 
@@ -16,8 +17,13 @@ final class TraceHelp {
               -f, --first TTL        first TTL probed, 1..255 (default 1)
               -m, --max-hops TTL     highest TTL probed, up to 255 (default 30)
               -q, --queries N        probes per hop, 1..10 (default 3)
+              -I, --icmp             probe with ICMP Echo Requests (as traceroute -I)
+              -T, --tcp              probe with TCP SYNs to one port (as traceroute -T); the
+                                     destination's SYN-ACK or RST ends the trace
+              -U, --udp              probe with UDP to one port (as traceroute -U)
               -p, --port PORT        destination port of the first probe, the next probes
-                                     take the next ports (default 33434)
+                                     take the next ports (default 33434); -U, -T: the port
+                                     (default 53, 80); -I: the first sequence number (default 1)
               -w, --wait MAX[,HERE,NEAR]
                                      wait at most MAX seconds for a reply, less once the same
                                      hop (HERE x its RTT) or a later one (NEAR x its RTT)
@@ -33,14 +39,17 @@ final class TraceHelp {
                                      as traceroute -e: MPLS label stacks (RFC 4950) and interface
                                      information (RFC 5837); hop JSON always has them
                   --method METHOD    classic (a destination port per probe), paris (one flow,
-                                     probes told apart by UDP checksum and IP ID) or dublin
-                                     (one flow per destination port, IP ID) (default classic)
+                                     probes told apart by UDP checksum and IP ID; -I: one ICMP
+                                     checksum, sequence; -T: one flow either way) or dublin
+                                     (UDP only: one flow per destination port, IP ID)
+                                     (default classic)
                   --flows N          dublin: trace N flows, to ports PORT..PORT+N-1, one after
                                      another, each printed as its own trace, 1..64 (default 1)
                   --multipath        map every path with the Multipath Detection Algorithm (MDA,
                                      as scamper tracelb): flows to ports PORT, PORT+1..., probes
                                      told apart by UDP checksum and IP ID; prints the graph of
-                                     routers per TTL and their links (docs/multipath.md)
+                                     routers per TTL and their links (docs/multipath.md); with
+                                     -T flows of source ports, with -I of Echo identifiers
                   --confidence C     multipath: 95 or 99, the chance that no next hop is missed
                                      at each router (default 95)
                   --dot FILE         multipath: also write the graph for Graphviz to FILE
@@ -65,7 +74,8 @@ final class TraceHelp {
             Each table (or JSON line) is printed as its trace finishes; a hop measured by
             another destination's trace ends in "(from ADDRESS's trace)".
 
-            PACKET_LENGTH is the probes' IP length in bytes, 28..65535 (default 60). tracecap
+            PACKET_LENGTH is the probes' IP length in bytes, 28..65535 (default 60; -T sends
+            60-byte SYNs only). tracecap
             does not fragment probes: the length must fit the interface's MTU.
 
             exit status: 0 done (reached or not), 2 bad usage or a setup error (no privilege,

@@ -12,7 +12,9 @@ import org.apache.commons.cli.ParseException;
 import org.tracecap.capture.MacAddress;
 import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
+import org.tracecap.packet.Ipv4ProbeEncoder;
 import org.tracecap.trace.ProbeMethod;
+import org.tracecap.trace.ProbeProtocol;
 import org.tracecap.trace.TraceOptions;
 
 /**
@@ -49,6 +51,9 @@ final class TraceOptionsParser {
         o.addOption(Option.builder("t").longOpt("tos").hasArg().argName("TOS").build());
         o.addOption(Option.builder("F").longOpt("dont-fragment").build());
         o.addOption(Option.builder("n").longOpt("numeric").build());
+        o.addOption(Option.builder("I").longOpt("icmp").build());
+        o.addOption(Option.builder("T").longOpt("tcp").build());
+        o.addOption(Option.builder("U").longOpt("udp").build());
         o.addOption(Option.builder("e").longOpt("extensions").build());
         o.addOption(Option.builder().longOpt("method").hasArg().argName("METHOD").build());
         o.addOption(Option.builder().longOpt("flows").hasArg().argName("N").build());
@@ -94,7 +99,11 @@ final class TraceOptionsParser {
             throw new UsageException("empty host name");
         }
         TraceRequest.Multipath multipath = multipath(line);
-        TraceOptions.Builder b = TraceOptions.builder();
+        ProbeProtocol protocol = protocol(line);
+        if (multipath != null && protocol == ProbeProtocol.UDP_PORT) {
+            throw new UsageException("--multipath needs many flows: UDP to many ports, -I or -T, not -U");
+        }
+        TraceOptions.Builder b = TraceOptions.builder().protocol(protocol);
         int first = integer(line, "f", "first TTL", TraceOptions.DEFAULT_FIRST_TTL, 1, 255);
         int max = integer(line, "m", "max TTL", TraceOptions.DEFAULT_MAX_TTL, 1, 255);
         if (first > max) {
@@ -103,7 +112,11 @@ final class TraceOptionsParser {
         b.firstTtl(first).maxTtl(max);
         b.probesPerHop(integer(line, "q", "probes per hop", TraceOptions.DEFAULT_PROBES_PER_HOP, 1,
                 TraceOptions.MAX_PROBES_PER_HOP));
-        b.basePort(integer(line, "p", "base port", TraceOptions.DEFAULT_BASE_PORT, 1, 0xffff));
+        // -p as traceroute reads it: UDP's base port, -U's and -T's port, -I's first sequence number.
+        b.basePort(protocol == ProbeProtocol.ICMP
+                ? integer(line, "p", "first ICMP sequence number", protocol.defaultPort(), 0, 0xffff)
+                : integer(line, "p", protocol == ProbeProtocol.UDP ? "base port" : "port", protocol.defaultPort(), 1,
+                0xffff));
         b.simultaneous(integer(line, "N", "probes in flight", TraceOptions.DEFAULT_SIMULTANEOUS, 1,
                 TraceOptions.MAX_SIMULTANEOUS));
         b.tos(integer(line, "t", "TOS", 0, 0, 0xff));
@@ -134,6 +147,8 @@ final class TraceOptionsParser {
         }
         if (words.size() == 2) {
             b.packetLength(number(words.get(1), "packet length", 28, 65535, null));
+        } else if (protocol == ProbeProtocol.TCP) {
+            b.packetLength(Ipv4ProbeEncoder.SYN_TOTAL_LENGTH);
         }
         MacAddress gatewayMac = null;
         if (line.hasOption("gateway-mac")) {
@@ -163,6 +178,22 @@ final class TraceOptionsParser {
         return new TraceRequest(host, options, iface, gatewayMac, line.hasOption("numeric"), json, jsonl,
                 path(output, "-o"), path(line.getOptionValue("save-pcap"), "--save-pcap"), multipath,
                 line.hasOption("extensions"), campaign);
+    }
+
+    /** {@code -I}, {@code -T} or {@code -U} (one at most), else UDP to increasing ports. */
+    private static ProbeProtocol protocol(CommandLine line) throws UsageException {
+        ProbeProtocol p = ProbeProtocol.UDP;
+        int given = 0;
+        for (String[] o : new String[][] {{"I", "ICMP"}, {"T", "TCP"}, {"U", "UDP_PORT"}}) {
+            if (line.hasOption(o[0])) {
+                p = ProbeProtocol.valueOf(o[1]);
+                given++;
+            }
+        }
+        if (given > 1) {
+            throw new UsageException("-I, -T and -U each choose the probes: give one");
+        }
+        return p;
     }
 
     /** {@code --multipath} and the options that go with it, or null without it. */

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tracecap.match.Classified;
 import org.tracecap.match.IcmpReply;
+import org.tracecap.match.TcpReply;
 import org.tracecap.match.ProbeTable;
 import org.tracecap.match.SentProbe;
 import org.tracecap.model.Hop;
@@ -94,7 +96,7 @@ final class CampaignTarget {
         long clockSendNanos;
         long deadlineNanos;
         Long captureSendNanos;
-        IcmpReply reply;
+        Classified reply;
         boolean timedOut;
         boolean forgotten;
 
@@ -169,8 +171,9 @@ final class CampaignTarget {
         List<IpAddress> out = new ArrayList<>(1);
         for (int n = 0; n < sent; n++) {
             Probe p = probes[n];
-            if (p.ttl == ttl && p.reply != null && !p.reply.source().equals(address) && !out.contains(p.reply.source())) {
-                out.add(p.reply.source());
+            IpAddress from = p.reply instanceof IcmpReply r ? r.source() : p.reply instanceof TcpReply r ? r.source() : null;
+            if (p.ttl == ttl && from != null && !from.equals(address) && !out.contains(from)) {
+                out.add(from);
             }
         }
         return out;

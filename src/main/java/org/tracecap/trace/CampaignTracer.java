@@ -18,8 +18,8 @@ import org.tracecap.match.FrameClassifier;
 import org.tracecap.match.IcmpReply;
 import org.tracecap.match.QuotedProbe;
 import org.tracecap.match.SentProbe;
+import org.tracecap.match.TcpReply;
 import org.tracecap.model.Trace;
-import org.tracecap.packet.Bytes;
 import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.IpAddress;
@@ -446,15 +446,11 @@ public final class CampaignTracer {
         CampaignTarget t = lane.target();
         int number = t.sent;
         CampaignTarget.Probe p = new CampaignTarget.Probe(lane, lane.ttl, routerKey, verifying);
-        ProbeIdentity.ProbeFields f = t.identity.fields(number);
-        ProbeEncoder.UdpProbe udp = new ProbeEncoder.UdpProbe(link.gatewayMac(), link.sourceMac(),
-                link.sourceAddress().ipv4(), t.address.ipv4(), p.ttl, f.ipId(), options.tos(), options.dontFragment(),
-                options.packetLength(), f.sourcePort(), f.destinationPort(), f.udpChecksum(), null);
-        int length = ProbeEncoder.encode(udp, frame, 0);
-        int checksum = Bytes.u16(frame, ProbeEncoder.ETHERNET_HEADER + ProbeEncoder.IPV4_HEADER + 6);
+        ProbeIdentity.Envelope envelope = new ProbeIdentity.Envelope(link.gatewayMac(), link.sourceMac(),
+                link.sourceAddress(), t.address, p.ttl, options.tos(), options.dontFragment(), options.packetLength());
         long now = clock.nowNanos();
-        p.sent = new SentProbe(now, link.sourceAddress(), t.address, IpProtocol.UDP, p.ttl, f.ipId(),
-                options.packetLength(), options.tos(), f.sourcePort(), f.destinationPort(), 0, 0, checksum, 0);
+        p.sent = t.identity.write(number, envelope, frame, now);
+        int length = envelope.linkHeader() + p.sent.totalLength();
         p.clockSendNanos = now;
         p.deadlineNanos = now + maxWaitNanos;
         t.probes[number] = p;
@@ -473,29 +469,49 @@ public final class CampaignTracer {
         latestCaptureNanos = Math.max(latestCaptureNanos, timeNanos);
         Classified c = classifier.classify(timeNanos, linkType, bytes, caplen, wireLength);
         if (c instanceof SentProbe s) {
-            CampaignTarget t = s.protocol() == IpProtocol.UDP && s.source().equals(link.sourceAddress())
-                    ? inFlight.get(s.destination()) : null;
+            CampaignTarget t = s.source().equals(link.sourceAddress()) ? inFlight.get(s.destination()) : null;
+            if (t != null && s.protocol() != t.identity.protocol()) {
+                t = null;
+            }
             int n = t == null ? -1 : t.identity.sequenceOf(s);
             if (n >= 0 && t.probes[n] != null && t.probes[n].captureSendNanos == null) {
                 t.probes[n].captureSendNanos = s.timeNanos();
             }
         } else if (c instanceof IcmpReply r && r.destination().equals(link.sourceAddress())) {
             reply(r);
-        } else if (c instanceof org.tracecap.match.TcpReply r && r.destination().equals(link.sourceAddress())) {
-            unattributed(Tracer.NOT_OUR_QUOTE);
+        } else if (c instanceof TcpReply r && r.destination().equals(link.sourceAddress())) {
+            // A SYN-ACK or RST (-T): the destination's table pairs it with the SYN it acknowledges.
+            CampaignTarget t = inFlight.get(r.source());
+            SentProbe s = t == null ? null : t.table.attribute(r);
+            if (s == null) {
+                unattributed(t == null ? NOT_IN_FLIGHT : Tracer.NOT_OUR_QUOTE);
+            } else {
+                answer(t, s, r, r.source());
+            }
         }
     }
 
     /** Rule 5. */
     private void reply(IcmpReply r) {
         QuotedProbe q = r.quote();
-        if (q == null || q.protocol() != IpProtocol.UDP) {
-            unattributed(Tracer.NOT_OUR_QUOTE);
+        if (q == null) {
+            // An Echo Reply (-I): the destination's table pairs it with the Echo Request of its id and sequence.
+            CampaignTarget t = inFlight.get(r.source());
+            SentProbe s = t == null ? null : t.table.attribute(r);
+            if (s == null) {
+                unattributed(t == null ? NOT_IN_FLIGHT : Tracer.NOT_OUR_QUOTE);
+            } else {
+                answer(t, s, r, r.source());
+            }
             return;
         }
         CampaignTarget t = inFlight.get(q.destination());
         if (t == null) {
             unattributed(NOT_IN_FLIGHT);
+            return;
+        }
+        if (q.protocol() != t.identity.protocol()) {
+            unattributed(Tracer.NOT_OUR_QUOTE);
             return;
         }
         SentProbe s = t.table.attribute(r);
@@ -511,6 +527,11 @@ public final class CampaignTracer {
             unattributed(Tracer.NOT_OUR_IDENTITY);
             return;
         }
+        answer(t, s, r, r.source());
+    }
+
+    /** Gives probe {@code s} of {@code t} its answer {@code r} from {@code from}, unless it no longer waits. */
+    private void answer(CampaignTarget t, SentProbe s, Classified r, IpAddress from) {
         int n = t.identity.sequenceOf(s);
         CampaignTarget.Probe p = n < 0 ? null : t.probes[n];
         if (p == null || p.sent != s) {
@@ -527,8 +548,8 @@ public final class CampaignTracer {
         if (p.verifying) {
             pacing.verified(p.routerKey, true);
         }
-        boolean fromDestination = r.source().equals(t.address);
-        int responder = r.source().isIpv4() ? r.source().ipv4() : 0;
+        boolean fromDestination = from.equals(t.address);
+        int responder = from.isIpv4() ? from.ipv4() : 0;
         pacing.answered(t.address.ipv4(), p.ttl, fromDestination ? t.address.ipv4() : responder);
         long answeredBy = fromDestination ? CampaignPacing.destinations(t.address.ipv4())
                 : CampaignPacing.router(responder);
@@ -536,14 +557,15 @@ public final class CampaignTracer {
             // Sent under another router's bucket (not known yet, or guessed wrong): the one that answered spent it.
             pacing.sent(answeredBy, p.clockSendNanos, false);
         }
-        boolean last = fromDestination || r.type() == IcmpType.DEST_UNREACHABLE;
-        if (last) {
-            if (t.lengthCounted == 0 && fromDestination) {
-                pathLength(t, Math.max(options.firstTtl(), Math.min(p.ttl, hopsBack(r.replyTtl()))));
+        boolean unreachable = r instanceof IcmpReply i && i.type() == IcmpType.DEST_UNREACHABLE;
+        if (fromDestination || unreachable) {
+            int replyTtl = r instanceof IcmpReply i ? i.replyTtl() : r instanceof TcpReply tcp ? tcp.replyTtl() : 0;
+            if (t.lengthCounted == 0 && fromDestination && replyTtl > 0) {
+                pathLength(t, Math.max(options.firstTtl(), Math.min(p.ttl, hopsBack(replyTtl))));
             }
             markFinal(t, p.ttl);
         }
-        probeDone(p, r.source());
+        probeDone(p, from);
     }
 
     // ---- deadlines and Doubletree's lanes --------------------------------------------------------------

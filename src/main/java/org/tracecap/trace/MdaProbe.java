@@ -1,7 +1,7 @@
 package org.tracecap.trace;
 
 import java.util.List;
-import org.tracecap.match.IcmpReply;
+import org.tracecap.match.Classified;
 import org.tracecap.match.SentProbe;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.packet.IpAddress;
@@ -16,7 +16,8 @@ final class MdaProbe {
     SentProbe sent;
     long clockSendNanos;
     Long captureSendNanos;
-    IcmpReply reply;
+    /** The {@link org.tracecap.match.IcmpReply} or {@link org.tracecap.match.TcpReply} attributed, or null. */
+    Classified reply;
     boolean timedOut;
 
     MdaProbe(int flow, int ttl, IpAddress target, boolean perPacket, List<IpAddress> verifying) {
@@ -36,7 +37,7 @@ final class MdaProbe {
     }
 
     long rttNanos() {
-        return reply == null ? 0 : Math.max(0, reply.timeNanos() - sendNanos());
+        return reply == null ? 0 : Math.max(0, ProbeResults.timeNanos(reply) - sendNanos());
     }
 
     ProbeResult result() {

@@ -25,7 +25,7 @@ final class MdaResults {
     }
 
     /** Flow {@code f}'s state at TTL {@code t} is {@code ttls.apply(t).flows.get(f)}. */
-    static MultipathTracer.Result build(LinkFacts link, int confidence, StopReason stop, IOException failure,
+    static MultipathTracer.Result build(LinkFacts link, org.tracecap.model.Method method, int confidence, StopReason stop, IOException failure,
             long startClock, List<MdaProbe> probes, IntFunction<MdaTtlState> ttls) {
         Map<String, String> live = new LinkedHashMap<>();
         live.put("interface", link.interfaceName());
@@ -55,10 +55,10 @@ final class MdaResults {
                 flowStop = last.unreachableCode == null || last.unreachableCode == IcmpType.CODE_PORT_UNREACHABLE
                         ? StopReason.reached() : StopReason.unreachable(last.unreachableCode);
             }
-            traces.add(new Trace(link.sourceAddress(), link.destinationAddress(), MultipathUdpIdentity.METHOD, start,
+            traces.add(new Trace(link.sourceAddress(), link.destinationAddress(), method, start,
                     end, flowStop, hops, live));
         }
-        Graph graph = GraphBuilder.build(link.sourceAddress(), link.destinationAddress(), MultipathUdpIdentity.METHOD,
+        Graph graph = GraphBuilder.build(link.sourceAddress(), link.destinationAddress(), method,
                 confidence, stop, traces);
         if (traces.isEmpty()) {
             graph = new Graph(graph.source(), graph.destination(), graph.method(), confidence, startClock, startClock,

@@ -18,10 +18,9 @@ import org.tracecap.match.SentProbe;
 import org.tracecap.match.TcpReply;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
-import org.tracecap.packet.Bytes;
 import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.IpAddress;
-import org.tracecap.packet.IpProtocol;
+import org.tracecap.packet.Ipv4ProbeEncoder;
 import org.tracecap.packet.LinkLayer;
 import org.tracecap.packet.ProbeEncoder;
 
@@ -40,7 +39,13 @@ import org.tracecap.packet.ProbeEncoder;
  * ephemeral range) to destination port {@code basePort + f}; a per-flow load balancer (Linux with
  * fib_multipath_hash_policy=1) sends all of a flow's probes one way. Probe {@code n} carries UDP checksum
  * {@code n + 1} and IP ID {@code ipIdBase + n} ({@link MultipathUdpIdentity}); TOS and length are the same for
- * every probe. Up to {@value #MAX_FLOWS} flows.
+ * every probe. Up to {@value #MAX_FLOWS} flows. With {@link ProbeProtocol#TCP} ({@code -T}) flow {@code f} is
+ * the SYN from source port {@code sourcePort + f} to {@code basePort}, probe {@code n} told apart by its
+ * sequence number and IP ID ({@link MultipathTcpIdentity}); the destination's SYN-ACK or RST, paired with its
+ * SYN by the {@link ProbeTable}, marks the flow's node final as a Port Unreachable does. With
+ * {@link ProbeProtocol#ICMP} ({@code -I}) flow {@code f} is an Echo identifier with its own held checksum,
+ * probe {@code n} told apart by sequence number and IP ID ({@link MultipathIcmpIdentity}); the Echo Reply ends
+ * a flow.
  *
  * <h2>Rules</h2>
  * The rules are numbered as one list, each with the code that keeps it: 1 to 7 (predecessors, the stopping
@@ -58,10 +63,14 @@ import org.tracecap.packet.ProbeEncoder;
  * <p>Not thread-safe apart from {@link #stop()}.
  */
 public final class MultipathTracer {
-    /** Flows per run: destination ports basePort..basePort + 1023 (fewer when that passes 65535). */
+    /** Flows per run: destination ports basePort..basePort + 1023 (fewer when that passes 65535), or TCP source ports. */
     public static final int MAX_FLOWS = 1024;
-    /** What the run reports as its method: UDP, probes told apart by their checksum. */
+    /** What a UDP run reports as its method: probes told apart by their checksum. */
     public static final org.tracecap.model.Method METHOD = MultipathUdpIdentity.METHOD;
+    /** What an ICMP run ({@code -I}) reports: probes told apart by their Echo sequence number. */
+    public static final org.tracecap.model.Method ICMP_METHOD = MultipathIcmpIdentity.METHOD;
+    /** What a TCP run ({@code -T}) reports: probes told apart by their sequence number. */
+    public static final org.tracecap.model.Method TCP_METHOD = MultipathTcpIdentity.METHOD;
 
     /** What a run gives: the graph, each flow's trace, and the port's failure if it failed (else null). */
     public record Result(Graph graph, List<Trace> flows, IOException failure) {
@@ -75,9 +84,10 @@ public final class MultipathTracer {
     private final LinkFacts link;
     private final PacketPort port;
     private final Clock clock;
-    private final MultipathUdpIdentity identity;
+    private final MultipathIdentity identity;
+    private final int sourcePort;
     private final FrameClassifier classifier = new FrameClassifier();
-    private final ProbeTable table = new ProbeTable(MultipathUdpIdentity.MAX_PROBES);
+    private final ProbeTable table;
     private final List<MdaProbe> probes = new ArrayList<>();
     private final MdaPacing pacing = new MdaPacing();
     private final MdaPlanner planner;
@@ -124,16 +134,24 @@ public final class MultipathTracer {
             // The probes are IPv4 frames (ProbeEncoder); IPv6 probing comes with its own encoder.
             throw new IllegalArgumentException("live tracing is IPv4 only for now: " + link.destinationAddress());
         }
-        if (options.packetLength() < ProbeEncoder.IPV4_HEADER + 8 + 2) {
-            throw new IllegalArgumentException("multipath probes carry their number in the UDP checksum: the"
-                    + " packet length must be at least 30, got " + options.packetLength());
+        ProbeProtocol protocol = options.protocol();
+        if (options.packetLength() < protocol.minLength(ProbeMethod.PARIS)) {
+            throw new IllegalArgumentException("multipath probes hold a checksum through two data bytes: the"
+                    + " packet length must be at least " + protocol.minLength(ProbeMethod.PARIS) + ", got "
+                    + options.packetLength());
         }
-        int sourcePort = options.sourcePort() != null ? options.sourcePort()
-                : random.nextInt(Tracer.SOURCE_PORT_LOW, Tracer.SOURCE_PORT_HIGH + 1);
-        int maxFlows = flowsFrom(options.basePort());
-        this.identity = new MultipathUdpIdentity(options.basePort(), maxFlows, sourcePort, random.nextInt(0x10000));
+        // UDP flows are destination ports from -p; TCP flows source ports from the one picked (scamper's tcp);
+        // ICMP flows identifier/checksum pairs from it (scamper's icmp-echo).
+        int maxFlows = protocol.multipathFlows(options.basePort());
+        int sourcePorts = protocol.multipathSourcePorts(maxFlows);
+        this.sourcePort = options.sourcePort() != null ? options.sourcePort()
+                : random.nextInt(Tracer.SOURCE_PORT_LOW, Tracer.SOURCE_PORT_HIGH + 2 - sourcePorts);
+        int ipIdBase = random.nextInt(0x10000);
+        this.identity = protocol.multipathIdentity(options, maxFlows, sourcePort, ipIdBase, random.nextLong());
+        this.table = new ProbeTable(identity.maxProbes());
         this.planner = new MdaPlanner(options, confidence, link.destinationAddress(), maxFlows, pacing, clock);
-        this.frame = new byte[ProbeEncoder.ETHERNET_HEADER + options.packetLength()];
+        this.frame = new byte[ProbeEncoder.ETHERNET_HEADER
+                + Math.max(options.packetLength(), Ipv4ProbeEncoder.SYN_TOTAL_LENGTH)];
         this.maxWaitNanos = options.waiting().maxNanos();
     }
 
@@ -142,9 +160,14 @@ public final class MultipathTracer {
         return Math.min(MAX_FLOWS, 0xffff - basePort + 1);
     }
 
-    /** The UDP source port of every probe. */
+    /** The source port of every probe (UDP), of flow 0's probes (TCP). */
     public int sourcePort() {
-        return identity.sourcePort();
+        return sourcePort;
+    }
+
+    /** What the run reports as its method. */
+    public org.tracecap.model.Method method() {
+        return identity.method();
     }
 
     /** The replies to the source not attributed to a probe of the run, by {@link Tracer}'s reasons. */
@@ -201,7 +224,7 @@ public final class MultipathTracer {
                 break;
             }
         }
-        return MdaResults.build(link, confidence, stop, failure, startClock, probes, planner::ttl);
+        return MdaResults.build(link, identity.method(), confidence, stop, failure, startClock, probes, planner::ttl);
     }
 
     // ---- sending (rules 8 and 9) -----------------------------------------------------------------------
@@ -272,17 +295,12 @@ public final class MultipathTracer {
         } else {
             s.unknownPending++;
         }
-        int dport = identity.destinationPort(flow);
-        int ipId = identity.ipId(n);
-        ProbeEncoder.UdpProbe udp = new ProbeEncoder.UdpProbe(link.gatewayMac(), link.sourceMac(),
-                link.sourceAddress().ipv4(), link.destinationAddress().ipv4(), ttl, ipId, options.tos(),
-                options.dontFragment(),
-                options.packetLength(), identity.sourcePort(), dport, identity.udpChecksum(n), null);
-        int length = ProbeEncoder.encode(udp, frame, 0);
-        int checksum = Bytes.u16(frame, ProbeEncoder.ETHERNET_HEADER + ProbeEncoder.IPV4_HEADER + 6);
+        ProbeIdentity.Envelope envelope = new ProbeIdentity.Envelope(link.gatewayMac(), link.sourceMac(),
+                link.sourceAddress(), link.destinationAddress(), ttl, options.tos(), options.dontFragment(),
+                options.packetLength());
         long now = clock.nowNanos();
-        p.sent = new SentProbe(now, link.sourceAddress(), link.destinationAddress(), IpProtocol.UDP, ttl, ipId,
-                options.packetLength(), options.tos(), identity.sourcePort(), dport, 0, 0, checksum, 0);
+        p.sent = identity.write(n, flow, envelope, frame, now);
+        int length = envelope.linkHeader() + p.sent.totalLength();
         p.clockSendNanos = now;
         table.add(p.sent);
         lastSendNanos = now;
@@ -296,7 +314,7 @@ public final class MultipathTracer {
         latestCaptureNanos = Math.max(latestCaptureNanos, timeNanos);
         Classified c = classifier.classify(timeNanos, linkType, bytes, caplen, wireLength);
         if (c instanceof SentProbe s) {
-            if (s.protocol() == IpProtocol.UDP && s.source().equals(link.sourceAddress())
+            if (s.protocol() == identity.protocol() && s.source().equals(link.sourceAddress())
                     && s.destination().equals(link.destinationAddress())) {
                 int n = identity.sequenceOf(s);
                 if (n >= 0 && n < probes.size() && probes.get(n).captureSendNanos == null) {
@@ -306,7 +324,13 @@ public final class MultipathTracer {
         } else if (c instanceof IcmpReply r) {
             reply(r);
         } else if (c instanceof TcpReply r && r.destination().equals(link.sourceAddress())) {
-            unattributed(Tracer.NOT_OUR_QUOTE);
+            // A SYN-ACK or RST from the destination: the table pairs it with its SYN (ack = sequence + 1).
+            SentProbe s = r.source().equals(link.destinationAddress()) ? table.attribute(r) : null;
+            if (s == null) {
+                unattributed(Tracer.NOT_OUR_QUOTE);
+            } else {
+                answer(s, r, r.source(), -1, 0);
+            }
         }
     }
 
@@ -315,7 +339,17 @@ public final class MultipathTracer {
         if (!r.destination().equals(link.sourceAddress())) {
             return;
         }
-        if (q == null || q.protocol() != IpProtocol.UDP || !q.destination().equals(link.destinationAddress())) {
+        if (q == null) {
+            // An Echo Reply from the destination: the table pairs it with its request (identifier, sequence).
+            SentProbe s = r.source().equals(link.destinationAddress()) ? table.attribute(r) : null;
+            if (s == null) {
+                unattributed(Tracer.NOT_OUR_QUOTE);
+            } else {
+                answer(s, r, r.source(), r.type(), r.code());
+            }
+            return;
+        }
+        if (q.protocol() != identity.protocol() || !q.destination().equals(link.destinationAddress())) {
             unattributed(Tracer.NOT_OUR_QUOTE);
             return;
         }
@@ -333,6 +367,11 @@ public final class MultipathTracer {
                     : q.sourcePort() != s.sourcePort() ? Tracer.SOURCE_PORT : Tracer.NOT_OUR_IDENTITY);
             return;
         }
+        answer(s, r, r.source(), r.type(), r.code());
+    }
+
+    /** Gives probe {@code s} its answer {@code r} from {@code source}, of ICMP {@code type} and code (or -1: TCP). */
+    private void answer(SentProbe s, Classified r, IpAddress source, int type, int code) {
         int n = identity.sequenceOf(s);
         MdaProbe p = n < 0 || n >= probes.size() ? null : probes.get(n);
         if (p == null || p.sent != s) {
@@ -347,14 +386,14 @@ public final class MultipathTracer {
         maxRttNanos = Math.max(maxRttNanos, p.rttNanos());
         MdaTtlState s2 = planner.ttl(p.ttl);
         s2.maxRttNanos = Math.max(s2.maxRttNanos, p.rttNanos());
-        pacing.answered(r.source(), p.verifying, r.timeNanos());
+        pacing.answered(source, p.verifying, ProbeResults.timeNanos(r));
         MdaFlowAtTtl f = s2.flows.get(p.flow);
         if (!p.perPacket && f.reached == null) {
-            f.reached = r.source();
-            boolean fin = r.source().equals(link.destinationAddress()) || r.type() == IcmpType.DEST_UNREACHABLE;
+            f.reached = source;
+            boolean fin = source.equals(link.destinationAddress()) || type == IcmpType.DEST_UNREACHABLE;
             f.isFinal = fin;
-            if (r.type() == IcmpType.DEST_UNREACHABLE) {
-                f.unreachableCode = r.code();
+            if (type == IcmpType.DEST_UNREACHABLE) {
+                f.unreachableCode = code;
             }
         }
         settle(p, false);

@@ -3,6 +3,9 @@ package org.tracecap.trace;
 import org.tracecap.match.QuotedProbe;
 import org.tracecap.match.SentProbe;
 import org.tracecap.model.Method;
+import org.tracecap.packet.Bytes;
+import org.tracecap.packet.IpProtocol;
+import org.tracecap.packet.ProbeEncoder;
 
 /**
  * The probes of a {@code --multipath} run ({@link MultipathTracer}): flow {@code f} is the 5-tuple from one
@@ -14,7 +17,7 @@ import org.tracecap.model.Method;
  * checksum must be as sent; with another (a stateless NAT), either the checksum or the IP ID must give the
  * probe's number.
  */
-final class MultipathUdpIdentity {
+final class MultipathUdpIdentity implements MultipathIdentity {
     static final Method METHOD = new Method("udp", "tracecap", "udp-checksum");
     /** Checksum {@code n + 1} must fit 16 bits. */
     static final int MAX_PROBES = 0xffff;
@@ -45,6 +48,37 @@ final class MultipathUdpIdentity {
         return sourcePort;
     }
 
+    @Override
+    public Method method() {
+        return METHOD;
+    }
+
+    @Override
+    public int protocol() {
+        return IpProtocol.UDP;
+    }
+
+    @Override
+    public int maxProbes() {
+        return MAX_PROBES;
+    }
+
+    @Override
+    public SentProbe write(int n, int flow, ProbeIdentity.Envelope e, byte[] buf, long timeNanos) {
+        int dport = destinationPort(flow);
+        ProbeEncoder.UdpProbe udp = new ProbeEncoder.UdpProbe(e.destinationMac(), e.sourceMac(), e.source().ipv4(),
+                e.destination().ipv4(), e.ttl(), ipId(n), e.tos(), e.dontFragment(), e.totalLength(), sourcePort, dport,
+                udpChecksum(n), null);
+        if (e.destinationMac() != null) {
+            ProbeEncoder.encode(udp, buf, 0);
+        } else {
+            ProbeEncoder.encodeIp(udp, buf, 0);
+        }
+        int checksum = Bytes.u16(buf, e.linkHeader() + ProbeEncoder.IPV4_HEADER + 6);
+        return new SentProbe(timeNanos, e.source(), e.destination(), IpProtocol.UDP, e.ttl(), ipId(n),
+                e.totalLength(), e.tos(), sourcePort, dport, 0, 0, checksum, 0);
+    }
+
     int destinationPort(int flow) {
         if (flow < 0 || flow >= flows) {
             throw new IllegalArgumentException("flow " + flow + " outside 0.." + (flows - 1));
@@ -61,8 +95,8 @@ final class MultipathUdpIdentity {
         return sequence + 1;
     }
 
-    /** The number of a captured probe of this run, else -1. */
-    int sequenceOf(SentProbe probe) {
+    @Override
+    public int sequenceOf(SentProbe probe) {
         if (probe.sourcePort() != sourcePort || probe.destinationPort() < basePort
                 || probe.destinationPort() >= basePort + flows) {
             return -1;
@@ -71,8 +105,8 @@ final class MultipathUdpIdentity {
         return n >= 0 && n < MAX_PROBES && probe.ipId() == ipId(n) ? n : -1;
     }
 
-    /** Whether {@code quote} carries this run's identity for {@code probe} (see the class). */
-    boolean owns(QuotedProbe quote, SentProbe probe) {
+    @Override
+    public boolean owns(QuotedProbe quote, SentProbe probe) {
         int n = sequenceOf(probe);
         if (n < 0 || quote.destinationPort() != probe.destinationPort()) {
             return false;

@@ -10,41 +10,28 @@ public enum ProbeMethod {
      * Classic UDP traceroute (Van Jacobson's, Linux traceroute's default): probe {@code n} goes to
      * destination port {@code basePort + n}; see {@link ClassicUdpIdentity}.
      */
-    UDP {
-        @Override
-        public ProbeIdentity identity(TraceOptions options, int sourcePort, int ipIdBase) {
-            return new ClassicUdpIdentity(options.basePort(), options.probeCount(), sourcePort, ipIdBase);
-        }
-    },
+    UDP,
     /**
      * Paris traceroute: one fixed flow to {@code basePort}, probes told apart by the UDP checksum and the IP
      * ID; see {@link ParisUdpIdentity}.
      */
-    PARIS {
-        @Override
-        public ProbeIdentity identity(TraceOptions options, int sourcePort, int ipIdBase) {
-            return new ParisUdpIdentity(options.basePort(), options.probeCount(), sourcePort, ipIdBase);
-        }
-    },
+    PARIS,
     /**
      * dublin-traceroute: {@code flows} fixed flows to {@code basePort}, {@code basePort + 1}..., probes told
      * apart by the IP ID; see {@link DublinUdpIdentity}. A {@link Tracer} traces one flow, to
      * {@code basePort}: several flows are traced by a {@link FlowTracer}, which gives each flow's tracer its
      * own base port.
      */
-    DUBLIN {
-        @Override
-        public ProbeIdentity identity(TraceOptions options, int sourcePort, int ipIdBase) {
-            if (options.flows() != 1) {
-                throw new IllegalArgumentException("a Tracer traces one flow; " + options.flows()
-                        + " dublin flows are traced by a FlowTracer");
-            }
-            return new DublinUdpIdentity(options.basePort(), options.probeCount(), sourcePort, ipIdBase);
-        }
-    };
+    DUBLIN;
 
-    /** The identity of one trace's probes. */
-    public abstract ProbeIdentity identity(TraceOptions options, int sourcePort, int ipIdBase);
+    /** The identity of one trace's probes, in the options' {@link ProbeProtocol}. */
+    public ProbeIdentity identity(TraceOptions options, int sourcePort, int ipIdBase) {
+        if (this == DUBLIN && options.flows() != 1) {
+            throw new IllegalArgumentException("a Tracer traces one flow; " + options.flows()
+                    + " dublin flows are traced by a FlowTracer");
+        }
+        return options.protocol().identity(this, options, sourcePort, ipIdBase);
+    }
 
     /** The method's name as {@code --method} takes it: classic, paris, dublin. */
     public String optionName() {

@@ -2,6 +2,7 @@ package org.tracecap.trace;
 
 import java.util.Objects;
 import org.tracecap.packet.IpAddress;
+import org.tracecap.packet.Ipv4ProbeEncoder;
 import org.tracecap.packet.ProbeEncoder;
 
 /**
@@ -29,6 +30,10 @@ import org.tracecap.packet.ProbeEncoder;
  * @param flows             {@code --flows}: how many flows {@link ProbeMethod#DUBLIN} traces, to destination ports
  *                          {@code basePort}..{@code basePort + flows - 1}, 1..{@value #MAX_FLOWS} (default 1);
  *                          must be 1 for the other methods
+ * @param protocol          {@code -I}, {@code -T}, {@code -U}: what the probes are (default {@link ProbeProtocol#UDP});
+ *                          {@code basePort} is then the first ICMP sequence number (-I), the fixed destination
+ *                          port (-T, -U); dublin probes UDP only; TCP probes are
+ *                          {@value org.tracecap.packet.Ipv4ProbeEncoder#SYN_TOTAL_LENGTH} bytes
  */
 public record TraceOptions(
         int firstTtl,
@@ -44,7 +49,8 @@ public record TraceOptions(
         boolean dontFragment,
         int packetLength,
         ProbeMethod method,
-        int flows) {
+        int flows,
+        ProbeProtocol protocol) {
 
     public static final int DEFAULT_FIRST_TTL = 1;
     public static final int DEFAULT_MAX_TTL = 30;
@@ -88,18 +94,28 @@ public record TraceOptions(
         range("first TTL", firstTtl, 1, 255);
         range("max TTL", maxTtl, firstTtl, 255);
         range("probes per hop", probesPerHop, 1, MAX_PROBES_PER_HOP);
-        range("base port", basePort, 1, 0xffff);
+        Objects.requireNonNull(protocol, "protocol");
+        range(protocol == ProbeProtocol.ICMP ? "first sequence number" : "base port", basePort,
+                protocol == ProbeProtocol.ICMP ? 0 : 1, 0xffff);
         Objects.requireNonNull(method, "method");
+        if (!protocol.accepts(method)) {
+            throw new IllegalArgumentException("--method " + method.optionName() + " probes UDP only, not "
+                    + protocol.protocolName());
+        }
         if (method != ProbeMethod.DUBLIN && flows != 1) {
             throw new IllegalArgumentException(flows + " flows: only the dublin method traces several flows");
         }
         range("flows", flows, 1, MAX_FLOWS);
-        if (method == ProbeMethod.UDP) {
+        if (protocol == ProbeProtocol.UDP && method == ProbeMethod.UDP) {
             long lastPort = (long) basePort + probeCount(firstTtl, maxTtl, probesPerHop) - 1;
             if (lastPort > 0xffff) {
                 throw new IllegalArgumentException("base port " + basePort + " + " + probeCount(firstTtl, maxTtl,
                         probesPerHop) + " probes passes port 65535: lower the base port, max TTL or probes per hop");
             }
+        } else if (protocol == ProbeProtocol.UDP_PORT && sourcePort != null && (long) sourcePort
+                + protocol.sourcePorts(method, probeCount(firstTtl, maxTtl, probesPerHop)) - 1 > 0xffff) {
+            throw new IllegalArgumentException("source port " + sourcePort + " + " + probeCount(firstTtl, maxTtl,
+                    probesPerHop) + " probes passes port 65535 (-U sends each probe from its own port)");
         } else if ((long) basePort + flows - 1 > 0xffff) {
             throw new IllegalArgumentException("base port " + basePort + " + " + flows
                     + " flows passes port 65535: lower the base port or the flows");
@@ -113,8 +129,11 @@ public record TraceOptions(
             throw new IllegalArgumentException("send interval " + sendIntervalNanos + " ns outside 0..1 h");
         }
         range("TOS", tos, 0, 0xff);
-        range("packet length", packetLength, method == ProbeMethod.PARIS ? ProbeEncoder.MIN_TOTAL_LENGTH_PARIS
-                : ProbeEncoder.MIN_TOTAL_LENGTH, ProbeEncoder.MAX_TOTAL_LENGTH);
+        if (protocol == ProbeProtocol.TCP && packetLength != Ipv4ProbeEncoder.SYN_TOTAL_LENGTH) {
+            throw new IllegalArgumentException("TCP probes are " + Ipv4ProbeEncoder.SYN_TOTAL_LENGTH
+                    + " bytes (a SYN with Linux's options), not " + packetLength);
+        }
+        range("packet length", packetLength, protocol.minLength(method), ProbeEncoder.MAX_TOTAL_LENGTH);
     }
 
     /** Every default, as traceroute's. */
@@ -131,7 +150,7 @@ public record TraceOptions(
         return new Builder().firstTtl(firstTtl).maxTtl(maxTtl).probesPerHop(probesPerHop).basePort(basePort)
                 .sourcePort(sourcePort).waiting(waiting).simultaneous(simultaneous).sendIntervalNanos(sendIntervalNanos)
                 .sourceAddress(sourceAddress).tos(tos).dontFragment(dontFragment).packetLength(packetLength)
-                .method(method).flows(flows);
+                .method(method).flows(flows).protocol(protocol);
     }
 
     /** How many probes a full trace may send: one per probe slot from first to max TTL. */
@@ -165,6 +184,7 @@ public record TraceOptions(
         private int packetLength = DEFAULT_PACKET_LENGTH;
         private ProbeMethod method = ProbeMethod.UDP;
         private int flows = 1;
+        private ProbeProtocol protocol = ProbeProtocol.UDP;
 
         private Builder() {
         }
@@ -234,6 +254,11 @@ public record TraceOptions(
             return this;
         }
 
+        public Builder protocol(ProbeProtocol v) {
+            protocol = v;
+            return this;
+        }
+
         public Builder flows(int v) {
             flows = v;
             return this;
@@ -242,7 +267,8 @@ public record TraceOptions(
         /** @throws IllegalArgumentException naming the first option out of range */
         public TraceOptions build() {
             return new TraceOptions(firstTtl, maxTtl, probesPerHop, basePort, sourcePort, waiting, simultaneous,
-                    sendIntervalNanos, sourceAddress, tos, dontFragment, packetLength, method, flows);
+                    sendIntervalNanos, sourceAddress, tos, dontFragment, packetLength, method, flows,
+                    protocol);
         }
     }
 }

@@ -22,9 +22,9 @@ import org.tracecap.model.NatDetector;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
-import org.tracecap.packet.Bytes;
 import org.tracecap.packet.IcmpType;
-import org.tracecap.packet.IpProtocol;
+import org.tracecap.packet.IpAddress;
+import org.tracecap.packet.Ipv4ProbeEncoder;
 import org.tracecap.packet.LinkLayer;
 import org.tracecap.packet.ProbeEncoder;
 
@@ -70,12 +70,15 @@ import org.tracecap.packet.ProbeEncoder;
  *       Hop {@code t} goes to the {@link HopListener} as soon as it and every lower hop are settled, so the
  *       listener sees hops in TTL order, each once. Each is marked {@link Hop#nat()} by a
  *       {@link NatDetector} when its quoted UDP checksums show a NAT between it and the hop before.</li>
- *   <li><b>Ownership.</b> Captured frames of both directions arrive. An outgoing UDP frame from the source
- *       to the destination whose fields the {@link ProbeIdentity} recognises is this trace's own probe: its
- *       capture time becomes the probe's send time. An ICMP error to the source quoting a UDP datagram to the
+ *   <li><b>Ownership.</b> Captured frames of both directions arrive. An outgoing frame of the identity's protocol
+ *       ({@link ProbeIdentity#protocol}: UDP, ICMP Echo Request or TCP SYN) from the source to the destination
+ *       whose fields the {@link ProbeIdentity} recognises is this trace's own probe: its capture time becomes
+ *       the probe's send time. An ICMP error to the source quoting a probe of that protocol to the
  *       destination is attributed by the {@link ProbeTable}, then kept only if {@link ProbeIdentity#owns}
  *       confirms the quote carries this trace's identity, so that two traces in one network namespace never
- *       take each other's replies. The quote's source address is not required to be ours: a NAT that
+ *       take each other's replies. The destination's own answer, an Echo Reply (same identifier and sequence) or a
+ *       SYN-ACK or RST (ports swapped, acknowledgment = sequence + 1), is paired with its probe by the table.
+ *       The quote's source address is not required to be ours: a NAT that
  *       rewrites it without translating ICMP quotes back (a stateless rewrite) leaves its own address there,
  *       and the table's NAT rules and the identity still find the probe.</li>
  *   <li><b>Times.</b> A probe's send time is its outgoing frame's capture time, or the clock's time just
@@ -111,8 +114,8 @@ import org.tracecap.packet.ProbeEncoder;
  * the trace's hops is counted under the first reason that applies ({@link #unattributed()}), checked in this
  * order (frames to other addresses are not counted):
  * <ol>
- *   <li>{@value #NOT_OUR_QUOTE}: no quote (Echo Reply, TCP, an ICMP error too short to quote), or a quote of
- *       another protocol or to another destination;</li>
+ *   <li>{@value #NOT_OUR_QUOTE}: no quote and no probe it answers (an Echo Reply or TCP segment from another
+ *       host, or answering no probe of ours), or a quote of another protocol or to another destination;</li>
  *   <li>{@value #NO_SUCH_PROBE}: the {@link ProbeTable} holds no probe of this trace the quote could be (no probe
  *       to the quoted destination port sent before the reply was captured);</li>
  *   <li>{@value #QUOTED_TTL_ABOVE}: the quoted TTL is above the probe's (a router quotes what arrived, and
@@ -163,7 +166,7 @@ public final class Tracer {
     private final int sourcePort;
     private final FrameClassifier classifier = new FrameClassifier();
     private final ProbeTable table;
-    private final Probe[] probes;
+    private final TracerProbe[] probes;
     private final IcmpBudget budget;
     private final NatDetector nat = new NatDetector();
     private final byte[] frame;
@@ -216,14 +219,16 @@ public final class Tracer {
             // The probes are IPv4 frames (ProbeEncoder); IPv6 probing comes with its own encoder.
             throw new IllegalArgumentException("live tracing is IPv4 only for now: " + link.destinationAddress());
         }
+        // A -U trace sends each probe from its own port, from the one picked up.
+        int ports = options.protocol().sourcePorts(options.method(), options.probeCount());
         this.sourcePort = options.sourcePort() != null ? options.sourcePort()
-                : random.nextInt(SOURCE_PORT_LOW, SOURCE_PORT_HIGH + 1);
+                : random.nextInt(SOURCE_PORT_LOW, SOURCE_PORT_HIGH + 2 - ports);
         this.identity = options.method().identity(options, sourcePort, random.nextInt(0x10000));
         int count = options.probeCount();
         this.table = new ProbeTable(count);
-        this.probes = new Probe[count];
+        this.probes = new TracerProbe[count];
         for (int n = 0; n < count; n++) {
-            probes[n] = new Probe(n, options.firstTtl() + n / options.probesPerHop());
+            probes[n] = new TracerProbe(n, options.firstTtl() + n / options.probesPerHop());
         }
         int hops = options.maxTtl() - options.firstTtl() + 1;
         this.budget = budget != null ? budget : new IcmpBudget(hops);
@@ -231,11 +236,12 @@ public final class Tracer {
             throw new IllegalArgumentException("an ICMP budget of " + this.budget.hops() + " TTLs for "
                     + hops);
         }
-        this.frame = new byte[ProbeEncoder.ETHERNET_HEADER + options.packetLength()];
+        this.frame = new byte[ProbeEncoder.ETHERNET_HEADER
+                + Math.max(options.packetLength(), Ipv4ProbeEncoder.SYN_TOTAL_LENGTH)];
         this.maxWaitNanos = options.waiting().maxNanos();
     }
 
-    /** The UDP source port of this trace's probes. */
+    /** The source port of this trace's (first) probe; for ICMP, the Echo identifier. */
     public int sourcePort() {
         return sourcePort;
     }
@@ -313,7 +319,7 @@ public final class Tracer {
             firstUnsent++;
         }
         for (int n = firstUnsent; n < limit && inFlight < options.simultaneous(); n++) {
-            Probe p = probes[n];
+            TracerProbe p = probes[n];
             if (p.sent != null) {
                 continue;
             }
@@ -333,17 +339,13 @@ public final class Tracer {
         return heldUntil;
     }
 
-    private void send(Probe p) throws IOException {
-        ProbeIdentity.ProbeFields f = identity.fields(p.number);
-        ProbeEncoder.UdpProbe udp = new ProbeEncoder.UdpProbe(link.gatewayMac(), link.sourceMac(),
-                link.sourceAddress().ipv4(), link.destinationAddress().ipv4(), p.ttl, f.ipId(), options.tos(),
-                options.dontFragment(), options.packetLength(), f.sourcePort(), f.destinationPort(),
-                f.udpChecksum(), null);
-        int length = ProbeEncoder.encode(udp, frame, 0);
-        int checksum = Bytes.u16(frame, ProbeEncoder.ETHERNET_HEADER + ProbeEncoder.IPV4_HEADER + 6);
+    private void send(TracerProbe p) throws IOException {
+        ProbeIdentity.Envelope envelope = new ProbeIdentity.Envelope(link.gatewayMac(), link.sourceMac(),
+                link.sourceAddress(), link.destinationAddress(), p.ttl, options.tos(), options.dontFragment(),
+                options.packetLength());
         long now = clock.nowNanos();
-        p.sent = new SentProbe(now, link.sourceAddress(), link.destinationAddress(), IpProtocol.UDP, p.ttl, f.ipId(),
-                options.packetLength(), options.tos(), f.sourcePort(), f.destinationPort(), 0, 0, checksum, 0);
+        p.sent = identity.write(p.number, envelope, frame, now);
+        int length = envelope.linkHeader() + p.sent.totalLength();
         p.clockSendNanos = now;
         table.add(p.sent);
         lastSendNanos = now;
@@ -374,13 +376,13 @@ public final class Tracer {
         } else if (c instanceof IcmpReply r) {
             reply(r);
         } else if (c instanceof TcpReply r && r.destination().equals(link.sourceAddress())) {
-            unattributed(NOT_OUR_QUOTE); // every probe is UDP
+            tcpReply(r);
         }
     }
 
     /** Rules 7 and 8: our own probe seen by the capture gives its send time. */
     private void ownProbe(SentProbe s) {
-        if (s.protocol() != IpProtocol.UDP || !s.source().equals(link.sourceAddress())
+        if (s.protocol() != identity.protocol() || !s.source().equals(link.sourceAddress())
                 || !s.destination().equals(link.destinationAddress())) {
             return;
         }
@@ -396,7 +398,17 @@ public final class Tracer {
         if (!r.destination().equals(link.sourceAddress())) {
             return;
         }
-        if (q == null || q.protocol() != IpProtocol.UDP || !q.destination().equals(link.destinationAddress())) {
+        if (q == null) {
+            // An Echo Reply: the table pairs it with the Echo Request of its identifier and sequence.
+            SentProbe s = r.source().equals(link.destinationAddress()) ? table.attribute(r) : null;
+            if (s == null) {
+                unattributed(NOT_OUR_QUOTE);
+            } else {
+                answer(s, r, r.source());
+            }
+            return;
+        }
+        if (q.protocol() != identity.protocol() || !q.destination().equals(link.destinationAddress())) {
             unattributed(NOT_OUR_QUOTE);
             return;
         }
@@ -415,8 +427,29 @@ public final class Tracer {
             unattributed(rejection(q, s));
             return;
         }
+        answer(s, r, r.source());
+        if (r.type() == IcmpType.DEST_UNREACHABLE) {
+            TracerProbe p = probes[identity.sequenceOf(s)];
+            if (p.reply == r) {
+                markFinal(p.ttl);
+            }
+        }
+    }
+
+    /** A SYN-ACK or RST: the table pairs it with the SYN it acknowledges (ports swapped, ack = sequence + 1). */
+    private void tcpReply(TcpReply r) {
+        SentProbe s = r.source().equals(link.destinationAddress()) ? table.attribute(r) : null;
+        if (s == null) {
+            unattributed(NOT_OUR_QUOTE);
+            return;
+        }
+        answer(s, r, r.source());
+    }
+
+    /** Gives probe {@code s} its answer {@code r} from {@code responder}, unless it no longer waits (stop rule 1). */
+    private void answer(SentProbe s, Classified r, IpAddress responder) {
         int n = identity.sequenceOf(s);
-        Probe p = n < 0 ? null : probes[n];
+        TracerProbe p = n < 0 ? null : probes[n];
         if (p == null || p.sent != s) {
             unattributed(NO_SUCH_PROBE);
             return;
@@ -427,8 +460,7 @@ public final class Tracer {
         }
         p.reply = r;
         inFlight--;
-        boolean fromDestination = r.source().equals(link.destinationAddress());
-        if (fromDestination || r.type() == IcmpType.DEST_UNREACHABLE) {
+        if (responder.equals(link.destinationAddress())) {
             markFinal(p.ttl);
         }
     }
@@ -462,7 +494,7 @@ public final class Tracer {
         }
         int previous = finalTtl;
         finalTtl = ttl;
-        for (Probe p : probes) {
+        for (TracerProbe p : probes) {
             if (p.ttl > ttl && p.sent != null && !p.done()) {
                 p.forgotten = true;
                 inFlight--;
@@ -476,8 +508,8 @@ public final class Tracer {
     // ---- waiting and settling --------------------------------------------------------------------------
 
     private void expire(long now) {
-        computeDeadlines();
-        for (Probe p : probes) {
+        TracerProbe.computeDeadlines(probes, options, maxWaitNanos);
+        for (TracerProbe p : probes) {
             if (p.sent != null && !p.done() && now >= expiry(p)) {
                 p.timedOut = true;
                 inFlight--;
@@ -486,9 +518,9 @@ public final class Tracer {
     }
 
     private long nextDeadline() {
-        computeDeadlines();
+        TracerProbe.computeDeadlines(probes, options, maxWaitNanos);
         long next = Long.MAX_VALUE;
-        for (Probe p : probes) {
+        for (TracerProbe p : probes) {
             if (p.sent != null && !p.done()) {
                 next = Math.min(next, expiry(p));
             }
@@ -501,45 +533,8 @@ public final class Tracer {
      * frame captured at or after it has arrived, else once the port's delivery lag has passed too, so that
      * a reply captured in time but still on its way is not lost.
      */
-    private long expiry(Probe p) {
+    private long expiry(TracerProbe p) {
         return latestCaptureNanos >= p.deadlineNanos ? p.deadlineNanos : p.deadlineNanos + Math.max(0, port.deliveryLagNanos());
-    }
-
-    /**
-     * Rule 5, as traceroute's get_timeout, for every probe in flight in one backward pass: HERE takes the
-     * first answered probe of the hop in number order, NEAR the answered probe with the next higher number.
-     */
-    private void computeDeadlines() {
-        TraceOptions.Wait w = options.waiting();
-        int q = options.probesPerHop();
-        long nearRtt = 0;
-        for (int first = probes.length - q; first >= 0; first -= q) {
-            long hereRtt = 0;
-            for (int n = first; n < first + q && hereRtt == 0; n++) {
-                hereRtt = probes[n].rttNanos();
-            }
-            for (int n = first + q - 1; n >= first; n--) {
-                Probe p = probes[n];
-                if (p.sent != null && !p.done()) {
-                    long timeout = maxWaitNanos;
-                    if (w.here() > 0 && hereRtt > 0) {
-                        timeout = Math.min(timeout, scaled(hereRtt, w.here()));
-                    } else if (w.near() > 0 && nearRtt > 0) {
-                        timeout = Math.min(timeout, scaled(nearRtt, w.near()));
-                    }
-                    p.deadlineNanos = p.clockSendNanos + timeout;
-                }
-                long rtt = p.rttNanos();
-                if (rtt > 0) {
-                    nearRtt = rtt;
-                }
-            }
-        }
-    }
-
-    private static long scaled(long rttNanos, double factor) {
-        double v = (rttNanos + WAIT_PRECISION_NANOS) * factor;
-        return v >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) v;
     }
 
     /** The highest TTL that can still be reported: the final TTL, else the max TTL. */
@@ -565,7 +560,7 @@ public final class Tracer {
     private void emitRemaining(HopListener listener) {
         int q = options.probesPerHop();
         int highest = 0;
-        for (Probe p : probes) {
+        for (TracerProbe p : probes) {
             if (p.sent != null && p.ttl <= lastReportedTtl()) {
                 highest = Math.max(highest, p.ttl);
             }
@@ -590,7 +585,7 @@ public final class Tracer {
 
     // ---- results -------------------------------------------------------------------------------------
 
-    private ProbeResult result(Probe p) {
+    private ProbeResult result(TracerProbe p) {
         return ProbeResults.of(p.sent, p.sendNanos(), p.reply);
     }
 
@@ -634,36 +629,5 @@ public final class Tracer {
             }
         }
         return StopReason.reached();
-    }
-
-    /** One probe slot and what happened to it. */
-    private static final class Probe {
-        final int number;
-        final int ttl;
-        SentProbe sent;
-        long clockSendNanos;
-        long deadlineNanos;
-        Long captureSendNanos;
-        IcmpReply reply;
-        boolean timedOut;
-        boolean forgotten;
-
-        Probe(int number, int ttl) {
-            this.number = number;
-            this.ttl = ttl;
-        }
-
-        boolean done() {
-            return reply != null || timedOut || forgotten;
-        }
-
-        long sendNanos() {
-            return captureSendNanos != null ? captureSendNanos : clockSendNanos;
-        }
-
-        /** The reply's RTT, or 0 when unanswered (or, oddly, not positive: traceroute skips those too). */
-        long rttNanos() {
-            return reply == null ? 0 : Math.max(0, reply.timeNanos() - sendNanos());
-        }
     }
 }

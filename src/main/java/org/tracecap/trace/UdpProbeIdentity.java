@@ -1,15 +1,20 @@
 package org.tracecap.trace;
 
+import org.tracecap.match.SentProbe;
 import org.tracecap.model.Method;
+import org.tracecap.packet.Bytes;
+import org.tracecap.packet.IpProtocol;
+import org.tracecap.packet.ProbeEncoder;
 
 /**
- * What the UDP identities ({@link ClassicUdpIdentity}, {@link ParisUdpIdentity}, {@link DublinUdpIdentity})
- * share: a method to report, a number of probes, one source port for the whole trace, probe 0's destination
- * port (every probe's unless a subclass numbers the ports) and IP IDs {@code ipIdBase + n} (mod 2^16). A
+ * What the UDP identities ({@link ClassicUdpIdentity}, {@link ParisUdpIdentity}, {@link DublinUdpIdentity},
+ * {@link FixedPortUdpIdentity}) share: a method to report, a number of probes, one source port for the whole
+ * trace (unless a subclass numbers the source ports), probe 0's destination port (every probe's unless a
+ * subclass numbers the ports) and IP IDs {@code ipIdBase + n} (mod 2^16). A
  * subclass checks its own ranges and says which UDP checksum probe {@code n} carries, and which quotes are its
  * own.
  */
-abstract class UdpProbeIdentity implements ProbeIdentity {
+public abstract class UdpProbeIdentity implements ProbeIdentity {
     private final Method method;
     final int destinationPort;
     final int count;
@@ -44,12 +49,39 @@ abstract class UdpProbeIdentity implements ProbeIdentity {
         return method;
     }
 
-    @Override
+    /** The UDP fields of probe {@code sequence}: the checksum to force, or {@code ProbeEncoder.NATURAL_CHECKSUM}. */
     public final ProbeFields fields(int sequence) {
         if (sequence < 0 || sequence >= count) {
             throw new IllegalArgumentException("probe " + sequence + " outside 0.." + (count - 1));
         }
-        return new ProbeFields(sourcePort, destinationPort(sequence), ipId(sequence), udpChecksum(sequence));
+        return new ProbeFields(sourcePort(sequence), destinationPort(sequence), ipId(sequence), udpChecksum(sequence));
+    }
+
+    @Override
+    public final int protocol() {
+        return IpProtocol.UDP;
+    }
+
+    @Override
+    public final SentProbe write(int sequence, Envelope e, byte[] buf, long timeNanos) {
+        ProbeFields f = fields(sequence);
+        ProbeEncoder.UdpProbe udp = new ProbeEncoder.UdpProbe(e.destinationMac(), e.sourceMac(), e.source().ipv4(),
+                e.destination().ipv4(), e.ttl(), f.ipId(), e.tos(), e.dontFragment(), e.totalLength(), f.sourcePort(),
+                f.destinationPort(), f.udpChecksum(), null);
+        int ip = e.linkHeader();
+        if (e.destinationMac() != null) {
+            ProbeEncoder.encode(udp, buf, 0);
+        } else {
+            ProbeEncoder.encodeIp(udp, buf, 0);
+        }
+        int checksum = Bytes.u16(buf, ip + ProbeEncoder.IPV4_HEADER + 6);
+        return new SentProbe(timeNanos, e.source(), e.destination(), IpProtocol.UDP, e.ttl(), f.ipId(),
+                e.totalLength(), e.tos(), f.sourcePort(), f.destinationPort(), 0, 0, checksum, 0);
+    }
+
+    /** The source port of probe {@code sequence}, a valid probe number: the same for every probe here. */
+    int sourcePort(int sequence) {
+        return sourcePort;
     }
 
     /** The destination port of probe {@code sequence}, a valid probe number: the same for every probe here. */

@@ -18,6 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.tracecap.capture.MacAddress;
 import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
+import org.tracecap.trace.ProbeMethod;
+import org.tracecap.trace.ProbeProtocol;
 import org.tracecap.trace.TraceOptions;
 
 /** {@code tracecap trace} without the network: options, usage errors, help, and the setup steps before root. */
@@ -166,6 +168,13 @@ class TraceCommandTest {
         "--jsonl 198.18.5.2|tracecap: trace: --jsonl says how to write JSON: add --json or -o FILE",
         "--frobnicate 198.18.5.2|tracecap: trace: unrecognized option: --frobnicate",
         "-q|tracecap: trace: missing argument for option: q",
+        "-I -T 198.18.5.2|tracecap: trace: -I, -T and -U each choose the probes: give one",
+        "-I --method dublin 198.18.5.2|tracecap: trace: --method dublin probes UDP only, not icmp",
+        "-U --multipath 198.18.5.2|tracecap: trace: --multipath needs many flows: UDP to many ports, -I or -T,"
+            + " not -U",
+        "-T 198.18.5.2 100|tracecap: trace: TCP probes are 60 bytes (a SYN with Linux's options), not 100",
+        "-T -p 0 198.18.5.2|tracecap: trace: -p: port must be 1..65535, got 0",
+        "-I -p 65536 198.18.5.2|tracecap: trace: -p: first ICMP sequence number must be 0..65535, got 65536",
     })
     void usageErrorsAreTwoLinesAndStatusTwo(String args, String message) {
         String[] argv = args == null ? new String[0] : args.split(" ");
@@ -220,6 +229,23 @@ class TraceCommandTest {
                 + " probes: packet length 9000 must fit the interface's MTU)",
                 TraceOutput.sendAdvice("cannot send a 9014-byte frame on eth0: send: Message too long", 9000));
         assertEquals("cannot send: Network is down", TraceOutput.sendAdvice("cannot send: Network is down", 60));
+    }
+
+    @Test
+    void icmpTcpAndUdpToOnePortTakeTraceroutesPortDefaults() throws Exception {
+        TraceOptions icmp = TraceOptionsParser.parse("-I", "198.18.5.2").options();
+        assertEquals(ProbeProtocol.ICMP, icmp.protocol());
+        assertEquals(1, icmp.basePort(), "traceroute -I: -p is the first sequence number, 1 by default");
+        TraceOptions tcp = TraceOptionsParser.parse("--tcp", "--method", "paris", "198.18.5.2").options();
+        assertEquals(ProbeProtocol.TCP, tcp.protocol());
+        assertEquals(ProbeMethod.PARIS, tcp.method());
+        assertEquals(80, tcp.basePort());
+        assertEquals(60, tcp.packetLength());
+        assertEquals(443, TraceOptionsParser.parse("-T", "-p", "443", "198.18.5.2").options().basePort());
+        TraceOptions udp = TraceOptionsParser.parse("-U", "198.18.5.2").options();
+        assertEquals(ProbeProtocol.UDP_PORT, udp.protocol());
+        assertEquals(53, udp.basePort());
+        assertEquals(ProbeProtocol.UDP, TraceOptionsParser.parse("198.18.5.2").options().protocol());
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.tracecap.trace.ClassicUdpIdentity;
 import org.tracecap.trace.DublinUdpIdentity;
 import org.tracecap.trace.ParisUdpIdentity;
 import org.tracecap.trace.ProbeIdentity;
+import org.tracecap.trace.UdpProbeIdentity;
 
 /**
  * Each tool's probes, synthetic (built byte by byte here, not captured), recognised by name; near misses say
@@ -275,7 +276,7 @@ class ToolRecognizerTest {
 
     // --- tracecap's own (org.tracecap.trace identities, ProbeEncoder's zero payload) ---
 
-    private static List<byte[]> tracecap(ProbeIdentity identity, int count, int perTtl, byte[] data) {
+    private static List<byte[]> tracecap(UdpProbeIdentity identity, int count, int perTtl, byte[] data) {
         List<byte[]> out = new ArrayList<>();
         for (int n = 0; n < count; n++) {
             ProbeIdentity.ProbeFields f = identity.fields(n);

@@ -11,6 +11,7 @@ import org.tracecap.match.Classified;
 import org.tracecap.match.FrameClassifier;
 import org.tracecap.match.FrameSink;
 import org.tracecap.match.SentProbe;
+import org.tracecap.packet.Bytes;
 import org.tracecap.packet.Checksum;
 import org.tracecap.packet.IcmpErrorEncoder;
 import org.tracecap.packet.IcmpType;
@@ -45,7 +46,11 @@ final class SimulatedNetwork {
     static final int ICMP_BURST = 6;
     static final long ICMP_TOKEN_NANOS = 1_000_000_000L;
 
-    enum DestinationMode { PORT_UNREACHABLE, ADMIN_PROHIBITED, SILENT }
+    /**
+     * How the destination answers: PORT_UNREACHABLE answers UDP so, an Echo Request with an Echo Reply and a
+     * SYN with a RST (a closed port); TCP_OPEN answers a SYN with a SYN-ACK (and the rest as PORT_UNREACHABLE).
+     */
+    enum DestinationMode { PORT_UNREACHABLE, ADMIN_PROHIBITED, SILENT, TCP_OPEN }
 
     /** What became of one probe. {@code responder} is the node whose reply was delivered, else null. */
     record Outcome(long sendNanos, int ttl, int sourcePort, int destinationPort, int ipId, int node,
@@ -165,8 +170,7 @@ final class SimulatedNetwork {
             deliver(now + captureDelayNanos, copy);
         }
         Classified c = classifier.classify(now, LinkLayer.ETHERNET, copy, length, length);
-        if (!(c instanceof SentProbe probe) || probe.protocol() != IpProtocol.UDP
-                || !Arrays.equals(copy, 0, 6, GATEWAY_MAC, 0, 6) || probe.destination().ipv4() != destination.address) {
+        if (!(c instanceof SentProbe probe) || !Arrays.equals(copy, 0, 6, GATEWAY_MAC, 0, 6) || probe.destination().ipv4() != destination.address) {
             return; // not for this network's gateway and destination: goes nowhere
         }
         int flowHash = mix(probe.source().ipv4() * 31 + probe.destination().ipv4() * 17 + probe.sourcePort() * 65537
@@ -197,7 +201,9 @@ final class SimulatedNetwork {
             fate = Outcome.LOST_PROBE;
         } else if (at.silent) {
             fate = Outcome.SILENT;
-        } else if (rateLimit && !at.allowIcmp(probe.source().ipv4(), now + oneWay)) {
+        } else if (rateLimit && !(atDestination && probe.protocol() != IpProtocol.UDP)
+                && !at.allowIcmp(probe.source().ipv4(), now + oneWay)) {
+            // Linux limits ICMP errors (icmp_ratemask), not Echo Replies or TCP resets.
             fate = Outcome.RATE_LIMITED;
         } else if (random.nextDouble() < loss) {
             fate = Outcome.LOST_REPLY;
@@ -232,6 +238,16 @@ final class SimulatedNetwork {
                     datagram, 0, datagram.length);
         } else if (!atDestination) {
             reply = IcmpErrorEncoder.timeExceeded(at.address, probe.source().ipv4(), datagram, 0, datagram.length);
+        } else if (probe.protocol() == IpProtocol.ICMP && mode != DestinationMode.ADMIN_PROHIBITED) {
+            // RFC 792: the Echo Reply returns the identifier, sequence and data of the request.
+            int icmp = ProbeEncoder.IPV4_HEADER;
+            reply = IcmpErrorEncoder.echoReply(at.address, probe.source().ipv4(), probe.icmpId(), probe.icmpSequence(),
+                    datagram, icmp + 8, datagram.length - icmp - 8);
+        } else if (probe.protocol() == IpProtocol.TCP && mode != DestinationMode.ADMIN_PROHIBITED) {
+            byte[] proberMac = Arrays.copyOfRange(copy, 6, 12);
+            deliver(now + 2 * oneWay, tcpAnswer(probe, at.address, proberMac, mode == DestinationMode.TCP_OPEN,
+                    IcmpErrorEncoder.DEFAULT_TTL - (hop - 1)));
+            return;
         } else {
             int code = mode == DestinationMode.ADMIN_PROHIBITED ? IcmpType.CODE_ADMIN_PROHIBITED
                     : IcmpType.CODE_PORT_UNREACHABLE;
@@ -242,6 +258,36 @@ final class SimulatedNetwork {
         // The reply crosses hop - 1 routers back, each taking one from its TTL of 64.
         reply.ttl(IcmpErrorEncoder.DEFAULT_TTL - (hop - 1)).ethernet(proberMac, GATEWAY_MAC);
         deliver(now + 2 * oneWay, reply.toBytes());
+    }
+
+    /**
+     * The destination's answer to a SYN (synthetic, as Linux answers): SYN-ACK from a listening port, else
+     * RST-ACK with sequence 0; both acknowledge the SYN's sequence + 1 (RFC 9293 3.10.7.2).
+     */
+    private static byte[] tcpAnswer(SentProbe syn, int from, byte[] proberMac, boolean open, int ttl) {
+        byte[] f = new byte[ProbeEncoder.ETHERNET_HEADER + 40];
+        System.arraycopy(proberMac, 0, f, 0, 6);
+        System.arraycopy(GATEWAY_MAC, 0, f, 6, 6);
+        Bytes.put16(f, 12, 0x0800);
+        int ip = ProbeEncoder.ETHERNET_HEADER;
+        Bytes.put8(f, ip, 0x45);
+        Bytes.put16(f, ip + 2, 40);
+        Bytes.put8(f, ip + 8, ttl);
+        Bytes.put8(f, ip + 9, IpProtocol.TCP);
+        Bytes.put32(f, ip + 12, from & 0xffffffffL);
+        Bytes.put32(f, ip + 16, syn.source().ipv4() & 0xffffffffL);
+        Bytes.put16(f, ip + 10, Checksum.compute(f, ip, 20));
+        int tcp = ip + 20;
+        Bytes.put16(f, tcp, syn.destinationPort());
+        Bytes.put16(f, tcp + 2, syn.sourcePort());
+        Bytes.put32(f, tcp + 4, open ? 0x10203040L : 0);
+        Bytes.put32(f, tcp + 8, (syn.tcpSequence() + 1) & 0xffffffffL);
+        Bytes.put8(f, tcp + 12, 0x50);
+        Bytes.put8(f, tcp + 13, open ? 0x12 : 0x14);
+        Bytes.put16(f, tcp + 14, open ? 64240 : 0);
+        int pseudo = Checksum.pseudoHeaderSum(from, syn.source().ipv4(), IpProtocol.TCP, 20);
+        Bytes.put16(f, tcp + 16, ~Checksum.sum(f, tcp, 20, pseudo) & 0xffff);
+        return f;
     }
 
     /** The router of stage {@code i} (0-based) that a flow goes through. */
