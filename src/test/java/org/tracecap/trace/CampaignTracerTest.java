@@ -225,4 +225,26 @@ class CampaignTracerTest {
         assertEquals(3, t.hops().get(3).probes().size(), "-q 3 attempts at a silent hop");
         assertEquals(IpAddress.ipv4(R1), t.hops().get(0).probes().get(0).responder());
     }
+
+    @Test
+    void aDestinationWhosePortUnreachablesAreSpentIsAskedWithAnEcho() throws IOException {
+        Fan fan = new Fan(2, 4, true);
+        for (SimulatedFan.Node leaf : fan.leaves) {
+            leaf.tokens = 0; // every Port Unreachable of the leaves' addresses is limited away
+            leaf.refills = false;
+        }
+        CampaignTracer tracer = fan.tracer(rate(100), 8);
+        List<Trace> traces = new ArrayList<>();
+        tracer.run(fan.targets.iterator(), traces::add);
+        assertEquals(fan.targets.size(), traces.size());
+        for (Trace t : traces) {
+            assertEquals(StopReason.reached(), t.stop(), t.destination().toString());
+            Hop last = t.hops().get(t.hops().size() - 1);
+            assertEquals(3, last.ttl(), t.destination() + ": " + t.hops());
+            ProbeResult answer = last.probes().stream().filter(ProbeResult::answered).findFirst().orElseThrow();
+            assertEquals(t.destination(), answer.responder());
+            assertEquals(0, (int) answer.icmpType(), "the Echo Reply answered");
+            assertFalse(last.probes().get(0).answered(), "the UDP probe first, unanswered");
+        }
+    }
 }

@@ -36,6 +36,8 @@ final class SimulatedFan {
         final boolean silent;
         long tokens = 6_000_000_000L;
         long countedAt = Long.MIN_VALUE;
+        /** Whether its bucket refills (false: a router whose ICMP errors to us are all but spent elsewhere). */
+        boolean refills = true;
         int answered;
         int limited;
 
@@ -49,7 +51,7 @@ final class SimulatedFan {
             if (!limits) {
                 return true;
             }
-            if (countedAt != Long.MIN_VALUE) {
+            if (countedAt != Long.MIN_VALUE && refills) {
                 tokens = Math.min(6_000_000_000L, tokens + (now - countedAt));
             }
             countedAt = now;
@@ -107,7 +109,8 @@ final class SimulatedFan {
         byte[] copy = Arrays.copyOf(frame, length);
         deliver(now + 10_000, copy);
         Classified c = classifier.classify(now, LinkLayer.ETHERNET, copy, length, length);
-        if (!(c instanceof SentProbe probe) || probe.protocol() != IpProtocol.UDP) {
+        if (!(c instanceof SentProbe probe) || (probe.protocol() != IpProtocol.UDP
+                && probe.protocol() != IpProtocol.ICMP)) {
             return;
         }
         probes++;
@@ -122,7 +125,9 @@ final class SimulatedFan {
         if (at.silent) {
             return;
         }
-        if (!at.allow(arrival)) {
+        boolean echo = probe.protocol() == IpProtocol.ICMP && atDestination;
+        // Linux limits ICMP errors (icmp_ratemask 0x1818), not Echo Replies.
+        if (!echo && !at.allow(arrival)) {
             at.limited++;
             return;
         }
@@ -135,7 +140,11 @@ final class SimulatedFan {
         int sum = Checksum.compute(datagram, 0, ProbeEncoder.IPV4_HEADER);
         datagram[10] = (byte) (sum >>> 8);
         datagram[11] = (byte) sum;
-        IcmpErrorEncoder reply = atDestination
+        int icmp = ProbeEncoder.IPV4_HEADER;
+        IcmpErrorEncoder reply = echo
+                ? IcmpErrorEncoder.echoReply(probe.destination(), probe.source(), probe.icmpId(), probe.icmpSequence(),
+                        datagram, icmp + 8, datagram.length - icmp - 8)
+                : atDestination
                 ? IcmpErrorEncoder.destinationUnreachable(probe.destination(), probe.source(), 3, datagram, 0,
                         datagram.length)
                 : IcmpErrorEncoder.timeExceeded(at.address, probe.source().ipv4(), datagram, 0, datagram.length);
