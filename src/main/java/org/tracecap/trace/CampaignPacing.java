@@ -35,6 +35,8 @@ final class CampaignPacing {
     static final int SUBNETS = 4096;
     private static final long DESTINATIONS = 1L << 40;
     private static final long UNKNOWN = 2L << 40;
+    /** The key of ICMP Echo Requests to a destination: Echo Replies are not rate-limited (icmp_ratemask). */
+    static final long ECHO = 3L << 40;
     private static final int PURGE_ABOVE = 4096;
     /** Where a /24's keys keep the lowest TTL a destination of it answered at. */
     private static final int DESTINATION_TTL = 256;
@@ -91,7 +93,7 @@ final class CampaignPacing {
 
     /** Rule 2: when the router {@code key} has a token: {@code now}, later, or Long.MAX_VALUE. */
     long readyAt(long key, long now) {
-        Router r = routers.get(key);
+        Router r = key == ECHO ? null : routers.get(key);
         if (r == null || r.limit == Limit.UNLIMITED) {
             return now;
         }
@@ -109,6 +111,9 @@ final class CampaignPacing {
 
     /** Rule 2: a probe to router {@code key} was sent at {@code now}; {@code verifying} as rule 3 says. */
     void sent(long key, long now, boolean verifying) {
+        if (key == ECHO) {
+            return;
+        }
         if (routers.size() > PURGE_ABOVE) {
             purge(now);
         }

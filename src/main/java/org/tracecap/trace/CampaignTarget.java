@@ -25,6 +25,8 @@ final class CampaignTarget {
     final IpAddress address;
     final String name;
     final ProbeIdentity identity;
+    /** The ICMP Echo identity of the destination's own answers when its UDP answers are limited (rule 7), or null. */
+    final ProbeIdentity echo;
     final ProbeTable table;
     final Probe[] probes;
     private final TraceOptions options;
@@ -41,6 +43,8 @@ final class CampaignTarget {
     /** Hops below this TTL are taken from {@link #borrowed}'s chain (backward stop), else 0. */
     int borrowedBelow;
     DoubletreeStopSet.PathNode borrowed;
+    /** The destination's distance estimated from its first answer's IP TTL, 0 while none. */
+    int estimate;
     /** The path length this destination counts for in the start TTL's median, 0 while none. */
     int lengthCounted;
     /** Forward TTLs in a row without an answer. */
@@ -54,10 +58,12 @@ final class CampaignTarget {
     int filedUpTo;
     DoubletreeStopSet.PathNode filedNode;
 
-    CampaignTarget(IpAddress address, String name, ProbeIdentity identity, TraceOptions options) {
+    CampaignTarget(IpAddress address, String name, ProbeIdentity identity, ProbeIdentity echo,
+            TraceOptions options) {
         this.address = address;
         this.name = name;
         this.identity = identity;
+        this.echo = echo;
         this.options = options;
         int hops = options.maxTtl() - options.firstTtl() + 1;
         this.probes = new Probe[options.probeCount()];
@@ -74,6 +80,8 @@ final class CampaignTarget {
         int attempt;
         boolean done;
         boolean queued;
+        /** The lane asks the destination with ICMP Echo (rule 7). */
+        boolean echo;
 
         Lane(boolean forward) {
             this.forward = forward;
@@ -114,6 +122,14 @@ final class CampaignTarget {
         long sendNanos() {
             return captureSendNanos != null ? captureSendNanos : clockSendNanos;
         }
+    }
+
+    /** The identity of this destination's probes of IP protocol {@code protocol}, or null. */
+    ProbeIdentity identityOf(int protocol) {
+        if (protocol == identity.protocol()) {
+            return identity;
+        }
+        return echo != null && protocol == echo.protocol() ? echo : null;
     }
 
     int index(int ttl) {

@@ -67,6 +67,12 @@ import org.tracecap.packet.ProbeEncoder;
  *       Replies for destinations no longer in flight are counted, not used.</li>
  *   <li><b>Interrupted.</b> {@link #stop()} wakes the port; the run returns at once: traces not finished are
  *       left out (counted by {@link #unfinished()}).</li>
+ *   <li><b>Destination's answer.</b> With UDP probes, when a forward probe, or a probe expected to reach
+ *       the destination (its bucket was the destination's, rule 3, at or above the destination's TTL as known or
+ *       as estimated from its first answer's IP TTL), goes unanswered, the next attempts at that TTL are ICMP Echo
+ *       Requests ({@link IcmpEchoIdentity}, the destination's own identifier): Linux limits Port Unreachable
+ *       (icmp_ratemask), not Echo Replies. The hop then holds the Echo probe and its reply, which says which
+ *       answered (JSON: protocol icmp, ICMP type 0).</li>
  * </ol>
  * The run waits only in {@link PacketPort#receive}, until the next send, deadline, or frame. Not thread-safe
  * apart from {@link #stop()} and the counters.
@@ -278,8 +284,13 @@ public final class CampaignTracer {
             }
             int sourcePort = options.sourcePort() != null ? options.sourcePort()
                     : random.nextInt(Tracer.SOURCE_PORT_LOW, Tracer.SOURCE_PORT_HIGH + 1);
-            ProbeIdentity identity = options.method().identity(options, sourcePort, random.nextInt(0x10000));
-            CampaignTarget t = new CampaignTarget(address, address.toString(), identity, options);
+            int ipIdBase = random.nextInt(0x10000);
+            ProbeIdentity identity = options.method().identity(options, sourcePort, ipIdBase);
+            // Rule 7: UDP campaigns ask a destination whose Port Unreachables are limited with ICMP Echo (its
+            // own identifier; the probe numbers, shared with the UDP probes, keep the IP IDs apart).
+            ProbeIdentity echo = identity.protocol() == IpProtocol.UDP
+                    ? new IcmpEchoIdentity(random.nextInt(0x10000), 1, options.probeCount(), ipIdBase) : null;
+            CampaignTarget t = new CampaignTarget(address, address.toString(), identity, echo, options);
             inFlight.put(address, t);
             targetsStarted++;
             queue(t.backward); // its start TTL is chosen when its first probe goes (rule 1)
@@ -434,12 +445,17 @@ public final class CampaignTracer {
     private long expectedRouter(CampaignTarget.Lane lane) {
         CampaignTarget t = lane.target();
         int ttl = lane.ttl;
+        if (lane.echo) {
+            return CampaignPacing.ECHO;
+        }
         if (t.startTtl == 0) {
             // Not begun: its first probe goes backward from the start TTL, or at the first TTL.
             ttl = Math.max(options.firstTtl(), startTtl() - 1);
             return pacing.expected(t.address.ipv4(), ttl, t.finalTtl, ttl < startTtl());
         }
-        return pacing.expected(t.address.ipv4(), ttl, t.finalTtl, !lane.forward);
+        int destinationTtl = t.estimate == 0 ? t.finalTtl : t.finalTtl == 0 ? t.estimate : Math.min(t.finalTtl,
+                t.estimate);
+        return pacing.expected(t.address.ipv4(), ttl, destinationTtl, !lane.forward);
     }
 
     private void send(CampaignTarget.Lane lane, long routerKey, boolean verifying) throws IOException {
@@ -449,7 +465,7 @@ public final class CampaignTracer {
         ProbeIdentity.Envelope envelope = new ProbeIdentity.Envelope(link.gatewayMac(), link.sourceMac(),
                 link.sourceAddress(), t.address, p.ttl, options.tos(), options.dontFragment(), options.packetLength());
         long now = clock.nowNanos();
-        p.sent = t.identity.write(number, envelope, frame, now);
+        p.sent = (lane.echo ? t.echo : t.identity).write(number, envelope, frame, now);
         int length = envelope.linkHeader() + p.sent.totalLength();
         p.clockSendNanos = now;
         p.deadlineNanos = now + maxWaitNanos;
@@ -470,10 +486,8 @@ public final class CampaignTracer {
         Classified c = classifier.classify(timeNanos, linkType, bytes, caplen, wireLength);
         if (c instanceof SentProbe s) {
             CampaignTarget t = s.source().equals(link.sourceAddress()) ? inFlight.get(s.destination()) : null;
-            if (t != null && s.protocol() != t.identity.protocol()) {
-                t = null;
-            }
-            int n = t == null ? -1 : t.identity.sequenceOf(s);
+            ProbeIdentity id = t == null ? null : t.identityOf(s.protocol());
+            int n = id == null ? -1 : id.sequenceOf(s);
             if (n >= 0 && t.probes[n] != null && t.probes[n].captureSendNanos == null) {
                 t.probes[n].captureSendNanos = s.timeNanos();
             }
@@ -510,7 +524,8 @@ public final class CampaignTracer {
             unattributed(NOT_IN_FLIGHT);
             return;
         }
-        if (q.protocol() != t.identity.protocol()) {
+        ProbeIdentity id = t.identityOf(q.protocol());
+        if (id == null) {
             unattributed(Tracer.NOT_OUR_QUOTE);
             return;
         }
@@ -523,7 +538,7 @@ public final class CampaignTracer {
             unattributed(Tracer.QUOTED_TTL_ABOVE);
             return;
         }
-        if (!t.identity.owns(q, s)) {
+        if (!id.owns(q, s)) {
             unattributed(Tracer.NOT_OUR_IDENTITY);
             return;
         }
@@ -532,7 +547,8 @@ public final class CampaignTracer {
 
     /** Gives probe {@code s} of {@code t} its answer {@code r} from {@code from}, unless it no longer waits. */
     private void answer(CampaignTarget t, SentProbe s, Classified r, IpAddress from) {
-        int n = t.identity.sequenceOf(s);
+        ProbeIdentity id = t.identityOf(s.protocol());
+        int n = id == null ? -1 : id.sequenceOf(s);
         CampaignTarget.Probe p = n < 0 ? null : t.probes[n];
         if (p == null || p.sent != s) {
             unattributed(Tracer.NO_SUCH_PROBE);
@@ -553,7 +569,7 @@ public final class CampaignTracer {
         pacing.answered(t.address.ipv4(), p.ttl, fromDestination ? t.address.ipv4() : responder);
         long answeredBy = fromDestination ? CampaignPacing.destinations(t.address.ipv4())
                 : CampaignPacing.router(responder);
-        if (answeredBy != p.routerKey) {
+        if (answeredBy != p.routerKey && p.routerKey != CampaignPacing.ECHO) {
             // Sent under another router's bucket (not known yet, or guessed wrong): the one that answered spent it.
             pacing.sent(answeredBy, p.clockSendNanos, false);
         }
@@ -561,7 +577,8 @@ public final class CampaignTracer {
         if (fromDestination || unreachable) {
             int replyTtl = r instanceof IcmpReply i ? i.replyTtl() : r instanceof TcpReply tcp ? tcp.replyTtl() : 0;
             if (t.lengthCounted == 0 && fromDestination && replyTtl > 0) {
-                pathLength(t, Math.max(options.firstTtl(), Math.min(p.ttl, hopsBack(replyTtl))));
+                t.estimate = Math.max(options.firstTtl(), Math.min(p.ttl, hopsBack(replyTtl)));
+                pathLength(t, t.estimate);
             }
             markFinal(t, p.ttl);
         }
@@ -608,6 +625,9 @@ public final class CampaignTracer {
             boolean beyond = t.finalTtl != 0 && p.ttl > t.finalTtl;
             if (responder == null && !beyond && lane.attempt + 1 < options.probesPerHop()) {
                 lane.attempt++;
+                // Rule 7: the destination's answer was due (its bucket was the one expected) and none came.
+                lane.echo |= t.echo != null && (lane.forward
+                        || p.routerKey == CampaignPacing.destinations(t.address.ipv4()));
                 queue(lane);
             } else {
                 t.settle(p.ttl, responder);
@@ -623,6 +643,7 @@ public final class CampaignTracer {
     private void advance(CampaignTarget.Lane lane, IpAddress responder, boolean beyond) {
         CampaignTarget t = lane.target();
         lane.attempt = 0;
+        lane.echo = false;
         if (lane.forward) {
             t.gap = responder == null ? t.gap + 1 : 0;
             if (beyond || t.finalTtl != 0 || lane.ttl >= options.maxTtl()) {
