@@ -6,7 +6,7 @@ import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.tracecap.trace.CampaignTracer;
+import org.tracecap.trace.CampaignSettings;
 
 /**
  * The options of a campaign ({@code tracecap trace --targets FILE}, or several HOSTs), beside traceroute's in
@@ -65,14 +65,14 @@ final class CampaignOptions {
                 throw new TraceOptionsParser.UsageException("empty host name");
             }
         }
-        int rate = TraceOptionsParser.integer(line, "rate", "probes a second", CampaignTracer.DEFAULT_RATE, 1,
+        int rate = TraceOptionsParser.integer(line, "rate", "probes a second", CampaignSettings.DEFAULT_RATE, 1,
                 100_000);
         int inFlight = TraceOptionsParser.integer(line, "in-flight", "destinations in flight",
-                CampaignTracer.DEFAULT_TARGETS_IN_FLIGHT, 1, 65_536);
+                CampaignSettings.DEFAULT_TARGETS_IN_FLIGHT, 1, 65_536);
         Integer start = line.hasOption("start-ttl")
                 ? TraceOptionsParser.integer(line, "start-ttl", "start TTL", 0, 1, 255) : null;
         Path targets = file ? TraceOptionsParser.path(line.getOptionValue("targets"), "--targets") : null;
         return new TraceRequest.Campaign(targets, file ? List.of() : List.copyOf(words),
-                new CampaignTracer.Settings(rate, inFlight, start, CampaignTracer.DEFAULT_GAP_LIMIT));
+                new CampaignSettings(rate, inFlight, start, CampaignSettings.DEFAULT_GAP_LIMIT));
     }
 }

@@ -18,7 +18,7 @@ import org.tracecap.capture.LiveCaptureException;
 import org.tracecap.capture.Route;
 import org.tracecap.capture.RouteLookup;
 import org.tracecap.packet.IpAddress;
-import org.tracecap.trace.CampaignTracer;
+import org.tracecap.trace.CampaignTargetSource;
 
 /**
  * A campaign's destinations, read on a thread of their own as the campaign goes: a target file ({@code -} for
@@ -29,7 +29,7 @@ import org.tracecap.trace.CampaignTracer;
  * {@code ahead} destinations wait in memory: the reader waits for the campaign, so a file of any size is read as
  * it goes.
  */
-final class CampaignTargets implements CampaignTracer.Targets {
+final class CampaignTargets implements CampaignTargetSource {
     private final BlockingQueue<IpAddress> queue;
     private final PrintStream err;
     private final IpAddress source;

@@ -30,7 +30,7 @@ record TraceRequest(String host, TraceOptions options, String interfaceName, Mac
      * {@code --start-ttl}, {@code --in-flight}.
      */
     record Campaign(java.nio.file.Path targets, java.util.List<String> hosts,
-                    org.tracecap.trace.CampaignTracer.Settings settings) {
+                    org.tracecap.trace.CampaignSettings settings) {
         int targetsInFlight() {
             return settings.targetsInFlight();
         }

@@ -29,18 +29,18 @@ import org.tracecap.packet.ProbeEncoder;
 /**
  * Traces many destinations at once over one {@link PacketPort} (one sending handle, one capture): a campaign,
  * as scamper runs one on a target list. Destinations come from an iterator read as the campaign goes (at most
- * {@link Settings#targetsInFlight} traced at a time, so memory follows them, not the list); each finished trace
+ * {@link CampaignSettings#targetsInFlight} traced at a time, so memory follows them, not the list); each finished trace
  * goes to a callback at once, in the order they finish.
  *
  * <h2>Rules</h2>
  * <ol>
  *   <li><b>Doubletree</b> (Donnet et al., SIGMETRICS 2005). A destination's probing starts at a start TTL
- *       {@code h}: {@link Settings#startTtl} if given, else the median length of the paths traced so far
- *       ({@value #DEFAULT_START_TTL} before any): starting where destinations usually are costs one answer from
+ *       {@code h}: {@link CampaignSettings#startTtl} if given, else the median length of the paths traced so far
+ *       ({@value Doubletree#DEFAULT_START_TTL} before any): starting where destinations usually are costs one answer from
  *       the destination and one from the router before it, which most often ends the backward probing (below).
  *       Two {@link CampaignTarget.Lane lanes} then probe one TTL at a time each: <i>forward</i> from {@code h}
  *       up until the destination answers (or a Destination Unreachable comes), the max TTL, or
- *       {@link Settings#gapLimit} TTLs in a row without an answer (scamper's gap limit); <i>backward</i> from
+ *       {@link CampaignSettings#gapLimit} TTLs in a row without an answer (scamper's gap limit); <i>backward</i> from
  *       {@code h - 1} down to the first TTL, stopping at the first hop whose responder this vantage point has
  *       already seen at that TTL (the local stop set, {@link DoubletreeStopSet}): the hops below are that
  *       trace's, and are reported as learned from it ({@link org.tracecap.model.Hop#learnedFrom}). With one
@@ -50,7 +50,7 @@ import org.tracecap.packet.ProbeEncoder;
  *       answer per hop is what a campaign needs, and each answer is a token of a rate-limited router. A probe
  *       is unanswered {@code -w MAX} after it was sent (HERE and NEAR are not used: one probe per hop), judged
  *       on capture time as {@link Tracer} rule 5 does.</li>
- *   <li><b>Rate.</b> At most {@link Settings#ratePps} probes a second for the whole campaign, evenly spaced;
+ *   <li><b>Rate.</b> At most {@link CampaignSettings#ratePps} probes a second for the whole campaign, evenly spaced;
  *       each goes to the router {@link CampaignPacing} expects only when that router's ICMP bucket has a token
  *       (its rules 1-3: learned per router, routers that do not limit learned too).</li>
  *   <li><b>Order.</b> Every lane of every destination in flight with a probe to send is a candidate; each send
@@ -78,81 +78,30 @@ import org.tracecap.packet.ProbeEncoder;
  * apart from {@link #stop()} and the counters.
  */
 public final class CampaignTracer {
-    static final int DEFAULT_START_TTL = 6;
-    public static final int DEFAULT_RATE = 100;
-    public static final int DEFAULT_TARGETS_IN_FLIGHT = 256;
-    public static final int DEFAULT_GAP_LIMIT = 5;
     /** Reasons a reply is not used, beyond {@link Tracer}'s. */
     public static final String NOT_IN_FLIGHT = "destination not in flight";
-
-    /**
-     * Where a campaign's destinations come from, read as the campaign goes (a file, standard input, a list).
-     * Called on the tracing thread only.
-     */
-    public interface Targets {
-        /** The next destination if one is ready now, else null (none yet, or none left). */
-        IpAddress next();
-
-        /** Whether every destination has been given: no {@link #next()} will give one again. */
-        boolean exhausted();
-
-        /** The destinations of {@code list}, all ready at once. */
-        static Targets of(Iterator<IpAddress> list) {
-            return new Targets() {
-                @Override
-                public IpAddress next() {
-                    return list.hasNext() ? list.next() : null;
-                }
-
-                @Override
-                public boolean exhausted() {
-                    return !list.hasNext();
-                }
-            };
-        }
-    }
 
     /** How long the run waits for a destination when none is in flight and the source has none ready yet. */
     static final long TARGET_POLL_NANOS = 10_000_000L;
 
-    /**
-     * @param ratePps         probes a second for the whole campaign, 1..100000
-     * @param targetsInFlight destinations traced at a time, 1..65536
-     * @param startTtl        Doubletree's start TTL, or null to learn it (rule 1)
-     * @param gapLimit        forward TTLs in a row without an answer that end a trace, 1..255
-     */
-    public record Settings(int ratePps, int targetsInFlight, Integer startTtl, int gapLimit) {
-        public Settings {
-            if (ratePps < 1 || ratePps > 100_000 || targetsInFlight < 1 || targetsInFlight > 65_536
-                    || gapLimit < 1 || gapLimit > 255 || (startTtl != null && (startTtl < 1 || startTtl > 255))) {
-                throw new IllegalArgumentException("campaign settings out of range: " + ratePps + " pps, "
-                        + targetsInFlight + " in flight, start TTL " + startTtl + ", gap limit " + gapLimit);
-            }
-        }
-
-        public static Settings defaults() {
-            return new Settings(DEFAULT_RATE, DEFAULT_TARGETS_IN_FLIGHT, null, DEFAULT_GAP_LIMIT);
-        }
-    }
 
     private final TraceOptions options;
     private final LinkFacts link;
     private final PacketPort port;
     private final Clock clock;
     private final RandomGenerator random;
-    private final Settings settings;
+    private final CampaignSettings settings;
     private final long sendIntervalNanos;
     private final long maxWaitNanos;
     private final FrameClassifier classifier = new FrameClassifier();
     private final CampaignPacing pacing = new CampaignPacing();
-    private final DoubletreeStopSet stopSet = new DoubletreeStopSet();
     private final Map<IpAddress, CampaignTarget> inFlight = new HashMap<>();
     private final List<CampaignTarget.Lane> ready = new ArrayList<>();
     private final PriorityQueue<CampaignTarget.Probe> deadlines =
             new PriorityQueue<>((a, b) -> Long.compare(a.deadlineNanos, b.deadlineNanos));
     private final List<CampaignTarget> finishing = new ArrayList<>();
+    private final Doubletree doubletree;
     private final SortedMap<String, Long> unattributed = new TreeMap<>();
-    private final int[] pathLengths = new int[256];
     private final byte[] frame;
 
     private volatile boolean stopRequested;
@@ -160,13 +109,10 @@ public final class CampaignTracer {
     private volatile long repliesUsed;
     private volatile long targetsDone;
     private volatile long targetsStarted;
-    private int pathsKnown;
-    /** The start TTL rule 1 gives now, 0 when it must be worked out again. */
-    private int startTtl;
     private long nextSendNanos = Long.MIN_VALUE;
     private long latestCaptureNanos = Long.MIN_VALUE;
 
-    public CampaignTracer(TraceOptions options, LinkFacts link, PacketPort port, Clock clock, Settings settings) {
+    public CampaignTracer(TraceOptions options, LinkFacts link, PacketPort port, Clock clock, CampaignSettings settings) {
         this(options, link, port, clock, settings, new SplittableRandom());
     }
 
@@ -174,7 +120,7 @@ public final class CampaignTracer {
      * @param link the link facts of the campaign: its destination is not used (each target is one)
      * @throws IllegalArgumentException the port is not Ethernet, or the method is dublin (one flow per target)
      */
-    public CampaignTracer(TraceOptions options, LinkFacts link, PacketPort port, Clock clock, Settings settings,
+    public CampaignTracer(TraceOptions options, LinkFacts link, PacketPort port, Clock clock, CampaignSettings settings,
             RandomGenerator random) {
         this.options = Objects.requireNonNull(options, "options");
         this.link = Objects.requireNonNull(link, "link");
@@ -192,6 +138,7 @@ public final class CampaignTracer {
         this.sendIntervalNanos = 1_000_000_000L / settings.ratePps();
         this.maxWaitNanos = options.waiting().maxNanos();
         this.frame = new byte[ProbeEncoder.ETHERNET_HEADER + options.packetLength()];
+        this.doubletree = new Doubletree(options, settings, this::queue, ready::remove, finishing::add);
     }
 
     /** Stops the run from any thread (a Ctrl-C hook): it returns at once with the traces finished so far. */
@@ -228,7 +175,7 @@ public final class CampaignTracer {
 
     /** How many (interface, TTL) pairs Doubletree's local stop set holds. */
     public int stopSetSize() {
-        return stopSet.size();
+        return doubletree.stopSetSize();
     }
 
     /**
@@ -238,11 +185,11 @@ public final class CampaignTracer {
      * @throws IOException the port failed: the traces handed on so far stand
      */
     public boolean run(Iterator<IpAddress> targets, Consumer<Trace> done) throws IOException {
-        return run(Targets.of(targets), done);
+        return run(CampaignTargetSource.of(targets), done);
     }
 
     /** As {@link #run(Iterator, Consumer)}, the destinations given as they are ready. */
-    public boolean run(Targets targets, Consumer<Trace> done) throws IOException {
+    public boolean run(CampaignTargetSource targets, Consumer<Trace> done) throws IOException {
         while (!stopRequested) {
             boolean exhausted = targets.exhausted();
             admit(targets);
@@ -273,7 +220,7 @@ public final class CampaignTracer {
 
     // ---- destinations -----------------------------------------------------------------------------------
 
-    private void admit(Targets targets) {
+    private void admit(CampaignTargetSource targets) {
         while (inFlight.size() < settings.targetsInFlight() && !stopRequested) {
             IpAddress address = targets.next();
             if (address == null) {
@@ -297,76 +244,16 @@ public final class CampaignTracer {
         }
     }
 
-    /** Rule 1: the start TTL, chosen when a destination's first probe is planned. */
-    private int startTtl() {
-        if (startTtl != 0) {
-            return startTtl;
-        }
-        int ttl = DEFAULT_START_TTL;
-        if (settings.startTtl() != null) {
-            ttl = settings.startTtl();
-        } else if (pathsKnown > 0) {
-            int seen = 0;
-            for (int t = 0; t < pathLengths.length; t++) {
-                seen += pathLengths[t];
-                if (2 * seen >= pathsKnown) {
-                    ttl = t;
-                    break;
-                }
-            }
-        }
-        startTtl = Math.max(options.firstTtl(), Math.min(options.maxTtl(), ttl));
-        return startTtl;
-    }
-
-    /**
-     * Rule 1: a destination's path length, for the median: first estimated from its first answer's IP TTL
-     * (counted down from the next of 64, 128, 255 at or above it, the usual initial TTLs, hence one reply
-     * later), then replaced by its final TTL when its trace ends.
-     */
-    private void pathLength(CampaignTarget t, int length) {
-        if (t.lengthCounted != 0) {
-            pathLengths[t.lengthCounted]--;
-            pathsKnown--;
-        }
-        pathLengths[length]++;
-        pathsKnown++;
-        t.lengthCounted = length;
-        startTtl = 0;
-    }
-
-    private static int hopsBack(int replyTtl) {
-        int initial = replyTtl <= 64 ? 64 : replyTtl <= 128 ? 128 : 255;
-        return initial - replyTtl + 1;
-    }
-
     private void queue(CampaignTarget.Lane lane) {
         lane.queued = true;
         ready.add(lane);
-    }
-
-    /**
-     * Rule 1: a destination's first probe goes: its start TTL is chosen; the lane to send is the backward one
-     * (returned), the forward one queued once it is sent, or the forward one when the start TTL is the first.
-     */
-    private CampaignTarget.Lane begin(CampaignTarget t) {
-        t.startTtl = startTtl();
-        t.forward.ttl = t.startTtl;
-        t.backward.ttl = t.startTtl - 1;
-        if (t.startTtl > options.firstTtl()) {
-            return t.backward;
-        }
-        t.backward.done = true;
-        return t.forward;
     }
 
     /** Writes the finished destinations' traces and forgets them. */
     private void finish(Consumer<Trace> done) {
         for (CampaignTarget t : finishing) {
             if (t.finished() && inFlight.remove(t.address) == t) {
-                if (t.finalTtl != 0 && t.finalTtl != t.lengthCounted) {
-                    pathLength(t, t.finalTtl);
-                }
+                doubletree.finished(t);
                 targetsDone++;
                 done.accept(t.trace(link, false));
             }
@@ -429,7 +316,7 @@ public final class CampaignTracer {
             lane.queued = false;
             CampaignTarget t = lane.target();
             if (t.startTtl == 0) {
-                lane = begin(t);
+                lane = doubletree.begin(t);
                 send(lane, chosenKey, verifying);
                 if (lane == t.backward) {
                     queue(t.forward);
@@ -450,8 +337,8 @@ public final class CampaignTracer {
         }
         if (t.startTtl == 0) {
             // Not begun: its first probe goes backward from the start TTL, or at the first TTL.
-            ttl = Math.max(options.firstTtl(), startTtl() - 1);
-            return pacing.expected(t.address.ipv4(), ttl, t.finalTtl, ttl < startTtl());
+            ttl = Math.max(options.firstTtl(), doubletree.startTtl() - 1);
+            return pacing.expected(t.address.ipv4(), ttl, t.finalTtl, ttl < doubletree.startTtl());
         }
         int destinationTtl = t.estimate == 0 ? t.finalTtl : t.finalTtl == 0 ? t.estimate : Math.min(t.finalTtl,
                 t.estimate);
@@ -577,12 +464,12 @@ public final class CampaignTracer {
         if (fromDestination || unreachable) {
             int replyTtl = r instanceof IcmpReply i ? i.replyTtl() : r instanceof TcpReply tcp ? tcp.replyTtl() : 0;
             if (t.lengthCounted == 0 && fromDestination && replyTtl > 0) {
-                t.estimate = Math.max(options.firstTtl(), Math.min(p.ttl, hopsBack(replyTtl)));
-                pathLength(t, t.estimate);
+                t.estimate = Math.max(options.firstTtl(), Math.min(p.ttl, Doubletree.hopsBack(replyTtl)));
+                doubletree.pathLength(t, t.estimate);
             }
-            markFinal(t, p.ttl);
+            doubletree.markFinal(t, p.ttl);
         }
-        probeDone(p, from);
+        doubletree.probeDone(p, from);
     }
 
     // ---- deadlines and Doubletree's lanes --------------------------------------------------------------
@@ -612,107 +499,8 @@ public final class CampaignTracer {
                 if (p.verifying) {
                     pacing.verified(p.routerKey, false);
                 }
-                probeDone(p, null);
+                doubletree.probeDone(p, null);
             }
-        }
-    }
-
-    /** Rule 2, then rule 1: retry the TTL, or settle it and move the lane on. */
-    private void probeDone(CampaignTarget.Probe p, IpAddress responder) {
-        CampaignTarget.Lane lane = p.lane;
-        CampaignTarget t = lane.target();
-        if (!lane.done && lane.ttl == p.ttl) {
-            boolean beyond = t.finalTtl != 0 && p.ttl > t.finalTtl;
-            if (responder == null && !beyond && lane.attempt + 1 < options.probesPerHop()) {
-                lane.attempt++;
-                // Rule 7: the destination's answer was due (its bucket was the one expected) and none came.
-                lane.echo |= t.echo != null && (lane.forward
-                        || p.routerKey == CampaignPacing.destinations(t.address.ipv4()));
-                queue(lane);
-            } else {
-                t.settle(p.ttl, responder);
-                advance(lane, responder, beyond);
-            }
-        }
-        file(t);
-        if (t.finished()) {
-            finishing.add(t);
-        }
-    }
-
-    private void advance(CampaignTarget.Lane lane, IpAddress responder, boolean beyond) {
-        CampaignTarget t = lane.target();
-        lane.attempt = 0;
-        lane.echo = false;
-        if (lane.forward) {
-            t.gap = responder == null ? t.gap + 1 : 0;
-            if (beyond || t.finalTtl != 0 || lane.ttl >= options.maxTtl()) {
-                lane.done = true;
-            } else if (t.gap >= settings.gapLimit()) {
-                lane.done = true;
-                t.gapStop = true;
-            } else {
-                lane.ttl++;
-                queue(lane);
-            }
-            return;
-        }
-        if (responder != null && !responder.equals(t.address)) {
-            DoubletreeStopSet.PathNode known = stopSet.find(responder, lane.ttl);
-            if (known != null && lane.ttl > options.firstTtl()) {
-                t.borrowedBelow = lane.ttl;
-                t.borrowed = known.below();
-                lane.done = true;
-                return;
-            }
-        }
-        if (lane.ttl <= options.firstTtl()) {
-            lane.done = true;
-        } else {
-            lane.ttl--;
-            queue(lane);
-        }
-    }
-
-    /** Stop rules 1-2 of {@link Tracer}: nothing above {@code ttl} is sent or reported. */
-    private void markFinal(CampaignTarget t, int ttl) {
-        if (t.finalTtl != 0 && t.finalTtl <= ttl) {
-            return;
-        }
-        t.finalTtl = ttl;
-        for (int n = 0; n < t.sent; n++) {
-            CampaignTarget.Probe p = t.probes[n];
-            if (p.ttl > ttl && !p.done()) {
-                p.forgotten = true;
-                t.inFlight--;
-            }
-        }
-        if (t.forward.ttl > ttl && !t.forward.done) {
-            t.forward.done = true;
-            if (t.forward.queued) {
-                t.forward.queued = false;
-                ready.remove(t.forward);
-            }
-        }
-    }
-
-    /**
-     * Files the hops of {@code t} whose whole prefix is known (once backward probing is over) in the stop set,
-     * lowest first.
-     */
-    private void file(CampaignTarget t) {
-        if (!t.backward.done) {
-            return;
-        }
-        if (t.filedNode == null && t.borrowedBelow > 0) {
-            t.filedNode = t.borrowed;
-            t.filedUpTo = t.borrowedBelow - 1;
-        }
-        int last = t.finalTtl != 0 ? t.finalTtl - 1 : options.maxTtl();
-        while (t.filedUpTo < last && t.settled(t.filedUpTo + 1)) {
-            int ttl = ++t.filedUpTo;
-            t.filedNode = new DoubletreeStopSet.PathNode(t.ownHop(ttl), t.name, t.filedNode);
-            stopSet.add(t.filedNode, t.routers(ttl));
         }
     }
 

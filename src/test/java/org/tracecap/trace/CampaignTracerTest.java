@@ -54,15 +54,15 @@ class CampaignTracerTest {
             }
         }
 
-        CampaignTracer tracer(CampaignTracer.Settings settings, long seed) {
+        CampaignTracer tracer(CampaignSettings settings, long seed) {
             return new CampaignTracer(TraceOptions.builder().method(ProbeMethod.PARIS).build(),
                     new LinkFacts("sim0", SimulatedFan.PROBER_MAC, SimulatedFan.GATEWAY_MAC, SOURCE, SOURCE),
                     net.port(), clock, settings, new SplittableRandom(seed));
         }
     }
 
-    private static CampaignTracer.Settings rate(int pps) {
-        return new CampaignTracer.Settings(pps, 256, null, CampaignTracer.DEFAULT_GAP_LIMIT);
+    private static CampaignSettings rate(int pps) {
+        return new CampaignSettings(pps, 256, null, CampaignSettings.DEFAULT_GAP_LIMIT);
     }
 
     /** Every trace: reached, hops 1-3 answered by r1, r2, the destination, as the topology says. */
@@ -176,7 +176,7 @@ class CampaignTracerTest {
                 return all.next();
             }
         };
-        CampaignTracer tracer = fan.tracer(new CampaignTracer.Settings(100, 8, null, 5), 5);
+        CampaignTracer tracer = fan.tracer(new CampaignSettings(100, 8, null, 5), 5);
         List<Trace> traces = new ArrayList<>();
         boolean interrupted = tracer.run(counted, t -> {
             traces.add(t);
@@ -197,7 +197,7 @@ class CampaignTracerTest {
     @Test
     void aForcedStartTtlAboveThePathFindsTheDestinationBackward() throws IOException {
         Fan fan = new Fan(2, 5, false);
-        CampaignTracer tracer = fan.tracer(new CampaignTracer.Settings(100, 16, 8, 5), 6);
+        CampaignTracer tracer = fan.tracer(new CampaignSettings(100, 16, 8, 5), 6);
         List<Trace> traces = new ArrayList<>();
         tracer.run(fan.targets.iterator(), traces::add);
         assertPathsRight(fan, traces);
@@ -216,7 +216,7 @@ class CampaignTracerTest {
         net.destination(d, path);
         CampaignTracer tracer = new CampaignTracer(TraceOptions.builder().waiting(new TraceOptions.Wait(1, 0, 0))
                 .build(), new LinkFacts("sim0", SimulatedFan.PROBER_MAC, SimulatedFan.GATEWAY_MAC, SOURCE, SOURCE),
-                net.port(), clock, new CampaignTracer.Settings(100, 4, 2, 3), new SplittableRandom(7));
+                net.port(), clock, new CampaignSettings(100, 4, 2, 3), new SplittableRandom(7));
         List<Trace> traces = new ArrayList<>();
         tracer.run(List.of(IpAddress.ipv4(d)).iterator(), traces::add);
         Trace t = traces.get(0);
