@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.tracecap.match.FrameSink;
+import org.tracecap.packet.LinkLayer;
 
 /**
  * Writes frames to a pcap file with nanosecond timestamps ({@code --save-pcap}): every frame a live trace sent
@@ -54,7 +55,8 @@ public final class PcapFileWriter implements FrameSink, Closeable {
     }
 
     /**
-     * Starts a capture file for frames of link type {@code linkType} (DLT, 1 for Ethernet). Nothing appears at
+     * Starts a capture file for frames of link type {@code linkType} (libpcap's DLT, 1 for Ethernet, 12 for raw
+     * IP: written as its LINKTYPE, {@link #fileLinkType}). Nothing appears at
      * {@code target} until {@link #close()}.
      *
      * @param snaplen the longest frame kept; longer ones are cut to it (their wire length is kept)
@@ -81,7 +83,7 @@ public final class PcapFileWriter implements FrameSink, Closeable {
         file.putInt(MAGIC_NANOSECONDS).putShort((short) VERSION_MAJOR).putShort((short) VERSION_MINOR)
                 .putInt(0) // thiszone: timestamps are UTC
                 .putInt(0) // sigfigs
-                .putInt(snaplen).putInt(linkType);
+                .putInt(snaplen).putInt(fileLinkType(linkType));
         try {
             out.write(file.array());
         } catch (IOException e) {
@@ -90,6 +92,15 @@ public final class PcapFileWriter implements FrameSink, Closeable {
             throw new IOException(target + ": cannot write the capture file: " + e.getMessage(), e);
         }
         return new PcapFileWriter(target, temporary, snaplen, out);
+    }
+
+    /**
+     * The LINKTYPE_ value a capture file carries for libpcap's DLT_ value {@code dlt}: the same number except
+     * for raw IP, whose DLT_RAW is 12 (14 on OpenBSD) and whose file value is LINKTYPE_RAW, 101 (libpcap's
+     * {@code dlt_to_linktype}, pcap-common.c: 12 in a file is not raw IP everywhere).
+     */
+    static int fileLinkType(int dlt) {
+        return dlt == LinkLayer.DLT_RAW || dlt == LinkLayer.DLT_RAW_OPENBSD ? LinkLayer.RAW : dlt;
     }
 
     /** Appends one frame; after a write error, does nothing (see {@link #close()}). */

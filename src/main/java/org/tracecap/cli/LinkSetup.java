@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import org.tracecap.capture.Interfaces;
+import org.tracecap.capture.LinkFraming;
 import org.tracecap.capture.LinkInterface;
 import org.tracecap.capture.LiveCaptureException;
+import org.tracecap.capture.LivePort;
 import org.tracecap.capture.MacAddress;
 import org.tracecap.capture.NeighbourLookup;
 import org.tracecap.capture.Privilege;
@@ -18,12 +20,14 @@ import org.tracecap.capture.Route;
 import org.tracecap.capture.RouteLookup;
 import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
+import org.tracecap.packet.LinkLayer;
 import org.tracecap.trace.LinkFacts;
 
 /**
  * The setup steps of {@code tracecap trace} before any probe, each a {@link SetupException} (or a
  * {@link LiveCaptureException}) said in one line: HOST to an address, the output files' directories, and the
- * link a trace goes out on (privilege, interface, route, source address, the gateway's MAC when known).
+ * link a trace goes out on (privilege, interface, route, source address, the gateway's MAC when known), and once
+ * the port is open, how probes are framed there ({@link #facts}: Ethernet, raw IP, or a line saying it cannot).
  */
 final class LinkSetup {
     private LinkSetup() {
@@ -96,8 +100,39 @@ final class LinkSetup {
      * when it is known without an ARP exchange (given, or in the neighbour table), else null.
      */
     record CheckedLink(Route route, LinkInterface link, IpAddress source, MacAddress gatewayMac) {
-        LinkFacts facts(MacAddress gateway) {
-            return new LinkFacts(link.name(), link.mac().bytes(), gateway.bytes(), source, route.destination());
+        /** Whether the port needs to capture ARP replies too: an Ethernet link whose gateway MAC is unknown. */
+        boolean needsArp() {
+            return gatewayMac == null && link.mac() != null;
+        }
+    }
+
+    /**
+     * The facts of the link {@code port} is open on, by the link type libpcap gives it ({@link LinkFraming}):
+     * Ethernet with the gateway's MAC (known, else asked for by ARP on the port), or raw IP without MACs.
+     *
+     * @throws SetupException libpcap cannot send on this link type (the line says which interface would work), or
+     *                        an Ethernet link without an Ethernet address
+     * @throws LiveCaptureException no ARP answer
+     */
+    static LinkFacts facts(CheckedLink checked, LivePort port) throws SetupException, LiveCaptureException {
+        int dlt = port.linkType();
+        LinkInterface link = checked.link();
+        IpAddress destination = checked.route().destination();
+        switch (LinkFraming.of(dlt)) {
+            case RAW_IP -> {
+                return LinkFacts.rawIp(link.name(), LinkLayer.name(dlt), checked.source(), destination);
+            }
+            case ETHERNET -> {
+                if (link.mac() == null) {
+                    throw new SetupException("interface " + link.name() + " gives Ethernet frames but has no"
+                            + " Ethernet address: see ip link show " + link.name());
+                }
+                MacAddress gateway = checked.gatewayMac() != null ? checked.gatewayMac()
+                        : NeighbourLookup.resolve(checked.route(), link, NeighbourLookup.DEFAULT_TIMEOUT,
+                        NeighbourLookup.DEFAULT_ATTEMPTS, port);
+                return new LinkFacts(link.name(), link.mac().bytes(), gateway.bytes(), checked.source(), destination);
+            }
+            default -> throw new SetupException(LinkFraming.cannotSendMessage(link.name(), dlt));
         }
     }
 
@@ -151,12 +186,9 @@ final class LinkSetup {
                     + " (" + (link.addresses().isEmpty() ? "it has none" : "it has " + link.addresses().stream()
                     .map(LinkInterface.Address::toString).collect(Collectors.joining(", "))) + ")");
         }
-        if (link.mac() == null) {
-            throw new SetupException("interface " + link.name() + " has no Ethernet address: tracecap sends"
-                    + " Ethernet frames only");
-        }
+        // A link without an Ethernet address (TUN, PPP) has no neighbour table entry to read: see facts().
         MacAddress gateway = request.gatewayMac() != null ? request.gatewayMac()
-                : NeighbourLookup.known(route, link).orElse(null);
+                : link.mac() == null ? null : NeighbourLookup.known(route, link).orElse(null);
         return new CheckedLink(route, link, from, gateway);
     }
 }

@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import org.tracecap.capture.Interfaces;
 import org.tracecap.capture.LiveCaptureException;
 import org.tracecap.capture.LivePort;
-import org.tracecap.capture.NeighbourLookup;
 import org.tracecap.capture.PcapFileWriter;
 import org.tracecap.packet.IpAddress;
 import org.tracecap.report.ReverseDns;
@@ -24,8 +23,9 @@ import org.tracecap.trace.Tracer;
  * <ol>
  *   <li>Setup, each step an error line and exit status 2 when it fails: options (traceroute's, with its
  *       defaults and ranges), HOST (dotted IPv4, else a name resolved to its first IPv4 address), the
- *       privilege to capture, the interface ({@code -i}, else the route's), the kernel's route, the next
- *       hop's MAC ({@code --gateway-mac}, else the neighbour table, else ARP), the capture.</li>
+ *       privilege to capture, the interface ({@code -i}, else the route's), the kernel's route, the capture,
+ *       and by the link type libpcap gives it ({@code LinkFraming}): on Ethernet the next hop's MAC
+ *       ({@code --gateway-mac}, else the neighbour table, else ARP), on a raw IP link (TUN, PPP) none.</li>
  *   <li>stdout: the header line, then each hop's line as soon as the tracer settles it (flushed), then
  *       {@code (interrupted)} after a Ctrl-C. With {@code --method dublin --flows N}, the flows are traced
  *       one after another ({@link FlowTracer}), each after a line {@code flow K: source port S, destination
@@ -100,11 +100,10 @@ final class TraceCommand {
             // LinkSetup.link() has checked the privilege and the interface. A gateway MAC still unknown is asked
             // for on the trace's own port (which then also captures the gateway's ARP replies), not on one of its
             // own.
-            port = checked.gatewayMac() != null ? LivePort.openChecked(checked.link().name(), filter)
-                    : LivePort.openChecked(checked.link().name(), filter, checked.route().nextHop().ipv4());
-            LinkFacts facts = checked.facts(checked.gatewayMac() != null ? checked.gatewayMac()
-                    : NeighbourLookup.resolve(checked.route(), checked.link(), NeighbourLookup.DEFAULT_TIMEOUT,
-                    NeighbourLookup.DEFAULT_ATTEMPTS, port));
+            port = checked.needsArp() ? LivePort.openChecked(checked.link().name(), filter,
+                    checked.route().nextHop().ipv4())
+                    : LivePort.openChecked(checked.link().name(), filter);
+            LinkFacts facts = LinkSetup.facts(checked, port);
             interruption.check();
             if (request.savePcap() != null) {
                 try {

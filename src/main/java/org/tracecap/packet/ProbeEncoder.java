@@ -2,7 +2,7 @@ package org.tracecap.packet;
 
 /**
  * Writes probes into a caller's buffer: Ethernet II + IPv4 + UDP ({@link #encode}) or IPv4 + UDP
- * ({@link #encodeIp}); over IPv6 (RFC 8200, no extension headers) a UDP probe ({@link Udp6Probe}) or an
+ * ({@link #encodeIp}, or {@link #encode} of a probe without MACs, for a link without Ethernet); over IPv6 (RFC 8200, no extension headers) a UDP probe ({@link Udp6Probe}) or an
  * ICMPv6 Echo Request ({@link Echo6Probe}, RFC 4443 section 4.1), with or without Ethernet. Nothing is
  * allocated per probe. (IPv4 has no ICMP or TCP probe encoder yet, so IPv6 has none for TCP either.)
  *
@@ -41,8 +41,9 @@ public final class ProbeEncoder {
     /**
      * What to write.
      *
-     * @param destinationMac 6 bytes (ignored by {@link #encodeIp})
-     * @param sourceMac      6 bytes (ignored by {@link #encodeIp})
+     * @param destinationMac 6 bytes, or null for no link header (raw IP links: TUN, PPP; ignored by
+     *                       {@link #encodeIp})
+     * @param sourceMac      6 bytes, or null for no link header (ignored by {@link #encodeIp})
      * @param source         IPv4 source
      * @param destination    IPv4 destination
      * @param ttl            1..255
@@ -69,6 +70,9 @@ public final class ProbeEncoder {
             }
             range("totalLength", totalLength,
                     checksum == NATURAL_CHECKSUM ? MIN_TOTAL_LENGTH : MIN_TOTAL_LENGTH_PARIS, MAX_TOTAL_LENGTH);
+            if ((destinationMac == null) != (sourceMac == null)) {
+                throw new IllegalArgumentException("an Ethernet probe needs both MAC addresses");
+            }
             if (destinationMac != null && destinationMac.length != 6 || sourceMac != null && sourceMac.length != 6) {
                 throw new IllegalArgumentException("a MAC address has 6 bytes");
             }
@@ -212,21 +216,22 @@ public final class ProbeEncoder {
         }
     }
 
-    /** Length of the Ethernet frame {@link #encode} writes for this probe. */
+    /** Length of the frame {@link #encode} writes for this probe: [Ethernet II +] the IP total length. */
     public static int frameLength(UdpProbe p) {
-        return ETHERNET_HEADER + p.totalLength();
+        return (p.destinationMac() != null ? ETHERNET_HEADER : 0) + p.totalLength();
     }
 
     /**
-     * Writes Ethernet II + IPv4 + UDP at {@code off}; returns the frame length.
+     * Writes Ethernet II + IPv4 + UDP at {@code off}, or IPv4 + UDP alone when the probe has no MACs (a raw IP
+     * link); returns the frame length.
      *
-     * @throws IllegalArgumentException when a MAC is missing or the buffer is too small
+     * @throws IllegalArgumentException when the buffer is too small
      */
     public static int encode(UdpProbe p, byte[] buf, int off) {
-        if (p.destinationMac() == null || p.sourceMac() == null) {
-            throw new IllegalArgumentException("an Ethernet probe needs both MAC addresses");
-        }
         requireRoom(buf, off, frameLength(p));
+        if (p.destinationMac() == null) {
+            return encodeIp(p, buf, off);
+        }
         writeEthernet(buf, off, p.destinationMac(), p.sourceMac(), LinkLayer.ETHERTYPE_IPV4);
         return ETHERNET_HEADER + encodeIp(p, buf, off + ETHERNET_HEADER);
     }

@@ -2,7 +2,6 @@ package org.tracecap.trace;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -27,10 +26,7 @@ final class MdaResults {
     /** Flow {@code f}'s state at TTL {@code t} is {@code ttls.apply(t).flows.get(f)}. */
     static MultipathTracer.Result build(LinkFacts link, org.tracecap.model.Method method, int confidence, StopReason stop, IOException failure,
             long startClock, List<MdaProbe> probes, IntFunction<MdaTtlState> ttls) {
-        Map<String, String> live = new LinkedHashMap<>();
-        live.put("interface", link.interfaceName());
-        live.put("source_mac", LinkFacts.formatMac(link.sourceMac()));
-        live.put("gateway_mac", LinkFacts.formatMac(link.gatewayMac()));
+        Map<String, String> live = link.live();
         // flow -> TTL -> results, in send order
         SortedMap<Integer, SortedMap<Integer, List<ProbeResult>>> byFlow = new TreeMap<>();
         for (MdaProbe p : probes) {

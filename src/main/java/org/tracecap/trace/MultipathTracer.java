@@ -21,7 +21,6 @@ import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4ProbeEncoder;
-import org.tracecap.packet.LinkLayer;
 import org.tracecap.packet.ProbeEncoder;
 
 /**
@@ -123,10 +122,7 @@ public final class MultipathTracer {
             throw new IllegalArgumentException("confidence must be 95 or 99, got " + confidence);
         }
         this.confidence = confidence;
-        if (port.linkType() != LinkLayer.ETHERNET) {
-            throw new IllegalArgumentException("probes are Ethernet frames, the port's link type is "
-                    + LinkLayer.name(port.linkType()));
-        }
+        link.checkPort(port.linkType());
         if (options.sourceAddress() != null && !options.sourceAddress().equals(link.sourceAddress())) {
             throw new IllegalArgumentException("source address asked for differs from the link's");
         }

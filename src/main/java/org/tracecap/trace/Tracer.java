@@ -2,7 +2,6 @@ package org.tracecap.trace;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +24,6 @@ import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4ProbeEncoder;
-import org.tracecap.packet.LinkLayer;
 import org.tracecap.packet.ProbeEncoder;
 
 /**
@@ -208,10 +206,7 @@ public final class Tracer {
         this.link = Objects.requireNonNull(link, "link");
         this.port = Objects.requireNonNull(port, "port");
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (port.linkType() != LinkLayer.ETHERNET) {
-            throw new IllegalArgumentException("probes are Ethernet frames, the port's link type is "
-                    + LinkLayer.name(port.linkType()));
-        }
+        link.checkPort(port.linkType());
         if (options.sourceAddress() != null && !options.sourceAddress().equals(link.sourceAddress())) {
             throw new IllegalArgumentException("source address asked for differs from the link's");
         }
@@ -606,10 +601,7 @@ public final class Tracer {
             start = startClock;
             end = startClock;
         }
-        Map<String, String> live = new LinkedHashMap<>();
-        live.put("interface", link.interfaceName());
-        live.put("source_mac", LinkFacts.formatMac(link.sourceMac()));
-        live.put("gateway_mac", LinkFacts.formatMac(link.gatewayMac()));
+        Map<String, String> live = link.live();
         return new Trace(link.sourceAddress(), link.destinationAddress(), identity.method(), start, end,
                 stop, emitted, live);
     }

@@ -122,4 +122,22 @@ class PcapFileWriterTest {
             assertTrue(out.toLowerCase(java.util.Locale.ROOT).contains(expect), command + " printed:\n" + out);
         }
     }
+
+    /** libpcap's DLT_RAW (12 on Linux, 14 on OpenBSD) is LINKTYPE_RAW (101) in a file; other types stay as they are. */
+    @Test
+    void rawIpIsWrittenAsLinktypeRaw(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("raw.pcap");
+        byte[] ip = Arrays.copyOfRange(PROBE, 14, PROBE.length);
+        try (PcapFileWriter w = PcapFileWriter.create(file, 12, 65535)) {
+            w.frame(PROBE_TIME, 12, ip, ip.length, ip.length);
+        }
+        assertEquals(101, ByteBuffer.wrap(Files.readAllBytes(file), 20, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
+        List<Integer> linkTypes = new ArrayList<>();
+        PcapFileSource.read(file, (time, linkType, frame, caplen, wirelen) -> linkTypes.add(linkType));
+        assertEquals(List.of(12), linkTypes, "read back as libpcap's DLT_RAW, as a live port gives it");
+        assertEquals(101, PcapFileWriter.fileLinkType(14));
+        assertEquals(1, PcapFileWriter.fileLinkType(1));
+        assertEquals(228, PcapFileWriter.fileLinkType(228));
+        assertEquals(113, PcapFileWriter.fileLinkType(113));
+    }
 }

@@ -84,6 +84,41 @@ final class LiveNet implements AutoCloseable {
         }));
     }
 
+    /** The server of {@link #tun}: hop 3. */
+    static final String TUN_SERVER = "198.18.3.2";
+    /** The client's TUN device in {@link #tun}, and its address. */
+    static final String TUN_CLIENT_INTERFACE = "tun-r1";
+    static final String TUN_CLIENT = "198.18.1.1";
+
+    /** The responders per hop of {@link #tun}: r1 (its TUN end), r2, the server. */
+    static List<String> tunHops() {
+        return List.of("198.18.1.2", "198.18.2.2", TUN_SERVER);
+    }
+
+    /**
+     * tun: client =TUN= r1 -- r2 -- server. The client's only uplink is a point-to-point TUN link
+     * ({@link org.tracecap.testnet.TunLink}: 198.18.1.1 peer 198.18.1.2, raw IP, no MACs, each packet delayed
+     * {@code delayMillis} by the forwarder), its only route 198.18.0.0/15 over it; r1 - r2 is 198.18.2.0/24 and
+     * r2 - server 198.18.3.0/24 (veths). With {@code clientArphrd}, the client's TUN device has that ARPHRD
+     * type (ARPHRD_PPP: libpcap gives it as cooked capture), and the client also has an Ethernet uplink
+     * {@code to-r1} to r1 (198.18.4.1/24), without a route.
+     */
+    static LiveNet tun(int delayMillis, Integer clientArphrd) {
+        return new LiveNet(RouterNet.build(n -> {
+            n.addClientRoutersServer(List.of("r1", "r2"), false);
+            n.tunLink("client", "r1", 1, delayMillis, clientArphrd);
+            n.link("r1", "r2", 2);
+            n.link("r2", "server", 3);
+            if (clientArphrd != null) {
+                n.link("client", "r1", 4);
+            }
+            n.node("client").run("ip", "route", "add", "198.18.0.0/15", "dev", TUN_CLIENT_INTERFACE);
+            n.route("r1", "198.18.3.0/24", "198.18.2.2");
+            n.route("r2", "198.18.1.0/24", "198.18.2.1");
+            n.route("server", "198.18.0.0/15", "198.18.3.1");
+        }));
+    }
+
     /** The ECMP diamond (rate limits off); {@code seed} is r1's fib_multipath_hash_seed. */
     static LiveNet ecmp(int seed) {
         return new LiveNet(RouterNet.build(n -> {

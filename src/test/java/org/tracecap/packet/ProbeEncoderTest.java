@@ -87,8 +87,25 @@ class ProbeEncoderTest {
         assertThrows(IllegalArgumentException.class, () -> probe(ProbeEncoder.NATURAL_CHECKSUM, 1, 0x10000, false, 28, null));
         var p = probe(ProbeEncoder.NATURAL_CHECKSUM, 1, 1, false, 60, null);
         assertThrows(IllegalArgumentException.class, () -> ProbeEncoder.encode(p, new byte[73], 0));
+        assertThrows(IllegalArgumentException.class, () -> new ProbeEncoder.UdpProbe(R1_MAC, null, CLIENT, SERVER,
+                1, 1, 0, false, 28, 1, 2, ProbeEncoder.NATURAL_CHECKSUM, null));
         var noMac = new ProbeEncoder.UdpProbe(null, null, CLIENT, SERVER, 1, 1, 0, false, 28, 1, 2,
                 ProbeEncoder.NATURAL_CHECKSUM, null);
-        assertThrows(IllegalArgumentException.class, () -> ProbeEncoder.encode(noMac, new byte[100], 0));
+        assertThrows(IllegalArgumentException.class, () -> ProbeEncoder.encode(noMac, new byte[27], 0));
+    }
+
+    /** Without MACs (a TUN or PPP link), encode writes the same probe as raw IP: the real frame after its 14 bytes. */
+    @Test
+    void probeWithoutMacsIsWrittenAsRawIp() {
+        var p = new ProbeEncoder.UdpProbe(null, null, CLIENT, SERVER, 1, 0x54d3, 0, false, 60, 37888, 33434,
+                ProbeEncoder.NATURAL_CHECKSUM, tracerouteData());
+        byte[] buf = new byte[100];
+        assertEquals(60, ProbeEncoder.frameLength(p));
+        int n = ProbeEncoder.encode(p, buf, 3);
+        assertEquals(60, n);
+        byte[] real = RealFrames.bytes(RealFrames.UDP_PROBE);
+        assertArrayEquals(java.util.Arrays.copyOfRange(real, 14, real.length),
+                java.util.Arrays.copyOfRange(buf, 3, 63));
+        assertEquals(74, ProbeEncoder.frameLength(probe(ProbeEncoder.NATURAL_CHECKSUM, 1, 0x54d3, false, 60, null)));
     }
 }

@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 public final class RouterNet implements AutoCloseable {
     private final NetnsTopology net = NetnsTopology.create();
     private final Map<String, Namespace> nodes = new LinkedHashMap<>();
+    private final List<TunLink> tunLinks = new ArrayList<>();
 
     /**
      * A new network built by {@code steps}, removed again if they fail; skips (or in CI fails) the calling
@@ -87,6 +88,19 @@ public final class RouterNet implements AutoCloseable {
                 Macs.of(netNumber, 2));
     }
 
+    /**
+     * tunLink A B NET: a point-to-point {@link TunLink} from A's {@code tun-B} (198.18.NET.1, peer .2) to B's
+     * {@code tun-A} (198.18.NET.2, peer .1), each packet delayed {@code delayMillis}; {@code aArphrd}, if not
+     * null, is the ARPHRD type of A's device. Stopped by {@link #close()}.
+     */
+    public TunLink tunLink(String a, String b, int netNumber, int delayMillis, Integer aArphrd) {
+        String prefix = "198.18." + netNumber + ".";
+        TunLink link = TunLink.start(node(a), "tun-" + b, prefix + "1", node(b), "tun-" + a, prefix + "2",
+                delayMillis, aArphrd);
+        tunLinks.add(link);
+        return link;
+    }
+
     /** {@code ip route add PREFIX via VIA} in {@code role}'s namespace. */
     public void route(String role, String prefix, String via) {
         node(role).run("ip", "route", "add", prefix, "via", via);
@@ -94,6 +108,7 @@ public final class RouterNet implements AutoCloseable {
 
     @Override
     public void close() {
+        tunLinks.forEach(TunLink::close);
         net.close();
     }
 }

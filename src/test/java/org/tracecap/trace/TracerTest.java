@@ -115,8 +115,8 @@ class TracerTest {
         assertEquals(new Method("udp", "tracecap", "udp-destination-port"), t.method());
         assertEquals(IpAddress.ipv4(SRC), t.source());
         assertEquals(IpAddress.ipv4(DST), t.destination());
-        assertEquals(Map.of("interface", "tcap0", "source_mac", "02:00:00:00:00:01", "gateway_mac",
-                "02:00:00:00:00:fe"), t.live());
+        assertEquals(Map.of("interface", "tcap0", "link_type", "EN10MB", "source_mac", "02:00:00:00:00:01",
+                "gateway_mac", "02:00:00:00:00:fe"), t.live());
         int[] expected = {R1, R2, R3, R4, DST};
         assertEquals(5, t.hops().size());
         for (int h = 0; h < 5; h++) {
