@@ -12,7 +12,6 @@ import java.util.Locale;
 import org.tracecap.capture.Interfaces;
 import org.tracecap.capture.LiveCaptureException;
 import org.tracecap.capture.LivePort;
-import org.tracecap.capture.NeighbourLookup;
 import org.tracecap.capture.PcapFileWriter;
 import org.tracecap.capture.Route;
 import org.tracecap.model.StopReason;
@@ -81,12 +80,16 @@ final class CampaignRun {
             }
             interruption.check();
             LinkSetup.CheckedLink checked = LinkSetup.link(request, first.destination(), interruption);
+            if (first.onLink() && checked.link().mac() != null) {
+                // On Ethernet each on-link destination has its own MAC: a campaign sends to one next hop.
+                throw new LinkSetup.SetupException(first.destination() + " is on-link on " + checked.link().name()
+                        + ": a campaign on an Ethernet link sends every probe to one gateway");
+            }
             String filter = LivePort.traceFilter(checked.source());
-            port = checked.gatewayMac() != null ? LivePort.openChecked(checked.link().name(), filter)
-                    : LivePort.openChecked(checked.link().name(), filter, checked.route().nextHop().ipv4());
-            LinkFacts facts = checked.facts(checked.gatewayMac() != null ? checked.gatewayMac()
-                    : NeighbourLookup.resolve(checked.route(), checked.link(), NeighbourLookup.DEFAULT_TIMEOUT,
-                    NeighbourLookup.DEFAULT_ATTEMPTS, port));
+            port = checked.needsArp() ? LivePort.openChecked(checked.link().name(), filter,
+                    checked.route().nextHop().ipv4())
+                    : LivePort.openChecked(checked.link().name(), filter);
+            LinkFacts facts = LinkSetup.facts(checked, port);
             interruption.check();
             if (request.savePcap() != null) {
                 try {

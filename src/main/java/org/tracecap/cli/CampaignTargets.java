@@ -179,14 +179,13 @@ final class CampaignTargets implements CampaignTargetSource {
         if (r.local()) {
             return "is an address of this host";
         }
-        if (r.onLink()) {
-            return "is on-link (" + r.interfaceName() + "): a campaign sends every probe to one gateway";
-        }
         synchronized (lock) {
+            // One next hop for the campaign: the first destination's gateway (or, on a link without Ethernet,
+            // on-link destinations of its interface).
             if (route != null && (!route.interfaceName().equals(r.interfaceName())
-                    || !route.gateway().equals(r.gateway()) || !route.source().equals(r.source()))) {
-                return "is routed via " + r.gateway() + " dev " + r.interfaceName()
-                        + ", not the campaign's " + route.gateway() + " dev "
+                    || !java.util.Objects.equals(route.gateway(), r.gateway()) || !route.source().equals(r.source()))) {
+                return "is routed " + (r.onLink() ? "on-link" : "via " + r.gateway()) + " dev " + r.interfaceName()
+                        + ", not the campaign's " + (route.onLink() ? "on-link" : "via " + route.gateway()) + " dev "
                         + route.interfaceName();
             }
         }

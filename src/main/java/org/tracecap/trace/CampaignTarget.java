@@ -1,9 +1,7 @@
 package org.tracecap.trace;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.tracecap.match.Classified;
 import org.tracecap.match.IcmpReply;
 import org.tracecap.match.TcpReply;
@@ -187,7 +185,8 @@ final class CampaignTarget {
         List<IpAddress> out = new ArrayList<>(1);
         for (int n = 0; n < sent; n++) {
             Probe p = probes[n];
-            IpAddress from = p.reply instanceof IcmpReply r ? r.source() : p.reply instanceof TcpReply r ? r.source() : null;
+            IpAddress from = p.reply instanceof IcmpReply r ? r.source()
+                    : p.reply instanceof TcpReply r ? r.source() : null;
             if (p.ttl == ttl && from != null && !from.equals(address) && !out.contains(from)) {
                 out.add(from);
             }
@@ -224,12 +223,8 @@ final class CampaignTarget {
         if (start == Long.MAX_VALUE) {
             start = end = 0;
         }
-        Map<String, String> live = new LinkedHashMap<>();
-        live.put("interface", link.interfaceName());
-        live.put("source_mac", LinkFacts.formatMac(link.sourceMac()));
-        live.put("gateway_mac", LinkFacts.formatMac(link.gatewayMac()));
         return new Trace(link.sourceAddress(), address, identity.method(), start, end, stopReason(hops, interrupted),
-                hops, live);
+                hops, link.live());
     }
 
     private StopReason stopReason(List<Hop> hops, boolean interrupted) {

@@ -23,7 +23,6 @@ import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.packet.IpAddress;
-import org.tracecap.packet.LinkLayer;
 import org.tracecap.packet.ProbeEncoder;
 
 /**
@@ -36,8 +35,8 @@ import org.tracecap.packet.ProbeEncoder;
  * <ol>
  *   <li><b>Doubletree</b> (Donnet et al., SIGMETRICS 2005). A destination's probing starts at a start TTL
  *       {@code h}: {@link CampaignSettings#startTtl} if given, else the median length of the paths traced so far
- *       ({@value Doubletree#DEFAULT_START_TTL} before any): starting where destinations usually are costs one answer from
- *       the destination and one from the router before it, which most often ends the backward probing (below).
+ *       ({@value Doubletree#DEFAULT_START_TTL} before any): starting where destinations usually are costs one
+ *       answer from the destination and one from the router before it, which most often ends the backward probing (below).
  *       Two {@link CampaignTarget.Lane lanes} then probe one TTL at a time each: <i>forward</i> from {@code h}
  *       up until the destination answers (or a Destination Unreachable comes), the max TTL, or
  *       {@link CampaignSettings#gapLimit} TTLs in a row without an answer (scamper's gap limit); <i>backward</i> from
@@ -112,13 +111,15 @@ public final class CampaignTracer {
     private long nextSendNanos = Long.MIN_VALUE;
     private long latestCaptureNanos = Long.MIN_VALUE;
 
-    public CampaignTracer(TraceOptions options, LinkFacts link, PacketPort port, Clock clock, CampaignSettings settings) {
+    public CampaignTracer(TraceOptions options, LinkFacts link, PacketPort port, Clock clock,
+            CampaignSettings settings) {
         this(options, link, port, clock, settings, new SplittableRandom());
     }
 
     /**
      * @param link the link facts of the campaign: its destination is not used (each target is one)
-     * @throws IllegalArgumentException the port is not Ethernet, or the method is dublin (one flow per target)
+     * @throws IllegalArgumentException the port's link type is not the link's, or the method is dublin (one flow
+     *                                  per target)
      */
     public CampaignTracer(TraceOptions options, LinkFacts link, PacketPort port, Clock clock, CampaignSettings settings,
             RandomGenerator random) {
@@ -128,16 +129,13 @@ public final class CampaignTracer {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.random = Objects.requireNonNull(random, "random");
-        if (port.linkType() != LinkLayer.ETHERNET) {
-            throw new IllegalArgumentException("probes are Ethernet frames, the port's link type is "
-                    + LinkLayer.name(port.linkType()));
-        }
+        link.checkPort(port.linkType());
         if (options.method() == ProbeMethod.DUBLIN) {
             throw new IllegalArgumentException("a campaign traces one flow per destination: classic or paris");
         }
         this.sendIntervalNanos = 1_000_000_000L / settings.ratePps();
         this.maxWaitNanos = options.waiting().maxNanos();
-        this.frame = new byte[ProbeEncoder.ETHERNET_HEADER + options.packetLength()];
+        this.frame = new byte[ProbeEncoder.ETHERNET_HEADER + Math.max(options.packetLength(), 60)];
         this.doubletree = new Doubletree(options, settings, this::queue, ready::remove, finishing::add);
     }
 
