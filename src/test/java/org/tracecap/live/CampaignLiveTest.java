@@ -32,6 +32,11 @@ class CampaignLiveTest {
 
     /** The fan, rate limits on; returns the targets, in leaf order. */
     static RouterNet fan(List<String> targets) {
+        return fan(targets, LEAVES, PER_LEAF);
+    }
+
+    /** A fan of {@code leaves} leaves with {@code perLeaf} targets each, rate limits on. */
+    static RouterNet fan(List<String> targets, int leaves, int perLeaf) {
         return RouterNet.build(n -> {
             n.add("client", false, true);
             n.add("r1", true, true);
@@ -41,13 +46,13 @@ class CampaignLiveTest {
             n.route("client", "198.18.0.0/15", "198.18.1.2");
             n.route("r1", "198.18.0.0/15", "198.18.2.2");
             n.route("r2", "198.18.1.0/24", "198.18.2.1");
-            for (int k = 1; k <= LEAVES; k++) {
+            for (int k = 1; k <= leaves; k++) {
                 String leaf = "leaf" + k;
                 n.add(leaf, true, true);
                 n.link("r2", leaf, 10 + k);
                 n.route(leaf, "198.18.0.0/15", "198.18." + (10 + k) + ".1");
                 n.route("r2", "198.19." + (100 + k) + ".0/24", "198.18." + (10 + k) + ".2");
-                for (int i = 1; i <= PER_LEAF; i++) {
+                for (int i = 1; i <= perLeaf; i++) {
                     String target = "198.19." + (100 + k) + "." + i;
                     n.node(leaf).run("ip", "address", "add", target + "/32", "dev", "lo");
                     targets.add(target);
@@ -113,6 +118,39 @@ class CampaignLiveTest {
                 again.values().removeIf(List::isEmpty);
                 assertEquals(own, again, target + " replayed");
             }
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aDestinationWhosePortUnreachablesAreLimitedAnswersAnEcho(@TempDir Path dir) throws Exception {
+        List<String> targets = new ArrayList<>();
+        try (RouterNet net = fan(targets, 1, 9)) {
+            // The leaf answers 6 Port Unreachables, then one every 100 s: the last targets' are limited away.
+            net.node("leaf1").run("sysctl", "-q", "-w", "net.ipv4.icmp_ratelimit=100000");
+            Path file = dir.resolve("targets.txt");
+            Files.write(file, targets);
+            Tracecap.Result r = Tracecap.run(net.node("client"), "trace", "-n", "--json", "-w", "2",
+                    "--targets", file.toString());
+            assertEquals(0, r.exit(), r::toString);
+            int byEcho = 0;
+            for (String line : r.out().lines().toList()) {
+                JsonNode trace = Tracecap.parse(line);
+                String target = trace.path("destination").asText();
+                assertEquals("reached", trace.path("stop").path("reason").asText(), line);
+                JsonNode last = trace.path("hops").get(trace.path("hops").size() - 1);
+                assertEquals(3, last.path("ttl").asInt(), line);
+                for (JsonNode p : last.path("probes")) {
+                    if (p.path("answered").asBoolean()) {
+                        assertEquals(target, p.path("responder").asText(), line);
+                        if ("echo-reply".equals(p.path("icmp").path("type_name").asText())) {
+                            byEcho++;
+                        }
+                    }
+                }
+            }
+            assertEquals(targets.size(), r.out().lines().count(), r::toString);
+            assertTrue(byEcho >= 1, "some destinations answered an Echo: " + r);
         }
     }
 
