@@ -27,51 +27,54 @@ import org.tracecap.packet.ProbeEncoder;
 
 /**
  * Traces many destinations at once over one {@link PacketPort} (one sending handle, one capture): a campaign,
- * as scamper runs one on a target list. Destinations come from an iterator read as the campaign goes (at most
- * {@link CampaignSettings#targetsInFlight} traced at a time, so memory follows them, not the list); each finished trace
- * goes to a callback at once, in the order they finish.
+ * as scamper runs one on a target list. Destinations come from a {@link CampaignTargetSource} read as the
+ * campaign goes (at most {@link CampaignSettings#targetsInFlight} traced at a time, so memory follows them, not
+ * the list); each finished trace goes to a callback at once, in the order they finish.
  *
  * <h2>Rules</h2>
  * <ol>
- *   <li><b>Doubletree</b> (Donnet et al., SIGMETRICS 2005). A destination's probing starts at a start TTL
- *       {@code h}: {@link CampaignSettings#startTtl} if given, else the median length of the paths traced so far
- *       ({@value Doubletree#DEFAULT_START_TTL} before any): starting where destinations usually are costs one
- *       answer from the destination and one from the router before it, which most often ends the backward probing (below).
- *       Two {@link CampaignTarget.Lane lanes} then probe one TTL at a time each: <i>forward</i> from {@code h}
- *       up until the destination answers (or a Destination Unreachable comes), the max TTL, or
- *       {@link CampaignSettings#gapLimit} TTLs in a row without an answer (scamper's gap limit); <i>backward</i> from
- *       {@code h - 1} down to the first TTL, stopping at the first hop whose responder this vantage point has
- *       already seen at that TTL (the local stop set, {@link DoubletreeStopSet}): the hops below are that
- *       trace's, and are reported as learned from it ({@link org.tracecap.model.Hop#learnedFrom}). With one
+ *   <li><b>Doubletree</b> (Donnet et al., SIGMETRICS 2005; {@link Doubletree}). A destination's probing starts at
+ *       a start TTL {@code h}: {@link CampaignSettings#startTtl} if given, else the median length of the paths
+ *       traced so far ({@value Doubletree#DEFAULT_START_TTL} before any): starting where destinations usually
+ *       are costs one answer from the destination and one from the router before it, which most often ends the
+ *       backward probing (below). Two {@link CampaignTarget.Lane lanes} then probe one TTL at a time each:
+ *       <i>backward</i> from {@code h - 1} (the destination's first probe; the router before the destination
+ *       is the one shared with other destinations, whose bucket is the scarcer) down to the first TTL, stopping
+ *       at the first hop whose responder this vantage point has already seen at that TTL (the local stop set,
+ *       {@link DoubletreeStopSet}): the hops below are that trace's, and are reported as learned from it
+ *       ({@link org.tracecap.model.Hop#learnedFrom}); <i>forward</i> from {@code h} (queued once the first
+ *       probe is sent) up until the destination answers (or a Destination Unreachable comes), the max TTL, or
+ *       {@link CampaignSettings#gapLimit} TTLs in a row without an answer (scamper's gap limit). With one
  *       vantage point there is no global stop set: forward probing ends at the destination. A destination
  *       answering the backward lane lowers the final TTL as in {@link Tracer}'s stop rule 1.</li>
  *   <li><b>Attempts.</b> A TTL is probed until answered, at most {@code -q} times (scamper's attempts): one
  *       answer per hop is what a campaign needs, and each answer is a token of a rate-limited router. A probe
  *       is unanswered {@code -w MAX} after it was sent (HERE and NEAR are not used: one probe per hop), judged
  *       on capture time as {@link Tracer} rule 5 does.</li>
- *   <li><b>Rate.</b> At most {@link CampaignSettings#ratePps} probes a second for the whole campaign, evenly spaced;
- *       each goes to the router {@link CampaignPacing} expects only when that router's ICMP bucket has a token
- *       (its rules 1-3: learned per router, routers that do not limit learned too).</li>
+ *   <li><b>Rate.</b> At most {@link CampaignSettings#ratePps} probes a second for the whole campaign, evenly
+ *       spaced; each goes to the router {@link CampaignPacing} expects only when that router's ICMP bucket has
+ *       a token (its rules 1-3: learned per router, routers that do not limit learned too).</li>
  *   <li><b>Order.</b> Every lane of every destination in flight with a probe to send is a candidate; each send
  *       takes the first candidate whose router has a token, scanning from a random one (as yarrp randomises
  *       its (target, TTL) order), so that no router sees a burst from one destination's trace; a destination
  *       already begun goes before one not begun, so that destinations finish rather than pile up waiting for a
  *       scarce router (and each one's probes stay close together in the capture).</li>
  *   <li><b>Ownership.</b> One capture sees every reply: a probe or a quote is filed by its destination address
- *       under the destination in flight, then attributed by that destination's {@link org.tracecap.match.ProbeTable}
- *       and {@link ProbeIdentity} exactly as {@link Tracer} rule 7 says (each destination its own source port). A
- *       destination's probes are numbered in the order they are sent (not in TTL order, as one trace's are), so
- *       that its identities count up along its capture even when Doubletree goes back down the TTLs: a replay
- *       of the campaign's capture then keeps each destination's probes in one run.
- *       Replies for destinations no longer in flight are counted, not used.</li>
+ *       under the destination in flight (an Echo Reply or a TCP reply by its source), then attributed by that
+ *       destination's {@link org.tracecap.match.ProbeTable} and {@link ProbeIdentity} exactly as {@link Tracer}
+ *       rule 7 says (each destination its own source port or identifier). A destination's probes are numbered
+ *       in the order they are sent (not in TTL order, as one trace's are), so that its identities count up
+ *       along the capture even when Doubletree goes back down the TTLs: a replay of the campaign's capture then
+ *       keeps each destination's probes in one run. Replies for destinations no longer in flight are counted,
+ *       not used.</li>
  *   <li><b>Interrupted.</b> {@link #stop()} wakes the port; the run returns at once: traces not finished are
  *       left out (counted by {@link #unfinished()}).</li>
- *   <li><b>Destination's answer.</b> With UDP probes, when a forward probe, or a probe expected to reach
- *       the destination (its bucket was the destination's, rule 3, at or above the destination's TTL as known or
- *       as estimated from its first answer's IP TTL), goes unanswered, the next attempts at that TTL are ICMP Echo
- *       Requests ({@link IcmpEchoIdentity}, the destination's own identifier): Linux limits Port Unreachable
- *       (icmp_ratemask), not Echo Replies. The hop then holds the Echo probe and its reply, which says which
- *       answered (JSON: protocol icmp, ICMP type 0).</li>
+ *   <li><b>Destination's answer.</b> With UDP probes, when a forward probe, or a probe expected to reach the
+ *       destination (its bucket was the destination's, rule 3: at or above the destination's TTL as known, or
+ *       as estimated from its first answer's IP TTL), goes unanswered, the next attempts at that TTL are ICMP
+ *       Echo Requests ({@link IcmpEchoIdentity}, the destination's own identifier): Linux limits Port
+ *       Unreachable (icmp_ratemask), not Echo Replies. The hop then holds the Echo probe and its reply, which
+ *       says which answered (JSON: the probe's {@code icmp_id}, the reply's {@code echo-reply}).</li>
  * </ol>
  * The run waits only in {@link PacketPort#receive}, until the next send, deadline, or frame. Not thread-safe
  * apart from {@link #stop()} and the counters.
