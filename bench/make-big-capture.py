@@ -7,11 +7,21 @@ routers in namespaces) played one after another, over and over, each copy shifte
 starts --gap seconds after the previous one ended. Nothing is rewritten inside the packets: the result
 is what a long capture of repeated traces looks like (back-to-back runs to the same destinations).
 
-    bench/make-big-capture.py [--packets 1000000] [--gap 2] OUT.pcap
+    bench/make-big-capture.py [--packets 1000000] [--gap 2] [--family 4|6] OUT.pcap
+
+--family 4 (the default) takes the IPv4 captures, --family 6 the IPv6-only ones (cases named *6-*, issue 13:
+chain6, silent6, prohibited6, ecmp6), so that the two replays compare the same kind of traffic, family apart.
+The capture holding both families (dual6-*) is in neither. --counterparts (with --family 4) takes only the
+IPv4 captures of the same tools on the same topologies as the IPv6 ones (chain6 -> straight, silent6 -> silent,
+prohibited6 -> prohibited, ecmp6 -> ecmp): the IPv4 side of a comparison of the two families. The family
+comparison leaves scamper tracelb out on both sides: a replay splits its run into one trace per flow only when
+every flow was probed at two TTLs or more, which the two recorded runs did differently (1 trace against 11),
+so the JSON written per packet would differ for a reason that is not the family.
 """
 import argparse
 import glob
 import os
+import re
 import struct
 import sys
 
@@ -58,10 +68,28 @@ def main():
     parser.add_argument("out")
     parser.add_argument("--packets", type=int, default=1_000_000)
     parser.add_argument("--gap", type=float, default=2.0, help="seconds between copies")
+    parser.add_argument("--family", type=int, choices=(4, 6), default=4, help="IPv4 or IPv6 captures")
+    parser.add_argument("--counterparts", action="store_true",
+                        help="IPv4: only the captures the IPv6 ones have a twin of")
     args = parser.parse_args()
+    twins = {"chain6": "straight", "silent6": "silent", "prohibited6": "prohibited", "ecmp6": "ecmp"}
+    wanted = set()
+    for path in glob.glob(os.path.join(CAPTURES, "*6-*.pcap")):
+        case, _, tool = os.path.basename(path).partition("-")
+        if case in twins:
+            wanted.add(twins[case] + "-" + tool)
 
     sources = []
     for path in sorted(glob.glob(os.path.join(CAPTURES, "*.pcap"))):
+        name = os.path.basename(path)
+        if name.startswith("dual6-"):
+            continue
+        if bool(re.match(r"[a-z]+6-", name)) != (args.family == 6):
+            continue
+        if args.counterparts and name not in wanted:
+            continue
+        if (args.counterparts or args.family == 6) and "-tracelb" in name:
+            continue
         records = read_pcap(path)
         if records:
             base = records[0][0]

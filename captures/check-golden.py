@@ -5,14 +5,30 @@ TTL, ports or ICMP id/seq, UDP checksum and IP length (with a partial checksum, 
 captured field, tshark's "bad" verdict and the checksum tshark calculates). For every answered probe: find the frame at
 send_time + rtt_ms, check responder, ICMP type/code or TCP flags, reply TTL, reply size, and for ICMP errors
 the quoted TTL, IP ID and UDP checksum (tshark's inner IP/UDP header). Also: the summary's packets_read
-equals tshark's frame count. Prints a line per problem and a count."""
+equals tshark's frame count. IPv6 frames are read from tshark's ipv6.* and icmpv6.* fields into the same
+names (hop limit as TTL, 40 + payload length as IP length, the fragment identification's low 16 bits or 0 as
+IP ID), so a golden file of either family, or of both, is checked the same way. Prints a line per problem and a
+count."""
 import json, subprocess, sys
 from decimal import Decimal
 from datetime import datetime, timezone
 
 F = ["frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ip.ttl", "ip.id", "ip.len", "udp.srcport",
      "udp.dstport", "udp.checksum", "icmp.type", "icmp.code", "icmp.ident", "icmp.seq", "tcp.srcport",
-     "tcp.dstport", "tcp.flags", "udp.checksum.status", "udp.checksum_calculated", "frame.time_epoch"]
+     "tcp.dstport", "tcp.flags", "udp.checksum.status", "udp.checksum_calculated", "frame.time_epoch",
+     "ipv6.src", "ipv6.dst", "ipv6.hlim", "ipv6.plen", "ipv6.fraghdr.ident", "icmpv6.type", "icmpv6.code",
+     "icmpv6.echo.identifier", "icmpv6.echo.sequence_number", "ipv6.flow"]
+
+def as_ipv4_names(d):
+    """An IPv6 frame's fields under the IPv4 names the checks read (issue 13)."""
+    if d["ip.src"] or not d["ipv6.src"]:
+        return
+    d["ip.src"], d["ip.dst"], d["ip.ttl"] = d["ipv6.src"], d["ipv6.dst"], d["ipv6.hlim"]
+    d["ip.len"] = [str(40 + num(x)) for x in d["ipv6.plen"]]
+    frag = [str(num(x) & 0xffff) for x in d["ipv6.fraghdr.ident"]]
+    d["ip.id"] = frag + ["0"] * (len(d["ipv6.src"]) - len(frag))
+    d["icmp.type"], d["icmp.code"] = d["icmpv6.type"], d["icmpv6.code"]
+    d["icmp.ident"], d["icmp.seq"] = d["icmpv6.echo.identifier"], d["icmpv6.echo.sequence_number"]
 
 def tshark(path):
     # UDP checksum validation on: for a probe captured with a partial checksum (transmit checksum offload)
@@ -27,6 +43,7 @@ def tshark(path):
         d = {F[i]: (v[i].split(",") if v[i] else []) for i in range(len(F))}
         t = Decimal(d["frame.time_epoch"][0])
         d["ns"] = int(t * 1_000_000_000)
+        as_ipv4_names(d)
         frames.append(d)
     return frames
 
@@ -77,6 +94,8 @@ def main(capture, golden):
                 check(where + " ttl", h["ttl"], num(f["ip.ttl"][0]))
                 check(where + " size", p["size"], num(f["ip.len"][0]))
                 check(where + " destination", t["destination"], f["ip.dst"][0])
+                if "flow_label" in p or f["ipv6.flow"]:
+                    check(where + " flow_label", p.get("flow_label"), num(f["ipv6.flow"][0]) if f["ipv6.flow"] else None)
                 if "source_port" in p:
                     sp = f["udp.srcport"] or f["tcp.srcport"]
                     dp = f["udp.dstport"] or f["tcp.dstport"]
@@ -114,21 +133,23 @@ def main(capture, golden):
                 if "icmp" in p:
                     check(where + " icmp type", p["icmp"]["type"], num(r["icmp.type"][0]))
                     check(where + " icmp code", p["icmp"]["code"], num(r["icmp.code"][0]))
-                    if p["icmp"]["type"] in (3, 11):
+                    if p["icmp"]["type_name"] in ("destination-unreachable", "time-exceeded", "packet-too-big"):
                         # the inner (quoted) IP header is tshark's second ip.* occurrence
                         check(where + " quoted_ttl", p.get("quoted_ttl"), num(r["ip.ttl"][1]))
                         check(where + " quoted_ip_id", p.get("quoted_ip_id"), num(r["ip.id"][1]))
                         check(where + " quoted id = probe id", p["ip_id"], num(r["ip.id"][1]))
                         if "quoted_udp_checksum" in p:
                             check(where + " quoted_udp_checksum", p["quoted_udp_checksum"], num(r["udp.checksum"][0]))
-                    if p["icmp"]["type"] == 0:
+                    if p["icmp"]["type_name"] == "echo-reply":
                         check(where + " echo seq", p["icmp_sequence"], num(r["icmp.seq"][0]))
                 if "tcp_flags" in p:
                     check(where + " tcp_flags", p["tcp_flags"], num(r["tcp.flags"][0]))
                     check(where + " tcp ports", (p["source_port"], p["destination_port"]),
                           (num(r["tcp.dstport"][0]), num(r["tcp.srcport"][0])))
                 ann = p.get("annotation")
-                if p.get("icmp", {}).get("type") == 3 and p["icmp"]["code"] != 3:
+                port_unreachable = 4 if ":" in p["responder"] else 3
+                if p.get("icmp", {}).get("type_name") == "destination-unreachable" \
+                        and p["icmp"]["code"] != port_unreachable:
                     check(where + " annotation present", True, ann is not None)
     for x in problems:
         print("  " + x)

@@ -414,7 +414,8 @@ final class ReplayCommand {
      * 16 replies attributed, 0 unattributed, 0 malformed} (the parenthesis only when probes were left out, a
      * {@code , N extension warnings} and {@code , N duplicate copies folded} only when there are any); then,
      * when any, one line of malformed frames by reason, one of extension warnings by reason and one of the
-     * frames set aside (neither probes nor replies) by reason.
+     * frames set aside (neither probes nor replies) by reason; when no trace came out, one of the frames the
+     * classifier ignored by reason (not IP, ICMPv6 types not traced, fragments...).
      */
     static void printSummary(ReplaySummary s, PrintStream err) {
         printSummary(s, false, err);
@@ -446,6 +447,10 @@ final class ReplayCommand {
         printByReason("malformed", s.malformed(), err);
         printByReason("extension warnings", s.warnings(), err);
         printByReason("set aside", s.setAside(), err);
+        if (s.traces() == 0) {
+            // nothing came out: say what the frames were, so that no capture replays to nothing without a word
+            printByReason("ignored", s.ignored(), err);
+        }
     }
 
     private static void printByReason(String what, Map<String, Long> byReason, PrintStream err) {

@@ -16,7 +16,8 @@ import org.tracecap.packet.IpProtocol;
  * <p>An ICMP error is attributed by its quote, trying these rules in order and, within a rule, taking the
  * most recent probe sent no later than the reply:
  * <ol>
- *   <li>exact: same flow, same IP ID, same discriminator (UDP or ICMP checksum; TCP sequence number). A
+ *   <li>exact: same flow, same IP ID (IPv6: the fragment identification or 0, and the flow label; {@link
+ *       SentProbe#sameIdentification}), same discriminator (UDP or ICMP checksum; TCP sequence number). A
  *       probe captured with a partial checksum (transmit checksum offload) matches by the checksum it left
  *       with, worked out by the classifier, or by the partial one, which routers behind a link that never
  *       completes it (virtual links) quote ({@link SentProbe#checksumQuotedUnchanged});</li>
@@ -26,7 +27,9 @@ import org.tracecap.packet.IpProtocol;
  *   <li>source address and port (or ICMP id) rewritten by a NAT: same NAT flow and same IP ID;</li>
  *   <li>same NAT flow.</li>
  * </ol>
- * An Echo Reply answers the most recent Echo Request to its source with the same identifier and sequence
+ * The rules are the same for both families: an ICMPv6 error's quote is dissected into the same
+ * {@link QuotedProbe} fields, the ICMPv6 Echo identifier and sequence standing for ICMP's.
+ * An Echo Reply answers the most recent Echo Request (of its family) to its source with the same identifier and sequence
  * (preferring one sent from the reply's destination). A TCP SYN-ACK or RST answers the most recent SYN to
  * its source with the ports swapped and sequence number = acknowledgment - 1.
  *
@@ -119,7 +122,7 @@ public final class ProbeTable {
     /** Files a probe; forgets the oldest when the table is full. Non-probe protocols are not kept. */
     public void add(SentProbe p) {
         int protocol = p.protocol();
-        if (protocol != IpProtocol.UDP && protocol != IpProtocol.TCP && protocol != IpProtocol.ICMP) {
+        if (protocol != IpProtocol.UDP && protocol != IpProtocol.TCP && !IpProtocol.isIcmp(protocol)) {
             return;
         }
         FlowBucket flow = flows.get(flowKey(p));
@@ -203,11 +206,11 @@ public final class ProbeTable {
             return echo(r);
         }
         int protocol = q.protocol();
-        if (protocol != IpProtocol.UDP && protocol != IpProtocol.TCP && protocol != IpProtocol.ICMP) {
+        if (protocol != IpProtocol.UDP && protocol != IpProtocol.TCP && !IpProtocol.isIcmp(protocol)) {
             return null;
         }
-        int a = protocol == IpProtocol.ICMP ? q.icmpId() : q.sourcePort();
-        int b = protocol == IpProtocol.ICMP ? q.icmpSequence() : q.destinationPort();
+        int a = IpProtocol.isIcmp(protocol) ? q.icmpId() : q.sourcePort();
+        int b = IpProtocol.isIcmp(protocol) ? q.icmpSequence() : q.destinationPort();
         long discriminator = protocol == IpProtocol.TCP ? q.tcpSequence() : q.checksum();
         long time = r.timeNanos();
 
@@ -220,7 +223,7 @@ public final class ProbeTable {
                 if (p.timeNanos() > time) {
                     continue;
                 }
-                if (p.ipId() == q.ipId()) {
+                if (p.sameIdentification(q)) {
                     if (protocol == IpProtocol.TCP ? p.tcpSequence() == discriminator
                             : p.checksumQuotedUnchanged((int) discriminator)) {
                         return p;
@@ -250,7 +253,7 @@ public final class ProbeTable {
             if (p.timeNanos() > time) {
                 continue;
             }
-            if (p.ipId() == q.ipId()) {
+            if (p.sameIdentification(q)) {
                 return p;
             }
             if (any == null) {
@@ -261,7 +264,8 @@ public final class ProbeTable {
     }
 
     private SentProbe echo(IcmpReply r) {
-        NatBucket nat = natFlows.get(natLookup.set(r.source(), IpProtocol.ICMP, r.echoSequence()));
+        NatBucket nat = natFlows.get(natLookup.set(r.source(),
+                r.family() == IpAddress.IPV6 ? IpProtocol.ICMPV6 : IpProtocol.ICMP, r.echoSequence()));
         if (nat == null) {
             return null;
         }
@@ -300,7 +304,7 @@ public final class ProbeTable {
 
     /** The lookup key set to {@code p}'s flow (valid until the next lookup). */
     private FlowBucket flowKey(SentProbe p) {
-        return p.protocol() == IpProtocol.ICMP
+        return IpProtocol.isIcmp(p.protocol())
                 ? flowLookup.set(p.source(), p.destination(), p.protocol(), p.icmpId(), p.icmpSequence())
                 : flowLookup.set(p.source(), p.destination(), p.protocol(), p.sourcePort(), p.destinationPort());
     }
@@ -308,6 +312,6 @@ public final class ProbeTable {
     /** The lookup key set to {@code p}'s NAT flow (valid until the next lookup). */
     private NatBucket natKey(SentProbe p) {
         return natLookup.set(p.destination(), p.protocol(),
-                p.protocol() == IpProtocol.ICMP ? p.icmpSequence() : p.destinationPort());
+                IpProtocol.isIcmp(p.protocol()) ? p.icmpSequence() : p.destinationPort());
     }
 }

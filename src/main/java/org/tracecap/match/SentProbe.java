@@ -3,17 +3,19 @@ package org.tracecap.match;
 import org.tracecap.packet.IpAddress;
 
 /**
- * An outgoing IPv4 packet that may be a traceroute probe: UDP, ICMP Echo Request, or TCP SYN. Whether it
- * is one is known only once something quotes or answers it.
+ * An outgoing IPv4 or IPv6 packet that may be a traceroute probe: UDP, ICMP or ICMPv6 Echo Request, or TCP
+ * SYN. Whether it is one is known only once something quotes or answers it. IPv6 has no IP ID: an IPv6 probe
+ * carries the low 16 bits of its Fragment header's identification there when it has one, else 0, and its
+ * flow label in {@code flowLabel} (0 for IPv4).
  *
  * @param timeNanos       capture time, nanoseconds since the Unix epoch
  * @param source          IP source
  * @param destination     IP destination
  * @param protocol        {@link org.tracecap.packet.IpProtocol} number
- * @param ttl             IP TTL as sent
- * @param ipId            IP identification
- * @param totalLength     IP total length
- * @param tos             IP type of service byte
+ * @param ttl             IP TTL (IPv6 hop limit) as sent
+ * @param ipId            IP identification; IPv6: the fragment identification's low 16 bits, 0 when not fragmented
+ * @param totalLength     IP total length; IPv6: 40 + payload length
+ * @param tos             IP type of service byte; IPv6: the traffic class
  * @param sourcePort      UDP/TCP source port; 0 for ICMP
  * @param destinationPort UDP/TCP destination port; 0 for ICMP
  * @param icmpId          Echo identifier; 0 for UDP/TCP
@@ -30,6 +32,8 @@ import org.tracecap.packet.IpAddress;
  *                        the tools apart by (org.tracecap.replay.ToolRecognizer)
  * @param payloadFlags    {@link #DONT_FRAGMENT} (the IP DF flag) and {@link #ZERO_TAIL} ({@link ProbePayload#flags});
  *                        0 when not known (a probe built by a live trace)
+ * @param flowLabel       the IPv6 flow label (RFC 6437), part of the flow: Paris-style tools keep it fixed, Linux
+ *                        hashes it for ECMP; 0 for IPv4
  */
 public record SentProbe(
         long timeNanos,
@@ -49,7 +53,8 @@ public record SentProbe(
         int capturedChecksum,
         int checksumState,
         int payloadHead,
-        int payloadFlags) implements Classified {
+        int payloadFlags,
+        int flowLabel) implements Classified {
 
     /** The captured checksum field is what the probe left with. */
     public static final int CHECKSUM_AS_CAPTURED = 0;
@@ -66,6 +71,15 @@ public record SentProbe(
     /** {@link #payloadFlags} bit: the payload's bytes from its third to the last captured one are all zero. */
     public static final int ZERO_TAIL = 2;
 
+    /** An IPv4 probe (flow label 0). */
+    public SentProbe(long timeNanos, IpAddress source, IpAddress destination, int protocol, int ttl, int ipId,
+            int totalLength, int tos, int sourcePort, int destinationPort, int icmpId, int icmpSequence, int checksum,
+            long tcpSequence, int capturedChecksum, int checksumState, int payloadHead, int payloadFlags) {
+        this(timeNanos, source, destination, protocol, ttl, ipId, totalLength, tos, sourcePort, destinationPort,
+                icmpId, icmpSequence, checksum, tcpSequence, capturedChecksum, checksumState, payloadHead,
+                payloadFlags, 0);
+    }
+
     /**
      * A probe whose checksum is the field as captured (no offload) and whose payload was not looked at
      * ({@link #payloadHead} and {@link #payloadFlags} 0).
@@ -75,6 +89,14 @@ public record SentProbe(
             long tcpSequence) {
         this(timeNanos, source, destination, protocol, ttl, ipId, totalLength, tos, sourcePort, destinationPort,
                 icmpId, icmpSequence, checksum, tcpSequence, checksum, CHECKSUM_AS_CAPTURED, 0, 0);
+    }
+
+    /**
+     * Whether a quote names this probe's IP identification and flow label (what IPv6 has in place of the IP ID;
+     * both 0 for an IPv4 probe's flow label and an unfragmented IPv6 probe's identification).
+     */
+    public boolean sameIdentification(QuotedProbe q) {
+        return ipId == q.ipId() && flowLabel == q.flowLabel();
     }
 
     public boolean dontFragment() {

@@ -20,6 +20,7 @@ import org.tracecap.packet.IpAddress;
  *   <li>{@code capturedUdpChecksum}: the UDP checksum field as captured, only when it was a partial checksum
  *       (then {@code udpChecksum}, when known, is the one worked out from the datagram); null otherwise</li>
  *   <li>{@code size}: the probe's IP total length in bytes</li>
+ *   <li>{@code flowLabel}: an IPv6 probe's flow label (RFC 6437), null for IPv4 (set by a {@link Builder})</li>
  *   <li>{@code rttNanos}: reply capture time minus probe capture time, null when unanswered</li>
  *   <li>{@code responder}: the reply's source address (either family), null when unanswered</li>
  *   <li>{@code icmpType}, {@code icmpCode}: the reply's ICMP type and code, null when unanswered or the
@@ -59,6 +60,7 @@ public final class ProbeResult {
     public static final int HAS_QUOTED_UDP_CHECKSUM = 1 << 13;
     public static final int HAS_REPLY_SIZE = 1 << 14;
     public static final int HAS_CAPTURED_UDP_CHECKSUM = 1 << 15;
+    public static final int HAS_FLOW_LABEL = 1 << 16;
 
     private final int ttl;
     private final long sendTimeNanos;
@@ -69,6 +71,7 @@ public final class ProbeResult {
     private final int icmpSequence;
     private final int udpChecksum;
     private final int capturedUdpChecksum;
+    private final int flowLabel;
     private final int size;
     private final long rttNanos;
     private final IpAddress responder;
@@ -112,6 +115,7 @@ public final class ProbeResult {
         this.udpChecksum = udpChecksum == null ? 0 : udpChecksum;
         mask |= udpChecksum == null ? 0 : HAS_UDP_CHECKSUM;
         this.capturedUdpChecksum = 0;
+        this.flowLabel = 0;
         this.rttNanos = rttNanos == null ? 0 : rttNanos;
         mask |= rttNanos == null ? 0 : HAS_RTT;
         this.responder = responder;
@@ -145,6 +149,7 @@ public final class ProbeResult {
         icmpSequence = b.icmpSequence;
         udpChecksum = b.udpChecksum;
         capturedUdpChecksum = b.capturedUdpChecksum;
+        flowLabel = b.flowLabel;
         size = b.size;
         rttNanos = b.rttNanos;
         responder = b.responder;
@@ -207,6 +212,10 @@ public final class ProbeResult {
 
     public Integer capturedUdpChecksum() {
         return boxed(HAS_CAPTURED_UDP_CHECKSUM, capturedUdpChecksum);
+    }
+
+    public Integer flowLabel() {
+        return boxed(HAS_FLOW_LABEL, flowLabel);
     }
 
     /** Whether the UDP checksum field was captured as a partial checksum (transmit checksum offload). */
@@ -277,6 +286,10 @@ public final class ProbeResult {
         return or(HAS_UDP_CHECKSUM, udpChecksum, absent);
     }
 
+    public int flowLabelOr(int absent) {
+        return or(HAS_FLOW_LABEL, flowLabel, absent);
+    }
+
     public int capturedUdpChecksumOr(int absent) {
         return or(HAS_CAPTURED_UDP_CHECKSUM, capturedUdpChecksum, absent);
     }
@@ -340,7 +353,7 @@ public final class ProbeResult {
         return o instanceof ProbeResult r && r.present == present && r.ttl == ttl
                 && r.sendTimeNanos == sendTimeNanos && r.ipId == ipId && r.sourcePort == sourcePort
                 && r.destinationPort == destinationPort && r.icmpId == icmpId && r.icmpSequence == icmpSequence
-                && r.udpChecksum == udpChecksum && r.capturedUdpChecksum == capturedUdpChecksum && r.size == size
+                && r.udpChecksum == udpChecksum && r.capturedUdpChecksum == capturedUdpChecksum && r.flowLabel == flowLabel && r.size == size
                 && r.rttNanos == rttNanos && Objects.equals(r.responder, responder) && r.icmpType == icmpType
                 && r.icmpCode == icmpCode
                 && r.tcpFlags == tcpFlags && Objects.equals(r.annotation, annotation) && r.replyTtl == replyTtl
@@ -352,7 +365,7 @@ public final class ProbeResult {
     @Override
     public int hashCode() {
         return Objects.hash(ttl, sendTimeNanos, ipId, sourcePort, destinationPort, icmpId, icmpSequence,
-                udpChecksum, capturedUdpChecksum, size, rttNanos, responder, icmpType, icmpCode, tcpFlags, annotation,
+                udpChecksum, capturedUdpChecksum, flowLabel, size, rttNanos, responder, icmpType, icmpCode, tcpFlags, annotation,
                 replyTtl, quotedTtl, quotedIpId, quotedUdpChecksum, replySize, extensions, present);
     }
 
@@ -361,7 +374,7 @@ public final class ProbeResult {
         return "ProbeResult[ttl=" + ttl + ", sendTimeNanos=" + sendTimeNanos + ", ipId=" + ipId
                 + ", sourcePort=" + sourcePort() + ", destinationPort=" + destinationPort() + ", icmpId=" + icmpId()
                 + ", icmpSequence=" + icmpSequence() + ", udpChecksum=" + udpChecksum()
-                + ", capturedUdpChecksum=" + capturedUdpChecksum() + ", size=" + size
+                + ", capturedUdpChecksum=" + capturedUdpChecksum() + ", flowLabel=" + flowLabel() + ", size=" + size
                 + ", rttNanos=" + rttNanos() + ", responder=" + responder() + ", icmpType=" + icmpType()
                 + ", icmpCode=" + icmpCode() + ", tcpFlags=" + tcpFlags() + ", annotation=" + annotation
                 + ", replyTtl=" + replyTtl() + ", quotedTtl=" + quotedTtl() + ", quotedIpId=" + quotedIpId()
@@ -383,6 +396,7 @@ public final class ProbeResult {
         private int icmpSequence;
         private int udpChecksum;
         private int capturedUdpChecksum;
+        private int flowLabel;
         private int size;
         private long rttNanos;
         private IpAddress responder;
@@ -434,6 +448,13 @@ public final class ProbeResult {
         public Builder capturedUdpChecksum(int capturedUdpChecksum) {
             this.capturedUdpChecksum = capturedUdpChecksum;
             present |= HAS_CAPTURED_UDP_CHECKSUM;
+            return this;
+        }
+
+        /** An IPv6 probe's flow label. */
+        public Builder flowLabel(int flowLabel) {
+            this.flowLabel = flowLabel;
+            present |= HAS_FLOW_LABEL;
             return this;
         }
 

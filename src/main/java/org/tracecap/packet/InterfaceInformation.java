@@ -1,5 +1,7 @@
 package org.tracecap.packet;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -120,7 +122,14 @@ public record InterfaceInformation(int role, Long ifIndex, IpAddress address, St
             while (nameEnd < at + length && b[nameEnd] != 0) {
                 nameEnd++;
             }
-            name = new String(b, at + 1, nameEnd - at - 1, StandardCharsets.UTF_8);
+            try {
+                // RFC 5837 4.3: the name is UTF-8; bytes that are not (a router's garbage) leave the object
+                // undecoded rather than turned into replacement characters that no longer fit 63 bytes
+                name = StandardCharsets.UTF_8.newDecoder()
+                        .decode(ByteBuffer.wrap(b, at + 1, nameEnd - at - 1)).toString();
+            } catch (CharacterCodingException e) {
+                return null;
+            }
             at += length;
         }
         Long mtu = null;

@@ -19,6 +19,12 @@ public final class IpAddress implements Comparable<IpAddress> {
     private final long high;
     private final long low;
     private final byte family;
+    /**
+     * The IPv6 text once made (a racy single check, as {@link String#hashCode}'s cache: every thread computes
+     * the same value): the reports print an interned address once per probe, and formatting it each time was
+     * the IPv6 replay's one allocation per printed address.
+     */
+    private String text;
 
     private IpAddress(int family, long high, long low) {
         this.family = (byte) family;
@@ -175,7 +181,15 @@ public final class IpAddress implements Comparable<IpAddress> {
     /** Dotted quad, or RFC 5952 text: lower case, no leading zeros, the longest run of 2+ zero groups as ::. */
     @Override
     public String toString() {
-        return family == IPV4 ? Ipv4Address.format((int) low) : formatIpv6(high, low);
+        if (family == IPV4) {
+            return Ipv4Address.format((int) low);
+        }
+        String t = text;
+        if (t == null) {
+            t = formatIpv6(high, low);
+            text = t;
+        }
+        return t;
     }
 
     private static String formatIpv6(long high, long low) {

@@ -11,6 +11,11 @@ public final class IpProtocol {
     private IpProtocol() {
     }
 
+    /** ICMP or ICMPv6: the Echo probes and replies of either family, which an identifier and sequence name. */
+    public static boolean isIcmp(int protocol) {
+        return protocol == ICMP || protocol == ICMPV6;
+    }
+
     /** "udp", "icmp", "tcp", "icmpv6", or "proto-N" for any other number: never fails on an unknown value. */
     public static String name(int protocol) {
         return switch (protocol) {

@@ -112,8 +112,8 @@ final class CopyFilter {
 
     /** True when {@code p} is a copy of a probe candidate seen just before (and counts it); else remembers it. */
     boolean isCopy(SentProbe p) {
-        boolean icmp = p.protocol() == IpProtocol.ICMP;
-        lookup.set(p.destination(), null, (KIND_PROBE << 24) | (p.protocol() << 16) | p.ipId(),
+        boolean icmp = IpProtocol.isIcmp(p.protocol());
+        lookup.set(p.destination(), null, (KIND_PROBE << 24) | (p.protocol() << 16) | (p.ipId() & 0xffff),
                 icmp ? p.icmpSequence() : p.destinationPort(), 0);
         boolean partial = (p.protocol() == IpProtocol.UDP || p.protocol() == IpProtocol.TCP)
                 && p.checksum() == partialChecksum(p);
@@ -125,10 +125,14 @@ final class CopyFilter {
      * What a host leaves in the UDP or TCP checksum field of a datagram whose checksum the NIC completes
      * (Linux CHECKSUM_PARTIAL): the one's complement sum of the pseudo-header (RFC 768, RFC 793 3.1), folded,
      * not complemented. The transport length is taken as the total length less a 20-byte IP header (a probe
-     * with IP options is then never taken for partial, and its copies must agree on the checksum).
+     * with IP options is then never taken for partial, and its copies must agree on the checksum). Over IPv6 the
+     * pseudo-header (RFC 8200 section 8.1) holds the 128-bit addresses, the upper-layer length as 32 bits (the
+     * total length less the 40-byte header: a probe with extension headers is never taken for partial) and the
+     * next header: the same words summed.
      */
     static int partialChecksum(SentProbe p) {
-        long sum = words(p.source()) + words(p.destination()) + p.protocol() + ((p.totalLength() - 20) & 0xffff);
+        int length = p.source().isIpv6() ? p.totalLength() - 40 : (p.totalLength() - 20) & 0xffff;
+        long sum = words(p.source()) + words(p.destination()) + p.protocol() + (length >>> 16) + (length & 0xffff);
         while ((sum >>> 16) != 0) {
             sum = (sum & 0xffff) + (sum >>> 16);
         }
@@ -153,8 +157,8 @@ final class CopyFilter {
             return seen(r.timeNanos(), r.replyTtl(), r.totalLength(), 0, r.destination(), null, r.echoId(), 0,
                     false);
         }
-        boolean icmp = q.protocol() == IpProtocol.ICMP;
-        lookup.set(r.source(), q.destination(), typeCode | q.ipId(),
+        boolean icmp = IpProtocol.isIcmp(q.protocol());
+        lookup.set(r.source(), q.destination(), typeCode | (q.ipId() & 0xffff),
                 (q.protocol() << 16) | (icmp ? q.icmpSequence() : q.destinationPort()), KIND_ERROR << 24);
         return seen(r.timeNanos(), r.replyTtl(), q.tcpSequence(), 0, r.destination(), q.source(),
                 icmp ? q.icmpId() : q.sourcePort(), q.checksum(), false);

@@ -3,6 +3,7 @@ package org.tracecap.replay;
 import java.util.Arrays;
 import java.util.List;
 import org.tracecap.match.SentProbe;
+import org.tracecap.packet.IpAddress;
 
 /**
  * What the probes of one trace have in common, read in one pass in send order: the facts {@link ToolRecognizer}'s
@@ -18,6 +19,8 @@ final class ProbeClues {
 
     /** Headers in front of the payload of a UDP or ICMP probe without IP options: 20 + 8 bytes. */
     static final int HEADERS = 28;
+    /** The IPv6 header and the 8-byte UDP or ICMPv6 header, in front of the payload (no extension headers). */
+    static final int HEADERS_IPV6 = 48;
 
     private final List<Slot> piece;
     final SentProbe first;
@@ -40,6 +43,13 @@ final class ProbeClues {
     /** Each IP ID is the one before + 1..{@link Run#SEQUENTIAL_STEP_MAX}. */
     final boolean ipIdSequential;
     final boolean checksumIsIpId;
+    /**
+     * The L4 checksum numbers the probes: it equals the IP ID and both count up ({@link #ipIdSequential}), or,
+     * over IPv6 where there is no IP ID (every probe's is 0), the checksum alone counts up as the IP ID would.
+     */
+    final boolean checksumNumbersProbes;
+    /** Every probe is IPv6. */
+    final boolean ipv6;
     final boolean ipIdDownWithTtl;
     final boolean ipIdTracksDestinationPort;
     final boolean ipIdTracksChecksum;
@@ -81,6 +91,9 @@ final class ProbeClues {
         boolean seqPlusOne = true;
         boolean idSequential = true;
         boolean sumIsId = true;
+        boolean sumSequential = true;
+        boolean allIpv6 = true;
+        boolean noIpId = true;
         boolean idDownWithTtl = true;
         boolean idTracksDport = true;
         boolean idTracksSum = true;
@@ -103,6 +116,7 @@ final class ProbeClues {
                 dportPlusOne &= ((p.destinationPort() - prev.destinationPort()) & 0xffff) == 1;
                 seqPlusOne &= ((p.icmpSequence() - prev.icmpSequence()) & 0xffff) == 1;
                 idSequential &= Run.isSequentialStep(prev.ipId(), p.ipId(), Run.IP_ID);
+                sumSequential &= Run.isSequentialStep(prev.checksum(), p.checksum(), Run.IP_ID);
             }
             sport |= p.sourcePort() != f.sourcePort();
             dport |= p.destinationPort() != f.destinationPort();
@@ -113,6 +127,8 @@ final class ProbeClues {
             length |= p.totalLength() != f.totalLength();
             head |= p.payloadHead() != f.payloadHead();
             sumIsId &= p.checksum() == p.ipId();
+            allIpv6 &= p.source().family() == IpAddress.IPV6;
+            noIpId &= p.ipId() == 0;
             idDownWithTtl &= same(p.ipId() + p.ttl(), f.ipId() + f.ttl());
             idTracksDport &= same(p.ipId() - p.destinationPort(), f.ipId() - f.destinationPort());
             idTracksSum &= same(p.ipId() - p.checksum(), f.ipId() - f.checksum());
@@ -145,6 +161,8 @@ final class ProbeClues {
         sequencePlusOne = seqPlusOne && several;
         ipIdSequential = idSequential && several;
         checksumIsIpId = sumIsId;
+        ipv6 = allIpv6;
+        checksumNumbersProbes = several && (sumIsId && idSequential || allIpv6 && noIpId && sumSequential);
         ipIdDownWithTtl = idDownWithTtl;
         ipIdTracksDestinationPort = idTracksDport;
         ipIdTracksChecksum = idTracksSum;
@@ -174,7 +192,8 @@ final class ProbeClues {
     boolean payloadAscendsFrom(int from) {
         for (int i = 0, size = piece.size(); i < size; i++) {
             SentProbe p = piece.get(i).probe;
-            int n = Math.max(0, Math.min(4, p.totalLength() - HEADERS));
+            int headers = p.source().family() == IpAddress.IPV6 ? HEADERS_IPV6 : HEADERS;
+            int n = Math.max(0, Math.min(4, p.totalLength() - headers));
             int expected = 0;
             for (int b = 0; b < 4; b++) {
                 expected = (expected << 8) | (b < n ? (from + b) & 0xff : 0);

@@ -124,6 +124,8 @@ public final class Reconstructor implements FrameSink {
     private final List<Flow> emptied = new ArrayList<>();
     private final PriorityQueue<Waiting> waiting = new PriorityQueue<>();
     private final SortedMap<String, Long> malformed = new TreeMap<>();
+    /** Frames ignored by the classifier, by reason (a HashMap: the reasons are the classifier's constants). */
+    private final Map<String, long[]> ignored = new java.util.HashMap<>();
     private final CopyFilter copies = new CopyFilter();
     private long outsidePattern;
     private long sentByProber;
@@ -204,6 +206,14 @@ public final class Reconstructor implements FrameSink {
             }
         } else if (c instanceof Classified.Malformed m) {
             malformed.merge(m.reason(), 1L, Long::sum);
+        } else if (c instanceof Classified.Ignored i) {
+            // counted in place: an ignored frame allocates nothing once its reason has been seen
+            long[] n = ignored.get(i.reason());
+            if (n == null) {
+                n = new long[1];
+                ignored.put(i.reason(), n);
+            }
+            n[0]++;
         }
         if (now >= nextSweep) {
             if (nextSweep != Long.MIN_VALUE) {
@@ -251,8 +261,10 @@ public final class Reconstructor implements FrameSink {
         if (repliesToSetAside > 0) {
             setAside.put(REPLY_TO_SET_ASIDE, repliesToSetAside);
         }
+        SortedMap<String, Long> ignoredByReason = new TreeMap<>();
+        ignored.forEach((reason, n) -> ignoredByReason.put(reason, n[0]));
         return new ReplaySummary(packetsRead, traces, probesFound, probesPastStop, repliesAttributed,
-                repliesUnattributed, malformed, classifier.warnings(), copies.copies(), setAside);
+                repliesUnattributed, malformed, classifier.warnings(), copies.copies(), setAside, ignoredByReason);
     }
 
     private void probe(SentProbe p) {
@@ -426,7 +438,7 @@ public final class Reconstructor implements FrameSink {
         List<Run> closing;
 
         Flow set(SentProbe p) {
-            key(p.source(), p.destination(), p.protocol(), p.protocol() == IpProtocol.ICMP ? p.icmpId() : 0, 0);
+            key(p.source(), p.destination(), p.protocol(), IpProtocol.isIcmp(p.protocol()) ? p.icmpId() : 0, 0);
             return this;
         }
 

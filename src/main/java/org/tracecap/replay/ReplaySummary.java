@@ -26,14 +26,27 @@ import java.util.TreeMap;
  *                            folded into their first copy (rule 4 of {@link Reconstructor}); not counted above
  * @param setAside            frames of the probing flows that are neither probes nor replies, by reason
  *                            (rules 10 and 11 of {@link Reconstructor}); not counted above
+ * @param ignored             frames that are neither a probe candidate nor a reply, by reason
+ *                            ({@link org.tracecap.match.Classified.Ignored}: not IP, an ICMP or ICMPv6 type not
+ *                            traced such as Neighbor Discovery, a non-first fragment...); not counted above
  */
 public record ReplaySummary(long packetsRead, long traces, long probesFound, long probesPastStop,
                             long repliesAttributed, long repliesUnattributed, SortedMap<String, Long> malformed,
-                            SortedMap<String, Long> warnings, long copiesFolded, SortedMap<String, Long> setAside) {
+                            SortedMap<String, Long> warnings, long copiesFolded, SortedMap<String, Long> setAside,
+                            SortedMap<String, Long> ignored) {
     public ReplaySummary {
+        ignored = Collections.unmodifiableSortedMap(new TreeMap<>(ignored));
         malformed = Collections.unmodifiableSortedMap(new TreeMap<>(malformed));
         warnings = Collections.unmodifiableSortedMap(new TreeMap<>(warnings));
         setAside = Collections.unmodifiableSortedMap(new TreeMap<>(setAside));
+    }
+
+    /** A summary with no frame ignored. */
+    public ReplaySummary(long packetsRead, long traces, long probesFound, long probesPastStop,
+            long repliesAttributed, long repliesUnattributed, SortedMap<String, Long> malformed,
+            SortedMap<String, Long> warnings, long copiesFolded, SortedMap<String, Long> setAside) {
+        this(packetsRead, traces, probesFound, probesPastStop, repliesAttributed, repliesUnattributed, malformed,
+                warnings, copiesFolded, setAside, new TreeMap<>());
     }
 
     /** Frames set aside over all reasons. */

@@ -212,7 +212,7 @@ final class Run {
     /** The first field, in the order each tool uses them, that differs between two probes of a flow. */
     static int kindOf(SentProbe a, SentProbe b) {
         switch (a.protocol()) {
-            case IpProtocol.ICMP:
+            case IpProtocol.ICMP, IpProtocol.ICMPV6:
                 if (a.icmpSequence() != b.icmpSequence()) {
                     return ICMP_SEQUENCE;
                 }

@@ -19,6 +19,11 @@ import org.tracecap.packet.IpProtocol;
  * UDPProbe.cc and ICMPProbe.cc; dublin-traceroute's udpv4probe.cc; tracecap's own identities in
  * org.tracecap.trace. captures/README.md lists which of them a bundled capture shows.
  *
+ * <p>The rules read the same fields over IPv6, which has no IP ID (a probe's is 0, {@link
+ * org.tracecap.match.SentProbe#ipId}): the IPv6 probes of traceroute -6 (UDP, -I, -T), mtr -6 and tracert -6 fit the
+ * IPv4 signatures as they are (ports, sequence, payload, size: mtr's 64 bytes include the IPv6 header); scamper's
+ * number its probes with the checksum alone ({@link ProbeClues#checksumNumbersProbes}).
+ *
  * <p>UDP:
  * <ol>
  *   <li>{@value #BSD} (FreeBSD, NetBSD, macOS): one source port, {@code ident = (pid & 0xffff) | 0x8000}
@@ -38,11 +43,13 @@ import org.tracecap.packet.IpProtocol;
  *   <li>{@value #TRACECAP} (--multipath): one source port; one flow per destination port (not + 1 per probe);
  *       UDP checksum {@code n + 1} and IP ID {@code ipIdBase + n} counted across flows (IP ID tracks the checksum,
  *       is not it, goes up); zero payload past the two checksum bytes (MultipathUdpIdentity).</li>
- *   <li>{@value #SCAMPER} (tracelb): as rule 5, but IP ID = UDP checksum = probe number.</li>
+ *   <li>{@value #SCAMPER} (tracelb): as rule 5, but IP ID = UDP checksum = probe number (IPv6, no IP ID: the
+ *       UDP checksum alone counts the probes).</li>
  *   <li>{@value #DUBLIN}: one 5-tuple per flow; payload "NSMNC" and two bytes; DF set; IP ID = UDP checksum
  *       (udpv4probe.cc).</li>
  *   <li>{@value #SCAMPER} (udp-paris): one 5-tuple; IP ID = UDP checksum = probe number {@code id_next + 1},
- *       going up, TTLs in order; zero payload past the two checksum bytes (scamper_trace_do.c).</li>
+ *       going up, TTLs in order; zero payload past the two checksum bytes (scamper_trace_do.c). Over IPv6 there is
+ *       no IP ID: the UDP checksum alone is the probe number, and the flow label stays fixed (one flow).</li>
  *   <li>{@value #TRACECAP} (--method paris): one 5-tuple; UDP checksum {@code n + 1}, IP ID
  *       {@code ipIdBase + n} (tracks the checksum, is not it); the TTL follows the checksum; zero payload past the
  *       two checksum bytes (ParisUdpIdentity).</li>
@@ -51,12 +58,13 @@ import org.tracecap.packet.IpProtocol;
  *   <li>{@value #PARIS}: one 5-tuple (33456 to 33457 by default); IP ID = probe id, different per probe; the
  *       payload's first two bytes hold the same id (in either byte order) and the rest is zero (UDPProbe.cc).</li>
  * </ol>
- * <p>ICMP Echo:
+ * <p>ICMP and ICMPv6 Echo:
  * <ol start="12">
  *   <li>{@value #BSD}: identifier {@code ident} (32768 or more); sequence {@code seq}; IP ID
  *       {@code ident + seq}; the TTL follows the sequence.</li>
  *   <li>{@value #TRACERT} (Windows): one identifier; the TTL follows the sequence (three probes per TTL by
- *       default, KB Q217014); 92-byte packets: 64 data bytes, all zero (as published tracert captures show).</li>
+ *       default, KB Q217014); 92-byte packets: 64 data bytes, all zero (as published tracert captures show);
+ *       over IPv6 ({@code tracert -6}) the same data in ICMPv6 Echo Requests, 112 bytes.</li>
  *   <li>{@value #LINUX} (-I): one identifier; the TTL follows the sequence; data bytes {@code 0x40 + i} counted
  *       from the ICMP header's start: "HIJK..." (mod-icmp.c).</li>
  *   <li>{@value #MTR}: one identifier; sequence 33000 to 65535, + 1 per probe; all-zero data; 64-byte packets
@@ -92,6 +100,8 @@ final class ToolRecognizer {
     static final int MTR_FIRST_SEQUENCE = 33000;
     static final int MTR_LENGTH = 64;
     static final int TRACERT_LENGTH = 92;
+    /** tracert -6: the same 64 zero data bytes behind the 40-byte IPv6 header and the ICMPv6 header. */
+    static final int TRACERT_LENGTH_IPV6 = 112;
     /** dublin-traceroute's payload begins "NSMN". */
     static final int DUBLIN_HEAD = 0x4e534d4e;
 
@@ -101,7 +111,7 @@ final class ToolRecognizer {
     static Method recognise(int protocol, List<Slot> piece) {
         ProbeClues c = new ProbeClues(piece);
         return switch (protocol) {
-            case IpProtocol.ICMP -> new Method("icmp", c.several ? icmpTool(c) : UNKNOWN,
+            case IpProtocol.ICMP, IpProtocol.ICMPV6 -> new Method("icmp", c.several ? icmpTool(c) : UNKNOWN,
                     !c.sequenceVaries && c.ipIdVaries ? "ip-id" : "icmp-sequence");
             case IpProtocol.TCP -> new Method("tcp", c.several ? tcpTool(c) : UNKNOWN,
                     c.sourcePortVaries || !c.several || !c.tcpSequenceVaries ? "tcp-source-port" : "tcp-sequence");
@@ -136,11 +146,11 @@ final class ToolRecognizer {
             return MTR;
         }
         if (oneSourcePort && c.destinationPortVaries && !c.destinationPortPlusOne && c.checksumVaries
-                && c.ipIdSequential && c.allZeroTail) {
-            if (c.checksumIsIpId) {
+                && c.allZeroTail) {
+            if (c.checksumNumbersProbes) {
                 return SCAMPER;
             }
-            if (c.ipIdTracksChecksum) {
+            if (c.ipIdSequential && c.ipIdTracksChecksum) {
                 return TRACECAP;
             }
         }
@@ -148,7 +158,7 @@ final class ToolRecognizer {
                 && c.allDontFragment) {
             return DUBLIN;
         }
-        if (oneFlow && c.checksumIsIpId && c.ipIdSequential && c.monotone && c.allZeroTail) {
+        if (oneFlow && c.checksumNumbersProbes && c.monotone && c.allZeroTail) {
             return SCAMPER;
         }
         if (oneFlow && c.checksumVaries && !c.checksumIsIpId && c.ipIdTracksChecksum && c.allZeroTail
@@ -171,7 +181,7 @@ final class ToolRecognizer {
                 && c.ttlFollows(ProbeClues.BY_ICMP_SEQUENCE)) {
             return BSD;
         }
-        if (c.allLength(TRACERT_LENGTH) && c.allZeroPayload && c.ttlFollows(ProbeClues.BY_ICMP_SEQUENCE)) {
+        if (c.allLength(c.ipv6 ? TRACERT_LENGTH_IPV6 : TRACERT_LENGTH) && c.allZeroPayload && c.ttlFollows(ProbeClues.BY_ICMP_SEQUENCE)) {
             return TRACERT;
         }
         if (c.payloadAscendsFrom(0x48) && c.ttlFollows(ProbeClues.BY_ICMP_SEQUENCE)) {
@@ -207,7 +217,7 @@ final class ToolRecognizer {
      */
     private static String udpIdentity(ProbeClues c, String tool) {
         if (c.several && c.destinationPortVaries && !c.sourcePortVaries && !c.destinationPortPlusOne
-                && c.checksumVaries && c.ipIdSequential && (c.checksumIsIpId || c.ipIdTracksChecksum)) {
+                && c.checksumVaries && (c.checksumNumbersProbes || c.ipIdSequential && c.ipIdTracksChecksum)) {
             return "udp-checksum";
         }
         if (c.destinationPortVaries || !c.several) {

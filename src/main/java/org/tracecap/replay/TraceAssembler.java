@@ -12,7 +12,6 @@ import org.tracecap.model.Hop;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
-import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.IpProtocol;
 
 /**
@@ -54,7 +53,7 @@ final class TraceAssembler {
         for (int i = 0; i < run.size(); i++) {
             all.add(run.slot(i));
         }
-        if (run.protocol == IpProtocol.ICMP || all.size() < 4) {
+        if (IpProtocol.isIcmp(run.protocol) || all.size() < 4) {
             return List.of(all);
         }
         return all.size() <= SMALL_RUN ? splitSmall(all) : splitByMap(all);
@@ -248,7 +247,10 @@ final class TraceAssembler {
     static ProbeResult result(int protocol, Slot s, ProbeResult.Builder b) {
         SentProbe p = s.probe;
         b.probe(p.ttl(), p.timeNanos(), p.ipId(), p.totalLength());
-        if (protocol == IpProtocol.ICMP) {
+        if (p.source().isIpv6()) {
+            b.flowLabel(p.flowLabel());
+        }
+        if (IpProtocol.isIcmp(protocol)) {
             b.echo(p.icmpId(), p.icmpSequence());
         } else {
             b.ports(p.sourcePort(), p.destinationPort());
@@ -264,7 +266,7 @@ final class TraceAssembler {
         }
         if (s.reply instanceof IcmpReply r) {
             b.reply(r.timeNanos() - p.timeNanos(), r.source(), r.replyTtl(), r.totalLength())
-                    .icmp(r.type(), r.code(), IcmpType.annotation(r.type(), r.code(), r.nextHopMtu()))
+                    .icmp(r.type(), r.code(), r.annotation())
                     .extensions(r.extensions());
             QuotedProbe q = r.quote();
             if (q != null) {

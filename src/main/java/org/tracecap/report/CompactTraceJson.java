@@ -13,8 +13,8 @@ import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpExtension;
+import org.tracecap.packet.IcmpMeaning;
 import org.tracecap.packet.InterfaceInformation;
-import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.MplsEntry;
@@ -55,6 +55,7 @@ final class CompactTraceJson {
     private static final byte[] ICMP_ID = ascii(",\"icmp_id\":");
     private static final byte[] ICMP_SEQUENCE = ascii(",\"icmp_sequence\":");
     private static final byte[] UDP_CHECKSUM = ascii(",\"udp_checksum\":");
+    private static final byte[] FLOW_LABEL = ascii(",\"flow_label\":");
     private static final byte[] PARTIAL_CAPTURED_UDP_CHECKSUM =
             ascii(",\"udp_checksum_partial\":true,\"captured_udp_checksum\":");
     private static final byte[] SIZE = ascii(",\"size\":");
@@ -92,7 +93,8 @@ final class CompactTraceJson {
      * {@code ,"type_name":"NAME"}} of each ICMP type, made on first use: the same bytes as the name field,
      * its string and the brace that ends the {@code icmp} object (per instance: writers on two threads).
      */
-    private final byte[][] typeNameClose = new byte[256][];
+    /** Per family: IPv4 types at 0-255, ICMPv6 types at 256-511. */
+    private final byte[][] typeNameClose = new byte[512][];
 
     private static final String[] TCP_FLAG_NAME = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
 
@@ -103,7 +105,7 @@ final class CompactTraceJson {
      * time or address of up to {@link #TOKEN} ({@link #time}, {@link #millis} and {@link #address} check
      * for themselves too).
      */
-    private static final int PROBE_FIXED = 16 * (24 + TOKEN);
+    private static final int PROBE_FIXED = 17 * (24 + TOKEN);
     /** The most the five reply fields after the annotation take. */
     private static final int PROBE_TAIL = 5 * (24 + TOKEN) + 1;
 
@@ -214,6 +216,7 @@ final class CompactTraceJson {
         time(p.sendTimeNanos());
         put(IP_ID);
         putNumber(p.ipId());
+        putOptional(FLOW_LABEL, p.has(ProbeResult.HAS_FLOW_LABEL), p.flowLabelOr(0));
         putOptional(SOURCE_PORT, p.has(ProbeResult.HAS_SOURCE_PORT), p.sourcePortOr(0));
         putOptional(DESTINATION_PORT, p.has(ProbeResult.HAS_DESTINATION_PORT), p.destinationPortOr(0));
         putOptional(ICMP_ID, p.has(ProbeResult.HAS_ICMP_ID), p.icmpIdOr(0));
@@ -246,7 +249,7 @@ final class CompactTraceJson {
                 put(CODE);
                 putNumber(p.icmpCodeOr(0));
             }
-            raw(typeNameAndBrace(icmpType));
+            raw(typeNameAndBrace(p.responder().family(), icmpType));
         }
         Integer flags = p.tcpFlags();
         if (flags != null) {
@@ -282,18 +285,19 @@ final class CompactTraceJson {
         append((byte) '}');
     }
 
-    /** {@link #typeNameClose} of {@code type} (any int: those outside 0-255 are made each time). */
-    private byte[] typeNameAndBrace(int type) {
-        byte[] bytes = (type & ~0xff) == 0 ? typeNameClose[type] : null;
+    /** {@link #typeNameClose} of {@code type} of the family (any int: those outside 0-255 are made each time). */
+    private byte[] typeNameAndBrace(int family, int type) {
+        int slot = family == IpAddress.IPV6 ? 256 + type : type;
+        byte[] bytes = (type & ~0xff) == 0 ? typeNameClose[slot] : null;
         if (bytes == null) {
             int start = n;
             raw(TYPE_NAME);
-            string(IcmpType.name(type));
+            string(IcmpMeaning.name(family, type));
             append((byte) '}');
             bytes = java.util.Arrays.copyOfRange(buf, start, n);
             n = start;
             if ((type & ~0xff) == 0) {
-                typeNameClose[type] = bytes;
+                typeNameClose[slot] = bytes;
             }
         }
         return bytes;

@@ -21,8 +21,8 @@ import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpExtension;
+import org.tracecap.packet.IcmpMeaning;
 import org.tracecap.packet.InterfaceInformation;
-import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.packet.MplsEntry;
@@ -101,6 +101,7 @@ public final class JsonReport {
     private static final SerializedString F_TYPE = new SerializedString("type");
     private static final SerializedString F_TYPE_NAME = new SerializedString("type_name");
     private static final SerializedString F_UDP_CHECKSUM = new SerializedString("udp_checksum");
+    private static final SerializedString F_FLOW_LABEL = new SerializedString("flow_label");
     private static final SerializedString F_UDP_CHECKSUM_PARTIAL = new SerializedString("udp_checksum_partial");
     private static final SerializedString F_CAPTURED_UDP_CHECKSUM = new SerializedString("captured_udp_checksum");
 
@@ -220,6 +221,7 @@ public final class JsonReport {
         time(g, p.sendTimeNanos(), scratch);
         g.writeFieldName(F_IP_ID);
         g.writeNumber(p.ipId());
+        optional(g, F_FLOW_LABEL, p.flowLabel());
         optional(g, F_SOURCE_PORT, p.sourcePort());
         optional(g, F_DESTINATION_PORT, p.destinationPort());
         optional(g, F_ICMP_ID, p.icmpId());
@@ -251,7 +253,7 @@ public final class JsonReport {
                     g.writeNumber(p.icmpCode());
                 }
                 g.writeFieldName(F_TYPE_NAME);
-                g.writeString(IcmpType.name(p.icmpType()));
+                g.writeString(IcmpMeaning.name(p.responder().family(), p.icmpType()));
                 g.writeEndObject();
             }
             if (p.tcpFlags() != null) {

@@ -14,7 +14,10 @@ final class MdaFlowAtTtl {
     int attempts;
     int pending;
     IpAddress reached;
+    /** A Destination Unreachable's code (ICMP's or ICMPv6's), null when none. */
     Integer unreachableCode;
+    /** That Destination Unreachable was Port Unreachable: the destination reached (either family). */
+    boolean portUnreachable;
     boolean isFinal;
     boolean silent;
     boolean nodeControl;

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.tracecap.graph.Graph;
 import org.tracecap.model.StopReason;
-import org.tracecap.packet.IcmpType;
 
 /**
  * What a {@link MultipathTracer} run sends next and when it is over: rules 1 to 7 of the MDA (rule 8, pacing, is
@@ -407,7 +406,7 @@ final class MdaPlanner {
                 }
                 for (MdaFlowAtTtl f : s.flows.values()) {
                     if (f.unreachableCode != null) {
-                        return f.unreachableCode == IcmpType.CODE_PORT_UNREACHABLE ? StopReason.reached()
+                        return f.portUnreachable ? StopReason.reached()
                                 : StopReason.unreachable(f.unreachableCode);
                     }
                 }

@@ -13,7 +13,6 @@ import org.tracecap.model.Hop;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
-import org.tracecap.packet.IcmpType;
 
 /**
  * The result of a {@link MultipathTracer} run from its probes: one {@link Trace} per flow (its probes by TTL,
@@ -48,7 +47,7 @@ final class MdaResults {
             }
             MdaFlowAtTtl last = ttls.apply(e.getValue().lastKey()).flows.get(e.getKey());
             if (last.isFinal) {
-                flowStop = last.unreachableCode == null || last.unreachableCode == IcmpType.CODE_PORT_UNREACHABLE
+                flowStop = last.unreachableCode == null || last.portUnreachable
                         ? StopReason.reached() : StopReason.unreachable(last.unreachableCode);
             }
             traces.add(new Trace(link.sourceAddress(), link.destinationAddress(), method, start,

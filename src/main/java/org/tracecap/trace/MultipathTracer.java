@@ -18,7 +18,6 @@ import org.tracecap.match.SentProbe;
 import org.tracecap.match.TcpReply;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
-import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4ProbeEncoder;
 import org.tracecap.packet.ProbeEncoder;
@@ -325,7 +324,7 @@ public final class MultipathTracer {
             if (s == null) {
                 unattributed(Tracer.NOT_OUR_QUOTE);
             } else {
-                answer(s, r, r.source(), -1, 0);
+                answer(s, r, r.source(), null);
             }
         }
     }
@@ -341,7 +340,7 @@ public final class MultipathTracer {
             if (s == null) {
                 unattributed(Tracer.NOT_OUR_QUOTE);
             } else {
-                answer(s, r, r.source(), r.type(), r.code());
+                answer(s, r, r.source(), r);
             }
             return;
         }
@@ -363,11 +362,11 @@ public final class MultipathTracer {
                     : q.sourcePort() != s.sourcePort() ? Tracer.SOURCE_PORT : Tracer.NOT_OUR_IDENTITY);
             return;
         }
-        answer(s, r, r.source(), r.type(), r.code());
+        answer(s, r, r.source(), r);
     }
 
-    /** Gives probe {@code s} its answer {@code r} from {@code source}, of ICMP {@code type} and code (or -1: TCP). */
-    private void answer(SentProbe s, Classified r, IpAddress source, int type, int code) {
+    /** Gives probe {@code s} its answer {@code r} from {@code source}; {@code icmp} is {@code r} when ICMP, else null. */
+    private void answer(SentProbe s, Classified r, IpAddress source, IcmpReply icmp) {
         int n = identity.sequenceOf(s);
         MdaProbe p = n < 0 || n >= probes.size() ? null : probes.get(n);
         if (p == null || p.sent != s) {
@@ -386,10 +385,11 @@ public final class MultipathTracer {
         MdaFlowAtTtl f = s2.flows.get(p.flow);
         if (!p.perPacket && f.reached == null) {
             f.reached = source;
-            boolean fin = source.equals(link.destinationAddress()) || type == IcmpType.DEST_UNREACHABLE;
-            f.isFinal = fin;
-            if (type == IcmpType.DEST_UNREACHABLE) {
-                f.unreachableCode = code;
+            boolean unreachable = icmp != null && icmp.isDestinationUnreachable();
+            f.isFinal = unreachable || source.equals(link.destinationAddress());
+            if (unreachable) {
+                f.unreachableCode = icmp.code();
+                f.portUnreachable = icmp.isPortUnreachable();
             }
         }
         settle(p, false);

@@ -6,7 +6,6 @@ import org.tracecap.match.QuotedProbe;
 import org.tracecap.match.SentProbe;
 import org.tracecap.match.TcpReply;
 import org.tracecap.model.ProbeResult;
-import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.IpProtocol;
 
 /** A live probe and its answer (ICMP error, Echo Reply, SYN-ACK or RST) as the {@link ProbeResult} the reports show. */
@@ -22,7 +21,7 @@ final class ProbeResults {
     static ProbeResult of(SentProbe s, long sendNanos, Classified r) {
         ProbeResult.Builder b = new ProbeResult.Builder().probe(s.ttl(), sendNanos, s.ipId(), s.totalLength());
         // The fields a replay reports for the probe's protocol (org.tracecap.replay.TraceAssembler).
-        if (s.protocol() == IpProtocol.ICMP) {
+        if (IpProtocol.isIcmp(s.protocol())) {
             b.echo(s.icmpId(), s.icmpSequence());
         } else {
             b.ports(s.sourcePort(), s.destinationPort());
@@ -32,7 +31,7 @@ final class ProbeResults {
         }
         if (r instanceof IcmpReply i) {
             b.reply(i.timeNanos() - sendNanos, i.source(), i.replyTtl(), i.totalLength())
-                    .icmp(i.type(), i.code(), IcmpType.annotation(i.type(), i.code(), i.nextHopMtu()))
+                    .icmp(i.type(), i.code(), i.annotation())
                     .extensions(i.extensions());
             QuotedProbe q = i.quote();
             if (q != null) {

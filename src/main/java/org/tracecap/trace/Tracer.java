@@ -21,9 +21,9 @@ import org.tracecap.model.NatDetector;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
-import org.tracecap.packet.IcmpType;
 import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4ProbeEncoder;
+import org.tracecap.packet.IcmpMeaning;
 import org.tracecap.packet.ProbeEncoder;
 
 /**
@@ -423,7 +423,7 @@ public final class Tracer {
             return;
         }
         answer(s, r, r.source());
-        if (r.type() == IcmpType.DEST_UNREACHABLE) {
+        if (r.isDestinationUnreachable()) {
             TracerProbe p = probes[identity.sequenceOf(s)];
             if (p.reply == r) {
                 markFinal(p.ttl);
@@ -615,8 +615,10 @@ public final class Tracer {
         }
         Hop last = emitted.get(emitted.size() - 1);
         for (ProbeResult r : last.probes()) {
-            if (r.icmpType() != null && r.icmpType() == IcmpType.DEST_UNREACHABLE
-                    && r.icmpCode() != IcmpType.CODE_PORT_UNREACHABLE) {
+            // what the type and code mean is the reply's family's (IcmpMeaning)
+            if (r.icmpType() != null && r.icmpCode() != null
+                    && IcmpMeaning.isDestinationUnreachable(r.responder().family(), r.icmpType())
+                    && !IcmpMeaning.isPortUnreachable(r.responder().family(), r.icmpType(), r.icmpCode())) {
                 return StopReason.unreachable(r.icmpCode());
             }
         }

@@ -63,6 +63,37 @@ class ReplayCommandTest {
     }
 
     @Test
+    void ipv6CaptureReplaysAsTraceroute6PrintsIt() {
+        CliRun run = CliRun.of("replay", "-n", "captures/chain6-traceroute-udp.pcap");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().startsWith("traceroute to 2001:db8:5::2 (2001:db8:5::2) from 2001:db8:1::1, udp"
+                + " (traceroute, probes told apart by udp-destination-port), 5 hops"), run.out());
+        assertTrue(run.out().contains("\n 2  2001:db8:2::2  "), run.out());
+        assertEquals(List.of("tracecap: 35 packets read, 15 probes in 1 trace (+1 sent past the last hop, not shown),"
+                + " 16 replies attributed, 0 unattributed, 0 malformed"), run.errLines());
+    }
+
+    @Test
+    void aCaptureWithNoTraceSaysWhatItsFramesWere(@TempDir Path dir) throws IOException {
+        // SYNTHETIC: two ICMPv6 Neighbor Solicitations, nothing a traceroute sent
+        Path file = dir.resolve("nd.pcap");
+        try (org.tracecap.capture.PcapFileWriter w = org.tracecap.capture.PcapFileWriter.create(file,
+                org.tracecap.packet.LinkLayer.RAW, 65535)) {
+            byte[] ns = new byte[48];
+            ns[0] = 0x60;
+            ns[5] = 8;
+            ns[6] = 58;
+            ns[40] = (byte) 135;
+            w.frame(1_000_000_000L, org.tracecap.packet.LinkLayer.RAW, ns, ns.length, ns.length);
+            w.frame(2_000_000_000L, org.tracecap.packet.LinkLayer.RAW, ns, ns.length, ns.length);
+        }
+        CliRun run = CliRun.of("replay", "-n", file.toString());
+        assertEquals(0, run.status(), run.err());
+        assertEquals(List.of("tracecap: 2 packets read, 0 probes in 0 traces, 0 replies attributed, 0 unattributed,"
+                + " 0 malformed", "tracecap: ignored: ICMPv6 type not traced=2"), run.errLines());
+    }
+
+    @Test
     void optionsMayFollowTheFile() {
         assertEquals(CliRun.of("replay", "-n", STRAIGHT).out(), CliRun.of("replay", STRAIGHT, "--numeric").out());
     }

@@ -76,7 +76,7 @@ class FrameClassifierTest {
         assertEquals("link header truncated", malformed(LinkLayer.ETHERNET, Arrays.copyOf(mpls, 14 + 4 + 8)));
         byte[] lcp = Encapsulation.ethernet(Encapsulation.ROUTER_MAC, Encapsulation.HOST_MAC)
                 .u16(LinkLayer.ETHERTYPE_PPPOE_SESSION).pppoe(7, LinkLayer.PPP_LCP, 10).then(new byte[10]);
-        assertEquals(new Classified.Ignored(FrameClassifier.NOT_IPV4), classify(LinkLayer.ETHERNET, lcp));
+        assertEquals(new Classified.Ignored(FrameClassifier.NOT_IP), classify(LinkLayer.ETHERNET, lcp));
     }
 
     @Test
@@ -282,7 +282,7 @@ class FrameClassifierTest {
 
     @Test
     void ignoredFrames() {
-        assertEquals(new Classified.Ignored("not IPv4"), ethernet(RealFrames.ARP_REQUEST));
+        assertEquals(new Classified.Ignored("not IP"), ethernet(RealFrames.ARP_REQUEST)); // neither IPv4 nor IPv6
         assertEquals(new Classified.Ignored("unsupported link type"), classify(147, bytes(RealFrames.UDP_PROBE)));
         byte[] frag = bytes(RealFrames.UDP_PROBE);
         Bytes.put16(frag, 20, 0x0010);

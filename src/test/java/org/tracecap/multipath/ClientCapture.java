@@ -74,7 +74,17 @@ final class ClientCapture implements AutoCloseable {
      */
     int stop() throws InterruptedException, IOException {
         if (count == null) {
-            Thread.sleep(200);
+            // tcpdump -U writes each packet as it reads it, but on a loaded machine it may read late, and on
+            // SIGTERM it leaves what it has not read yet: wait until the file has stopped growing for a while.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            int seen = -1;
+            int still = 0;
+            while (still < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                int now = records(Files.readAllBytes(file));
+                still = now == seen ? still + 1 : 0;
+                seen = now;
+            }
             tcpdump.destroy(); // SIGTERM: tcpdump flushes the file and exits
             if (!tcpdump.waitFor(10, TimeUnit.SECONDS)) {
                 tcpdump.destroyForcibly().waitFor();

@@ -97,6 +97,10 @@ class InterfaceInformationTest {
         assertNull(decode("0000", 0x01), "MTU cut");
         assertNull(decode("00000003" + "00000000", 0x08), "bytes left after the last sub-object");
         assertNull(decode("00000003", 0x00), "a payload the C-Type does not announce");
+        // found by InterfaceInformationProperties: 63 bytes that are not UTF-8 would decode to 63 replacement
+        // characters, 189 bytes, no longer a name that fits its sub-object
+        assertNull(decode("40" + "ff".repeat(63), 0x02), "a name that is not UTF-8");
+        assertNull(decode("04c3" + "2800", 0x02), "a name cut inside a UTF-8 sequence");
     }
 
     @Test

@@ -172,4 +172,15 @@ class CopyFilterTest {
         assertEquals(1, copies.size());
         assertEquals(0, copies.copies());
     }
+
+    @Test
+    void partialChecksumOfAnIpv6ProbeSumsTheIpv6PseudoHeader() {
+        // RFC 8200 section 8.1: 128-bit addresses, the 32-bit upper-layer length, the next header
+        org.tracecap.packet.IpAddress src = org.tracecap.packet.IpAddress.parse("2001:db8:1::1");
+        org.tracecap.packet.IpAddress dst = org.tracecap.packet.IpAddress.parse("2001:db8:5::2");
+        org.tracecap.match.SentProbe p = new org.tracecap.match.SentProbe(0, src, dst, 17, 1, 0, 80, 0, 52887, 33434,
+                0, 0, 0, 0);
+        assertEquals(org.tracecap.packet.Checksum.pseudoHeaderSumIpv6(src.high(), src.low(), dst.high(), dst.low(), 17,
+                40), CopyFilter.partialChecksum(p));
+    }
 }

@@ -27,6 +27,7 @@ import org.tracecap.model.ProbeResult;
 import org.tracecap.model.StopReason;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IcmpType;
+import org.tracecap.packet.Icmpv6Type;
 import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.Ipv4Address;
 import org.tracecap.report.GraphText;
@@ -43,6 +44,8 @@ import org.tracecap.report.ReverseDns;
  */
 class GoldenReplayTest {
     private static final String CLIENT = "198.18.1.1";
+    /** The client's IPv6 address in the dual-stack topologies (captures named *6-*: chain6, dual6...). */
+    private static final String CLIENT6 = "2001:db8:1::1";
     /** The prober of docker-*: a namespace behind the client's bridge and NAT (captures/README.md). */
     private static final String CONTAINER = "198.19.17.2";
     private static final double PRINT_SLACK_MS = 0.0005;
@@ -86,7 +89,8 @@ class GoldenReplayTest {
         }
         for (Trace t : traces) {
             assertEquals(expectedMethod(name), t.method(), dump);
-            assertEquals(name.startsWith("docker-") ? CONTAINER : CLIENT, String.valueOf(t.source()), dump);
+            String client = t.source().isIpv6() ? CLIENT6 : name.startsWith("docker-") ? CONTAINER : CLIENT;
+            assertEquals(client, String.valueOf(t.source()), dump);
             assertTrue(t.startTimeNanos() <= t.endTimeNanos(), dump);
         }
         ReplaySummary s = replay.summary();
@@ -332,7 +336,9 @@ class GoldenReplayTest {
         ToolOutputs.Hop last = hops.get(hops.size() - 1);
         for (ToolOutputs.Probe p : last.probes()) {
             if ("!X".equals(p.annotation())) {
-                return StopReason.unreachable(IcmpType.CODE_ADMIN_PROHIBITED);
+                // the code of the reply's family: ICMP 3/13, ICMPv6 1/1 (the stop carries it as received)
+                return StopReason.unreachable(destination.contains(":") ? Icmpv6Type.CODE_ADMIN_PROHIBITED
+                        : IcmpType.CODE_ADMIN_PROHIBITED);
             }
         }
         for (ToolOutputs.Probe p : last.probes()) {

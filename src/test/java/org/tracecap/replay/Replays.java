@@ -11,7 +11,6 @@ import org.tracecap.model.Hop;
 import org.tracecap.model.ProbeResult;
 import org.tracecap.model.Trace;
 import org.tracecap.packet.IpAddress;
-import org.tracecap.packet.Ipv4Address;
 
 /**
  * Replays a bundled capture through the real reader ({@link PcapFileSource}, libpcap) for the tests, and
@@ -46,8 +45,8 @@ final class Replays {
     static String dump(List<Trace> traces) {
         StringBuilder sb = new StringBuilder();
         for (Trace t : traces) {
-            sb.append("trace ").append(Ipv4Address.format(t.source().ipv4())).append(" -> ")
-                    .append(Ipv4Address.format(t.destination().ipv4())).append(' ').append(t.method().describe())
+            sb.append("trace ").append(t.source()).append(" -> ")
+                    .append(t.destination()).append(' ').append(t.method().describe())
                     .append(", stop ").append(t.stop()).append('\n');
             for (Hop h : t.hops()) {
                 sb.append(String.format(Locale.ROOT, "%2d ", h.ttl()));
@@ -55,7 +54,7 @@ final class Replays {
                     if (!p.answered()) {
                         sb.append(" *");
                     } else {
-                        sb.append(' ').append(Ipv4Address.format(p.responder().ipv4()))
+                        sb.append(' ').append(p.responder())
                                 .append(String.format(Locale.ROOT, " %.3f ms", p.rttMillis()));
                         if (!p.annotation().isEmpty()) {
                             sb.append(' ').append(p.annotation());

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * report, dublin-traceroute's text and JSON. Each keeps only what a replay can be checked against.
  */
 final class ToolOutputs {
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    /** An IPv4 address, or an IPv6 one as traceroute6, mtr -6 and scamper print it (RFC 5952 text). */
+    private static final Pattern ADDRESS = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}");
     private static final Pattern NUMBER = Pattern.compile("\\d+(\\.\\d+)?");
     private static final Pattern TRACEROUTE_HEADER = Pattern.compile("^traceroute to (\\S+) \\((\\S+)\\),.*");
     private static final Pattern SCAMPER_HEADER = Pattern.compile("^traceroute from (\\S+) to (\\S+)$");
@@ -25,7 +26,8 @@ final class ToolOutputs {
     private static final Pattern MTR_HOP = Pattern.compile(
             "^\\s*(\\d+)\\.\\|--\\s+(\\S+)\\s+([\\d.]+)%?\\s+(\\d+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)"
                     + "\\s+([\\d.]+)\\s*$");
-    private static final Pattern MTR_MORE = Pattern.compile("^\\s+(\\d{1,3}(\\.\\d{1,3}){3})\\s*$");
+    private static final Pattern MTR_MORE = Pattern.compile(
+            "^\\s+(\\d{1,3}(\\.\\d{1,3}){3}|[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7})\\s*$");
     private static final Pattern DUBLIN_FLOW = Pattern.compile("^== Flow ID (\\d+) ==$");
     private static final Pattern DUBLIN_HOP = Pattern.compile(
             "^(\\d+)\\s+(\\S+) \\((\\S+)\\), IP ID: (\\d+) RTT ([\\d.]+) ms\\s+ICMP \\(type=(\\d+), code=(\\d+)\\).*$");
@@ -117,9 +119,9 @@ final class ToolOutputs {
             } else if (t.startsWith("!")) {
                 Probe last = probes.remove(probes.size() - 1);
                 probes.add(new Probe(last.responder(), last.rttMillis(), t));
-            } else if (t.startsWith("(") && t.endsWith(")") && IPV4.matcher(t.substring(1, t.length() - 1)).matches()) {
+            } else if (t.startsWith("(") && t.endsWith(")") && ADDRESS.matcher(t.substring(1, t.length() - 1)).matches()) {
                 responder = t.substring(1, t.length() - 1); // "name (address)" without -n
-            } else if (IPV4.matcher(t).matches()) {
+            } else if (ADDRESS.matcher(t).matches()) {
                 responder = t;
             } else if (NUMBER.matcher(t).matches() && i + 1 < tokens.length && tokens[i + 1].equals("ms")) {
                 probes.add(new Probe(responder, Double.parseDouble(t), ""));
@@ -228,13 +230,23 @@ final class ToolOutputs {
             List<List<String>> groups = new ArrayList<>();
             for (String part : line.split(" -> ")) {
                 List<String> addresses = new ArrayList<>();
-                java.util.regex.Matcher m = IPV4.matcher(part);
+                java.util.regex.Matcher m = ADDRESS.matcher(part);
                 while (m.find()) {
                     addresses.add(m.group());
                 }
                 groups.add(addresses);
             }
             for (int i = 1; i < groups.size(); i++) {
+                List<String> from = groups.get(i - 1);
+                List<String> to = groups.get(i);
+                if (from.size() > 1 && from.size() == to.size()) {
+                    // "(a, b) -> (c, d)": parallel paths a -> c and b -> d (ecmp6-scamper-tracelb: r3 answers from
+                    // the interface each branch reaches it by, 2001:db8:3::2 after r2a, 2001:db8:13::2 after r2b)
+                    for (int k = 0; k < from.size(); k++) {
+                        links.add(List.of(from.get(k), to.get(k)));
+                    }
+                    continue;
+                }
                 for (String a : groups.get(i - 1)) {
                     for (String b : groups.get(i)) {
                         links.add(List.of(a, b));

@@ -135,6 +135,34 @@ class ToolRecognizerTest {
         assertEquals(new Method("icmp", "tracert", "icmp-sequence"), recognise(ICMP, tracert(64, null)));
     }
 
+    /**
+     * SYNTHETIC {@code tracert -6}: as {@link #tracert} in ICMPv6 Echo Requests (RFC 4443), from the documentation
+     * (KB Q217014: the same 64 zero data bytes): 112-byte packets, no IP ID; no capture of it exists here.
+     */
+    private static List<byte[]> tracert6(int dataLength) {
+        List<byte[]> out = new ArrayList<>();
+        int seq = 0x0127;
+        for (int ttl = 1; ttl <= 5; ttl++) {
+            for (int q = 0; q < 3; q++) {
+                org.tracecap.packet.ProbeEncoder.Echo6Probe p = new org.tracecap.packet.ProbeEncoder.Echo6Probe(null,
+                        null, org.tracecap.packet.IpAddress.parse("2001:db8:1::1"),
+                        org.tracecap.packet.IpAddress.parse("2001:db8:5::2"), ttl, 0, 0, 1, seq++, dataLength,
+                        org.tracecap.packet.ProbeEncoder.NATURAL_CHECKSUM, new byte[1]);
+                byte[] b = new byte[p.frameLength()];
+                org.tracecap.packet.ProbeEncoder.encode(p, b, 0);
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void windowsTracertOverIpv6() {
+        assertEquals(new Method("icmp", "tracert", "icmp-sequence"), recognise(IpProtocol.ICMPV6, tracert6(64)));
+        // the IPv4 size over IPv6 is another tool's
+        assertEquals("unknown", tool(IpProtocol.ICMPV6, tracert6(44)));
+    }
+
     @Test
     void tracertLikeProbesOfAnotherSizeOrDataAreUnknown() {
         // ping's 32 bytes "abcdefghijklmnopqrstuvwabcdefghi" (KB Q217014) is not tracert's data

@@ -1,0 +1,4 @@
+ip netns exec tcap-cli mtr -6 -n -u -r -c 3 -m 8 2001:db8:5::2
+# capture: ip netns exec tcap-cli tcpdump -i to-r1 -n -U -w chain6-mtr-udp.pcap
+# topology: dual-stack chain cli-r1-r2-r3-r4-srv, link k also 2001:db8:k::/64 (.1 end ::1, .2 end ::2, nodad), everyone answers
+# tool ran with: own UTS namespace (hostname tcap-cli), /etc/resolv.conf bind-mounted to 'nameserver 127.0.0.1'

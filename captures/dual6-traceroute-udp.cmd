@@ -1,0 +1,5 @@
+ip netns exec tcap-cli traceroute -4 -n -q 3 -m 8 198.18.5.2
+ip netns exec tcap-cli traceroute -6 -n -q 3 -m 8 2001:db8:5::2
+# capture: ip netns exec tcap-cli tcpdump -i to-r1 -n -U -w dual6-traceroute-udp.pcap
+# topology: dual-stack chain cli-r1-r2-r3-r4-srv (link k also 2001:db8:k::/64), traced over IPv4 then IPv6
+# tool ran with: own UTS namespace (hostname tcap-cli), /etc/resolv.conf bind-mounted to 'nameserver 127.0.0.1'
