@@ -202,9 +202,10 @@ final class ClassicPcapReader {
     /**
      * Moves the unread bytes to the front and reads until {@code wanted} bytes are there or the file ends.
      *
-     * @return the bytes now available (less than {@code wanted} only at the end of the file)
+     * @return the bytes now available (less than {@code wanted} only at the end of the file); also
+     *         {@link PcapngReader}'s refill
      */
-    private static int fill(ReadableByteChannel in, ByteBuffer buf, int wanted, long delivered) throws ReadFault {
+    static int fill(ReadableByteChannel in, ByteBuffer buf, int wanted, long delivered) throws ReadFault {
         buf.compact();
         try {
             while (buf.position() < wanted) {

@@ -1,6 +1,5 @@
 package org.tracecap.capture;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.util.Arrays;
@@ -438,18 +437,7 @@ final class PcapngReader {
     private int fill(int at, int wanted) throws ReadFault {
         base += at;
         buf.position(at);
-        buf.compact();
-        try {
-            while (buf.position() < wanted) {
-                if (in.read(buf) < 0) {
-                    break;
-                }
-            }
-        } catch (IOException e) {
-            throw ReadFault.reading(e, count);
-        }
-        buf.flip();
-        return buf.remaining();
+        return ClassicPcapReader.fill(in, buf, wanted, count);
     }
 
     private ReadFault corrupt(String detail, int at) {

@@ -45,6 +45,8 @@ import org.tracecap.trace.Tracer;
  *       completed with stop reason "interrupted" and the capture file is closed.</li>
  * </ol>
  *
+ * <p>{@code --targets FILE} or several dotted HOSTs make a campaign, run by {@link CampaignRun}.
+ *
  * <p>The parts: {@link TraceOptionsParser} (the command line into a {@link TraceRequest}, {@link TraceHelp}),
  * {@link LinkSetup} (host, route, interface, MACs), {@link TraceRun} or {@link MultipathRun} (the run, printed
  * by {@link HopPrinter} on a {@link WatchedPort}), {@link TraceOutput} (JSON, capture file, summary line) and
@@ -67,7 +69,8 @@ final class TraceCommand {
             out.print(TraceHelp.TEXT);
             return Main.OK;
         }
-        return trace(request, out, err);
+        return request.campaign() != null ? CampaignRun.run(request, System.in, out, err)
+                : trace(request, out, err);
     }
 
     private static int trace(TraceRequest request, PrintStream out, PrintStream err) {

@@ -4,6 +4,7 @@ package org.tracecap.cli;
 final class TraceHelp {
     static final String TEXT = """
             usage: tracecap trace [OPTIONS] HOST [PACKET_LENGTH]
+                   tracecap trace [OPTIONS] --targets FILE | HOST HOST... (dotted)
 
             Traces the path to HOST (an IPv4 or IPv6 address, or a name) live: builds UDP, ICMP
             Echo or TCP SYN probes itself, sends them on one interface with libpcap, captures the
@@ -15,7 +16,7 @@ final class TraceHelp {
               -4                     trace over IPv4: a name to its IPv4 address
               -6                     trace over IPv6: a name to its IPv6 address (default: the
                                      address's family; a name's IPv4 address, else its IPv6 one);
-                                     dublin and --multipath -I are IPv4 only for now
+                                     dublin, --multipath -I or -T and campaigns: IPv4 only
               -i, --interface IFACE  send and capture on IFACE (default: the route's interface)
               -f, --first TTL        first TTL probed, 1..255 (default 1)
               -m, --max-hops TTL     highest TTL probed, up to 255 (default 30)
@@ -63,6 +64,19 @@ final class TraceHelp {
                   --save-pcap FILE   save every frame sent and captured to FILE (pcap), which
                                      'tracecap replay FILE' reads back
               -h, --help             show this help
+
+            campaign (many destinations at once, one capture; -q is then the attempts per hop,
+            as scamper's, a hop being probed until it answers; -w's MAX alone applies):
+                  --targets FILE     trace every destination in FILE (- for stdin): one address
+                                     or name a line, # comments; read as the campaign goes
+                  --rate PPS         probes a second for the whole campaign, 1..100000
+                                     (default 100); no router is sent more than its ICMP
+                                     rate limit answers (learned as the campaign goes)
+                  --start-ttl TTL    Doubletree's first TTL probed (default: the median path
+                                     length seen so far, 6 before any)
+                  --in-flight N      destinations traced at a time (default 256)
+            Each table (or JSON line) is printed as its trace finishes; a hop measured by
+            another destination's trace ends in "(from ADDRESS's trace)".
 
             PACKET_LENGTH is the probes' IP length in bytes, 28..65535 (IPv6: 48.., its header
             included; default 60; -T sends 60-byte SYNs only). tracecap

@@ -66,6 +66,7 @@ final class TraceOptionsParser {
         o.addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE").build());
         o.addOption(Option.builder().longOpt("jsonl").build());
         o.addOption(Option.builder().longOpt("save-pcap").hasArg().argName("FILE").build());
+        CampaignOptions.add(o);
         o.addOption(Option.builder("h").longOpt("help").build());
         return o;
     }
@@ -83,6 +84,10 @@ final class TraceOptionsParser {
 
     private static TraceRequest request(CommandLine line) throws UsageException {
         List<String> words = line.getArgList();
+        TraceRequest.Campaign campaign = CampaignOptions.campaign(line, words);
+        if (campaign != null) {
+            words = List.of(campaign.hosts().isEmpty() ? "-" : campaign.hosts().get(0));
+        }
         if (words.isEmpty()) {
             throw new UsageException("no host given");
         }
@@ -181,7 +186,7 @@ final class TraceOptionsParser {
         }
         TraceRequest request = new TraceRequest(host, family, options, iface, gatewayMac, line.hasOption("numeric"),
                 json, jsonl, path(output, "-o"), path(line.getOptionValue("save-pcap"), "--save-pcap"), multipath,
-                line.hasOption("extensions"));
+                line.hasOption("extensions"), campaign);
         if (family == IpAddress.IPV6) {
             String refused = request.refusedOverIpv6();
             if (refused != null) {
@@ -261,14 +266,14 @@ final class TraceOptionsParser {
         return new TraceRequest.Multipath(confidence, path(line.getOptionValue("dot"), "--dot"));
     }
 
-    private static int integer(CommandLine line, String option, String what, int fallback, int min, int max)
+    static int integer(CommandLine line, String option, String what, int fallback, int min, int max)
             throws UsageException {
         String text = line.getOptionValue(option);
-        return text == null ? fallback : number(text, what, min, max, "-" + option);
+        return text == null ? fallback : number(text, what, min, max, (option.length() > 1 ? "--" : "-") + option);
     }
 
     /** A whole number in {@code min..max}; {@code flag} (or null) names the option in the message. */
-    private static int number(String text, String what, int min, int max, String flag) throws UsageException {
+    static int number(String text, String what, int min, int max, String flag) throws UsageException {
         String prefix = flag == null ? "" : flag + ": ";
         int v;
         try {
@@ -327,7 +332,7 @@ final class TraceOptionsParser {
         return v;
     }
 
-    private static Path path(String text, String flag) throws UsageException {
+    static Path path(String text, String flag) throws UsageException {
         if (text == null) {
             return null;
         }

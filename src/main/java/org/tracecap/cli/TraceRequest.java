@@ -18,15 +18,17 @@ import org.tracecap.trace.TraceOptions;
  * @param interfaceName {@code -i}, or null
  * @param gatewayMac    {@code --gateway-mac}, or null
  * @param extensions    {@code -e}: each reply's ICMP extension text in the table
+ * @param campaign      {@code --targets FILE} or several HOSTs: a campaign ({@link CampaignRun}), else null
  */
-record TraceRequest(String host, int family, TraceOptions options, String interfaceName, MacAddress gatewayMac, boolean numeric,
-                    boolean json, boolean jsonl, Path output, Path savePcap, Multipath multipath,
-                    boolean extensions) {
+record TraceRequest(String host, int family, TraceOptions options, String interfaceName, MacAddress gatewayMac,
+                    boolean numeric, boolean json, boolean jsonl, Path output, Path savePcap, Multipath multipath,
+                    boolean extensions, Campaign campaign) {
 
     /**
-     * Why this request cannot be traced over IPv6, in one line, or null when it can: {@code --multipath -I} (its flows are IPv4's only), {@code --method dublin} (it numbers
-     * probes by the IP ID, which IPv6 has not), a packet length below the IPv6 header + the probe's own header
-     * (+ 2 checksum bytes for Paris).
+     * Why this request cannot be traced over IPv6, in one line, or null when it can: {@code --multipath} with
+     * {@code -I} or {@code -T} (their flows are IPv4's only), {@code --method dublin} (it numbers probes by the IP
+     * ID, which IPv6 has not), a packet length below the IPv6 header + the probe's own header (+ 2 checksum bytes
+     * for Paris).
      */
     String refusedOverIpv6() {
         if (multipath != null && options.protocol() != ProbeProtocol.UDP) {
@@ -51,6 +53,17 @@ record TraceRequest(String host, int family, TraceOptions options, String interf
     /** The names the output looks up: the system resolver's for the table without {@code -n}, else none. */
     ReverseDns names() {
         return !json && !numeric ? ReverseDns.system() : ReverseDns.numeric();
+    }
+
+    /**
+     * A campaign: {@code --targets FILE} ({@code -} for stdin), else the HOST arguments; {@code --rate},
+     * {@code --start-ttl}, {@code --in-flight}.
+     */
+    record Campaign(java.nio.file.Path targets, java.util.List<String> hosts,
+                    org.tracecap.trace.CampaignSettings settings) {
+        int targetsInFlight() {
+            return settings.targetsInFlight();
+        }
     }
 
     /** {@code --multipath}: the MDA's confidence (95 or 99) and {@code --dot FILE} (or null). */

@@ -49,6 +49,11 @@ final class WatchedPort extends ForwardingPacketPort {
         this.names = names;
     }
 
+    /** The frames captured so far. */
+    long framesCaptured() {
+        return framesCaptured;
+    }
+
     /** The probes sent so far. */
     long probesSent() {
         return probesSent;

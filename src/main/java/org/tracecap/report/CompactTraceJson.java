@@ -46,6 +46,7 @@ final class CompactTraceJson {
     private static final byte[] HOPS = ascii(",\"hops\":[");
     private static final byte[] TTL_FIRST = ascii("{\"ttl\":");
     private static final byte[] NAT_TRUE = ascii(",\"nat\":true");
+    private static final byte[] LEARNED_FROM = ascii(",\"learned_from\":");
     private static final byte[] PROBES = ascii(",\"probes\":[");
     private static final byte[] SEND_TIME = ascii("{\"send_time\":");
     private static final byte[] IP_ID = ascii(",\"ip_id\":");
@@ -185,6 +186,10 @@ final class CompactTraceJson {
             number(h.ttl());
             if (h.nat()) {
                 raw(NAT_TRUE);
+            }
+            if (h.learnedFrom() != null) {
+                raw(LEARNED_FROM);
+                string(h.learnedFrom());
             }
             raw(PROBES);
             List<ProbeResult> probes = h.probes();

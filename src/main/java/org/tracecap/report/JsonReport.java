@@ -74,6 +74,7 @@ public final class JsonReport {
     private static final SerializedString F_METHOD = new SerializedString("method");
     private static final SerializedString F_MPLS = new SerializedString("mpls");
     private static final SerializedString F_NAT = new SerializedString("nat");
+    private static final SerializedString F_LEARNED_FROM = new SerializedString("learned_from");
     private static final SerializedString F_PROBE_IDENTITY = new SerializedString("probe_identity");
     private static final SerializedString F_PROBES = new SerializedString("probes");
     private static final SerializedString F_PROTOCOL = new SerializedString("protocol");
@@ -185,6 +186,10 @@ public final class JsonReport {
             if (h.nat()) {
                 g.writeFieldName(F_NAT);
                 g.writeBoolean(true);
+            }
+            if (h.learnedFrom() != null) {
+                g.writeFieldName(F_LEARNED_FROM);
+                g.writeString(h.learnedFrom());
             }
             g.writeFieldName(F_PROBES);
             g.writeStartArray();

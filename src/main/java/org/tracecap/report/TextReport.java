@@ -144,6 +144,10 @@ public final class TextReport {
             // The quoted UDP checksum changed here (docs/multipath.md): a NAT between this hop and the last.
             line.append("  [NAT]");
         }
+        if (hop.learnedFrom() != null) {
+            // A campaign's hop measured by another trace (Doubletree's backward stop).
+            line.append("  (from ").append(hop.learnedFrom()).append("'s trace)");
+        }
         out.append(line).append('\n');
     }
 
@@ -316,6 +320,10 @@ public final class TextReport {
             room(8);
             if (hop.nat()) {
                 ascii("  [NAT]");
+            }
+            if (hop.learnedFrom() != null) {
+                room(hop.learnedFrom().length() + 16);
+                ascii("  (from " + hop.learnedFrom() + "'s trace)");
             }
             bytes[length++] = '\n';
             return true;
