@@ -87,18 +87,10 @@ final class CampaignRun {
                         + ": a campaign on an Ethernet link sends every probe to one gateway");
             }
             String filter = TraceFilter.of(checked.source());
-            port = checked.needsArp() ? LivePort.openChecked(checked.link().name(), filter,
-                    checked.route().nextHop().ipv4())
-                    : LivePort.openChecked(checked.link().name(), filter);
+            port = LinkSetup.open(checked, filter);
             LinkFacts facts = LinkSetup.facts(checked, port);
             interruption.check();
-            if (request.savePcap() != null) {
-                try {
-                    pcap = PcapFileWriter.create(request.savePcap(), port.linkType(), LivePort.SNAPLEN);
-                } catch (IOException e) {
-                    throw new LinkSetup.SetupException(TraceOutput.oneLine(e.getMessage()));
-                }
-            }
+            pcap = LinkSetup.savePcap(request.savePcap(), port);
             return campaign(request, facts, port, pcap, outputFile, targets, interruption, out, err);
         } catch (LinkSetup.SetupException e) {
             err.println("tracecap: " + e.getMessage());

@@ -1,5 +1,6 @@
 package org.tracecap.cli;
 
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -15,6 +16,7 @@ import org.tracecap.capture.LiveCaptureException;
 import org.tracecap.capture.LivePort;
 import org.tracecap.capture.MacAddress;
 import org.tracecap.capture.NeighbourLookup;
+import org.tracecap.capture.PcapFileWriter;
 import org.tracecap.capture.Privilege;
 import org.tracecap.capture.Route;
 import org.tracecap.capture.RouteLookup;
@@ -100,6 +102,28 @@ final class LinkSetup {
         /** Whether the port needs to capture ARP replies too: an Ethernet link whose gateway MAC is unknown. */
         boolean needsArp() {
             return gatewayMac == null && link.mac() != null;
+        }
+    }
+
+    /**
+     * Opens the port on the checked link with {@code filter}. A gateway MAC still unknown is asked for on that
+     * port (ARP or Neighbor Solicitation), which then also captures the gateway's answers, not on one of its own.
+     * {@link #link} has checked the privilege and the interface.
+     */
+    static LivePort open(CheckedLink checked, String filter) throws LiveCaptureException {
+        return checked.needsArp() ? LivePort.openChecked(checked.link().name(), filter, checked.route().nextHop())
+                : LivePort.openChecked(checked.link().name(), filter);
+    }
+
+    /** The {@code --save-pcap} writer for {@code port}'s link type; null when {@code file} is null. */
+    static PcapFileWriter savePcap(Path file, LivePort port) throws SetupException {
+        if (file == null) {
+            return null;
+        }
+        try {
+            return PcapFileWriter.create(file, port.linkType(), LivePort.SNAPLEN);
+        } catch (IOException e) {
+            throw new SetupException(TraceOutput.oneLine(e.getMessage()));
         }
     }
 

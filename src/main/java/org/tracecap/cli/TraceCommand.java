@@ -109,21 +109,10 @@ final class TraceCommand {
                     : o.protocol() != ProbeProtocol.UDP ? 1 : Math.max(o.probeCount(), o.flows());
             String filter = TraceFilter.of(checked.source(), destination, o.protocol().ipProtocol(),
                     o.basePort(), Math.min(0xffff, o.basePort() + ports - 1));
-            // LinkSetup.link() has checked the privilege and the interface. A gateway MAC still unknown is asked
-            // for on the trace's own port (which then also captures the gateway's ARP replies), not on one of its
-            // own.
-            port = checked.needsArp() ? LivePort.openChecked(checked.link().name(), filter,
-                    checked.route().nextHop())
-                    : LivePort.openChecked(checked.link().name(), filter);
+            port = LinkSetup.open(checked, filter);
             LinkFacts facts = LinkSetup.facts(checked, port);
             interruption.check();
-            if (request.savePcap() != null) {
-                try {
-                    pcap = PcapFileWriter.create(request.savePcap(), port.linkType(), LivePort.SNAPLEN);
-                } catch (IOException e) {
-                    throw new LinkSetup.SetupException(TraceOutput.oneLine(e.getMessage()));
-                }
-            }
+            pcap = LinkSetup.savePcap(request.savePcap(), port);
             return request.multipath() != null
                     ? MultipathRun.run(request, facts, port, pcap, outputFile, interruption, out, err)
                     : TraceRun.run(request, facts, port, pcap, outputFile, interruption, out, err);

@@ -1,9 +1,6 @@
 package org.tracecap.trace;
 
-import org.tracecap.match.QuotedProbe;
-import org.tracecap.match.SentProbe;
 import org.tracecap.model.Method;
-import org.tracecap.packet.ProbeEncoder;
 
 /**
  * Classic UDP probes: probe {@code n} goes to destination port {@code basePort + n} (so per-flow load
@@ -16,7 +13,7 @@ import org.tracecap.packet.ProbeEncoder;
  * (one chance in 65536). Linux NAT rewrites a quote back to the original ports on the way back
  * (nf_nat_icmp_reply_translation), so requiring them costs nothing behind a NAT.
  */
-public final class ClassicUdpIdentity extends UdpProbeIdentity {
+public final class ClassicUdpIdentity extends PortNumberedUdpIdentity {
     private static final Method METHOD = new Method("udp", "tracecap", "udp-destination-port");
 
     /**
@@ -43,28 +40,7 @@ public final class ClassicUdpIdentity extends UdpProbeIdentity {
     }
 
     @Override
-    int udpChecksum(int sequence) {
-        return ProbeEncoder.NATURAL_CHECKSUM;
-    }
-
-    @Override
-    public int sequenceOf(SentProbe probe) {
-        return sequence(probe.sourcePort(), probe.destinationPort(), probe.ipId());
-    }
-
-    @Override
-    public boolean owns(QuotedProbe quote, SentProbe probe) {
-        int sequence = sequence(quote.sourcePort(), quote.destinationPort(), quote.ipId());
-        if (sequence < 0 || sequence != sequenceOf(probe)) {
-            return false;
-        }
-        // The UDP checksum covers the addresses (RFC 768 pseudo-header): it can only change on the way if
-        // a NAT rewrote the source, and then the quoted source differs too. Same source, other checksum:
-        // not a quote of what we sent (forged, or another prober's packet).
-        return !quote.source().equals(probe.source()) || quote.checksum() == probe.checksum();
-    }
-
-    private int sequence(int sport, int dport, int ipId) {
+    int sequence(int sport, int dport, int ipId) {
         int sequence = dport - destinationPort;
         if (sport != sourcePort || sequence < 0 || sequence >= count || ipId != ipId(sequence)) {
             return -1;

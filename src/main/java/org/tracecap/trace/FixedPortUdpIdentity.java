@@ -1,9 +1,6 @@
 package org.tracecap.trace;
 
-import org.tracecap.match.QuotedProbe;
-import org.tracecap.match.SentProbe;
 import org.tracecap.model.Method;
-import org.tracecap.packet.ProbeEncoder;
 
 /**
  * UDP to one destination port ({@code -U}, default 53, as Linux traceroute's {@code -U}: its "udp" module
@@ -16,7 +13,7 @@ import org.tracecap.packet.ProbeEncoder;
  * unless the addresses do). Linux NAT translates a quote back to the original ports
  * (nf_nat_icmp_reply_translation).
  */
-public final class FixedPortUdpIdentity extends UdpProbeIdentity {
+public final class FixedPortUdpIdentity extends PortNumberedUdpIdentity {
     private static final Method METHOD = new Method("udp", "tracecap", "udp-source-port");
 
     /**
@@ -40,25 +37,7 @@ public final class FixedPortUdpIdentity extends UdpProbeIdentity {
     }
 
     @Override
-    int udpChecksum(int sequence) {
-        return ProbeEncoder.NATURAL_CHECKSUM;
-    }
-
-    @Override
-    public int sequenceOf(SentProbe probe) {
-        return sequence(probe.sourcePort(), probe.destinationPort(), probe.ipId());
-    }
-
-    @Override
-    public boolean owns(QuotedProbe quote, SentProbe probe) {
-        int n = sequence(quote.sourcePort(), quote.destinationPort(), quote.ipId());
-        if (n < 0 || n != sequenceOf(probe)) {
-            return false;
-        }
-        return !quote.source().equals(probe.source()) || probe.checksumQuotedUnchanged(quote.checksum());
-    }
-
-    private int sequence(int sport, int dport, int ipId) {
+    int sequence(int sport, int dport, int ipId) {
         int n = sport - sourcePort;
         if (dport != destinationPort || n < 0 || n >= count || ipId != ipId(n)) {
             return -1;
