@@ -53,6 +53,12 @@ final class ProbeClues {
     final boolean ipIdDownWithTtl;
     final boolean ipIdTracksDestinationPort;
     final boolean ipIdTracksChecksum;
+    /** IP ID - Echo sequence is the same for every probe (mod 2^16). */
+    final boolean ipIdTracksSequence;
+    /** The first probe's IP ID - Echo sequence (mod 2^16). */
+    final int ipIdSequenceOffset;
+    /** TCP sequence - IP ID is the same for every probe (mod 2^16). */
+    final boolean ipIdTracksTcpSequence;
     /** IP ID = ICMP identifier + sequence number. */
     final boolean ipIdIsIcmpIdPlusSequence;
     /** IP ID = ICMP sequence number + 1. */
@@ -97,6 +103,8 @@ final class ProbeClues {
         boolean idDownWithTtl = true;
         boolean idTracksDport = true;
         boolean idTracksSum = true;
+        boolean idTracksSeq = true;
+        boolean idTracksTcpSeq = true;
         boolean idIsIcmpIdPlusSeq = true;
         boolean idIsSeqPlusOne = true;
         boolean sumIsIcmpId = true;
@@ -132,6 +140,8 @@ final class ProbeClues {
             idDownWithTtl &= same(p.ipId() + p.ttl(), f.ipId() + f.ttl());
             idTracksDport &= same(p.ipId() - p.destinationPort(), f.ipId() - f.destinationPort());
             idTracksSum &= same(p.ipId() - p.checksum(), f.ipId() - f.checksum());
+            idTracksSeq &= same(p.ipId() - p.icmpSequence(), f.ipId() - f.icmpSequence());
+            idTracksTcpSeq &= same((int) p.tcpSequence() - p.ipId(), (int) f.tcpSequence() - f.ipId());
             idIsIcmpIdPlusSeq &= same(p.ipId(), p.icmpId() + p.icmpSequence());
             idIsSeqPlusOne &= same(p.ipId(), p.icmpSequence() + 1);
             sumIsIcmpId &= p.checksum() == p.icmpId();
@@ -166,6 +176,9 @@ final class ProbeClues {
         ipIdDownWithTtl = idDownWithTtl;
         ipIdTracksDestinationPort = idTracksDport;
         ipIdTracksChecksum = idTracksSum;
+        ipIdTracksSequence = idTracksSeq;
+        ipIdSequenceOffset = (f.ipId() - f.icmpSequence()) & 0xffff;
+        ipIdTracksTcpSequence = idTracksTcpSeq;
         ipIdIsIcmpIdPlusSequence = idIsIcmpIdPlusSeq;
         ipIdIsSequencePlusOne = idIsSeqPlusOne;
         checksumIsIcmpId = sumIsIcmpId;

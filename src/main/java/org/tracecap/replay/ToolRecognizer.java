@@ -69,18 +69,25 @@ import org.tracecap.packet.IpProtocol;
  *       from the ICMP header's start: "HIJK..." (mod-icmp.c).</li>
  *   <li>{@value #MTR}: one identifier; sequence 33000 to 65535, + 1 per probe; all-zero data; 64-byte packets
  *       or TTLs going round after round.</li>
+ *   <li>{@value #TRACECAP} (-I, also with --method paris): one identifier; sequence {@code first + n} and IP ID
+ *       {@code ipIdBase + n} (IP ID tracks the sequence, at a random offset: neither 0 nor 1, the offsets of the
+ *       tools below that number both); 60-byte packets, zero data past the two checksum-balancing bytes; the TTL
+ *       follows the sequence (IcmpEchoIdentity, ParisIcmpIdentity, Ipv4ProbeEncoder).</li>
  *   <li>{@value #SCAMPER} (icmp-paris): one identifier; one ICMP checksum, equal to the identifier (both the
  *       default source port {@code (pid & 0x7fff) + 0x8000}), or IP ID = sequence + 1.</li>
  *   <li>{@value #PARIS}: one identifier; one ICMP checksum (the port option, the payload balancing it) while
  *       the sequence (probe id) changes; zero data past the two balancing bytes (ICMPProbe.cc).</li>
  * </ol>
  * <p>TCP SYN:
- * <ol start="18">
+ * <ol start="19">
  *   <li>{@value #BSD} (-P tcp): one source port {@code ident} (32768 or more); destination port
  *       {@code port + seq}, the TTL follows it; sequence number {@code th_sport << 16 | th_dport} computed on
  *       the ports in network order and stored without {@code htonl}: {@code dport << 16 | sport} on the wire
  *       from a little-endian host, {@code sport << 16 | dport} from a big-endian one.</li>
  *   <li>{@value #LINUX} (-T): a new source port per probe, one destination port, TTLs in order, no data.</li>
+ *   <li>{@value #TRACECAP} (-T): one source and one destination port; sequence number {@code base + n} and IP
+ *       ID {@code ipIdBase + n} (the IP ID tracks the sequence number), the TTL follows the IP ID; 60-byte SYNs,
+ *       no data (TcpSynIdentity).</li>
  * </ol>
  */
 final class ToolRecognizer {
@@ -100,6 +107,8 @@ final class ToolRecognizer {
     static final int MTR_FIRST_SEQUENCE = 33000;
     static final int MTR_LENGTH = 64;
     static final int TRACERT_LENGTH = 92;
+    /** tracecap's ICMP and TCP probes: 60 bytes (an Echo Request with 32 data bytes; a SYN with Linux's options). */
+    static final int TRACECAP_LENGTH = 60;
     /** tracert -6: the same 64 zero data bytes behind the 40-byte IPv6 header and the ICMPv6 header. */
     static final int TRACERT_LENGTH_IPV6 = 112;
     /** dublin-traceroute's payload begins "NSMN". */
@@ -174,7 +183,7 @@ final class ToolRecognizer {
         return UNKNOWN;
     }
 
-    /** Rules 12 to 17. */
+    /** Rules 12 to 18. */
     static String icmpTool(ProbeClues c) {
         // One identifier throughout: an ICMP run is one Echo identifier (Reconstructor's flow key).
         if (c.first.icmpId() >= 0x8000 && c.ipIdIsIcmpIdPlusSequence
@@ -191,13 +200,17 @@ final class ToolRecognizer {
                 && (c.allLength(MTR_LENGTH) || !c.monotone)) {
             return MTR;
         }
+        if (c.sequencePlusOne && c.ipIdTracksSequence && c.ipIdSequenceOffset > 1 && c.allZeroTail
+                && c.allLength(TRACECAP_LENGTH) && c.ttlFollows(ProbeClues.BY_ICMP_SEQUENCE)) {
+            return TRACECAP;
+        }
         if (c.sequenceVaries && !c.checksumVaries && c.allZeroTail) {
             return c.checksumIsIcmpId || c.ipIdIsSequencePlusOne ? SCAMPER : PARIS;
         }
         return UNKNOWN;
     }
 
-    /** Rules 18 and 19. */
+    /** Rules 19 to 21. */
     static String tcpTool(ProbeClues c) {
         if (!c.sourcePortVaries && c.first.sourcePort() >= 0x8000 && c.tcpSequenceIsPorts
                 && c.ttlFollows(ProbeClues.BY_DESTINATION_PORT)) {
@@ -205,6 +218,11 @@ final class ToolRecognizer {
         }
         if (c.sourcePortVaries && !c.destinationPortVaries && c.monotone && c.allZeroPayload) {
             return LINUX;
+        }
+        if (!c.sourcePortVaries && !c.destinationPortVaries && c.tcpSequenceVaries && c.ipIdTracksTcpSequence
+                && c.ipIdVaries && c.allZeroPayload && c.allLength(TRACECAP_LENGTH)
+                && c.ttlFollows(ProbeClues.BY_IP_ID)) {
+            return TRACECAP;
         }
         return UNKNOWN;
     }

@@ -13,11 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tracecap.model.Method;
+import org.tracecap.packet.IpAddress;
 import org.tracecap.packet.IpProtocol;
 import org.tracecap.trace.ClassicUdpIdentity;
 import org.tracecap.trace.DublinUdpIdentity;
+import org.tracecap.trace.IcmpEchoIdentity;
+import org.tracecap.trace.ParisIcmpIdentity;
 import org.tracecap.trace.ParisUdpIdentity;
 import org.tracecap.trace.ProbeIdentity;
+import org.tracecap.trace.TcpSynIdentity;
 import org.tracecap.trace.UdpProbeIdentity;
 
 /**
@@ -327,6 +331,37 @@ class ToolRecognizerTest {
         assertEquals(new Method("udp", "tracecap", "udp-checksum"), recognise(UDP, paris));
         List<byte[]> dublin = tracecap(new DublinUdpIdentity(33435, 30, 62000, 0x4321), 9, 3, zeros(32));
         assertEquals(new Method("udp", "tracecap", "ip-id"), recognise(UDP, dublin));
+    }
+
+    /** {@code count} probes as {@code identity} writes them live (bare IPv4), {@code perTtl} to a TTL. */
+    private static List<byte[]> written(ProbeIdentity identity, int count, int perTtl) {
+        List<byte[]> out = new ArrayList<>();
+        for (int n = 0; n < count; n++) {
+            ProbeIdentity.Envelope envelope = new ProbeIdentity.Envelope(null, null,
+                    IpAddress.ipv4(ToolProbes.CLIENT), IpAddress.ipv4(ToolProbes.SERVER), 1 + n / perTtl, 0, false,
+                    60);
+            byte[] buf = new byte[128];
+            int length = identity.write(n, envelope, buf, n).totalLength();
+            out.add(java.util.Arrays.copyOf(buf, length));
+        }
+        return out;
+    }
+
+    @Test
+    void tracecapIcmpAndTcp() {
+        // the identities and encoder of tracecap trace -I, -I --method paris and -T, their bytes as sent
+        assertEquals(new Method("icmp", "tracecap", "icmp-sequence"),
+                recognise(ICMP, written(new IcmpEchoIdentity(0x5151, 1, 30, 0x9c40), 12, 3)));
+        assertEquals(new Method("icmp", "tracecap", "icmp-sequence"),
+                recognise(ICMP, written(new ParisIcmpIdentity(0x5151, 1, 30, 0x9c40, 0x4242), 12, 3)));
+        assertEquals(new Method("tcp", "tracecap", "tcp-sequence"),
+                recognise(TCP, written(new TcpSynIdentity(80, 30, 47000, 0x12345678L, 0x0777), 12, 3)));
+        // an IP ID that is the sequence number (offset 0) or the sequence + 1 (scamper's) is not tracecap's
+        List<byte[]> offsetZero = new ArrayList<>();
+        for (int seq = 1; seq <= 9; seq++) {
+            offsetZero.add(echo(1 + (seq - 1) / 3, seq, 0x5151, seq, NATURAL, zeros(32)));
+        }
+        assertEquals("unknown", tool(ICMP, offsetZero));
     }
 
     @Test
