@@ -26,21 +26,20 @@ record TraceRequest(String host, int family, TraceOptions options, String interf
 
     /**
      * Why this request cannot be traced over IPv6, in one line, or null when it can: {@code --multipath} with
-     * {@code -I} or {@code -T} (their flows are IPv4's only), {@code --method dublin} (it numbers probes by the IP
-     * ID, which IPv6 has not), a packet length below the IPv6 header + the probe's own header (+ 2 checksum bytes
-     * for Paris).
+     * {@code -I} or {@code -T} (their flows are IPv4's only), a packet length below the IPv6 header + the probe's
+     * own header (+ 2 checksum bytes for Paris, and for dublin, whose flows number their probes by the checksum
+     * over IPv6).
      */
     String refusedOverIpv6() {
         if (multipath != null && options.protocol() != ProbeProtocol.UDP) {
             return "--multipath over IPv6 probes with UDP only for now (flows of ports and flow labels)";
         }
-        if (options.method() == ProbeMethod.DUBLIN) {
-            return "--method dublin is IPv4 only: it numbers its probes by the IP ID, which IPv6 has not";
-        }
         if (options.protocol() == ProbeProtocol.TCP) {
             return null; // a SYN is a SYN: its length is its own
         }
-        int min = options.protocol().minLength(options.method()) + IPV6_EXTRA_HEADER;
+        // dublin's flows over IPv6 are Paris flows: two payload bytes balance the checksum
+        ProbeMethod asSent = options.method() == ProbeMethod.DUBLIN ? ProbeMethod.PARIS : options.method();
+        int min = options.protocol().minLength(asSent) + IPV6_EXTRA_HEADER;
         if (options.packetLength() < min) {
             return "packet length " + options.packetLength() + " is below the " + min + " bytes of an IPv6 probe";
         }

@@ -18,7 +18,11 @@ public enum ProbeProtocol {
             return switch (m) {
                 case UDP -> new ClassicUdpIdentity(o.basePort(), o.probeCount(), sourcePort, ipIdBase);
                 case PARIS -> new ParisUdpIdentity(o.basePort(), o.probeCount(), sourcePort, ipIdBase);
-                case DUBLIN -> new DublinUdpIdentity(o.basePort(), o.probeCount(), sourcePort, ipIdBase);
+                // Over IPv6 there is no IP ID to number a dublin flow's probes by: each flow numbers them by the
+                // UDP checksum, as Paris does (NatDetector compares checksum changes either way: RFC 1624)
+                case DUBLIN -> ipIdBase == ProbeIdentity.NO_IP_ID
+                        ? new ParisUdpIdentity(o.basePort(), o.probeCount(), sourcePort, ipIdBase)
+                        : new DublinUdpIdentity(o.basePort(), o.probeCount(), sourcePort, ipIdBase);
             };
         }
 

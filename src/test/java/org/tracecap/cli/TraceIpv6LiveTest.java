@@ -207,6 +207,28 @@ class TraceIpv6LiveTest {
             assertEquals(threeEach(List.of("2001:db8:1::2", hops.get(1).get(0), after, server)), hops,
                     "one flow, one branch: " + paris.out());
 
+            // dublin over IPv6: each flow a fixed 5-tuple (destination port 33434 + f) numbering its probes by the
+            // UDP checksum; every flow stays on one branch, and the flows' traces say which
+            CliRun dublin = n.get("client").call(() -> CliRun.of("trace", "-n", "--method", "dublin", "--flows", "4",
+                    "--json", server));
+            assertEquals(0, dublin.status(), dublin.err());
+            com.fasterxml.jackson.databind.JsonNode traces = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(dublin.out()).path("traces");
+            assertEquals(4, traces.size(), dublin.out());
+            for (com.fasterxml.jackson.databind.JsonNode t : traces) {
+                assertEquals("udp-checksum", t.path("method").path("probe_identity").asText(), dublin.out());
+                java.util.Set<String> second = new java.util.HashSet<>();
+                for (com.fasterxml.jackson.databind.JsonNode p : t.path("hops").get(1).path("probes")) {
+                    if (p.path("answered").asBoolean()) {
+                        second.add(p.path("responder").asText());
+                    }
+                }
+                assertEquals(1, second.size(), "one flow, one branch: " + dublin.out());
+                assertTrue(branches.containsAll(second), dublin.out());
+                assertEquals(server, t.path("hops").get(3).path("probes").get(0).path("responder").asText(),
+                        dublin.out());
+            }
+
             CliRun mda = n.get("client").call(() -> CliRun.of("trace", "-n", "--multipath", server));
             assertEquals(0, mda.status(), mda.err());
             for (String b : branches) {
@@ -216,11 +238,11 @@ class TraceIpv6LiveTest {
         }
     }
 
-    /** -4 with an IPv6 address, dublin and --multipath -I over IPv6: one line each, exit 2, before any probe. */
+    /** -4 with an IPv6 address, --multipath -I over IPv6: one line each, exit 2, before any probe. */
     @Test
     void refusedOverIpv6() {
         for (List<String> args : List.of(List.of("-4", SERVER), List.of("-6", "198.18.3.2"),
-                List.of("--method", "dublin", SERVER), List.of("--multipath", "-I", SERVER),
+                List.of("--method", "dublin", SERVER, "48"), List.of("--multipath", "-I", SERVER),
                 List.of("-s", "198.18.1.1", SERVER), List.of(SERVER, "40"))) {
             List<String> command = new ArrayList<>(List.of("trace"));
             command.addAll(args);
