@@ -25,6 +25,12 @@ import org.tracecap.trace.TraceOptions;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ParisEcmpLiveTest {
     static final int FLOWS = 24;
+    /**
+     * Every probe waited for up to 2 s: traceroute's HERE and NEAR factors (3 and 10 times an RTT of some 20 us
+     * here) would give a reply the scheduler of a loaded machine holds back a few hundred microseconds a star,
+     * and this test is about paths, not waits.
+     */
+    static final TraceOptions.Wait PATIENT = new TraceOptions.Wait(2, 0, 0);
 
     static void parisGivesOnePathPerFlow(int width) throws Exception {
         try (MultipathNet net = MultipathNet.diamond(width)) {
@@ -32,7 +38,7 @@ class ParisEcmpLiveTest {
             for (int f = 0; f < FLOWS; f++) {
                 int sourcePort = 62000 + f;
                 TraceOptions paris = TraceOptions.builder().method(ProbeMethod.PARIS).probesPerHop(6).maxTtl(8)
-                        .sourcePort(sourcePort).build();
+                        .sourcePort(sourcePort).waiting(PATIENT).build();
                 Trace t = net.trace(paris, f).get(0);
                 List<List<String>> hops = MultipathNet.responders(t);
                 assertEquals(StopReason.reached(), t.stop(), hops::toString);
@@ -64,7 +70,8 @@ class ParisEcmpLiveTest {
             // A branch missed by 24 random flows: chance width * (1 - 1/width)^24, below 0.5% for width 4.
             assertEquals(all, branches, FLOWS + " flows");
 
-            TraceOptions classic = TraceOptions.builder().probesPerHop(10).maxTtl(8).sourcePort(62000).build();
+            TraceOptions classic = TraceOptions.builder().probesPerHop(10).maxTtl(8).sourcePort(62000)
+                    .waiting(PATIENT).build();
             List<List<String>> hops = MultipathNet.responders(net.trace(classic, 1).get(0));
             assertTrue(new HashSet<>(hops.get(1)).size() > 1,
                     () -> "10 classic probes (10 flows) all took one branch: " + hops);
