@@ -293,15 +293,22 @@ public final class IcmpErrorEncoder {
                 Bytes.put8(buf, icmp + IcmpView.RFC4884_LENGTH, datagramField() / 4);
             }
         }
-        int body = icmp + IcmpView.HEADER;
+        writeBody(buf, icmp + IcmpView.HEADER);
+        Bytes.put16(buf, icmp + IcmpView.CHECKSUM, Checksum.compute(buf, icmp, icmpLength()));
+        return length();
+    }
+
+    /**
+     * The message body at {@code body}, for either family: the quoted datagram, zero-padded to the datagram
+     * field's length, then the RFC 4884 extension structure when there is one.
+     */
+    private void writeBody(byte[] buf, int body) {
         int q = quoted();
         System.arraycopy(datagram, datagramOffset, buf, body, q);
         java.util.Arrays.fill(buf, body + q, body + datagramField(), (byte) 0);
         if (hasExtensions()) {
             IcmpExtensions.write(buf, body + datagramField(), extensions);
         }
-        Bytes.put16(buf, icmp + IcmpView.CHECKSUM, Checksum.compute(buf, icmp, icmpLength()));
-        return length();
     }
 
     private int encodeIcmpv6(byte[] buf, int off) {
@@ -334,13 +341,7 @@ public final class IcmpErrorEncoder {
                 Bytes.put8(buf, icmp + IcmpView.ICMPV6_RFC4884_LENGTH, datagramField() / 8);
             }
         }
-        int body = icmp + IcmpView.HEADER;
-        int q = quoted();
-        System.arraycopy(datagram, datagramOffset, buf, body, q);
-        java.util.Arrays.fill(buf, body + q, body + datagramField(), (byte) 0);
-        if (hasExtensions()) {
-            IcmpExtensions.write(buf, body + datagramField(), extensions);
-        }
+        writeBody(buf, icmp + IcmpView.HEADER);
         int pseudo = Checksum.pseudoHeaderSum(source6, destination6, IpProtocol.ICMPV6, icmpLength);
         Bytes.put16(buf, icmp + IcmpView.CHECKSUM, ~Checksum.sum(buf, icmp, icmpLength, pseudo) & 0xffff);
         return length();
