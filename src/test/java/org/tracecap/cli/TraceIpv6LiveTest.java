@@ -229,8 +229,16 @@ class TraceIpv6LiveTest {
                         dublin.out());
             }
 
-            CliRun mda = n.get("client").call(() -> CliRun.of("trace", "-n", "--multipath", server));
-            assertEquals(0, mda.status(), mda.err());
+            // The MDA stops at 95% confidence: its random source port sends all 6 flows of hop 2 down one branch
+            // in about 3% of runs, and it rightly reports one; a few runs make that vanishingly rare.
+            CliRun mda = null;
+            for (int attempt = 0; attempt < 3; attempt++) {
+                mda = n.get("client").call(() -> CliRun.of("trace", "-n", "--multipath", server));
+                assertEquals(0, mda.status(), mda.err());
+                if (mda.out().contains(branches.get(0)) && mda.out().contains(branches.get(1))) {
+                    break;
+                }
+            }
             for (String b : branches) {
                 assertTrue(mda.out().contains(b), "both branches: " + mda.out());
             }

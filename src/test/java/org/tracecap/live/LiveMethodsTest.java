@@ -25,6 +25,9 @@ import org.tracecap.testnet.NetnsTopology;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class LiveMethodsTest {
+    /** Runs of an MDA that may, with 5% chance or less each, miss a branch (see its Javadoc). */
+    private static final int MDA_ATTEMPTS = 3;
+
     @TempDir
     Path dir;
 
@@ -107,25 +110,36 @@ class LiveMethodsTest {
         try (LiveNet net = LiveNet.ecmp(7)) {
             for (String protocol : List.of("-T", "-I")) {
                 Path pcap = dir.resolve("mda" + protocol + ".pcap");
-                Tracecap.Result live = Tracecap.ok(net.client(), "trace", "--multipath", protocol, "-n",
-                        "--save-pcap", pcap.toString(), LiveNet.SERVER);
-                assertTrue(live.out().startsWith("multipath to " + LiveNet.SERVER), live::toString);
-                boolean a = live.out().contains(" " + LiveNet.R2A + " ");
-                boolean b = live.out().contains(" " + LiveNet.R2B + " ");
+                Tracecap.Result live = null;
+                boolean a = false;
+                boolean b = false;
+                // The MDA stops at 95% confidence: with TCP's random source ports, all 6 flows of hop 2 take one
+                // branch in about 3% of runs, and it rightly reports one. A few runs make that vanishingly rare.
+                for (int attempt = 0; attempt < MDA_ATTEMPTS && !(a && b); attempt++) {
+                    live = Tracecap.ok(net.client(), "trace", "--multipath", protocol, "-n",
+                            "--save-pcap", pcap.toString(), LiveNet.SERVER);
+                    a = live.out().contains(" " + LiveNet.R2A + " ");
+                    b = live.out().contains(" " + LiveNet.R2B + " ");
+                    if (!protocol.equals("-T")) {
+                        break; // Linux hashes no ICMP field: one branch whatever the flows
+                    }
+                }
+                Tracecap.Result run = live;
+                assertTrue(run.out().startsWith("multipath to " + LiveNet.SERVER), run::toString);
                 if (protocol.equals("-T")) {
-                    assertTrue(live.out().contains("tcp (tracecap, probes told apart by tcp-sequence)"), live::toString);
-                    assertTrue(a && b, live::toString);
+                    assertTrue(run.out().contains("tcp (tracecap, probes told apart by tcp-sequence)"), run::toString);
+                    assertTrue(a && b, run::toString);
                 } else {
-                    assertTrue(live.out().contains("icmp (tracecap, probes told apart by icmp-sequence)"),
-                            live::toString);
-                    assertTrue(a != b, () -> "one branch for ICMP: " + live);
-                    assertTrue(live.out().contains(" " + LiveNet.SERVER + " "), live::toString);
+                    assertTrue(run.out().contains("icmp (tracecap, probes told apart by icmp-sequence)"),
+                            run::toString);
+                    assertTrue(a != b, () -> "one branch for ICMP: " + run);
+                    assertTrue(run.out().contains(" " + LiveNet.SERVER + " "), run::toString);
                 }
                 Tracecap.Result replay = Tracecap.runHere("replay", "--multipath", "-n", pcap.toString());
                 assertEquals(0, replay.exit(), replay::toString);
-                List<String> x = live.out().lines().toList();
+                List<String> x = run.out().lines().toList();
                 List<String> y = replay.out().lines().toList();
-                assertEquals(x.subList(1, x.size()), y.subList(1, y.size()), () -> live + "\nreplay:\n" + replay);
+                assertEquals(x.subList(1, x.size()), y.subList(1, y.size()), () -> run + "\nreplay:\n" + replay);
             }
         }
     }
